@@ -1,0 +1,297 @@
+//! Authorization policy: may this actor do this, there?
+//!
+//! Every protected route asks `Actor::can` on the server before reading or writing. The policy is
+//! pure: the store resolves scopes into territories (a Bakorwil group into its kabupaten/kota)
+//! and hands them in, so the rules below are testable without a database.
+
+use crate::accounts::{Role, Scope};
+use crate::regions::RegionCode;
+
+/// The regions a scope covers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScopeRegions {
+    /// The whole country.
+    All,
+    /// These regions and everything inside them.
+    Regions(Vec<RegionCode>),
+}
+
+impl ScopeRegions {
+    pub fn none() -> ScopeRegions {
+        ScopeRegions::Regions(Vec::new())
+    }
+
+    pub fn contains_region(&self, code: &RegionCode) -> bool {
+        match self {
+            ScopeRegions::All => true,
+            ScopeRegions::Regions(roots) => roots.iter().any(|r| r.contains(code)),
+        }
+    }
+
+    pub fn contains(&self, other: &ScopeRegions) -> bool {
+        match (self, other) {
+            (ScopeRegions::All, _) => true,
+            (ScopeRegions::Regions(_), ScopeRegions::All) => false,
+            (ScopeRegions::Regions(_), ScopeRegions::Regions(theirs)) => {
+                theirs.iter().all(|c| self.contains_region(c))
+            }
+        }
+    }
+
+    /// Union, dropping regions already covered by another.
+    pub fn union(items: impl IntoIterator<Item = ScopeRegions>) -> ScopeRegions {
+        let mut roots: Vec<RegionCode> = Vec::new();
+        for item in items {
+            match item {
+                ScopeRegions::All => return ScopeRegions::All,
+                ScopeRegions::Regions(codes) => roots.extend(codes),
+            }
+        }
+        roots.sort();
+        roots.dedup();
+        let snapshot = roots.clone();
+        roots.retain(|c| !snapshot.iter().any(|o| o != c && o.contains(c)));
+        ScopeRegions::Regions(roots)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(self, ScopeRegions::Regions(r) if r.is_empty())
+    }
+}
+
+/// One role assignment with its scope resolved to a territory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    pub role: Role,
+    pub scope: Scope,
+    pub territory: ScopeRegions,
+}
+
+/// A signed-in person with their grants.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: i64,
+    pub username: String,
+    pub grants: Vec<Grant>,
+}
+
+/// Something an actor wants to do that is not public.
+#[derive(Debug, Clone, Copy)]
+pub enum Action<'a> {
+    /// See their own dashboard, tokens and settings.
+    UseAccount,
+    /// List accounts and see the audit log of a territory.
+    Oversee,
+    /// Create accounts, reset or deactivate an account whose grants cover `territory`
+    /// and whose most senior role is `role`.
+    ManageAccount {
+        role: Option<Role>,
+        territory: &'a ScopeRegions,
+    },
+    /// Assign `role` over `territory`.
+    GrantRole {
+        role: Role,
+        territory: &'a ScopeRegions,
+    },
+    /// Define coordination groups inside a province.
+    ManageGroups { province: &'a RegionCode },
+    /// Read mails held in the outbox for recipients in a territory.
+    ReadOutbox,
+}
+
+/// Roles that may create and manage accounts.
+fn manages_accounts(role: Role) -> bool {
+    matches!(
+        role,
+        Role::NationalAdmin | Role::ProvincialAdmin | Role::RegencyAdmin
+    )
+}
+
+/// An actor may grant a role when one of their account-managing grants outranks it (a national
+/// admin may also appoint national admins) and covers the whole territory.
+fn outranks(granter: Role, role: Role) -> bool {
+    granter == Role::NationalAdmin || granter.rank() > role.rank()
+}
+
+impl Actor {
+    pub fn has_role(&self, role: Role) -> bool {
+        self.grants.iter().any(|g| g.role == role)
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.grants.iter().any(|g| g.role.is_admin())
+    }
+
+    /// The territory this actor oversees as an administrator: what lists and the audit log are
+    /// filtered to.
+    pub fn oversight(&self) -> ScopeRegions {
+        ScopeRegions::union(
+            self.grants
+                .iter()
+                .filter(|g| g.role.is_admin())
+                .map(|g| g.territory.clone()),
+        )
+    }
+
+    pub fn can(&self, action: Action<'_>) -> bool {
+        match action {
+            Action::UseAccount => true,
+            Action::Oversee => self.is_admin(),
+            Action::ManageAccount { role, territory } => self.grants.iter().any(|g| {
+                manages_accounts(g.role)
+                    && role.is_none_or(|r| outranks(g.role, r))
+                    && g.territory.contains(territory)
+                    && (role.is_some() || !territory.is_empty() || g.role == Role::NationalAdmin)
+            }),
+            Action::GrantRole { role, territory } => self.grants.iter().any(|g| {
+                manages_accounts(g.role)
+                    && outranks(g.role, role)
+                    && g.territory.contains(territory)
+            }),
+            Action::ManageGroups { province } => self.grants.iter().any(|g| {
+                matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)
+                    && g.territory.contains_region(province)
+            }),
+            Action::ReadOutbox => self
+                .grants
+                .iter()
+                .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(s: &str) -> RegionCode {
+        RegionCode::parse(s).unwrap()
+    }
+
+    fn regions(codes: &[&str]) -> ScopeRegions {
+        ScopeRegions::Regions(codes.iter().map(|c| code(c)).collect())
+    }
+
+    fn actor(role: Role, territory: ScopeRegions) -> Actor {
+        let scope = match &territory {
+            ScopeRegions::All => Scope::National,
+            ScopeRegions::Regions(r) => Scope::Region(r[0].clone()),
+        };
+        Actor {
+            user_id: 1,
+            username: "t".into(),
+            grants: vec![Grant {
+                role,
+                scope,
+                territory,
+            }],
+        }
+    }
+
+    #[test]
+    fn regency_admin_grants_below_itself_inside_its_regency_only() {
+        let pasuruan = actor(Role::RegencyAdmin, regions(&["35.14"]));
+        let prigen = regions(&["35.14.10"]);
+        let surabaya = regions(&["35.78"]);
+        assert!(pasuruan.can(Action::GrantRole {
+            role: Role::KimOfficer,
+            territory: &prigen
+        }));
+        assert!(!pasuruan.can(Action::GrantRole {
+            role: Role::KimOfficer,
+            territory: &surabaya
+        }));
+        assert!(!pasuruan.can(Action::GrantRole {
+            role: Role::RegencyAdmin,
+            territory: &prigen
+        }));
+        assert!(!pasuruan.can(Action::GrantRole {
+            role: Role::ProvincialAdmin,
+            territory: &regions(&["35"])
+        }));
+    }
+
+    #[test]
+    fn provincial_admin_covers_its_province_and_groups_inside_it() {
+        let jatim = actor(Role::ProvincialAdmin, regions(&["35"]));
+        let bakorwil = regions(&["35.14", "35.75", "35.07"]);
+        assert!(jatim.can(Action::GrantRole {
+            role: Role::Coordinator,
+            territory: &bakorwil
+        }));
+        assert!(jatim.can(Action::ManageGroups {
+            province: &code("35")
+        }));
+        assert!(!jatim.can(Action::ManageGroups {
+            province: &code("33")
+        }));
+        assert!(!jatim.can(Action::GrantRole {
+            role: Role::ProvincialAdmin,
+            territory: &regions(&["35"])
+        }));
+        assert!(!jatim.can(Action::GrantRole {
+            role: Role::RegencyAdmin,
+            territory: &ScopeRegions::All
+        }));
+    }
+
+    #[test]
+    fn national_admin_may_do_everything_and_coordinators_only_oversee() {
+        let nasional = actor(Role::NationalAdmin, ScopeRegions::All);
+        assert!(nasional.can(Action::GrantRole {
+            role: Role::NationalAdmin,
+            territory: &ScopeRegions::All
+        }));
+        assert!(nasional.can(Action::ReadOutbox));
+        let bakorwil = actor(Role::Coordinator, regions(&["35.14", "35.75"]));
+        assert!(bakorwil.can(Action::Oversee));
+        assert!(!bakorwil.can(Action::GrantRole {
+            role: Role::KimMember,
+            territory: &regions(&["35.14"])
+        }));
+        assert!(!bakorwil.can(Action::ReadOutbox));
+        let member = actor(Role::KimMember, regions(&["35.14.10.2001"]));
+        assert!(member.can(Action::UseAccount));
+        assert!(!member.can(Action::Oversee));
+        assert_eq!(member.oversight(), ScopeRegions::none());
+    }
+
+    #[test]
+    fn managing_an_account_needs_to_cover_all_its_grants() {
+        let pasuruan = actor(Role::RegencyAdmin, regions(&["35.14"]));
+        let officer_in_prigen = regions(&["35.14.10"]);
+        let spans_two = regions(&["35.14.10", "35.78"]);
+        assert!(pasuruan.can(Action::ManageAccount {
+            role: Some(Role::KimOfficer),
+            territory: &officer_in_prigen
+        }));
+        assert!(!pasuruan.can(Action::ManageAccount {
+            role: Some(Role::KimOfficer),
+            territory: &spans_two
+        }));
+        assert!(!pasuruan.can(Action::ManageAccount {
+            role: Some(Role::RegencyAdmin),
+            territory: &regions(&["35.14"])
+        }));
+        // An account without any grant is only the national admins' business.
+        assert!(!pasuruan.can(Action::ManageAccount {
+            role: None,
+            territory: &ScopeRegions::none()
+        }));
+        let nasional = actor(Role::NationalAdmin, ScopeRegions::All);
+        assert!(nasional.can(Action::ManageAccount {
+            role: None,
+            territory: &ScopeRegions::none()
+        }));
+    }
+
+    #[test]
+    fn union_drops_covered_regions() {
+        let u = ScopeRegions::union([regions(&["35.14", "35"]), regions(&["35.78.01", "33"])]);
+        assert_eq!(u, regions(&["33", "35"]));
+        assert_eq!(
+            ScopeRegions::union([regions(&["35"]), ScopeRegions::All]),
+            ScopeRegions::All
+        );
+    }
+}

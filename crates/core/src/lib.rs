@@ -1,0 +1,15 @@
+//! Simpul's domain: the vocabulary every other layer speaks.
+//!
+//! Nothing here knows about HTTP or SQL. Outside input becomes one of these types at the edge
+//! (`RegionCode::parse`, `Username::parse`, ...) so the rest of the code cannot hold an invalid one.
+#![forbid(unsafe_code)]
+
+pub mod accounts;
+pub mod audit;
+pub mod authz;
+pub mod regions;
+pub mod secrets;
+
+pub use accounts::{Role, Scope, Username};
+pub use authz::{Action, Actor, Grant, ScopeRegions};
+pub use regions::{Level, Region, RegionCode};

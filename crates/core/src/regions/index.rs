@@ -1,0 +1,195 @@
+//! In-memory region name index. The whole country (≈91,600 names) fits in a few megabytes and a
+//! substring scan over pre-normalised names takes about a millisecond, which is faster and more
+//! tolerant than SQL `LIKE` and behaves the same on both database engines.
+
+use super::names::{normalize_name, parse_query};
+use super::{Level, Region, RegionCode};
+use std::collections::HashMap;
+
+#[derive(Debug, Clone)]
+struct Entry {
+    region: Region,
+    norm: String,
+    is_city: bool,
+}
+
+/// A ranked search result.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SearchHit<'a> {
+    pub region: &'a Region,
+    /// The names of its ancestors, outermost first ("Jawa Timur", "Kabupaten Pasuruan").
+    pub context: Vec<&'a str>,
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct RegionIndex {
+    entries: Vec<Entry>,
+    by_code: HashMap<RegionCode, usize>,
+}
+
+/// How well a name matches: lower is better.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    Exact,
+    Prefix,
+    WordPrefix,
+    Substring,
+}
+
+impl RegionIndex {
+    pub fn new(regions: impl IntoIterator<Item = Region>) -> RegionIndex {
+        let mut index = RegionIndex::default();
+        for region in regions {
+            let level = region.level();
+            let norm = normalize_name(&region.name, level);
+            let is_city = level == Level::Regency && region.name.starts_with("Kota ");
+            index
+                .by_code
+                .insert(region.code.clone(), index.entries.len());
+            index.entries.push(Entry {
+                region,
+                norm,
+                is_city,
+            });
+        }
+        index
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    pub fn regions(&self) -> impl Iterator<Item = &Region> {
+        self.entries.iter().map(|e| &e.region)
+    }
+
+    pub fn get(&self, code: &RegionCode) -> Option<&Region> {
+        self.by_code.get(code).map(|&i| &self.entries[i].region)
+    }
+
+    fn context(&self, code: &RegionCode) -> Vec<&str> {
+        code.ancestors()
+            .iter()
+            .filter_map(|a| self.get(a).map(|r| r.name.as_str()))
+            .collect()
+    }
+
+    /// Find regions by (part of) their name across all levels, best matches first: exact names,
+    /// then names starting with the query, then names with a word starting with it, then any
+    /// substring; within a tier the level the query hinted at ("Kec. ..."), then higher levels.
+    pub fn search(&self, input: &str, limit: usize) -> Vec<SearchHit<'_>> {
+        let query = parse_query(input);
+        if query.term.is_empty() || limit == 0 {
+            return Vec::new();
+        }
+        let term = query.term.as_str();
+        let word_start = format!(" {term}");
+        let mut matches: Vec<(Tier, u8, Level, usize)> = Vec::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            let tier = if entry.norm == term {
+                Tier::Exact
+            } else if entry.norm.starts_with(term) {
+                Tier::Prefix
+            } else if entry.norm.contains(&word_start) {
+                Tier::WordPrefix
+            } else if entry.norm.contains(term) {
+                Tier::Substring
+            } else {
+                continue;
+            };
+            let level = entry.region.level();
+            let hint_miss = match (query.level_hint, query.city_hint) {
+                (Some(hint), _) if hint != level => 2,
+                (Some(_), Some(city)) if city != entry.is_city => 1,
+                _ => 0,
+            };
+            matches.push((tier, hint_miss, level, i));
+        }
+        let by_rank = |a: &(Tier, u8, Level, usize), b: &(Tier, u8, Level, usize)| {
+            (a.0, a.1, a.2)
+                .cmp(&(b.0, b.1, b.2))
+                .then_with(|| {
+                    self.entries[a.3]
+                        .region
+                        .name
+                        .cmp(&self.entries[b.3].region.name)
+                })
+                .then_with(|| a.3.cmp(&b.3))
+        };
+        if matches.len() > limit {
+            matches.select_nth_unstable_by(limit - 1, by_rank);
+            matches.truncate(limit);
+        }
+        matches.sort_unstable_by(by_rank);
+        matches
+            .into_iter()
+            .map(|(.., i)| {
+                let region = &self.entries[i].region;
+                SearchHit {
+                    region,
+                    context: self.context(&region.code),
+                }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn region(code: &str, name: &str) -> Region {
+        Region {
+            code: RegionCode::parse(code).unwrap(),
+            name: name.into(),
+        }
+    }
+
+    fn sample() -> RegionIndex {
+        RegionIndex::new([
+            region("35", "Jawa Timur"),
+            region("35.14", "Kabupaten Pasuruan"),
+            region("35.75", "Kota Pasuruan"),
+            region("35.14.10", "Prigen"),
+            region("35.14.10.2001", "Prigen"),
+            region("35.14.10.2002", "Pecalukan"),
+            region("35.75.01", "Gadingrejo"),
+            region("35.14.01", "Purwodadi"),
+        ])
+    }
+
+    fn codes(hits: &[SearchHit<'_>]) -> Vec<String> {
+        hits.iter().map(|h| h.region.code.to_string()).collect()
+    }
+
+    #[test]
+    fn prigen_finds_the_kecamatan_first_with_its_context() {
+        let index = sample();
+        let hits = index.search("Prigen", 10);
+        assert_eq!(codes(&hits), ["35.14.10", "35.14.10.2001"]);
+        assert_eq!(hits[0].context, ["Jawa Timur", "Kabupaten Pasuruan"]);
+    }
+
+    #[test]
+    fn prefixes_steer_between_kabupaten_and_kota() {
+        let index = sample();
+        assert_eq!(codes(&index.search("Kota Pasuruan", 1)), ["35.75"]);
+        assert_eq!(codes(&index.search("kab. pasuruan", 1)), ["35.14"]);
+        assert_eq!(codes(&index.search("KABUPATEN  pasuruan", 1)), ["35.14"]);
+        assert_eq!(codes(&index.search("desa prigen", 1)), ["35.14.10.2001"]);
+    }
+
+    #[test]
+    fn ranks_exact_before_prefix_before_substring_and_respects_limit() {
+        let index = sample();
+        assert_eq!(codes(&index.search("pasuruan", 10)), ["35.14", "35.75"]);
+        assert_eq!(codes(&index.search("dadi", 10)), ["35.14.01"]);
+        assert_eq!(index.search("ga", 1).len(), 1);
+        assert!(index.search("   ", 10).is_empty());
+        assert!(index.search("zzz", 10).is_empty());
+    }
+}

@@ -1,0 +1,243 @@
+//! Configuration, layered: built-in defaults < TOML file (`--config`) < `SIMPUL_*` environment
+//! < command-line flags. clap resolves flag-over-environment; the file fills what both left
+//! unset. Secrets (database and SMTP passwords) are never printed.
+
+use anyhow::{bail, Context, Result};
+use clap::Args;
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Where the data lives; shared by every command that touches the database.
+#[derive(Debug, Clone, Args, Default)]
+pub struct DbArgs {
+    /// Directory for the embedded database and uploaded files [default: ./simpul-data]
+    #[arg(long, env = "SIMPUL_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Database URL: sqlite://FILE or postgres://USER@HOST/DB [default: SQLite file in the data dir]
+    #[arg(
+        long,
+        env = "SIMPUL_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+/// Options of `simpul serve`.
+#[derive(Debug, Clone, Args, Default)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// Address to listen on [default: 127.0.0.1:8080]; port 0 picks a free port
+    #[arg(long, env = "SIMPUL_LISTEN", value_name = "ADDR")]
+    pub listen: Option<String>,
+    /// Seed the East Java demo (regions, Bakorwil groups, one account per role) and print the accounts
+    #[arg(long, env = "SIMPUL_DEMO")]
+    pub demo: bool,
+    /// Public URL of this site, used in e-mailed links [default: http://<listen>]
+    #[arg(long, env = "SIMPUL_BASE_URL", value_name = "URL")]
+    pub base_url: Option<String>,
+    /// SMTP server for outgoing mail, e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host; without it mail stays in the admins' outbox
+    #[arg(
+        long,
+        env = "SIMPUL_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<String>,
+    /// Sender address of outgoing mail [default: Simpul <noreply@simpul.invalid>]
+    #[arg(long, env = "SIMPUL_SMTP_FROM", value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
+    /// Mark cookies Secure and send HSTS (set when served behind TLS)
+    #[arg(long, env = "SIMPUL_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+    /// Log format: text or json [default: text]
+    #[arg(long, env = "SIMPUL_LOG_FORMAT", value_name = "FORMAT")]
+    pub log_format: Option<String>,
+}
+
+/// The optional TOML file; every key is optional and unknown keys are an error.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub base_url: Option<String>,
+    pub smtp_url: Option<String>,
+    pub smtp_from: Option<String>,
+    pub secure_cookies: Option<bool>,
+    pub log_format: Option<String>,
+    pub demo: Option<bool>,
+}
+
+impl FileConfig {
+    pub fn read(path: Option<&Path>) -> Result<FileConfig> {
+        let Some(path) = path else {
+            return Ok(FileConfig::default());
+        };
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read config file {}", path.display()))?;
+        toml::from_str(&text)
+            .with_context(|| format!("config file {} is not valid", path.display()))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Fully resolved settings for `serve`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub demo: bool,
+    pub base_url: String,
+    pub smtp_url: Option<String>,
+    pub smtp_from: String,
+    pub secure_cookies: bool,
+    pub log_format: LogFormat,
+}
+
+/// The database URL and data directory after layering.
+pub fn resolve_db(args: &DbArgs, file: &FileConfig) -> Result<(PathBuf, String)> {
+    let data_dir = args
+        .data_dir
+        .clone()
+        .or_else(|| file.data_dir.clone())
+        .unwrap_or_else(|| PathBuf::from("simpul-data"));
+    let url = match args
+        .database_url
+        .clone()
+        .or_else(|| file.database_url.clone())
+    {
+        Some(url) => url,
+        None => {
+            std::fs::create_dir_all(&data_dir)
+                .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+            format!("sqlite://{}", data_dir.join("simpul.db").display())
+        }
+    };
+    if !(url.starts_with("sqlite:")
+        || url.starts_with("postgres://")
+        || url.starts_with("postgresql://"))
+    {
+        bail!(
+            "--database-url must start with sqlite:// or postgres:// (got {})",
+            simpul_store::connect::redact(&url)
+        );
+    }
+    Ok((data_dir, url))
+}
+
+impl Settings {
+    pub fn resolve(args: &ServeArgs, file: &FileConfig) -> Result<Settings> {
+        let listen_text = args
+            .listen
+            .clone()
+            .or_else(|| file.listen.clone())
+            .unwrap_or_else(|| "127.0.0.1:8080".into());
+        let listen: SocketAddr = listen_text.parse().with_context(|| {
+            format!("--listen {listen_text:?} is not an address like 127.0.0.1:8080")
+        })?;
+        let (data_dir, database_url) = resolve_db(&args.db, file)?;
+        let log_format = match args
+            .log_format
+            .clone()
+            .or_else(|| file.log_format.clone())
+            .as_deref()
+        {
+            None | Some("text") => LogFormat::Text,
+            Some("json") => LogFormat::Json,
+            Some(other) => bail!("--log-format must be text or json (got {other:?})"),
+        };
+        let base_url = args
+            .base_url
+            .clone()
+            .or_else(|| file.base_url.clone())
+            .unwrap_or_else(|| format!("http://{listen}"));
+        if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
+            bail!("--base-url must start with http:// or https:// (got {base_url:?})");
+        }
+        let smtp_url = args.smtp_url.clone().or_else(|| file.smtp_url.clone());
+        if let Some(url) = &smtp_url {
+            if !(url.starts_with("smtp://") || url.starts_with("smtps://")) {
+                bail!("--smtp-url must start with smtp:// or smtps://");
+            }
+        }
+        Ok(Settings {
+            listen,
+            data_dir,
+            database_url,
+            demo: args.demo || file.demo.unwrap_or(false),
+            base_url,
+            smtp_url,
+            smtp_from: args
+                .smtp_from
+                .clone()
+                .or_else(|| file.smtp_from.clone())
+                .unwrap_or_else(|| "Simpul <noreply@simpul.invalid>".into()),
+            secure_cookies: args.secure_cookies || file.secure_cookies.unwrap_or(false),
+            log_format,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_file_and_file_beats_defaults() {
+        let file: FileConfig = toml::from_str("listen = \"0.0.0.0:9000\"\nbase_url = \"https://simpul.jatimprov.go.id\"\ndatabase_url = \"sqlite://x.db\"").unwrap();
+        let args = ServeArgs {
+            listen: Some("127.0.0.1:7000".into()),
+            ..Default::default()
+        };
+        let s = Settings::resolve(&args, &file).unwrap();
+        assert_eq!(s.listen.to_string(), "127.0.0.1:7000");
+        assert_eq!(s.base_url, "https://simpul.jatimprov.go.id");
+        assert_eq!(s.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn bad_values_are_explained() {
+        let file = FileConfig {
+            database_url: Some("sqlite://x.db".into()),
+            ..Default::default()
+        };
+        let bad = |args: ServeArgs| Settings::resolve(&args, &file).unwrap_err().to_string();
+        assert!(bad(ServeArgs {
+            listen: Some("nope".into()),
+            ..Default::default()
+        })
+        .contains("--listen"));
+        assert!(bad(ServeArgs {
+            log_format: Some("xml".into()),
+            ..Default::default()
+        })
+        .contains("--log-format"));
+        assert!(bad(ServeArgs {
+            smtp_url: Some("http://x".into()),
+            ..Default::default()
+        })
+        .contains("--smtp-url"));
+        let err = toml::from_str::<FileConfig>("lisen = \"x\"")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("lisen"), "{err}");
+        let mysql = DbArgs {
+            database_url: Some("mysql://root@localhost/x".into()),
+            ..Default::default()
+        };
+        assert!(resolve_db(&mysql, &FileConfig::default())
+            .unwrap_err()
+            .to_string()
+            .contains("sqlite://"));
+    }
+}

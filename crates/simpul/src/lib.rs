@@ -1,0 +1,9 @@
+//! The `simpul` application: configuration, start-up (migrations, official regions, demo data),
+//! the HTTP server and background workers. `main.rs` is only the command line.
+#![forbid(unsafe_code)]
+
+pub mod config;
+pub mod demo;
+pub mod mailer;
+pub mod regions_data;
+pub mod server;

@@ -1,0 +1,197 @@
+//! `simpul`: the command line. Run `simpul --help` for every command and option.
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+use simpul::config::{resolve_db, DbArgs, FileConfig, LogFormat, ServeArgs, Settings};
+use simpul::server::{open_store, serve, shutdown_signal};
+use simpul_core::audit::AuditContext;
+use simpul_core::{Role, Scope};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Simpul: the integrated platform of government communication offices and Indonesia's
+/// Komunitas Informasi Masyarakat (KIM).
+#[derive(Parser)]
+#[command(name = "simpul", version, about, long_about = None)]
+struct Cli {
+    /// Optional TOML configuration file (keys as the long options, e.g. listen = "0.0.0.0:8080")
+    #[arg(long, global = true, env = "SIMPUL_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (migrates the database and loads the official regions on first start)
+    Serve(ServeArgs),
+    /// Apply database migrations and exit
+    Migrate(DbArgs),
+    /// Load or refresh the official regions (idempotent); from the built-in copy or a directory
+    ImportRegions {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Directory with provinces.csv, regencies.csv, districts.csv, villages.csv (or .csv.gz), in idn-area-data's format
+        #[arg(long, value_name = "DIR")]
+        from: Option<PathBuf>,
+    },
+    /// Create an administrator account (the first national admin, for example)
+    CreateAdmin {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// national_admin, provincial_admin or regency_admin
+        #[arg(long, default_value = "national_admin")]
+        role: String,
+        /// Region code for provincial/regency admins (e.g. 35 or 35.14)
+        #[arg(long)]
+        region: Option<String>,
+        /// The password; read from SIMPUL_ADMIN_PASSWORD so it stays out of shell history
+        #[arg(long, env = "SIMPUL_ADMIN_PASSWORD", hide_env_values = true)]
+        password: String,
+    },
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,tower_http=info".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Text => builder.init(),
+    }
+}
+
+fn progress_bar(what: &str) -> ProgressBar {
+    let bar = ProgressBar::new(0);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({elapsed})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_owned());
+    bar
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let file = FileConfig::read(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve(args) => {
+            let settings = Settings::resolve(&args, &file)?;
+            init_logging(settings.log_format);
+            serve(settings, shutdown_signal()).await
+        }
+        Command::Migrate(db) => {
+            let (_, url) = resolve_db(&db, &file)?;
+            open_store(&url).await?;
+            println!("Database is up to date.");
+            Ok(())
+        }
+        Command::ImportRegions { db, from } => {
+            let (_, url) = resolve_db(&db, &file)?;
+            let store = open_store(&url).await?;
+            let bar = progress_bar("Loading regions");
+            let started = std::time::Instant::now();
+            let total = simpul::regions_data::load(&store, from.as_deref(), |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })
+            .await?;
+            bar.finish();
+            println!(
+                "{total} regions loaded in {:.2} s.",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(())
+        }
+        Command::CreateAdmin {
+            db,
+            username,
+            display_name,
+            email,
+            role,
+            region,
+            password,
+        } => {
+            let role = Role::parse(&role)
+                .filter(|r| r.is_admin() && *r != Role::Coordinator)
+                .context("--role must be national_admin, provincial_admin or regency_admin")?;
+            let scope = match (role, region) {
+                (Role::NationalAdmin, None) => Scope::National,
+                (_, Some(code)) => Scope::Region(
+                    simpul_core::RegionCode::parse(&code)
+                        .map_err(|e| anyhow::anyhow!("--region {code:?}: {e}"))?,
+                ),
+                (_, None) => bail!("--region is required for {}", role.as_str()),
+            };
+            if !role.allows_scope(&scope) {
+                bail!("{} cannot have that scope (a provincial admin needs a province code like 35, a regency admin one like 35.14)", role.as_str());
+            }
+            let username = simpul_core::Username::parse(&username)
+                .map_err(|e| anyhow::anyhow!("--username: {e}"))?;
+            let display_name = simpul_core::accounts::parse_display_name(&display_name)
+                .map_err(|e| anyhow::anyhow!("--display-name: {e}"))?;
+            let email = email
+                .map(|e| {
+                    simpul_core::accounts::parse_email(&e)
+                        .map_err(|err| anyhow::anyhow!("--email: {err}"))
+                })
+                .transpose()?;
+            simpul_core::accounts::check_new_password(&password)
+                .map_err(|e| anyhow::anyhow!("password: {e}"))?;
+            let (_, url) = resolve_db(&db, &file)?;
+            let store = open_store(&url).await?;
+            simpul::regions_data::ensure_loaded(&store, |_, _| {}).await?;
+            let user = simpul_store::accounts::NewUser {
+                username: username.to_string(),
+                display_name,
+                email,
+                password_hash: simpul_core::secrets::hash_password(&password),
+                locale: "id".into(),
+            };
+            match store
+                .create_user(&AuditContext::system("cli"), &user, role, &scope)
+                .await
+            {
+                Ok(id) => println!("Created {} (id {id}) as {}.", user.username, role.as_str()),
+                Err(simpul_store::StoreError::Conflict(_)) => {
+                    bail!("username {} is already taken", user.username)
+                }
+                Err(simpul_store::StoreError::NotFound) => {
+                    bail!("region not found: no such region code")
+                }
+                Err(e) => return Err(e.into()),
+            }
+            Ok(())
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}

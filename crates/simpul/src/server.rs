@@ -1,0 +1,152 @@
+//! Start-up and the HTTP server: connect, migrate, load regions, seed the demo, serve until
+//! SIGINT/SIGTERM, then drain in-flight requests and stop the workers.
+
+use crate::config::Settings;
+use crate::mailer::Mailer;
+use anyhow::{Context, Result};
+use simpul_store::Store;
+use simpul_web::{AppState, WebConfig};
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+/// Connect and bring the schema up to date.
+pub async fn open_store(database_url: &str) -> Result<Store> {
+    let store = Store::connect(database_url).await.with_context(|| {
+        format!(
+            "cannot open database {}",
+            simpul_store::connect::redact(database_url)
+        )
+    })?;
+    store.migrate().await.context("database migration failed")?;
+    Ok(store)
+}
+
+/// The web settings that follow from the resolved configuration.
+pub fn web_config(settings: &Settings) -> WebConfig {
+    WebConfig {
+        base_url: settings.base_url.clone(),
+        secure_cookies: settings.secure_cookies,
+        smtp_enabled: settings.smtp_url.is_some(),
+        ..WebConfig::default()
+    }
+}
+
+/// A running server: its address and a handle to stop it.
+pub struct Running {
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<Result<()>>,
+}
+
+impl Running {
+    pub async fn stop(self) -> Result<()> {
+        let _ = self.stop.send(true);
+        self.task.await?
+    }
+}
+
+/// Bind and serve in the background (used by `serve` and by the integration tests).
+pub async fn spawn(
+    store: Store,
+    web: WebConfig,
+    listen: SocketAddr,
+    mailer: Option<Mailer>,
+) -> Result<Running> {
+    let metrics = simpul_web::install_metrics_recorder();
+    let state = AppState::new(store.clone(), web, Some(metrics)).await?;
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr()?;
+    let (stop, stopped) = watch::channel(false);
+    if let Some(mailer) = mailer {
+        tokio::spawn(mailer.run(store.clone(), stopped.clone()));
+    }
+    let app = simpul_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let mut signal = stopped.clone();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = signal.wait_for(|s| *s).await;
+            })
+            .await
+            .context("server failed")
+    });
+    Ok(Running { addr, stop, task })
+}
+
+/// `simpul serve`: run until `shutdown` resolves.
+pub async fn serve(settings: Settings, shutdown: impl Future<Output = ()>) -> Result<()> {
+    let store = open_store(&settings.database_url).await?;
+    let started = std::time::Instant::now();
+    let loaded = crate::regions_data::ensure_loaded(&store, |_, _| {}).await?;
+    if loaded > 0 {
+        tracing::info!(
+            regions = loaded,
+            ms = started.elapsed().as_millis() as u64,
+            "official regions loaded"
+        );
+    }
+    let demo = if settings.demo {
+        Some(crate::demo::seed(&store).await?)
+    } else {
+        None
+    };
+    let mailer = match &settings.smtp_url {
+        Some(url) => Some(Mailer::new(url, &settings.smtp_from)?),
+        None => None,
+    };
+    let running = spawn(
+        store.clone(),
+        web_config(&settings),
+        settings.listen,
+        mailer,
+    )
+    .await?;
+    println!("Simpul listening on http://{}", running.addr);
+    println!(
+        "Database: {} ({})",
+        store.engine().as_str(),
+        simpul_store::connect::redact(&settings.database_url)
+    );
+    if let Some(accounts) = demo {
+        println!(
+            "\nDemo accounts (password for all: {}):",
+            crate::demo::DEMO_PASSWORD
+        );
+        for a in accounts {
+            println!(
+                "  {:<28} {:<18} {}",
+                a.username,
+                a.role.as_str(),
+                a.scope_label
+            );
+        }
+    }
+    shutdown.await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    running.stop().await?;
+    store.close().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

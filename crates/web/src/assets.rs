@@ -1,0 +1,66 @@
+//! Static assets, embedded in the binary and served under content-hashed names with a one-year
+//! immutable cache lifetime: a phone downloads the stylesheet and htmx once.
+
+use axum::extract::Path;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
+
+pub struct Asset {
+    /// The URL path the templates link to, e.g. `/static/app.3f2a9c1b7d.css`.
+    pub url: String,
+    content_type: &'static str,
+    bytes: &'static [u8],
+}
+
+fn asset(name: &str, ext: &str, content_type: &'static str, bytes: &'static [u8]) -> Asset {
+    let hash = hex::encode(&Sha256::digest(bytes)[..5]);
+    Asset {
+        url: format!("/static/{name}.{hash}.{ext}"),
+        content_type,
+        bytes,
+    }
+}
+
+pub static CSS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "app",
+        "css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/app.css"),
+    )
+});
+pub static HTMX: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "vendor/htmx-2.0.4.min",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/htmx-2.0.4.min.js"),
+    )
+});
+pub static FAVICON: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "favicon",
+        "svg",
+        "image/svg+xml",
+        include_bytes!("../static/favicon.svg"),
+    )
+});
+
+pub async fn serve(Path(path): Path<String>) -> Response {
+    let wanted = format!("/static/{path}");
+    for a in [&*CSS, &*HTMX, &*FAVICON] {
+        if a.url == wanted {
+            return (
+                [
+                    (header::CONTENT_TYPE, a.content_type),
+                    (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+                ],
+                a.bytes,
+            )
+                .into_response();
+        }
+    }
+    StatusCode::NOT_FOUND.into_response()
+}

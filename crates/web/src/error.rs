@@ -1,0 +1,134 @@
+//! One error type for handlers, presented once: a friendly localized page for HTML routes and
+//! RFC 9457 `application/problem+json` with field-level detail for `/api`. Handlers return
+//! `AppError`; the response carries an [`ErrorInfo`] extension that the `present_errors`
+//! middleware renders in the request's language. Internal causes are logged, never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use simpul_store::StoreError;
+
+/// A problem with one input field, as a message-catalogue key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    pub field: &'static str,
+    pub key: &'static str,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, key: &'static str) -> Self {
+        FieldError { field, key }
+    }
+}
+
+#[derive(Debug)]
+pub enum AppError {
+    /// Not logged in (pages redirect to the login form).
+    Unauthenticated,
+    Forbidden,
+    NotFound,
+    /// Malformed request (unparseable body, bad query parameter).
+    BadRequest(&'static str),
+    /// Well-formed but invalid input, field by field.
+    Invalid(Vec<FieldError>),
+    /// Conflicts with existing data (duplicate username, ...).
+    Conflict(FieldError),
+    TooManyRequests,
+    Internal(String),
+}
+
+impl AppError {
+    pub fn invalid(field: &'static str, key: &'static str) -> AppError {
+        AppError::Invalid(vec![FieldError::new(field, key)])
+    }
+
+    pub fn internal(err: impl std::fmt::Display) -> AppError {
+        AppError::Internal(err.to_string())
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(err: StoreError) -> Self {
+        match err {
+            StoreError::NotFound => AppError::NotFound,
+            StoreError::Conflict(what) => {
+                tracing::info!(%what, "conflict");
+                AppError::Conflict(FieldError::new("", "error.conflict"))
+            }
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// What the presenting middleware needs to render an error.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub title_key: &'static str,
+    pub detail_key: &'static str,
+    pub fields: Vec<FieldError>,
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, title_key, detail_key, fields) = match self {
+            AppError::Unauthenticated => (
+                StatusCode::UNAUTHORIZED,
+                "error.unauthenticated",
+                "error.unauthenticated_detail",
+                vec![],
+            ),
+            AppError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "error.forbidden",
+                "error.forbidden_detail",
+                vec![],
+            ),
+            AppError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "error.not_found",
+                "error.not_found_detail",
+                vec![],
+            ),
+            AppError::BadRequest(key) => {
+                (StatusCode::BAD_REQUEST, "error.bad_request", key, vec![])
+            }
+            AppError::Invalid(fields) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "error.invalid",
+                "error.invalid_detail",
+                fields,
+            ),
+            AppError::Conflict(field) => (
+                StatusCode::CONFLICT,
+                "error.conflict_title",
+                field.key,
+                vec![field],
+            ),
+            AppError::TooManyRequests => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "error.too_many",
+                "error.too_many_detail",
+                vec![],
+            ),
+            AppError::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "error.internal",
+                    "error.internal_detail",
+                    vec![],
+                )
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(ErrorInfo {
+            status,
+            title_key,
+            detail_key,
+            fields,
+        });
+        response
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;

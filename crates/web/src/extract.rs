@@ -1,0 +1,224 @@
+//! Extractors: who is asking (session cookie or API token), and request bodies parsed into
+//! typed input with errors mapped to [`AppError`] (never axum's plain-text rejections).
+
+use crate::csrf::{cookie, RequestCtx, SESSION_COOKIE};
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use simpul_core::audit::AuditContext;
+use simpul_core::authz::Actor;
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestCtx {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestCtx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request context middleware missing"))
+    }
+}
+
+/// A signed-in person.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub actor: Actor,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub locale: String,
+    /// The session cookie value, for logout.
+    pub session: Option<String>,
+}
+
+impl CurrentUser {
+    pub fn audit(&self, ctx: &RequestCtx) -> AuditContext {
+        AuditContext {
+            actor_id: Some(self.actor.user_id),
+            actor_name: self.actor.username.clone(),
+            request_id: ctx.request_id.clone(),
+            ip: Some(ctx.ip.clone()),
+        }
+    }
+
+    pub async fn load(
+        state: &AppState,
+        user_id: i64,
+        session: Option<String>,
+    ) -> Result<CurrentUser, AppError> {
+        let user = state.store.user(user_id).await?;
+        let grants = state.store.resolved_grants(user_id).await?;
+        Ok(CurrentUser {
+            actor: Actor {
+                user_id,
+                username: user.username,
+                grants,
+            },
+            display_name: user.display_name,
+            email: user.email,
+            locale: user.locale,
+            session,
+        })
+    }
+}
+
+/// The session user, if any (public pages).
+pub struct MaybeUser(pub Option<CurrentUser>);
+
+impl FromRequestParts<AppState> for MaybeUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        if let Some(user) = parts.extensions.get::<CurrentUser>() {
+            return Ok(MaybeUser(Some(user.clone())));
+        }
+        let Some(token) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_owned) else {
+            return Ok(MaybeUser(None));
+        };
+        let user = match state.store.session_user(&token).await? {
+            Some(id) => Some(CurrentUser::load(state, id, Some(token)).await?),
+            None => None,
+        };
+        if let Some(u) = &user {
+            parts.extensions.insert(u.clone());
+        }
+        Ok(MaybeUser(user))
+    }
+}
+
+/// A signed-in person on a page; otherwise the login form.
+pub struct SessionUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for SessionUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        MaybeUser::from_request_parts(parts, state)
+            .await?
+            .0
+            .map(SessionUser)
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+/// An API caller authenticated with `Authorization: Bearer smp_...`.
+pub struct ApiUser(pub CurrentUser);
+
+impl FromRequestParts<AppState> for ApiUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .ok_or(AppError::Unauthenticated)?;
+        let user_id = state
+            .store
+            .api_token_user(token)
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
+        Ok(ApiUser(CurrentUser::load(state, user_id, None).await?))
+    }
+}
+
+/// Largest form or JSON body accepted.
+const MAX_BODY: usize = 256 * 1024;
+
+async fn body_bytes(req: Request) -> Result<Bytes, AppError> {
+    axum::body::to_bytes(req.into_body(), MAX_BODY)
+        .await
+        .map_err(|_| AppError::BadRequest("error.body_too_large"))
+}
+
+/// A URL-encoded form whose `csrf_token` matched the CSRF cookie.
+pub struct CsrfForm<T>(pub T);
+
+#[derive(serde::Deserialize)]
+struct CsrfField {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _: &AppState) -> Result<Self, Self::Rejection> {
+        let ctx = req
+            .extensions()
+            .get::<RequestCtx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request context middleware missing"))?;
+        let cookie_token = cookie(req.headers(), crate::csrf::CSRF_COOKIE).map(str::to_owned);
+        let bytes = body_bytes(req).await?;
+        let field: CsrfField = serde_urlencoded::from_bytes(&bytes)
+            .map_err(|_| AppError::BadRequest("error.bad_form"))?;
+        let ok = cookie_token.is_some_and(|c| {
+            simpul_core::secrets::constant_time_eq(&c, &field.csrf_token)
+                && simpul_core::secrets::constant_time_eq(&c, &ctx.csrf)
+        });
+        if !ok {
+            return Err(AppError::BadRequest("error.csrf"));
+        }
+        // serde_html_form accepts repeated keys (checkbox lists) as sequences.
+        serde_html_form::from_bytes(&bytes)
+            .map(CsrfForm)
+            .map_err(|_| AppError::BadRequest("error.bad_form"))
+    }
+}
+
+/// A JSON body; malformed JSON is a 400 problem, not a plain-text rejection.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(req).await?;
+        serde_json::from_slice(&bytes)
+            .map(ApiJson)
+            .map_err(|_| AppError::BadRequest("error.bad_json"))
+    }
+}
+
+/// Query parameters; unparseable ones are a 400 with a message.
+pub struct Query<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+            .map(Query)
+            .map_err(|_| AppError::BadRequest("error.bad_query"))
+    }
+}
+
+/// A path parameter; unparseable ones are a 404 (there is no such page).
+pub struct PathParam<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathParam<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| PathParam(p.0))
+            .map_err(|_| AppError::NotFound)
+    }
+}

@@ -1,0 +1,26 @@
+//! Simpul's HTTP layer: server-rendered pages (askama templates, htmx where a page needs
+//! interaction, every core flow usable without JavaScript) and the JSON API under `/api/v1`
+//! (OpenAPI by utoipa, errors as RFC 9457 problem+json).
+//!
+//! Layout: `service/` holds the use cases shared by pages and API (validation, authorization,
+//! storage calls; no HTTP types), `pages/` and `api/` are thin adapters around them.
+#![forbid(unsafe_code)]
+
+mod assets;
+mod csrf;
+mod error;
+mod extract;
+mod i18n;
+mod ops;
+mod regions_cache;
+mod router;
+mod state;
+
+pub mod api;
+pub mod pages;
+pub mod service;
+
+pub use i18n::{Catalog, Locale};
+pub use ops::install_metrics_recorder;
+pub use router::router;
+pub use state::{AppState, WebConfig};

@@ -1,0 +1,121 @@
+//! Server-rendered pages. Each handler builds a [`Page`] (language, CSRF token, signed-in user)
+//! and an askama template; core flows work without JavaScript.
+
+pub mod account;
+pub mod admin_audit;
+pub mod admin_groups;
+pub mod admin_users;
+pub mod auth;
+pub mod home;
+pub mod regions;
+
+use crate::csrf::RequestCtx;
+use crate::error::{AppError, AppResult, ErrorInfo, FieldError};
+use crate::extract::CurrentUser;
+use crate::i18n::Messages;
+use crate::state::AppState;
+use askama::Template;
+use axum::response::{Html, IntoResponse, Response};
+use simpul_core::authz::Action;
+
+/// What every page's layout needs.
+pub struct Page<'a> {
+    pub t: Messages<'a>,
+    pub lang: &'static str,
+    pub csrf: String,
+    pub path: String,
+    pub user: Option<&'a CurrentUser>,
+    pub is_admin: bool,
+    pub can_outbox: bool,
+    pub css: &'static str,
+    pub favicon: &'static str,
+    pub htmx: &'static str,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(state: &'a AppState, ctx: &RequestCtx, user: Option<&'a CurrentUser>) -> Page<'a> {
+        Page {
+            t: state.catalog.messages(ctx.locale),
+            lang: ctx.locale.code(),
+            csrf: ctx.csrf.clone(),
+            path: ctx.path.clone(),
+            user,
+            is_admin: user.is_some_and(|u| u.actor.can(Action::Oversee)),
+            can_outbox: user.is_some_and(|u| u.actor.can(Action::ReadOutbox)),
+            css: &crate::assets::CSS.url,
+            favicon: &crate::assets::FAVICON.url,
+            htmx: &crate::assets::HTMX.url,
+        }
+    }
+
+    /// The localized message for a field's first error, if any.
+    pub fn field_error(&self, errors: &[FieldError], field: &str) -> Option<&'a str> {
+        errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| self.t.get(e.key))
+    }
+
+    /// Form errors that belong to no single field.
+    pub fn general_errors(&self, errors: &[FieldError]) -> Vec<&'a str> {
+        errors
+            .iter()
+            .filter(|e| e.field.is_empty())
+            .map(|e| self.t.get(e.key))
+            .collect()
+    }
+
+    pub fn role_name(&self, role: &simpul_core::Role) -> &'a str {
+        self.t.get(&format!("role.{}", role.as_str()))
+    }
+}
+
+pub fn render(template: impl Template) -> AppResult<Response> {
+    template
+        .render()
+        .map(|html| Html(html).into_response())
+        .map_err(AppError::internal)
+}
+
+/// Render a form again with its errors and the right status (422 invalid, 409 conflict).
+pub fn render_with_status(
+    status: axum::http::StatusCode,
+    template: impl Template,
+) -> AppResult<Response> {
+    let mut response = render(template)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+/// Split a service error into field errors a form can show, or a page-level error.
+pub fn form_errors(err: AppError) -> Result<(axum::http::StatusCode, Vec<FieldError>), AppError> {
+    match err {
+        AppError::Invalid(fields) => Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, fields)),
+        AppError::Conflict(field) => Ok((axum::http::StatusCode::CONFLICT, vec![field])),
+        other => Err(other),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorTemplate<'a> {
+    page: Page<'a>,
+    title: &'a str,
+    detail: &'a str,
+    fields: Vec<&'a str>,
+}
+
+/// The HTML for an error, in the request's language.
+pub fn error_page(state: &AppState, ctx: &RequestCtx, info: &ErrorInfo) -> String {
+    let page = Page::new(state, ctx, None);
+    let t = page.t;
+    let fields = info.fields.iter().map(|f| t.get(f.key)).collect();
+    ErrorTemplate {
+        title: t.get(info.title_key),
+        detail: t.get(info.detail_key),
+        fields,
+        page,
+    }
+    .render()
+    .unwrap_or_else(|_| "Error".into())
+}

@@ -1,0 +1,121 @@
+//! Every route of Simpul in one place. A route added here must also be added to the
+//! authorization matrix test (`crates/simpul/tests/authorization.rs`).
+
+use crate::state::AppState;
+use crate::{api, assets, csrf, ops, pages};
+use axum::http::{HeaderName, Request};
+use axum::routing::{delete, get, post, put};
+use axum::{middleware, Router};
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+fn page_routes() -> Router<AppState> {
+    use pages::*;
+    Router::new()
+        .route("/", get(home::home))
+        .route("/login", get(auth::login_form).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/lang/{code}", get(auth::switch_language))
+        .route(
+            "/password/forgot",
+            get(auth::forgot_form).post(auth::forgot),
+        )
+        .route("/password/reset/{token}", get(auth::reset_form))
+        .route("/password/reset", post(auth::reset))
+        .route("/dashboard", get(account::dashboard))
+        .route(
+            "/account/tokens",
+            get(account::tokens).post(account::create_token),
+        )
+        .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route("/regions", get(regions::index))
+        .route("/regions/search", get(regions::search))
+        .route("/regions/{code}", get(regions::show))
+        .route(
+            "/admin/users",
+            get(admin_users::list).post(admin_users::create),
+        )
+        .route("/admin/users/new", get(admin_users::new_form))
+        .route("/admin/users/{id}", get(admin_users::show))
+        .route("/admin/users/{id}/grants", post(admin_users::add_grant))
+        .route(
+            "/admin/users/{id}/grants/{grant}/revoke",
+            post(admin_users::revoke_grant),
+        )
+        .route("/admin/users/{id}/active", post(admin_users::set_active))
+        .route(
+            "/admin/users/{id}/password",
+            post(admin_users::set_password),
+        )
+        .route(
+            "/admin/groups",
+            get(admin_groups::list).post(admin_groups::create),
+        )
+        .route("/admin/groups/new", get(admin_groups::new_form))
+        .route(
+            "/admin/groups/{id}",
+            get(admin_groups::show).post(admin_groups::update),
+        )
+        .route("/admin/groups/{id}/delete", post(admin_groups::delete))
+        .route("/admin/audit", get(admin_audit::audit))
+        .route("/admin/audit.csv", get(admin_audit::audit_csv))
+        .route("/admin/outbox", get(admin_audit::outbox))
+}
+
+fn api_routes() -> Router<AppState> {
+    use api::*;
+    Router::new()
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/api/v1/auth/token", post(auth::issue_token))
+        .route("/api/v1/auth/tokens", get(auth::list_tokens))
+        .route("/api/v1/auth/tokens/{id}", delete(auth::revoke_token))
+        .route("/api/v1/me", get(auth::me))
+        .route("/api/v1/regions", get(regions::search))
+        .route("/api/v1/regions/{code}", get(regions::show))
+        .route("/api/v1/users", get(users::list).post(users::create))
+        .route("/api/v1/users/{id}", get(users::show))
+        .route("/api/v1/users/{id}/grants", post(users::add_grant))
+        .route(
+            "/api/v1/users/{id}/grants/{grant_id}",
+            delete(users::revoke_grant),
+        )
+        .route("/api/v1/users/{id}/active", put(users::set_active))
+        .route("/api/v1/users/{id}/password", put(users::set_password))
+        .route("/api/v1/groups", get(groups::list).post(groups::create))
+        .route(
+            "/api/v1/groups/{id}",
+            get(groups::show).put(groups::update).delete(groups::delete),
+        )
+        .route("/api/v1/audit", get(audit::list))
+}
+
+async fn not_found() -> crate::error::AppError {
+    crate::error::AppError::NotFound
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .merge(page_routes())
+        .merge(api_routes())
+        .route("/healthz", get(ops::healthz))
+        .route("/metrics", get(ops::metrics))
+        .route("/static/{*path}", get(assets::serve))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), csrf::request_context))
+        .layer(middleware::from_fn_with_state(state.clone(), ops::security_headers))
+        .layer(middleware::from_fn(ops::track))
+        .layer(CompressionLayer::new())
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
+            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .with_state(state)
+}

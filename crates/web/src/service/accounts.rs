@@ -1,0 +1,295 @@
+//! Creating accounts, granting and revoking roles, activating and deactivating.
+
+use crate::error::{AppError, AppResult, FieldError};
+use crate::extract::CurrentUser;
+use crate::state::AppState;
+use simpul_core::accounts::{check_new_password, parse_display_name, parse_email};
+use simpul_core::audit::AuditContext;
+use simpul_core::authz::{Action, ScopeRegions};
+use simpul_core::{RegionCode, Role, Scope, Username};
+use simpul_store::accounts::{NewUser, UserSummary};
+use simpul_store::StoreError;
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewAccount {
+    pub username: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub password: String,
+    /// One of national_admin, provincial_admin, coordinator, regency_admin, partner_staff,
+    /// fact_checker, kim_officer, kim_member.
+    pub role: String,
+    /// national, region, group (kim when the KIM registry lands).
+    pub scope_kind: String,
+    /// A region code for `region`, a group id for `group`, empty for `national`.
+    #[serde(default)]
+    pub scope_ref: String,
+    #[serde(default)]
+    pub locale: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+pub struct NewGrant {
+    pub role: String,
+    pub scope_kind: String,
+    #[serde(default)]
+    pub scope_ref: String,
+}
+
+/// Parse a role and scope, check they fit together and exist; returns their territory.
+pub async fn parse_grant(
+    state: &AppState,
+    role: &str,
+    kind: &str,
+    reference: &str,
+) -> AppResult<(Role, Scope, ScopeRegions)> {
+    let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "error.role"))?;
+    let scope = Scope::from_parts(kind, reference.trim())
+        .ok_or_else(|| AppError::invalid("scope_ref", "error.scope"))?;
+    if !role.allows_scope(&scope) {
+        return Err(AppError::invalid("scope_kind", "error.scope_for_role"));
+    }
+    let territory = match state.store.scope_region(&scope).await {
+        Ok(_) => state.store.territory(&scope).await?,
+        Err(StoreError::NotFound) => {
+            return Err(AppError::invalid("scope_ref", "error.scope_unknown"))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    Ok((role, scope, territory))
+}
+
+pub async fn create(
+    state: &AppState,
+    who: &CurrentUser,
+    audit: &AuditContext,
+    input: &NewAccount,
+) -> AppResult<i64> {
+    let mut errors = Vec::new();
+    let username = Username::parse(&input.username)
+        .map_err(|e| errors.push(FieldError::new("username", e.message_key())))
+        .ok();
+    let display_name = parse_display_name(&input.display_name)
+        .map_err(|e| errors.push(FieldError::new("display_name", e.message_key())))
+        .ok();
+    let email = match input
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        Some(e) => parse_email(e)
+            .map_err(|err| errors.push(FieldError::new("email", err.message_key())))
+            .ok(),
+        None => None,
+    };
+    if let Err(e) = check_new_password(&input.password) {
+        errors.push(FieldError::new("password", e.message_key()));
+    }
+    let grant = match parse_grant(state, &input.role, &input.scope_kind, &input.scope_ref).await {
+        Ok(g) => Some(g),
+        Err(AppError::Invalid(mut fields)) => {
+            errors.append(&mut fields);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let (role, scope, territory) = grant.expect("no errors");
+    if !who.actor.can(Action::GrantRole {
+        role,
+        territory: &territory,
+    }) {
+        return Err(AppError::Forbidden);
+    }
+    let password = input.password.clone();
+    let password_hash =
+        tokio::task::spawn_blocking(move || simpul_core::secrets::hash_password(&password))
+            .await
+            .map_err(AppError::internal)?;
+    let locale = input
+        .locale
+        .as_deref()
+        .and_then(crate::Locale::parse)
+        .unwrap_or_default();
+    let user = NewUser {
+        username: username.expect("no errors").to_string(),
+        display_name: display_name.expect("no errors"),
+        email,
+        password_hash,
+        locale: locale.code().into(),
+    };
+    match state.store.create_user(audit, &user, role, &scope).await {
+        Ok(id) => Ok(id),
+        Err(StoreError::Conflict(_)) => Err(AppError::Conflict(FieldError::new(
+            "username",
+            "error.username_taken",
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The target account's most senior role and the union of its territories.
+async fn standing(
+    state: &AppState,
+    user_id: i64,
+) -> AppResult<(Option<Role>, ScopeRegions, Option<RegionCode>)> {
+    let grants = state.store.resolved_grants(user_id).await?;
+    let top = grants.iter().map(|g| g.role).max_by_key(|r| r.rank());
+    let region = state
+        .store
+        .grants_of(user_id)
+        .await?
+        .into_iter()
+        .find_map(|g| g.region_code);
+    let territory = ScopeRegions::union(grants.into_iter().map(|g| g.territory));
+    Ok((top, territory, region))
+}
+
+/// May `who` see this account? Admins see accounts with a grant inside their oversight.
+pub async fn check_visible(state: &AppState, who: &CurrentUser, user_id: i64) -> AppResult<()> {
+    if !who.actor.can(Action::Oversee) {
+        return Err(AppError::Forbidden);
+    }
+    state.store.user(user_id).await?;
+    let oversight = who.actor.oversight();
+    if matches!(oversight, ScopeRegions::All) {
+        return Ok(());
+    }
+    let grants = state.store.grants_of(user_id).await?;
+    let visible = grants.iter().any(|g| {
+        g.region_code
+            .as_ref()
+            .is_some_and(|c| oversight.contains_region(c))
+    });
+    if visible {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// May `who` manage (deactivate, reset, grant to) this account? Returns its home region.
+pub async fn check_manage(
+    state: &AppState,
+    who: &CurrentUser,
+    user_id: i64,
+) -> AppResult<Option<RegionCode>> {
+    check_visible(state, who, user_id).await?;
+    let (role, territory, region) = standing(state, user_id).await?;
+    if who.actor.can(simpul_core::Action::ManageAccount {
+        role,
+        territory: &territory,
+    }) {
+        Ok(region)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+pub async fn list(
+    state: &AppState,
+    who: &CurrentUser,
+    query: &str,
+    page: i64,
+) -> AppResult<Vec<UserSummary>> {
+    if !who.actor.can(Action::Oversee) {
+        return Err(AppError::Forbidden);
+    }
+    let page = page.max(1);
+    Ok(state
+        .store
+        .list_users(&who.actor.oversight(), query, 50, (page - 1) * 50)
+        .await?)
+}
+
+pub async fn add_grant(
+    state: &AppState,
+    who: &CurrentUser,
+    audit: &AuditContext,
+    user_id: i64,
+    input: &NewGrant,
+) -> AppResult<i64> {
+    check_manage(state, who, user_id).await?;
+    let (role, scope, territory) =
+        parse_grant(state, &input.role, &input.scope_kind, &input.scope_ref).await?;
+    if !who.actor.can(Action::GrantRole {
+        role,
+        territory: &territory,
+    }) {
+        return Err(AppError::Forbidden);
+    }
+    match state.store.add_grant(audit, user_id, role, &scope).await {
+        Ok(id) => Ok(id),
+        Err(StoreError::Conflict(_)) => Err(AppError::Conflict(FieldError::new(
+            "role",
+            "error.grant_exists",
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn revoke_grant(
+    state: &AppState,
+    who: &CurrentUser,
+    audit: &AuditContext,
+    user_id: i64,
+    grant_id: i64,
+) -> AppResult<()> {
+    check_manage(state, who, user_id).await?;
+    let grant = state.store.grant(grant_id).await?;
+    if grant.user_id != user_id {
+        return Err(AppError::NotFound);
+    }
+    let territory = state
+        .store
+        .territory(&grant.scope)
+        .await
+        .unwrap_or_else(|_| ScopeRegions::none());
+    if !who.actor.can(Action::GrantRole {
+        role: grant.role,
+        territory: &territory,
+    }) {
+        return Err(AppError::Forbidden);
+    }
+    Ok(state.store.revoke_grant(audit, &grant).await?)
+}
+
+pub async fn set_active(
+    state: &AppState,
+    who: &CurrentUser,
+    audit: &AuditContext,
+    user_id: i64,
+    active: bool,
+) -> AppResult<()> {
+    if user_id == who.actor.user_id {
+        return Err(AppError::invalid("active", "error.self_deactivate"));
+    }
+    let region = check_manage(state, who, user_id).await?;
+    Ok(state
+        .store
+        .set_active(audit, user_id, active, region)
+        .await?)
+}
+
+pub async fn set_password(
+    state: &AppState,
+    who: &CurrentUser,
+    audit: &AuditContext,
+    user_id: i64,
+    password: &str,
+) -> AppResult<()> {
+    let region = check_manage(state, who, user_id).await?;
+    check_new_password(password).map_err(|e| AppError::invalid("password", e.message_key()))?;
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || simpul_core::secrets::hash_password(&password))
+        .await
+        .map_err(AppError::internal)?;
+    Ok(state
+        .store
+        .set_password(audit, user_id, &hash, region)
+        .await?)
+}

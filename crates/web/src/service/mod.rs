@@ -1,0 +1,6 @@
+//! Use cases shared by the pages and the JSON API: validate input into domain types, check the
+//! actor's role and scope, call the store. No HTTP types here.
+
+pub mod accounts;
+pub mod auth;
+pub mod groups;

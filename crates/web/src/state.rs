@@ -1,0 +1,62 @@
+use crate::i18n::Catalog;
+use crate::regions_cache::RegionCache;
+use simpul_store::Store;
+use std::sync::Arc;
+
+/// Settings the HTTP layer needs, resolved by the binary from flags, environment and file.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Public base URL used in mails (password reset links), e.g. `https://simpul.example.go.id`.
+    pub base_url: String,
+    /// Mark cookies `Secure` (set when served behind TLS).
+    pub secure_cookies: bool,
+    /// How long a login lasts.
+    pub session_ttl: chrono::Duration,
+    /// Failed logins allowed per account, and per IP address, within `throttle_window`.
+    pub max_failures_per_account: i64,
+    pub max_failures_per_ip: i64,
+    pub throttle_window: chrono::Duration,
+    /// Whether mail leaves through SMTP; when false, mails stay in the outbox for admins.
+    pub smtp_enabled: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            base_url: "http://127.0.0.1:8080".into(),
+            secure_cookies: false,
+            session_ttl: chrono::Duration::hours(12),
+            max_failures_per_account: 5,
+            max_failures_per_ip: 30,
+            throttle_window: chrono::Duration::minutes(15),
+            smtp_enabled: false,
+        }
+    }
+}
+
+/// Everything a handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: Arc<WebConfig>,
+    pub catalog: Arc<Catalog>,
+    pub(crate) regions: RegionCache,
+    pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+}
+
+impl AppState {
+    pub async fn new(
+        store: Store,
+        config: WebConfig,
+        metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    ) -> Result<AppState, simpul_store::StoreError> {
+        let regions = RegionCache::load(&store).await?;
+        Ok(AppState {
+            store,
+            config: Arc::new(config),
+            catalog: Arc::new(Catalog::load()),
+            regions,
+            metrics,
+        })
+    }
+}

@@ -25,6 +25,8 @@ pub const SESSION_COOKIE: &str = "simpul_session";
 #[derive(Debug, Clone)]
 pub struct RequestCtx {
     pub locale: Locale,
+    /// The visitor picked a language (cookie), rather than getting the default.
+    pub lang_chosen: bool,
     pub csrf: String,
     pub ip: String,
     pub request_id: Option<String>,
@@ -109,6 +111,9 @@ pub async fn request_context(
         .map(str::to_owned);
     let ctx = RequestCtx {
         locale,
+        lang_chosen: cookie(headers, LANG_COOKIE)
+            .and_then(Locale::parse)
+            .is_some(),
         csrf: csrf.clone(),
         ip,
         request_id,

@@ -203,15 +203,40 @@ pub struct ShowQuery {
     saved: Option<String>,
 }
 
+/// What the account page shows besides the account: form errors, a notice, the grant form.
+struct Feedback<'a> {
+    errors: Vec<FieldError>,
+    status: StatusCode,
+    notice_key: Option<&'a str>,
+    grant: &'a NewGrant,
+}
+
+impl<'a> Feedback<'a> {
+    fn ok(notice_key: Option<&'a str>, grant: &'a NewGrant) -> Self {
+        Feedback {
+            errors: Vec::new(),
+            status: StatusCode::OK,
+            notice_key,
+            grant,
+        }
+    }
+
+    fn errors(status: StatusCode, errors: Vec<FieldError>, grant: &'a NewGrant) -> Self {
+        Feedback {
+            errors,
+            status,
+            notice_key: None,
+            grant,
+        }
+    }
+}
+
 async fn user_page(
     state: &AppState,
     ctx: &RequestCtx,
     user: &crate::extract::CurrentUser,
     id: i64,
-    errors: Vec<FieldError>,
-    status: StatusCode,
-    notice_key: Option<&str>,
-    gf_input: &NewGrant,
+    feedback: Feedback<'_>,
 ) -> AppResult<Response> {
     accounts::check_visible(state, user, id).await?;
     let can_manage = accounts::check_manage(state, user, id).await.is_ok();
@@ -226,7 +251,7 @@ async fn user_page(
     // Personal data (e-mail) only for those who may manage the account.
     let email = if can_manage { record.email } else { None };
     render_with_status(
-        status,
+        feedback.status,
         UserPage {
             u: UserView {
                 id,
@@ -241,9 +266,14 @@ async fn user_page(
                 .map(|(g, s)| (g.id, page.role_name(&g.role), s))
                 .collect(),
             can_manage,
-            errors,
-            notice: notice_key.map(|k| t.get(k)),
-            gf: GrantForm::new(t, &gf_input.role, &gf_input.scope_kind, &gf_input.scope_ref),
+            errors: feedback.errors,
+            notice: feedback.notice_key.map(|k| t.get(k)),
+            gf: GrantForm::new(
+                t,
+                &feedback.grant.role,
+                &feedback.grant.scope_kind,
+                &feedback.grant.scope_ref,
+            ),
             page,
         },
     )
@@ -271,17 +301,8 @@ pub async fn show(
     } else {
         None
     };
-    user_page(
-        &state,
-        &ctx,
-        &user,
-        id,
-        Vec::new(),
-        StatusCode::OK,
-        notice,
-        &default_grant(),
-    )
-    .await
+    let grant = default_grant();
+    user_page(&state, &ctx, &user, id, Feedback::ok(notice, &grant)).await
 }
 
 pub async fn add_grant(
@@ -295,7 +316,14 @@ pub async fn add_grant(
         Ok(_) => Ok(Redirect::to(&format!("/admin/users/{id}?saved=1")).into_response()),
         Err(err) => {
             let (status, errors) = form_errors(err)?;
-            user_page(&state, &ctx, &user, id, errors, status, None, &input).await
+            user_page(
+                &state,
+                &ctx,
+                &user,
+                id,
+                Feedback::errors(status, errors, &input),
+            )
+            .await
         }
     }
 }
@@ -331,18 +359,17 @@ pub async fn set_active(
         Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?saved=1")).into_response()),
         Err(err) => {
             let (status, errors) = form_errors(err)?;
+            let general = errors
+                .into_iter()
+                .map(|e| FieldError::new("", e.key))
+                .collect();
+            let grant = default_grant();
             user_page(
                 &state,
                 &ctx,
                 &user,
                 id,
-                errors
-                    .into_iter()
-                    .map(|e| FieldError::new("", e.key))
-                    .collect(),
-                status,
-                None,
-                &default_grant(),
+                Feedback::errors(status, general, &grant),
             )
             .await
         }
@@ -366,15 +393,13 @@ pub async fn set_password(
         Ok(()) => Ok(Redirect::to(&format!("/admin/users/{id}?saved=1")).into_response()),
         Err(err) => {
             let (status, errors) = form_errors(err)?;
+            let grant = default_grant();
             user_page(
                 &state,
                 &ctx,
                 &user,
                 id,
-                errors,
-                status,
-                None,
-                &default_grant(),
+                Feedback::errors(status, errors, &grant),
             )
             .await
         }

@@ -92,6 +92,10 @@ pub async fn login(
                 .store
                 .create_session(&audit, user_id, state.config.session_ttl)
                 .await?;
+            if ctx.lang_chosen && user.locale != ctx.locale.code() {
+                // The language picked before logging in wins and becomes the account's preference.
+                state.store.set_locale(user_id, ctx.locale.code()).await?;
+            }
             let mut response = Redirect::to(safe_next(&input.next)).into_response();
             let ttl = state.config.session_ttl.num_seconds();
             let secure = state.config.secure_cookies;
@@ -100,10 +104,12 @@ pub async fn login(
                 SET_COOKIE,
                 set_cookie(SESSION_COOKIE, &token, Some(ttl), secure, "Lax"),
             );
-            headers.append(
-                SET_COOKIE,
-                set_cookie(LANG_COOKIE, &user.locale, Some(31_536_000), secure, "Lax"),
-            );
+            if !ctx.lang_chosen {
+                headers.append(
+                    SET_COOKIE,
+                    set_cookie(LANG_COOKIE, &user.locale, Some(31_536_000), secure, "Lax"),
+                );
+            }
             return Ok(response);
         }
         Err(LoginError::BadCredentials) => (StatusCode::UNAUTHORIZED, "login.failed"),

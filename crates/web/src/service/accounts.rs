@@ -265,10 +265,10 @@ pub async fn set_active(
     user_id: i64,
     active: bool,
 ) -> AppResult<()> {
+    let region = check_manage(state, who, user_id).await?;
     if user_id == who.actor.user_id {
         return Err(AppError::invalid("active", "error.self_deactivate"));
     }
-    let region = check_manage(state, who, user_id).await?;
     Ok(state
         .store
         .set_active(audit, user_id, active, region)

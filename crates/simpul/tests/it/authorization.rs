@@ -1,0 +1,447 @@
+//! The authorization matrix: every protected route × every role × a target inside and outside
+//! the role's scope, asserting allow or deny. Every new route must be added here; the test
+//! also fails when the OpenAPI document lists a path the matrix does not cover.
+
+use crate::common::{Engine, TestApp};
+use crate::on_both_engines;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use simpul_core::audit::AuditContext;
+use simpul_core::{RegionCode, Role, Scope};
+use std::collections::HashMap;
+
+/// The demo accounts standing for each role, and anonymous.
+const ACTORS: [(&str, Option<Role>); 9] = [
+    ("anonymous", None),
+    ("nasional", Some(Role::NationalAdmin)),
+    ("kominfo.jatim", Some(Role::ProvincialAdmin)),
+    ("bakorwil.malang", Some(Role::Coordinator)),
+    ("kominfo.kab-pasuruan", Some(Role::RegencyAdmin)),
+    ("mitra.bmkg", Some(Role::PartnerStaff)),
+    ("cekfakta.jatim", Some(Role::FactChecker)),
+    ("kim.prigen.ketua", Some(Role::KimOfficer)),
+    ("kim.prigen.anggota", Some(Role::KimMember)),
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Rule {
+    /// Any signed-in account.
+    Account,
+    /// Administrators (national, provincial, coordinator, regency) overseeing the target.
+    Oversee,
+    /// Account managers (national, provincial, regency) covering the target.
+    Manage,
+    /// National and provincial admins covering the target's province.
+    Province,
+}
+
+fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
+    let Some(role) = role else { return false };
+    let national = role == Role::NationalAdmin;
+    match rule {
+        Rule::Account => true,
+        Rule::Oversee => role.is_admin() && (in_scope || national),
+        Rule::Manage => {
+            matches!(
+                role,
+                Role::NationalAdmin | Role::ProvincialAdmin | Role::RegencyAdmin
+            ) && (in_scope || national)
+        }
+        Rule::Province => {
+            matches!(role, Role::NationalAdmin | Role::ProvincialAdmin) && (in_scope || national)
+        }
+    }
+}
+
+struct Case {
+    method: Method,
+    /// `{user}`, `{grant}`, `{group}` are filled with the in-scope or out-of-scope target.
+    path: &'static str,
+    body: Option<serde_json::Value>,
+    rule: Rule,
+    /// Whether the case has a distinct out-of-scope variant.
+    scoped: bool,
+}
+
+fn case(
+    method: Method,
+    path: &'static str,
+    rule: Rule,
+    scoped: bool,
+    body: Option<serde_json::Value>,
+) -> Case {
+    Case {
+        method,
+        path,
+        body,
+        rule,
+        scoped,
+    }
+}
+
+fn cases() -> Vec<Case> {
+    use Method as M;
+    use Rule::*;
+    let form = |pairs: &[(&str, &str)]| {
+        Some(json!(pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect::<serde_json::Map<_, _>>()))
+    };
+    let new_user = json!({"username": "{new}", "display_name": "Warga", "password": "sangat-rahasia-123", "role": "kim_member", "scope_kind": "region", "scope_ref": "{region}"});
+    let grant = json!({"role": "kim_member", "scope_kind": "region", "scope_ref": "{region}"});
+    let group = json!({"province": "{province}", "name": "{groupname}", "members": ["{regency}"]});
+    vec![
+        // Pages
+        case(M::GET, "/dashboard", Account, false, None),
+        case(M::GET, "/account/tokens", Account, false, None),
+        case(
+            M::POST,
+            "/account/tokens",
+            Account,
+            false,
+            form(&[("name", "matrix")]),
+        ),
+        case(M::GET, "/admin/users", Oversee, false, None),
+        case(M::GET, "/admin/users/new", Oversee, false, None),
+        case(
+            M::POST,
+            "/admin/users",
+            Manage,
+            true,
+            Some(new_user.clone()),
+        ),
+        case(M::GET, "/admin/users/{user}", Oversee, true, None),
+        case(
+            M::POST,
+            "/admin/users/{user}/grants",
+            Manage,
+            true,
+            Some(grant.clone()),
+        ),
+        case(
+            M::POST,
+            "/admin/users/{user}/grants/{grant}/revoke",
+            Manage,
+            true,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/admin/users/{user}/active",
+            Manage,
+            true,
+            form(&[("active", "true")]),
+        ),
+        case(
+            M::POST,
+            "/admin/users/{user}/password",
+            Manage,
+            true,
+            form(&[("password", "sangat-rahasia-123")]),
+        ),
+        case(M::GET, "/admin/groups", Oversee, false, None),
+        case(
+            M::GET,
+            "/admin/groups/new?province={province}",
+            Province,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/admin/groups",
+            Province,
+            true,
+            Some(group.clone()),
+        ),
+        case(M::GET, "/admin/groups/{group}", Oversee, true, None),
+        case(
+            M::POST,
+            "/admin/groups/{group}",
+            Province,
+            true,
+            Some(json!({"province": "{province}", "name": "{groupname}", "members": ["{member}"]})),
+        ),
+        case(
+            M::POST,
+            "/admin/groups/{group}/delete",
+            Province,
+            true,
+            form(&[]),
+        ),
+        case(M::GET, "/admin/audit", Oversee, false, None),
+        case(M::GET, "/admin/audit.csv", Oversee, false, None),
+        case(M::GET, "/admin/outbox", Province, false, None),
+        // API
+        case(M::GET, "/api/v1/me", Account, false, None),
+        case(M::GET, "/api/v1/auth/tokens", Account, false, None),
+        case(M::GET, "/api/v1/users", Oversee, false, None),
+        case(M::POST, "/api/v1/users", Manage, true, Some(new_user)),
+        case(M::GET, "/api/v1/users/{user}", Oversee, true, None),
+        case(
+            M::POST,
+            "/api/v1/users/{user}/grants",
+            Manage,
+            true,
+            Some(grant),
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/users/{user}/grants/{grant2}",
+            Manage,
+            true,
+            None,
+        ),
+        case(
+            M::PUT,
+            "/api/v1/users/{user}/active",
+            Manage,
+            true,
+            Some(json!({"active": true})),
+        ),
+        case(
+            M::PUT,
+            "/api/v1/users/{user}/password",
+            Manage,
+            true,
+            Some(json!({"password": "sangat-rahasia-123"})),
+        ),
+        case(M::GET, "/api/v1/groups", Oversee, false, None),
+        case(M::POST, "/api/v1/groups", Province, true, Some(group)),
+        case(M::GET, "/api/v1/groups/{group}", Oversee, true, None),
+        case(
+            M::PUT,
+            "/api/v1/groups/{group}",
+            Province,
+            true,
+            Some(json!({"province": "{province}", "name": "{groupname}", "members": ["{member}"]})),
+        ),
+        case(M::DELETE, "/api/v1/groups/{group}", Province, true, None),
+        case(M::GET, "/api/v1/audit", Oversee, false, None),
+    ]
+}
+
+/// Public routes: open to everyone, listed so the coverage check knows them.
+const PUBLIC_API: [&str; 5] = [
+    "/api/v1/regions",
+    "/api/v1/regions/{code}",
+    "/api/v1/auth/token",
+    "/healthz",
+    "/api/v1/auth/tokens/{id}",
+];
+
+/// Targets: a KIM member in Prigen (inside East Java, Bakorwil III and Pasuruan) and one in
+/// Kota Semarang (Central Java, outside all of them); Bakorwil III and a Central Java group.
+async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
+    let mut t = HashMap::new();
+    let store = &app.store;
+    let ctx = AuditContext::system("test");
+    if inside {
+        let user = app.user_id("kim.prigen.anggota").await;
+        t.insert("user", user.to_string());
+        t.insert(
+            "grant",
+            store.grants_of(user).await.unwrap()[0].id.to_string(),
+        );
+        let prigen = Scope::Region(RegionCode::parse("35.14.10").unwrap());
+        t.insert(
+            "grant2",
+            store
+                .add_grant(&ctx, user, Role::KimOfficer, &prigen)
+                .await
+                .unwrap()
+                .to_string(),
+        );
+        let malang = store
+            .groups(Some(&RegionCode::parse("35").unwrap()))
+            .await
+            .unwrap()
+            .into_iter()
+            .find(|g| g.name == "Bakorwil III Malang")
+            .unwrap();
+        t.insert("group", malang.id.to_string());
+        t.insert("member", "35.14".into());
+        t.insert("groupname", "Bakorwil III Malang".into());
+        t.insert("province", "35".into());
+        t.insert("regency", "35.79".into());
+        t.insert("region", "35.14.10".into());
+    } else {
+        let user = simpul_store::accounts::NewUser {
+            username: "warga.semarang".into(),
+            display_name: "Warga Semarang".into(),
+            email: None,
+            password_hash: "x".into(),
+            locale: "id".into(),
+        };
+        let semarang = RegionCode::parse("33.74").unwrap();
+        let id = store
+            .create_user(
+                &ctx,
+                &user,
+                Role::KimMember,
+                &Scope::Region(semarang.clone()),
+            )
+            .await
+            .unwrap();
+        t.insert("user", id.to_string());
+        t.insert(
+            "grant",
+            store.grants_of(id).await.unwrap()[0].id.to_string(),
+        );
+        t.insert(
+            "grant2",
+            store
+                .add_grant(&ctx, id, Role::KimOfficer, &Scope::Region(semarang.clone()))
+                .await
+                .unwrap()
+                .to_string(),
+        );
+        let province = RegionCode::parse("33").unwrap();
+        let gid = store
+            .save_group(
+                &ctx,
+                None,
+                &province,
+                "Bakorwil Semarang",
+                std::slice::from_ref(&semarang),
+            )
+            .await
+            .unwrap();
+        store
+            .add_grant(&ctx, id, Role::PartnerStaff, &Scope::Group(gid))
+            .await
+            .unwrap();
+        t.insert("group", gid.to_string());
+        t.insert("member", "33.74".into());
+        t.insert("groupname", "Bakorwil Semarang".into());
+        t.insert("province", "33".into());
+        t.insert("regency", "33.01".into());
+        t.insert("region", "33.74".into());
+    }
+    t
+}
+
+fn fill(text: &str, t: &HashMap<&'static str, String>, n: usize) -> String {
+    let mut s = text.replace("{new}", &format!("matrix.{n}"));
+    for (k, v) in t {
+        s = s.replace(&format!("{{{k}}}"), v);
+    }
+    s
+}
+
+/// Allowed means the request passed authorization: success, or a conflict with existing data.
+fn was_allowed(status: StatusCode, location: &str) -> Option<bool> {
+    match status.as_u16() {
+        200 | 201 | 204 | 409 => Some(true),
+        303 if location.starts_with("/login") => Some(false),
+        303 => Some(true),
+        401 | 403 | 404 => Some(false),
+        _ => None,
+    }
+}
+
+on_both_engines!(every_protected_route_checks_role_and_scope);
+
+async fn every_protected_route_checks_role_and_scope(engine: Engine) {
+    let mut failures = Vec::new();
+    let mut n = 0;
+    for (username, role) in ACTORS {
+        for inside in [true, false] {
+            // A fresh site per actor and side, so one allowed change cannot hide the next.
+            let app = TestApp::spawn(engine).await;
+            let t = targets(&app, inside).await;
+            let token = match role {
+                Some(_) => {
+                    app.login_as(username).await;
+                    Some(app.api_token(username).await)
+                }
+                None => None,
+            };
+            for c in cases().into_iter().filter(|c| inside || c.scoped) {
+                n += 1;
+                let path = fill(c.path, &t, n);
+                let body = c.body.as_ref().map(|b| {
+                    serde_json::from_str::<serde_json::Value>(&fill(&b.to_string(), &t, n)).unwrap()
+                });
+                let response = if path.starts_with("/api/") {
+                    let mut req = app.client.request(c.method.clone(), app.url(&path));
+                    if let Some(tk) = &token {
+                        req = req.bearer_auth(tk);
+                    }
+                    if let Some(b) = &body {
+                        req = req.json(b);
+                    }
+                    req.send().await.unwrap()
+                } else if c.method == Method::GET {
+                    app.get(&path).await
+                } else {
+                    let mut fields: Vec<(String, String)> = Vec::new();
+                    for (k, v) in body
+                        .as_ref()
+                        .and_then(|b| b.as_object())
+                        .into_iter()
+                        .flatten()
+                    {
+                        match v {
+                            serde_json::Value::Array(items) => fields.extend(
+                                items
+                                    .iter()
+                                    .map(|i| (k.clone(), i.as_str().unwrap().to_owned())),
+                            ),
+                            other => fields.push((k.clone(), other.as_str().unwrap().to_owned())),
+                        }
+                    }
+                    let pairs: Vec<(&str, &str)> = fields
+                        .iter()
+                        .map(|(k, v)| (k.as_str(), v.as_str()))
+                        .collect();
+                    app.post_form(&path, &pairs).await
+                };
+                let status = response.status();
+                let location = crate::common::header(response.headers(), "location").to_owned();
+                let expected = allowed(c.rule, role, inside);
+                match was_allowed(status, &location) {
+                    Some(actual) if actual == expected => {}
+                    actual => failures.push(format!("{username} {} {path} (inside={inside}): expected {}, got {status} {actual:?}", c.method, if expected { "allow" } else { "deny" })),
+                }
+            }
+            app.finish().await;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {n} checks failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[tokio::test]
+async fn the_matrix_covers_every_api_route() {
+    let app = TestApp::spawn(Engine::Sqlite).await;
+    let doc: serde_json::Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
+    let covered: Vec<String> = cases()
+        .iter()
+        .map(|c| {
+            c.path
+                .replace("{user}", "{id}")
+                .replace("{group}", "{id}")
+                .replace("{grant2}", "{grant_id}")
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let known = covered.iter().any(|c| c == path) || PUBLIC_API.contains(&path.as_str());
+            if !known {
+                missing.push(format!("{method} {path}"));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes missing from the authorization matrix: {missing:?}"
+    );
+    app.finish().await;
+}

@@ -1,0 +1,14 @@
+//! Integration tests: the real server on a free port, a fresh database per test, on SQLite and
+//! (with SIMPUL_TEST_POSTGRES_URL) PostgreSQL. One binary keeps link time down.
+
+mod common;
+
+mod accounts;
+mod audit;
+mod auth;
+mod authorization;
+mod groups;
+mod mail;
+mod multi_instance;
+mod ops;
+mod regions;

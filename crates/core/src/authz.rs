@@ -97,6 +97,22 @@ pub enum Action<'a> {
     ManageGroups { province: &'a RegionCode },
     /// Read mails held in the outbox for recipients in a territory.
     ReadOutbox,
+    /// Register a KIM in this village.
+    RegisterKim { village: &'a RegionCode },
+    /// Edit a KIM's profile and members, submit it for verification.
+    EditKim {
+        kim_id: i64,
+        village: &'a RegionCode,
+    },
+    /// Verify, reject, activate or dissolve a KIM.
+    VerifyKim { village: &'a RegionCode },
+    /// See a KIM's members' personal data, and unpublished KIMs.
+    ViewKimPrivate {
+        kim_id: i64,
+        village: &'a RegionCode,
+    },
+    /// Import or export the registry of a territory.
+    ManageRegistry { territory: &'a ScopeRegions },
 }
 
 /// Roles that may create and manage accounts.
@@ -111,6 +127,11 @@ fn manages_accounts(role: Role) -> bool {
 /// admin may also appoint national admins) and covers the whole territory.
 fn outranks(granter: Role, role: Role) -> bool {
     granter == Role::NationalAdmin || granter.rank() > role.rank()
+}
+
+/// Is this grant the given role for exactly this KIM?
+fn kim_role(g: &Grant, roles: &[Role], kim_id: i64) -> bool {
+    roles.contains(&g.role) && g.scope == Scope::Kim(kim_id)
 }
 
 impl Actor {
@@ -156,6 +177,26 @@ impl Actor {
                 .grants
                 .iter()
                 .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
+            Action::RegisterKim { village } => self.grants.iter().any(|g| {
+                (manages_accounts(g.role) || g.role == Role::KimOfficer)
+                    && g.territory.contains_region(village)
+            }),
+            Action::EditKim { kim_id, village } => self.grants.iter().any(|g| {
+                kim_role(g, &[Role::KimOfficer], kim_id)
+                    || (manages_accounts(g.role) && g.territory.contains_region(village))
+            }),
+            Action::VerifyKim { village } => self
+                .grants
+                .iter()
+                .any(|g| manages_accounts(g.role) && g.territory.contains_region(village)),
+            Action::ViewKimPrivate { kim_id, village } => self.grants.iter().any(|g| {
+                kim_role(g, &[Role::KimOfficer], kim_id)
+                    || (g.role.is_admin() && g.territory.contains_region(village))
+            }),
+            Action::ManageRegistry { territory } => self
+                .grants
+                .iter()
+                .any(|g| manages_accounts(g.role) && g.territory.contains(territory)),
         }
     }
 }
@@ -283,6 +324,57 @@ mod tests {
             role: None,
             territory: &ScopeRegions::none()
         }));
+    }
+
+    #[test]
+    fn kim_officers_edit_their_own_kim_and_admins_verify_in_their_regency() {
+        let village = code("35.14.10.2001");
+        let officer = Actor {
+            user_id: 9,
+            username: "ketua".into(),
+            grants: vec![Grant {
+                role: Role::KimOfficer,
+                scope: Scope::Kim(7),
+                territory: regions(&["35.14.10.2001"]),
+            }],
+        };
+        assert!(officer.can(Action::EditKim {
+            kim_id: 7,
+            village: &village
+        }));
+        assert!(!officer.can(Action::EditKim {
+            kim_id: 8,
+            village: &village
+        }));
+        assert!(!officer.can(Action::VerifyKim { village: &village }));
+        assert!(officer.can(Action::ViewKimPrivate {
+            kim_id: 7,
+            village: &village
+        }));
+        let pasuruan = actor(Role::RegencyAdmin, regions(&["35.14"]));
+        let surabaya = actor(Role::RegencyAdmin, regions(&["35.78"]));
+        assert!(pasuruan.can(Action::VerifyKim { village: &village }));
+        assert!(!surabaya.can(Action::VerifyKim { village: &village }));
+        let bakorwil = actor(Role::Coordinator, regions(&["35.14"]));
+        assert!(bakorwil.can(Action::ViewKimPrivate {
+            kim_id: 7,
+            village: &village
+        }));
+        assert!(!bakorwil.can(Action::VerifyKim { village: &village }));
+        let member = Actor {
+            user_id: 10,
+            username: "m".into(),
+            grants: vec![Grant {
+                role: Role::KimMember,
+                scope: Scope::Kim(7),
+                territory: regions(&["35.14.10.2001"]),
+            }],
+        };
+        assert!(!member.can(Action::ViewKimPrivate {
+            kim_id: 7,
+            village: &village
+        }));
+        assert!(!member.can(Action::RegisterKim { village: &village }));
     }
 
     #[test]

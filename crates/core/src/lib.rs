@@ -8,7 +8,9 @@ pub mod accounts;
 pub mod audit;
 pub mod authz;
 pub mod regions;
+pub mod registry;
 pub mod secrets;
+pub mod sheet;
 
 pub use accounts::{Role, Scope, Username};
 pub use authz::{Action, Actor, Grant, ScopeRegions};

@@ -55,6 +55,24 @@ pub struct ServeArgs {
     /// Log format: text or json [default: text]
     #[arg(long, env = "SIMPUL_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<String>,
+    /// Installation secret for encrypting personal data (NIK); every instance of a site needs the
+    /// same one [default: DATA_DIR/secret.key, created on first start]
+    #[arg(
+        long,
+        env = "SIMPUL_SECRET_KEY",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub secret_key: Option<String>,
+    /// Map tile URL template, e.g. https://tile.openstreetmap.org/{z}/{x}/{y}.png [default: none, points without a base map]
+    #[arg(long, env = "SIMPUL_MAP_TILES", value_name = "URL")]
+    pub map_tiles: Option<String>,
+    /// Attribution shown on the map for the tiles
+    #[arg(long, env = "SIMPUL_MAP_ATTRIBUTION", value_name = "TEXT")]
+    pub map_attribution: Option<String>,
+    /// Days without activity after which a KIM is marked inactive [default: 180]
+    #[arg(long, env = "SIMPUL_KIM_INACTIVE_DAYS", value_name = "DAYS")]
+    pub kim_inactive_days: Option<i64>,
 }
 
 /// The optional TOML file; every key is optional and unknown keys are an error.
@@ -70,6 +88,10 @@ pub struct FileConfig {
     pub secure_cookies: Option<bool>,
     pub log_format: Option<String>,
     pub demo: Option<bool>,
+    pub secret_key: Option<String>,
+    pub map_tiles: Option<String>,
+    pub map_attribution: Option<String>,
+    pub kim_inactive_days: Option<i64>,
 }
 
 impl FileConfig {
@@ -102,6 +124,34 @@ pub struct Settings {
     pub smtp_from: String,
     pub secure_cookies: bool,
     pub log_format: LogFormat,
+    pub secret_key: Vec<u8>,
+    pub map_tiles: String,
+    pub map_attribution: String,
+    pub kim_inactive_days: i64,
+}
+
+/// The installation secret: given, or read from (and on first start written to) the data dir.
+fn secret_key(given: Option<String>, data_dir: &Path) -> Result<Vec<u8>> {
+    if let Some(s) = given {
+        if s.len() < 16 {
+            bail!("--secret-key must be at least 16 characters");
+        }
+        return Ok(s.into_bytes());
+    }
+    let path = data_dir.join("secret.key");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        return Ok(existing.trim().as_bytes().to_vec());
+    }
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+    let fresh = simpul_core::secrets::new_token("");
+    std::fs::write(&path, &fresh).with_context(|| format!("cannot write {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600));
+    }
+    Ok(fresh.into_bytes())
 }
 
 /// The database URL and data directory after layering.
@@ -170,7 +220,36 @@ impl Settings {
                 bail!("--smtp-url must start with smtp:// or smtps://");
             }
         }
+        let kim_inactive_days = args
+            .kim_inactive_days
+            .or(file.kim_inactive_days)
+            .unwrap_or(180);
+        if !(1..=3650).contains(&kim_inactive_days) {
+            bail!("--kim-inactive-days must be between 1 and 3650");
+        }
+        let map_tiles = args
+            .map_tiles
+            .clone()
+            .or_else(|| file.map_tiles.clone())
+            .unwrap_or_default();
+        let tiles_ok = map_tiles.is_empty()
+            || map_tiles.starts_with("https://")
+            || map_tiles.starts_with("http://");
+        if !tiles_ok {
+            bail!("--map-tiles must be an http(s) URL template");
+        }
         Ok(Settings {
+            secret_key: secret_key(
+                args.secret_key.clone().or_else(|| file.secret_key.clone()),
+                &data_dir,
+            )?,
+            map_tiles,
+            map_attribution: args
+                .map_attribution
+                .clone()
+                .or_else(|| file.map_attribution.clone())
+                .unwrap_or_default(),
+            kim_inactive_days,
             listen,
             data_dir,
             database_url,

@@ -2,8 +2,10 @@
 //! the HTTP server and background workers. `main.rs` is only the command line.
 #![forbid(unsafe_code)]
 
+pub mod cli_import;
 pub mod config;
 pub mod demo;
+pub mod jobs;
 pub mod mailer;
 pub mod regions_data;
 pub mod server;

@@ -36,6 +36,21 @@ enum Command {
         #[arg(long, value_name = "DIR")]
         from: Option<PathBuf>,
     },
+    /// Import a KIM list (CSV or XLSX, see the template at /kim/import): checks every row and
+    /// prints a report; with --commit writes all rows at once (or none)
+    ImportKims {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The spreadsheet
+        #[arg(value_name = "FILE")]
+        path: PathBuf,
+        /// Write the rows (default: dry run)
+        #[arg(long)]
+        commit: bool,
+        /// Act as this administrator (their region limits the import)
+        #[arg(long = "as", value_name = "USERNAME")]
+        as_user: String,
+    },
     /// Create an administrator account (the first national admin, for example)
     CreateAdmin {
         #[command(flatten)]
@@ -110,6 +125,34 @@ async fn run(cli: Cli) -> Result<()> {
                 "{total} regions loaded in {:.2} s.",
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::ImportKims {
+            db,
+            path,
+            commit,
+            as_user,
+        } => {
+            let (_, url) = resolve_db(&db, &file)?;
+            let store = open_store(&url).await?;
+            simpul::regions_data::ensure_loaded(&store, |_, _| {}).await?;
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
+            let bar = progress_bar("Checking rows");
+            let report = simpul::cli_import::run(
+                &store,
+                &as_user,
+                &path.to_string_lossy(),
+                &bytes,
+                commit,
+                |done, total| {
+                    bar.set_length(total as u64);
+                    bar.set_position(done as u64);
+                },
+            )
+            .await?;
+            bar.finish_and_clear();
+            println!("{report}");
             Ok(())
         }
         Command::CreateAdmin {

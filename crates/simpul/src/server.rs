@@ -29,6 +29,10 @@ pub fn web_config(settings: &Settings) -> WebConfig {
         base_url: settings.base_url.clone(),
         secure_cookies: settings.secure_cookies,
         smtp_enabled: settings.smtp_url.is_some(),
+        secret: simpul_web::Secret(settings.secret_key.clone()),
+        map_tiles: settings.map_tiles.clone(),
+        map_attribution: settings.map_attribution.clone(),
+        kim_inactive_after: chrono::Duration::days(settings.kim_inactive_days),
         ..WebConfig::default()
     }
 }
@@ -64,6 +68,7 @@ pub async fn spawn(
     if let Some(mailer) = mailer {
         tokio::spawn(mailer.run(store.clone(), stopped.clone()));
     }
+    tokio::spawn(crate::jobs::run(state.clone(), stopped.clone()));
     let app = simpul_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut signal = stopped.clone();
     let task = tokio::spawn(async move {

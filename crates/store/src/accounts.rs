@@ -88,8 +88,7 @@ impl Store {
             Scope::National => Ok(None),
             Scope::Region(code) => self.region(code).await.map(|r| Some(r.code)),
             Scope::Group(id) => Ok(Some(self.group(*id).await?.province)),
-            // KIM scopes arrive with the KIM registry; until then none exists.
-            Scope::Kim(_) => Err(StoreError::NotFound),
+            Scope::Kim(id) => Ok(RegionCode::parse(&self.kim(*id).await?.village_code).ok()),
         }
     }
 
@@ -99,7 +98,11 @@ impl Store {
             Scope::National => ScopeRegions::All,
             Scope::Region(code) => ScopeRegions::Regions(vec![code.clone()]),
             Scope::Group(id) => ScopeRegions::Regions(self.group(*id).await?.members),
-            Scope::Kim(_) => ScopeRegions::none(),
+            Scope::Kim(id) => ScopeRegions::Regions(
+                RegionCode::parse(&self.kim(*id).await?.village_code)
+                    .into_iter()
+                    .collect(),
+            ),
         })
     }
 

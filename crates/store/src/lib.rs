@@ -15,8 +15,10 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod groups;
+pub mod members;
 pub mod outbox;
 pub mod regions;
+pub mod registry;
 
 pub use connect::{Engine, Store};
 pub use error::StoreError;

@@ -72,3 +72,18 @@ impl Store {
         }))
     }
 }
+
+impl Store {
+    /// Queue one mail on its own (when no other change needs to share its transaction).
+    pub async fn queue_mail(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        region_code: Option<&str>,
+    ) -> Result<i64> {
+        Ok(with_pool!(self, p => sqlx::query_scalar(
+            "INSERT INTO outbox_mail (to_addr, subject, body_text, region_code, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+            .bind(to).bind(subject).bind(body).bind(region_code).bind(Utc::now()).fetch_one(p).await?))
+    }
+}

@@ -39,6 +39,30 @@ pub static HTMX: LazyLock<Asset> = LazyLock::new(|| {
         include_bytes!("../static/vendor/htmx-2.0.4.min.js"),
     )
 });
+pub static LEAFLET_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "vendor/leaflet-1.9.4",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/leaflet-1.9.4.js"),
+    )
+});
+pub static LEAFLET_CSS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "vendor/leaflet-1.9.4",
+        "css",
+        "text/css; charset=utf-8",
+        include_bytes!("../static/vendor/leaflet-1.9.4.css"),
+    )
+});
+pub static MAP_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "map",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/map.js"),
+    )
+});
 pub static FAVICON: LazyLock<Asset> = LazyLock::new(|| {
     asset(
         "favicon",
@@ -50,7 +74,14 @@ pub static FAVICON: LazyLock<Asset> = LazyLock::new(|| {
 
 pub async fn serve(Path(path): Path<String>) -> Response {
     let wanted = format!("/static/{path}");
-    for a in [&*CSS, &*HTMX, &*FAVICON] {
+    for a in [
+        &*CSS,
+        &*HTMX,
+        &*FAVICON,
+        &*LEAFLET_JS,
+        &*LEAFLET_CSS,
+        &*MAP_JS,
+    ] {
         if a.url == wanted {
             return (
                 [

@@ -162,6 +162,68 @@ mod tests {
     }
 
     #[test]
+    fn every_enumerated_value_has_a_label() {
+        use simpul_core::registry::{
+            AgeBand, Gender, KimStatus, MemberRole, SocialKind, Topic, Transition,
+        };
+        let c = Catalog::load();
+        let keys: std::collections::HashSet<&str> = c.keys(Locale::Id).into_iter().collect();
+        let mut wanted: Vec<String> = Vec::new();
+        wanted.extend(
+            KimStatus::ALL
+                .iter()
+                .map(|s| format!("status.{}", s.as_str())),
+        );
+        wanted.extend(
+            Transition::ALL
+                .iter()
+                .map(|s| format!("transition.{}", s.as_str())),
+        );
+        wanted.extend(Topic::ALL.iter().map(|s| format!("topic.{}", s.as_str())));
+        wanted.extend(
+            SocialKind::ALL
+                .iter()
+                .map(|s| format!("social.{}", s.as_str())),
+        );
+        wanted.extend(
+            SocialKind::ALL
+                .iter()
+                .map(|s| format!("kim.field_{}", s.as_str())),
+        );
+        wanted.extend(
+            MemberRole::ALL
+                .iter()
+                .map(|s| format!("member_role.{}", s.as_str())),
+        );
+        wanted.extend(Gender::ALL.iter().map(|s| format!("gender.{}", s.as_str())));
+        wanted.extend(
+            AgeBand::ALL
+                .iter()
+                .map(|s| format!("age_band.{}", s.as_str())),
+        );
+        wanted.extend(
+            simpul_core::Role::ALL
+                .iter()
+                .map(|r| format!("role.{}", r.as_str())),
+        );
+        wanted.extend(
+            ["province", "regency", "district", "village"]
+                .iter()
+                .map(|l| format!("level.{l}")),
+        );
+        wanted.extend(
+            ["ok", "exists", "error"]
+                .iter()
+                .map(|o| format!("import.outcome_{o}")),
+        );
+        let missing: Vec<&String> = wanted
+            .iter()
+            .filter(|k| !keys.contains(k.as_str()))
+            .collect();
+        assert!(missing.is_empty(), "labels missing: {missing:?}");
+    }
+
+    #[test]
     fn placeholders_are_filled() {
         let c = Catalog::load();
         let t = c.messages(Locale::En);

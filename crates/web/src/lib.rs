@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 mod assets;
+pub mod charts;
 mod csrf;
 mod error;
 mod extract;
@@ -20,7 +21,8 @@ pub mod api;
 pub mod pages;
 pub mod service;
 
+pub use extract::CurrentUser;
 pub use i18n::{Catalog, Locale};
 pub use ops::install_metrics_recorder;
 pub use router::router;
-pub use state::{AppState, WebConfig};
+pub use state::{AppState, Secret, WebConfig};

@@ -3,6 +3,7 @@
 
 use crate::state::AppState;
 use crate::{api, assets, csrf, ops, pages};
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::routing::{delete, get, post, put};
 use axum::{middleware, Router};
@@ -11,6 +12,9 @@ use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
+
+/// Largest upload (spreadsheets, decree scans): 20 MiB.
+const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 
 fn page_routes() -> Router<AppState> {
     use pages::*;
@@ -63,6 +67,52 @@ fn page_routes() -> Router<AppState> {
         .route("/admin/audit", get(admin_audit::audit))
         .route("/admin/audit.csv", get(admin_audit::audit_csv))
         .route("/admin/outbox", get(admin_audit::outbox))
+        .route("/kim", get(kim::directory).post(kim::create))
+        .route("/kim/new", get(kim::new_form))
+        .route("/kim/map", get(kim_stats::map))
+        .route("/kim/stats", get(kim_stats::stats))
+        .route(
+            "/kim/import",
+            get(kim_import::form)
+                .post(kim_import::check)
+                .layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/kim/import/{file}", get(kim_import::template))
+        .route("/kim/export.csv", get(kim_import::export_csv))
+        .route("/kim/export.xlsx", get(kim_import::export_xlsx))
+        .route("/kim/import/{file_id}/commit", post(kim_import::commit))
+        .route("/kim/{id}", get(kim::profile).post(kim::update))
+        .route("/kim/{id}/edit", get(kim::edit_form))
+        .route("/kim/{id}/transition", post(kim::transition))
+        .route(
+            "/kim/{id}/files",
+            post(kim_stats::upload).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/kim/{id}/files/{slot}", get(kim_stats::file))
+        .route(
+            "/kim/{id}/members",
+            get(kim_members::list).post(kim_members::add),
+        )
+        .route(
+            "/kim/{id}/members/{member}",
+            get(kim_members::edit_form).post(kim_members::update),
+        )
+        .route(
+            "/kim/{id}/members/{member}/delete",
+            post(kim_members::delete),
+        )
+        .route(
+            "/kim/{id}/members/{member}/export",
+            get(kim_members::export),
+        )
+        .route(
+            "/kim/{id}/members/{member}/invite",
+            post(kim_members::invite),
+        )
+        .route(
+            "/invite/{token}",
+            get(kim_members::invite_form).post(kim_members::accept_invite),
+        )
 }
 
 fn api_routes() -> Router<AppState> {
@@ -90,6 +140,27 @@ fn api_routes() -> Router<AppState> {
             get(groups::show).put(groups::update).delete(groups::delete),
         )
         .route("/api/v1/audit", get(audit::list))
+        .route("/api/v1/kims", get(kims::list).post(kims::create))
+        .route("/api/v1/kims.geojson", get(kims::geojson))
+        .route("/api/v1/kims/stats", get(kims::stats))
+        .route(
+            "/api/v1/kims/import",
+            post(kims::import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
+        )
+        .route("/api/v1/kims/{id}", get(kims::show).put(kims::update))
+        .route("/api/v1/kims/{id}/transitions", post(kims::transition))
+        .route(
+            "/api/v1/kims/{id}/members",
+            get(kims::list_members).post(kims::add_member),
+        )
+        .route(
+            "/api/v1/kims/{id}/members/{member_id}",
+            put(kims::update_member).delete(kims::delete_member),
+        )
+        .route(
+            "/api/v1/kims/{id}/members/{member_id}/export",
+            get(kims::export_member),
+        )
 }
 
 async fn not_found() -> crate::error::AppError {

@@ -18,6 +18,24 @@ pub struct WebConfig {
     pub throttle_window: chrono::Duration,
     /// Whether mail leaves through SMTP; when false, mails stay in the outbox for admins.
     pub smtp_enabled: bool,
+    /// Map tile URL template (e.g. `https://tile.openstreetmap.org/{z}/{x}/{y}.png`); empty
+    /// draws KIM points without a base map (offline).
+    pub map_tiles: String,
+    pub map_attribution: String,
+    /// A KIM with no activity for this long is marked inactive by the scheduled job.
+    pub kim_inactive_after: chrono::Duration,
+    /// The installation secret from which personal-data encryption keys derive.
+    pub secret: Secret,
+}
+
+/// A secret that never prints.
+#[derive(Clone, Default)]
+pub struct Secret(pub Vec<u8>);
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 impl Default for WebConfig {
@@ -30,6 +48,10 @@ impl Default for WebConfig {
             max_failures_per_ip: 30,
             throttle_window: chrono::Duration::minutes(15),
             smtp_enabled: false,
+            map_tiles: String::new(),
+            map_attribution: String::new(),
+            kim_inactive_after: chrono::Duration::days(180),
+            secret: Secret(b"simpul-development-secret".to_vec()),
         }
     }
 }
@@ -40,6 +62,7 @@ pub struct AppState {
     pub store: Store,
     pub config: Arc<WebConfig>,
     pub catalog: Arc<Catalog>,
+    pub cipher: simpul_core::secrets::FieldCipher,
     pub(crate) regions: RegionCache,
     pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
@@ -52,6 +75,7 @@ impl AppState {
     ) -> Result<AppState, simpul_store::StoreError> {
         let regions = RegionCache::load(&store).await?;
         Ok(AppState {
+            cipher: simpul_core::secrets::FieldCipher::from_secret(&config.secret.0),
             store,
             config: Arc::new(config),
             catalog: Arc::new(Catalog::load()),

@@ -7,7 +7,7 @@ mod names;
 
 pub use code::{Level, RegionCode, RegionCodeError};
 pub use index::{RegionIndex, SearchHit};
-pub use names::{normalize_name, parse_query, NameQuery};
+pub use names::{fold, normalize_name, parse_query, NameQuery};
 
 use serde::Serialize;
 

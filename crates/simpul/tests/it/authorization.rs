@@ -33,9 +33,22 @@ enum Rule {
     Manage,
     /// National and provincial admins covering the target's province.
     Province,
+    /// Account managers (national, provincial, regency), wherever (unscoped pages).
+    Managers,
+    /// Registering a KIM: account managers and KIM officers covering the village.
+    RegisterKim,
+    /// A KIM's profile: the in-scope KIM is published (everyone); the other is not.
+    KimView,
+    /// Editing a KIM: its own officers and account managers of its region.
+    EditKim,
+    /// A KIM's members: its own officers and administrators (incl. coordinators) of its region.
+    KimPrivate,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
+    if rule == Rule::KimView {
+        return in_scope || role == Some(Role::NationalAdmin);
+    }
     let Some(role) = role else { return false };
     let national = role == Role::NationalAdmin;
     match rule {
@@ -50,6 +63,18 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
         Rule::Province => {
             matches!(role, Role::NationalAdmin | Role::ProvincialAdmin) && (in_scope || national)
         }
+        Rule::Managers => matches!(
+            role,
+            Role::NationalAdmin | Role::ProvincialAdmin | Role::RegencyAdmin
+        ),
+        Rule::RegisterKim | Rule::EditKim => {
+            matches!(
+                role,
+                Role::NationalAdmin | Role::ProvincialAdmin | Role::RegencyAdmin | Role::KimOfficer
+            ) && (in_scope || national)
+        }
+        Rule::KimPrivate => (role.is_admin() || role == Role::KimOfficer) && (in_scope || national),
+        Rule::KimView => unreachable!("decided above"),
     }
 }
 
@@ -219,16 +244,163 @@ fn cases() -> Vec<Case> {
         ),
         case(M::DELETE, "/api/v1/groups/{group}", Province, true, None),
         case(M::GET, "/api/v1/audit", Oversee, false, None),
+        // KIM registry: pages
+        case(M::GET, "/kim/new", RegisterKim, false, None),
+        case(
+            M::POST,
+            "/kim",
+            RegisterKim,
+            true,
+            form(&[("name", "KIM Uji Matriks"), ("village", "{kimvillage}")]),
+        ),
+        case(M::GET, "/kim/{kim}", KimView, true, None),
+        case(M::GET, "/kim/{kim}/edit", EditKim, true, None),
+        case(
+            M::POST,
+            "/kim/{kim}",
+            EditKim,
+            true,
+            form(&[("name", "{kimname}"), ("village", "{kimvillage}")]),
+        ),
+        case(
+            M::POST,
+            "/kim/{kim}/transition",
+            EditKim,
+            true,
+            form(&[("action", "submit")]),
+        ),
+        case(M::POST, "/kim/{kim}/files", EditKim, true, None),
+        case(M::GET, "/kim/{kim}/members", KimPrivate, true, None),
+        case(
+            M::POST,
+            "/kim/{kim}/members",
+            EditKim,
+            true,
+            form(&[("name", "Anggota Baru"), ("role", "anggota")]),
+        ),
+        case(
+            M::GET,
+            "/kim/{kim}/members/{kimmember}",
+            EditKim,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/kim/{kim}/members/{kimmember}",
+            EditKim,
+            true,
+            form(&[("name", "Nama Diubah"), ("role", "anggota")]),
+        ),
+        case(
+            M::GET,
+            "/kim/{kim}/members/{kimmember}/export",
+            EditKim,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/kim/{kim}/members/{kimmember}/invite",
+            EditKim,
+            true,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/kim/{kim}/members/{kimmember}/delete",
+            EditKim,
+            true,
+            form(&[("reason", "matrix")]),
+        ),
+        case(
+            M::GET,
+            "/kim/stats?region={kimregency}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(M::GET, "/kim/import", Managers, false, None),
+        case(M::GET, "/kim/export.csv", Oversee, false, None),
+        // KIM registry: API
+        case(
+            M::POST,
+            "/api/v1/kims",
+            RegisterKim,
+            true,
+            Some(json!({"name": "KIM Uji API", "village": "{kimvillage}"})),
+        ),
+        case(M::GET, "/api/v1/kims/{kim}", KimView, true, None),
+        case(
+            M::PUT,
+            "/api/v1/kims/{kim}",
+            EditKim,
+            true,
+            Some(json!({"name": "{kimname}", "village": "{kimvillage}"})),
+        ),
+        case(
+            M::POST,
+            "/api/v1/kims/{kim}/transitions",
+            EditKim,
+            true,
+            Some(json!({"action": "submit"})),
+        ),
+        case(M::GET, "/api/v1/kims/{kim}/members", KimPrivate, true, None),
+        case(
+            M::POST,
+            "/api/v1/kims/{kim}/members",
+            EditKim,
+            true,
+            Some(json!({"name": "Anggota API", "role": "anggota"})),
+        ),
+        case(
+            M::PUT,
+            "/api/v1/kims/{kim}/members/{kimmember2}",
+            EditKim,
+            true,
+            Some(json!({"name": "Nama API", "role": "anggota"})),
+        ),
+        case(
+            M::GET,
+            "/api/v1/kims/{kim}/members/{kimmember2}/export",
+            EditKim,
+            true,
+            None,
+        ),
+        case(
+            M::DELETE,
+            "/api/v1/kims/{kim}/members/{kimmember2}",
+            EditKim,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/api/v1/kims/stats?region={kimregency}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/api/v1/kims/import",
+            Managers,
+            false,
+            Some(json!("nama_kim,kode_desa\nKIM Uji Impor,{kimvillage}\n")),
+        ),
     ]
 }
 
 /// Public routes: open to everyone, listed so the coverage check knows them.
-const PUBLIC_API: [&str; 5] = [
+/// (Token revocation acts on the caller's own tokens only; tested in auth.rs.)
+const PUBLIC_API: [&str; 7] = [
     "/api/v1/regions",
     "/api/v1/regions/{code}",
     "/api/v1/auth/token",
     "/healthz",
     "/api/v1/auth/tokens/{id}",
+    "/api/v1/kims",
+    "/api/v1/kims.geojson",
 ];
 
 /// Targets: a KIM member in Prigen (inside East Java, Bakorwil III and Pasuruan) and one in
@@ -248,7 +420,7 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
         t.insert(
             "grant2",
             store
-                .add_grant(&ctx, user, Role::KimOfficer, &prigen)
+                .add_grant(&ctx, user, Role::KimMember, &prigen)
                 .await
                 .unwrap()
                 .to_string(),
@@ -266,6 +438,18 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
         t.insert("province", "35".into());
         t.insert("regency", "35.79".into());
         t.insert("region", "35.14.10".into());
+        let officer = app.user_id("kim.prigen.ketua").await;
+        let kim_id = store
+            .grants_of(officer)
+            .await
+            .unwrap()
+            .into_iter()
+            .find_map(|g| match g.scope {
+                Scope::Kim(k) => Some(k),
+                _ => None,
+            })
+            .unwrap();
+        kim_targets(&mut t, app, kim_id).await;
     } else {
         let user = simpul_store::accounts::NewUser {
             username: "warga.semarang".into(),
@@ -292,7 +476,12 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
         t.insert(
             "grant2",
             store
-                .add_grant(&ctx, id, Role::KimOfficer, &Scope::Region(semarang.clone()))
+                .add_grant(
+                    &ctx,
+                    id,
+                    Role::KimMember,
+                    &Scope::Region(RegionCode::parse("33.74.01").unwrap()),
+                )
                 .await
                 .unwrap()
                 .to_string(),
@@ -318,8 +507,48 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
         t.insert("province", "33".into());
         t.insert("regency", "33.01".into());
         t.insert("region", "33.74".into());
+        // An unpublished KIM in Kota Semarang with two members.
+        let village = store
+            .region_children(Some(&RegionCode::parse("33.74.01").unwrap()))
+            .await
+            .unwrap()
+            .remove(0)
+            .code;
+        let profile = simpul_store::registry::KimProfile {
+            name: "KIM Semarang Sehat".into(),
+            name_norm: "semarang sehat".into(),
+            village: Some(village),
+            ..Default::default()
+        };
+        let kim_id = store
+            .create_kim(&ctx, &profile, "submitted", None, None, None)
+            .await
+            .unwrap();
+        for name in ["Ani", "Budi"] {
+            let m = simpul_store::members::MemberData {
+                name: name.into(),
+                role: "anggota".into(),
+                ..Default::default()
+            };
+            store
+                .save_member(&ctx, kim_id, profile.village.as_ref().unwrap(), None, &m)
+                .await
+                .unwrap();
+        }
+        kim_targets(&mut t, app, kim_id).await;
     }
     t
+}
+
+async fn kim_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, kim_id: i64) {
+    let kim = app.store.kim(kim_id).await.unwrap();
+    let members = app.store.members_of(kim_id).await.unwrap();
+    t.insert("kim", kim_id.to_string());
+    t.insert("kimname", kim.name.clone());
+    t.insert("kimvillage", kim.village_code.clone());
+    t.insert("kimregency", kim.regency_code.clone());
+    t.insert("kimmember", members[0].id.to_string());
+    t.insert("kimmember2", members[1].id.to_string());
 }
 
 fn fill(text: &str, t: &HashMap<&'static str, String>, n: usize) -> String {
@@ -364,7 +593,29 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                 let body = c.body.as_ref().map(|b| {
                     serde_json::from_str::<serde_json::Value>(&fill(&b.to_string(), &t, n)).unwrap()
                 });
-                let response = if path.starts_with("/api/") {
+                let response = if path.ends_with("/files") {
+                    let csrf = app.csrf().await;
+                    let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec())
+                        .file_name("sk.pdf");
+                    let form = reqwest::multipart::Form::new().part("sk", part);
+                    app.client
+                        .post(app.url(&format!("{path}?csrf_token={csrf}")))
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap()
+                } else if path.starts_with("/api/") && path.ends_with("/import") {
+                    let mut req = app.client.post(app.url(&path)).body(
+                        body.as_ref()
+                            .and_then(|b| b.as_str())
+                            .unwrap_or("")
+                            .to_owned(),
+                    );
+                    if let Some(tk) = &token {
+                        req = req.bearer_auth(tk);
+                    }
+                    req.send().await.unwrap()
+                } else if path.starts_with("/api/") {
                     let mut req = app.client.request(c.method.clone(), app.url(&path));
                     if let Some(tk) = &token {
                         req = req.bearer_auth(tk);
@@ -425,8 +676,13 @@ async fn the_matrix_covers_every_api_route() {
         .iter()
         .map(|c| {
             c.path
+                .split('?')
+                .next()
+                .unwrap()
                 .replace("{user}", "{id}")
                 .replace("{group}", "{id}")
+                .replace("{kim}", "{id}")
+                .replace("{kimmember2}", "{member_id}")
                 .replace("{grant2}", "{grant_id}")
         })
         .collect();

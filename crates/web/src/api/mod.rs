@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod groups;
+pub mod kims;
 pub mod regions;
 pub mod users;
 
@@ -55,10 +56,12 @@ impl Modify for BearerAuth {
         users::list, users::create, users::show, users::add_grant, users::revoke_grant, users::set_active, users::set_password,
         groups::list, groups::create, groups::show, groups::update, groups::delete,
         audit::list,
+        kims::list, kims::create, kims::show, kims::update, kims::transition, kims::list_members, kims::add_member,
+        kims::update_member, kims::delete_member, kims::export_member, kims::stats, kims::geojson, kims::import,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "operations"))
+    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "operations"))
 )]
 pub struct ApiDoc;
 

@@ -7,6 +7,10 @@ pub mod admin_groups;
 pub mod admin_users;
 pub mod auth;
 pub mod home;
+pub mod kim;
+pub mod kim_import;
+pub mod kim_members;
+pub mod kim_stats;
 pub mod regions;
 
 use crate::csrf::RequestCtx;

@@ -4,3 +4,6 @@
 pub mod accounts;
 pub mod auth;
 pub mod groups;
+pub mod import;
+pub mod members;
+pub mod registry;

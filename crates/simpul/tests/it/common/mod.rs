@@ -54,17 +54,37 @@ pub fn postgres_url() -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
-/// Identifies the template's content: schema and demo data.
+/// Identifies the template's content: every migration and the demo data.
 fn template_version() -> String {
     use sha2::Digest;
     let mut h = sha2::Sha256::new();
-    h.update(include_str!(
-        "../../../../store/migrations/sqlite/0001_foundation.sql"
-    ));
-    h.update(include_str!(
-        "../../../../store/migrations/postgres/0001_foundation.sql"
-    ));
-    h.update(include_str!("../../../src/demo.rs"));
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for engine in ["sqlite", "postgres"] {
+        let dir = root.join("../store/migrations").join(engine);
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        for f in files {
+            h.update(std::fs::read(f).unwrap());
+        }
+    }
+    for f in ["src/demo.rs", "src/demo"] {
+        let path = root.join(f);
+        if path.is_file() {
+            h.update(std::fs::read(path).unwrap());
+        } else if path.is_dir() {
+            let mut files: Vec<_> = std::fs::read_dir(path)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            files.sort();
+            for f in files {
+                h.update(std::fs::read(f).unwrap());
+            }
+        }
+    }
     hex::encode(&h.finalize()[..6])
 }
 

@@ -8,6 +8,8 @@ use simpul_core::{RegionCode, Role, Scope};
 use simpul_store::accounts::NewUser;
 use simpul_store::Store;
 
+pub mod kims;
+
 pub const DEMO_PASSWORD: &str = "simpul-demo-2026";
 const EAST_JAVA: &str = "35";
 
@@ -177,6 +179,19 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
             role,
             scope_label: label,
         });
+    }
+    // The registry: 325 KIMs; the demo officer and member belong to the Prigen one.
+    if let Some(prigen_kim) = kims::seed(store, &ctx).await? {
+        for (username, role) in [
+            ("kim.prigen.ketua", Role::KimOfficer),
+            ("kim.prigen.anggota", Role::KimMember),
+        ] {
+            if let Some(user) = store.user_by_username(username).await? {
+                store
+                    .add_grant(&ctx, user.id, role, &Scope::Kim(prigen_kim))
+                    .await?;
+            }
+        }
     }
     Ok(out)
 }

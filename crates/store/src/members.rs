@@ -1,0 +1,314 @@
+//! KIM members (personal data: only services that checked entitlement call these), member
+//! invitations, uploaded files and in-app notifications.
+
+use crate::{audit_in_tx, with_pool, Result, Store, StoreError};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::json;
+use simpul_core::audit::{AuditContext, AuditEvent};
+use simpul_core::secrets::{new_token, token_digest};
+use simpul_core::RegionCode;
+
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct MemberRecord {
+    pub id: i64,
+    pub kim_id: i64,
+    pub name: String,
+    pub role: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub gender: Option<String>,
+    pub age_band: Option<String>,
+    pub occupation: String,
+    #[serde(skip)]
+    pub nik_enc: Option<String>,
+    #[serde(skip)]
+    pub nik_digest: Option<String>,
+    pub nik_masked: Option<String>,
+    pub consent_on: Option<NaiveDate>,
+    pub user_id: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+const MEMBER_COLUMNS: &str =
+    "id, kim_id, name, role, phone, email, gender, age_band, occupation, nik_enc, nik_digest, \
+    nik_masked, consent_on, user_id, created_at, updated_at";
+
+/// Validated member fields; the NIK arrives already encrypted, digested and masked.
+#[derive(Debug, Clone, Default)]
+pub struct MemberData {
+    pub name: String,
+    pub role: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub gender: Option<String>,
+    pub age_band: Option<String>,
+    pub occupation: String,
+    pub nik_enc: Option<String>,
+    pub nik_digest: Option<String>,
+    pub nik_masked: Option<String>,
+    pub consent_on: Option<NaiveDate>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct StoredFile {
+    pub id: i64,
+    pub kind: String,
+    pub content_type: String,
+    pub filename: String,
+    pub size: i64,
+    pub sha256: String,
+    pub data: Vec<u8>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Notification {
+    pub id: i64,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    pub async fn members_of(&self, kim_id: i64) -> Result<Vec<MemberRecord>> {
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM kim_members WHERE kim_id = $1 ORDER BY id");
+        Ok(with_pool!(self, p => sqlx::query_as(&sql).bind(kim_id).fetch_all(p).await?))
+    }
+
+    pub async fn member(&self, id: i64) -> Result<MemberRecord> {
+        let sql = format!("SELECT {MEMBER_COLUMNS} FROM kim_members WHERE id = $1");
+        with_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?)
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn member_count(&self, kim_id: i64) -> Result<i64> {
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM kim_members WHERE kim_id = $1").bind(kim_id).fetch_one(p).await?),
+        )
+    }
+
+    /// A member of another (or the same) KIM with this NIK, if any.
+    pub async fn member_by_nik_digest(&self, digest: &str) -> Result<Option<(i64, i64)>> {
+        Ok(
+            with_pool!(self, p => sqlx::query_as("SELECT id, kim_id FROM kim_members WHERE nik_digest = $1 LIMIT 1")
+            .bind(digest).fetch_optional(p).await?),
+        )
+    }
+
+    /// Add (`id = None`) or replace a member. Audited without personal data.
+    pub async fn save_member(
+        &self,
+        ctx: &AuditContext,
+        kim_id: i64,
+        region: &RegionCode,
+        id: Option<i64>,
+        m: &MemberData,
+    ) -> Result<i64> {
+        let now = Utc::now();
+        Ok(with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let member_id: i64 = match id {
+                None => sqlx::query_scalar(
+                    "INSERT INTO kim_members (kim_id, name, role, phone, email, gender, age_band, occupation, nik_enc, nik_digest, \
+                     nik_masked, consent_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13) RETURNING id")
+                    .bind(kim_id).bind(&m.name).bind(&m.role).bind(&m.phone).bind(&m.email).bind(&m.gender).bind(&m.age_band)
+                    .bind(&m.occupation).bind(&m.nik_enc).bind(&m.nik_digest).bind(&m.nik_masked).bind(m.consent_on).bind(now)
+                    .fetch_one(&mut *tx).await?,
+                Some(id) => {
+                    let n = sqlx::query(
+                        "UPDATE kim_members SET name = $1, role = $2, phone = $3, email = $4, gender = $5, age_band = $6, occupation = $7, \
+                         nik_enc = $8, nik_digest = $9, nik_masked = $10, consent_on = $11, updated_at = $12 WHERE id = $13 AND kim_id = $14")
+                        .bind(&m.name).bind(&m.role).bind(&m.phone).bind(&m.email).bind(&m.gender).bind(&m.age_band).bind(&m.occupation)
+                        .bind(&m.nik_enc).bind(&m.nik_digest).bind(&m.nik_masked).bind(m.consent_on).bind(now).bind(id).bind(kim_id)
+                        .execute(&mut *tx).await?.rows_affected();
+                    if n == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    id
+                }
+            };
+            sqlx::query("UPDATE kims SET last_activity_at = $1 WHERE id = $2").bind(now).bind(kim_id).execute(&mut *tx).await?;
+            let action = if id.is_some() { "member.update" } else { "member.add" };
+            let event = AuditEvent::new(action, "kim_member", member_id)
+                .in_region(Some(region.clone()))
+                .with_summary(json!({"after": {"kim_id": kim_id, "role": m.role, "has_nik": m.nik_enc.is_some(), "consent_on": m.consent_on}}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+            member_id
+        }))
+    }
+
+    /// Erase a member and their personal data (UU PDP deletion request). Audited without it.
+    pub async fn delete_member(
+        &self,
+        ctx: &AuditContext,
+        kim_id: i64,
+        region: &RegionCode,
+        id: i64,
+        reason: &str,
+    ) -> Result<()> {
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query("DELETE FROM kim_members WHERE id = $1 AND kim_id = $2").bind(id).bind(kim_id).execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let event = AuditEvent::new("member.delete", "kim_member", id)
+                .in_region(Some(region.clone()))
+                .with_summary(json!({"before": {"kim_id": kim_id}, "reason": reason}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// An invitation link for a member to create their account; returns the secret token.
+    pub async fn create_invite(
+        &self,
+        ctx: &AuditContext,
+        member_id: i64,
+        region: &RegionCode,
+        ttl: Duration,
+    ) -> Result<String> {
+        let token = new_token("");
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("INSERT INTO kim_invites (token_hash, member_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+                .bind(token_digest(&token)).bind(member_id).bind(now).bind(now + ttl).execute(&mut *tx).await?;
+            let event = AuditEvent::new("member.invite", "kim_member", member_id).in_region(Some(region.clone()));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+        });
+        Ok(token)
+    }
+
+    /// The member a live invitation is for.
+    pub async fn invite_member(&self, token: &str) -> Result<Option<i64>> {
+        Ok(with_pool!(self, p => sqlx::query_scalar(
+            "SELECT member_id FROM kim_invites WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
+            .bind(token_digest(token)).bind(Utc::now()).fetch_optional(p).await?))
+    }
+
+    /// Accept an invitation: create the account with its KIM-scoped grant and link the member,
+    /// all at once. Returns the new user id.
+    pub async fn accept_invite(
+        &self,
+        token: &str,
+        user: &crate::accounts::NewUser,
+        role: &str,
+    ) -> Result<i64> {
+        let member_id = self
+            .invite_member(token)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let member = self.member(member_id).await?;
+        let kim = self.kim(member.kim_id).await?;
+        let now = Utc::now();
+        Ok(with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let used = sqlx::query("UPDATE kim_invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
+                .bind(now).bind(token_digest(token)).execute(&mut *tx).await?.rows_affected();
+            if used == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let user_id: i64 = sqlx::query_scalar(
+                "INSERT INTO users (username, display_name, email, password_hash, locale, active, created_at, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
+                .bind(&user.username).bind(&user.display_name).bind(&user.email).bind(&user.password_hash).bind(&user.locale)
+                .bind(true).bind(now).fetch_one(&mut *tx).await?;
+            sqlx::query("INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, region_code, created_at) VALUES ($1, $2, 'kim', $3, $4, $5)")
+                .bind(user_id).bind(role).bind(kim.id.to_string()).bind(&kim.village_code).bind(now).execute(&mut *tx).await?;
+            sqlx::query("UPDATE kim_members SET user_id = $1 WHERE id = $2").bind(user_id).bind(member_id).execute(&mut *tx).await?;
+            let ctx = AuditContext { actor_id: Some(user_id), actor_name: user.username.clone(), request_id: None, ip: None };
+            let event = AuditEvent::new("member.accept_invite", "user", user_id)
+                .in_region(RegionCode::parse(&kim.village_code).ok())
+                .with_summary(json!({"after": {"kim_id": kim.id, "member_id": member_id, "role": role}}));
+            audit_in_tx!(tx, &ctx, &event);
+            tx.commit().await?;
+            user_id
+        }))
+    }
+
+    pub async fn save_file(
+        &self,
+        ctx: &AuditContext,
+        kind: &str,
+        content_type: &str,
+        filename: &str,
+        data: &[u8],
+    ) -> Result<i64> {
+        use sha2::Digest;
+        let digest = hex::encode(sha2::Sha256::digest(data));
+        Ok(with_pool!(self, p => sqlx::query_scalar(
+            "INSERT INTO files (kind, content_type, filename, size, sha256, data, created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+            .bind(kind).bind(content_type).bind(filename).bind(data.len() as i64).bind(&digest).bind(data).bind(ctx.actor_id).bind(Utc::now())
+            .fetch_one(p).await?))
+    }
+
+    pub async fn file(&self, id: i64) -> Result<StoredFile> {
+        with_pool!(self, p => sqlx::query_as("SELECT id, kind, content_type, filename, size, sha256, data FROM files WHERE id = $1")
+            .bind(id).fetch_optional(p).await?).ok_or(StoreError::NotFound)
+    }
+
+    /// Attach an uploaded file to a KIM as its decree scan (`sk`) or logo.
+    pub async fn attach_kim_file(
+        &self,
+        ctx: &AuditContext,
+        kim_id: i64,
+        region: &RegionCode,
+        slot: &str,
+        file_id: i64,
+    ) -> Result<()> {
+        let column = match slot {
+            "sk" => "sk_file_id",
+            "logo" => "logo_file_id",
+            _ => return Err(StoreError::Invalid(format!("unknown file slot {slot}"))),
+        };
+        let sql = format!("UPDATE kims SET {column} = $1, updated_at = $2 WHERE id = $3");
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(&sql).bind(file_id).bind(Utc::now()).bind(kim_id).execute(&mut *tx).await?;
+            let event = AuditEvent::new("kim.file", "kim", kim_id).in_region(Some(region.clone())).with_summary(json!({"after": {slot: file_id}}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT id, title, body, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2")
+            .bind(user_id).bind(limit).fetch_all(p).await?))
+    }
+}
+
+impl Store {
+    /// Bulk-insert members in one transaction (demo data and generators), with one audit entry.
+    pub async fn seed_members(
+        &self,
+        ctx: &AuditContext,
+        rows: &[(i64, MemberData)],
+    ) -> Result<usize> {
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for chunk in rows.chunks(500) {
+                let mut qb = sqlx::QueryBuilder::new(
+                    "INSERT INTO kim_members (kim_id, name, role, phone, email, gender, age_band, occupation, nik_enc, nik_digest, nik_masked, consent_on, created_at, updated_at) ");
+                qb.push_values(chunk, |mut b, (kim_id, m)| {
+                    b.push_bind(*kim_id).push_bind(m.name.clone()).push_bind(m.role.clone()).push_bind(m.phone.clone()).push_bind(m.email.clone())
+                        .push_bind(m.gender.clone()).push_bind(m.age_band.clone()).push_bind(m.occupation.clone()).push_bind(m.nik_enc.clone())
+                        .push_bind(m.nik_digest.clone()).push_bind(m.nik_masked.clone()).push_bind(m.consent_on).push_bind(now).push_bind(now);
+                });
+                qb.build().execute(&mut *tx).await?;
+            }
+            let event = AuditEvent::new("member.seed", "kim_member", rows.len()).with_summary(json!({"after": {"members": rows.len()}}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+        });
+        Ok(rows.len())
+    }
+}

@@ -1,0 +1,483 @@
+//! The KIM registry: profiles, lifecycle transitions with never-reused registration numbers,
+//! topics, search and per-region statistics.
+
+use crate::filter::push_territory;
+use crate::{audit_in_tx, with_pool, Result, Store, StoreError};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::json;
+use simpul_core::audit::{AuditContext, AuditEvent};
+use simpul_core::authz::ScopeRegions;
+use simpul_core::RegionCode;
+use sqlx::QueryBuilder;
+
+/// A KIM as stored.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct KimRecord {
+    pub id: i64,
+    pub name: String,
+    pub village_code: String,
+    pub district_code: String,
+    pub regency_code: String,
+    pub province_code: String,
+    pub address: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub founded_on: Option<NaiveDate>,
+    pub sk_number: String,
+    pub sk_date: Option<NaiveDate>,
+    pub sk_issuer: String,
+    pub sk_file_id: Option<i64>,
+    pub logo_file_id: Option<i64>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// JSON object: social kind → canonical URL.
+    pub social: String,
+    /// Comma-separated topic slugs.
+    pub topics: String,
+    pub status: String,
+    pub reg_number: Option<String>,
+    pub reject_reason: Option<String>,
+    pub duplicate_of: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub status_at: DateTime<Utc>,
+    pub last_activity_at: DateTime<Utc>,
+}
+
+const KIM_COLUMNS: &str = "id, name, village_code, district_code, regency_code, province_code, address, lat, lon, \
+    founded_on, sk_number, sk_date, sk_issuer, sk_file_id, logo_file_id, phone, email, social, topics, status, \
+    reg_number, reject_reason, duplicate_of, created_at, updated_at, status_at, last_activity_at";
+
+/// Validated profile fields, as written by registration, editing and import.
+#[derive(Debug, Clone, Default)]
+pub struct KimProfile {
+    pub name: String,
+    pub name_norm: String,
+    pub village: Option<RegionCode>,
+    pub address: String,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub founded_on: Option<NaiveDate>,
+    pub sk_number: String,
+    pub sk_date: Option<NaiveDate>,
+    pub sk_issuer: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub social_json: String,
+    pub topics: Vec<String>,
+}
+
+impl KimProfile {
+    fn village(&self) -> Result<&RegionCode> {
+        self.village
+            .as_ref()
+            .ok_or_else(|| StoreError::Invalid("a KIM needs a village".into()))
+    }
+}
+
+/// Directory filters; `None` does not filter.
+#[derive(Debug, Clone, Default)]
+pub struct KimFilter {
+    /// Normalised name fragment.
+    pub name: Option<String>,
+    /// Any region code: KIMs inside it.
+    pub region: Option<RegionCode>,
+    pub statuses: Vec<String>,
+    pub topic: Option<String>,
+    /// Restrict to a territory (for staff lists and exports).
+    pub territory: Option<ScopeRegions>,
+}
+
+/// Counts for one region in the statistics table.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct RegionStats {
+    pub code: String,
+    pub by_status: std::collections::BTreeMap<String, i64>,
+    pub kims: i64,
+    pub members: i64,
+    pub villages: i64,
+    pub villages_with_active_kim: i64,
+}
+
+fn region_column(code: &RegionCode) -> &'static str {
+    match code.level() {
+        simpul_core::Level::Province => "province_code",
+        simpul_core::Level::Regency => "regency_code",
+        simpul_core::Level::District => "district_code",
+        simpul_core::Level::Village => "village_code",
+    }
+}
+
+fn push_filter<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, f: &'a KimFilter)
+where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    if let Some(name) = &f.name {
+        qb.push(" AND k.name_norm LIKE ")
+            .push_bind(format!("%{name}%"));
+    }
+    if let Some(region) = &f.region {
+        qb.push(format!(" AND k.{} = ", region_column(region)))
+            .push_bind(region.to_string());
+    }
+    if !f.statuses.is_empty() {
+        qb.push(" AND k.status IN (");
+        let mut sep = qb.separated(", ");
+        for s in &f.statuses {
+            sep.push_bind(s.clone());
+        }
+        qb.push(")");
+    }
+    if let Some(topic) = &f.topic {
+        qb.push(" AND EXISTS (SELECT 1 FROM kim_topics t WHERE t.kim_id = k.id AND t.topic = ")
+            .push_bind(topic.clone());
+        qb.push(")");
+    }
+    if let Some(territory) = &f.territory {
+        push_territory(qb, "k.village_code", territory);
+    }
+}
+
+/// Insert one KIM row and its topics inside the caller's transaction; evaluates to its id.
+macro_rules! insert_kim {
+    ($tx:expr, $p:expr, $village:expr, $status:expr, $import_key:expr, $duplicate_of:expr, $actor:expr, $now:expr) => {{
+        let p: &KimProfile = $p;
+        let village: &RegionCode = $village;
+        let ancestors = village.ancestors();
+        let (province, regency, district) = (ancestors[0].to_string(), ancestors[1].to_string(), ancestors[2].to_string());
+        let now = $now;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO kims (name, name_norm, village_code, district_code, regency_code, province_code, address, lat, lon, \
+             founded_on, sk_number, sk_date, sk_issuer, phone, email, social, topics, status, import_key, duplicate_of, \
+             created_by, created_at, updated_at, status_at, last_activity_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $22, $22, $22) RETURNING id")
+            .bind(&p.name).bind(&p.name_norm).bind(village.as_str()).bind(&district).bind(&regency).bind(&province)
+            .bind(&p.address).bind(p.lat).bind(p.lon).bind(p.founded_on).bind(&p.sk_number).bind(p.sk_date).bind(&p.sk_issuer)
+            .bind(&p.phone).bind(&p.email).bind(&p.social_json).bind(p.topics.join(",")).bind($status).bind($import_key)
+            .bind($duplicate_of).bind($actor).bind(now)
+            .fetch_one(&mut *$tx).await?;
+        for topic in &p.topics {
+            sqlx::query("INSERT INTO kim_topics (kim_id, topic) VALUES ($1, $2)").bind(id).bind(topic).execute(&mut *$tx).await?;
+        }
+        id
+    }};
+}
+
+impl Store {
+    /// Register a KIM in `status` (draft or submitted; imports may also write verified ones via
+    /// `transition_kim`). Topics are written alongside. Audited.
+    /// `officer`: a user who becomes the KIM's officer (a role scoped to it) in the same step.
+    pub async fn create_kim(
+        &self,
+        ctx: &AuditContext,
+        p: &KimProfile,
+        status: &str,
+        import_key: Option<&str>,
+        duplicate_of: Option<i64>,
+        officer: Option<i64>,
+    ) -> Result<i64> {
+        let village = p.village()?;
+        let now = Utc::now();
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let id = insert_kim!(tx, p, village, status, import_key, duplicate_of, ctx.actor_id, now);
+            if let Some(user) = officer {
+                sqlx::query("INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, region_code, granted_by, created_at) \
+                             VALUES ($1, 'kim_officer', 'kim', $2, $3, $1, $4)")
+                    .bind(user).bind(id.to_string()).bind(village.as_str()).bind(now).execute(&mut *tx).await?;
+            }
+            let event = AuditEvent::new("kim.create", "kim", id)
+                .in_region(Some(village.clone()))
+                .with_summary(json!({"after": {"name": p.name, "village": village, "status": status, "possible_duplicate_of": duplicate_of}}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+            id
+        }))
+    }
+
+    /// Replace a KIM's profile (not its status). The village may change only while unverified.
+    pub async fn update_kim(&self, ctx: &AuditContext, id: i64, p: &KimProfile) -> Result<()> {
+        let before = self.kim(id).await?;
+        let village = p.village()?;
+        let ancestors = village.ancestors();
+        let now = Utc::now();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            sqlx::query(
+                "UPDATE kims SET name = $1, name_norm = $2, village_code = $3, district_code = $4, regency_code = $5, province_code = $6, \
+                 address = $7, lat = $8, lon = $9, founded_on = $10, sk_number = $11, sk_date = $12, sk_issuer = $13, phone = $14, \
+                 email = $15, social = $16, topics = $17, updated_at = $18, last_activity_at = $18 WHERE id = $19")
+                .bind(&p.name).bind(&p.name_norm).bind(village.as_str()).bind(ancestors[2].as_str()).bind(ancestors[1].as_str())
+                .bind(ancestors[0].as_str()).bind(&p.address).bind(p.lat).bind(p.lon).bind(p.founded_on).bind(&p.sk_number)
+                .bind(p.sk_date).bind(&p.sk_issuer).bind(&p.phone).bind(&p.email).bind(&p.social_json).bind(p.topics.join(","))
+                .bind(now).bind(id)
+                .execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM kim_topics WHERE kim_id = $1").bind(id).execute(&mut *tx).await?;
+            for topic in &p.topics {
+                sqlx::query("INSERT INTO kim_topics (kim_id, topic) VALUES ($1, $2)").bind(id).bind(topic).execute(&mut *tx).await?;
+            }
+            let event = AuditEvent::new("kim.update", "kim", id)
+                .in_region(Some(village.clone()))
+                .with_summary(json!({
+                    "before": {"name": before.name, "village": before.village_code, "address": before.address, "phone": before.phone.is_some(), "topics": before.topics},
+                    "after": {"name": p.name, "village": village, "address": p.address, "phone": p.phone.is_some(), "topics": p.topics.join(",")},
+                }));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn kim(&self, id: i64) -> Result<KimRecord> {
+        let sql = format!("SELECT {KIM_COLUMNS} FROM kims WHERE id = $1");
+        with_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?)
+            .ok_or(StoreError::NotFound)
+    }
+
+    pub async fn kim_by_number(&self, number: &str) -> Result<KimRecord> {
+        let sql = format!("SELECT {KIM_COLUMNS} FROM kims WHERE reg_number = $1");
+        with_pool!(self, p => sqlx::query_as(&sql).bind(number).fetch_optional(p).await?)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// Move a KIM from `from` to `to` (only if it is still in `from`: two admins clicking at once
+    /// cannot both succeed). With `number_for`, a first verification assigns the registration
+    /// number from the village's sequence. `notify` lists users who get an in-app notification.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn transition_kim(
+        &self,
+        ctx: &AuditContext,
+        id: i64,
+        from: &str,
+        to: &str,
+        reason: Option<&str>,
+        number_for: Option<&(dyn Fn(i64) -> String + Sync)>,
+        notice: Option<(&str, &str, &[i64])>,
+    ) -> Result<KimRecord> {
+        let kim = self.kim(id).await?;
+        let now = Utc::now();
+        with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let changed = sqlx::query("UPDATE kims SET status = $1, status_at = $2, updated_at = $2, last_activity_at = $2, reject_reason = $3 WHERE id = $4 AND status = $5")
+                .bind(to).bind(now).bind(reason).bind(id).bind(from)
+                .execute(&mut *tx).await?.rows_affected();
+            if changed == 0 {
+                return Err(StoreError::Conflict("kim_status_changed".into()));
+            }
+            let mut number = kim.reg_number.clone();
+            if let (Some(make), None) = (number_for, &number) {
+                let seq: i64 = sqlx::query_scalar(
+                    "INSERT INTO kim_number_seq (village_code, last_seq) VALUES ($1, 1) \
+                     ON CONFLICT (village_code) DO UPDATE SET last_seq = kim_number_seq.last_seq + 1 RETURNING last_seq")
+                    .bind(&kim.village_code).fetch_one(&mut *tx).await?;
+                let n = make(seq);
+                sqlx::query("UPDATE kims SET reg_number = $1 WHERE id = $2").bind(&n).bind(id).execute(&mut *tx).await?;
+                number = Some(n);
+            }
+            if let Some((title, body, users)) = notice {
+                for user in users {
+                    sqlx::query("INSERT INTO notifications (user_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(user).bind(title).bind(body).bind(format!("/kim/{id}")).bind(now)
+                        .execute(&mut *tx).await?;
+                }
+            }
+            let event = AuditEvent::new("kim.transition", "kim", id)
+                .in_region(RegionCode::parse(&kim.village_code).ok())
+                .with_summary(json!({"before": {"status": from}, "after": {"status": to, "reason": reason, "reg_number": number}}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+        });
+        self.kim(id).await
+    }
+
+    /// KIMs matching `filter`, newest status first, with the total count.
+    pub async fn search_kims(
+        &self,
+        filter: &KimFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<KimRecord>, i64)> {
+        let (rows, total) = with_pool!(self, p => {
+            let mut qb = QueryBuilder::new(format!("SELECT {} FROM kims k WHERE 1 = 1", KIM_COLUMNS.split(", ").map(|c| format!("k.{c}")).collect::<Vec<_>>().join(", ")));
+            push_filter(&mut qb, filter);
+            qb.push(" ORDER BY k.name, k.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
+            let rows: Vec<KimRecord> = qb.build_query_as().fetch_all(p).await?;
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM kims k WHERE 1 = 1");
+            push_filter(&mut qb, filter);
+            let total: i64 = qb.build_query_scalar().fetch_one(p).await?;
+            (rows, total)
+        });
+        Ok((rows, total))
+    }
+
+    /// Other KIMs registered in the same village (for duplicate detection).
+    pub async fn kims_in_village(&self, village: &RegionCode) -> Result<Vec<(i64, String)>> {
+        Ok(
+            with_pool!(self, p => sqlx::query_as("SELECT id, name FROM kims WHERE village_code = $1 AND status <> 'dissolved' ORDER BY id")
+            .bind(village.as_str()).fetch_all(p).await?),
+        )
+    }
+
+    pub async fn kim_id_by_import_key(&self, key: &str) -> Result<Option<i64>> {
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar("SELECT id FROM kims WHERE import_key = $1").bind(key).fetch_optional(p).await?),
+        )
+    }
+
+    /// Users holding a role scoped to this KIM (its officers and member accounts).
+    pub async fn kim_account_holders(&self, kim_id: i64, roles: &[&str]) -> Result<Vec<i64>> {
+        let ids: Vec<(i64, String)> = with_pool!(self, p => sqlx::query_as(
+            "SELECT user_id, role FROM role_grants WHERE scope_kind = 'kim' AND scope_ref = $1")
+            .bind(kim_id.to_string()).fetch_all(p).await?);
+        let mut out: Vec<i64> = ids
+            .into_iter()
+            .filter(|(_, r)| roles.contains(&r.as_str()))
+            .map(|(u, _)| u)
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        Ok(out)
+    }
+
+    /// Active KIMs whose last activity is older than `before` (for the inactivity job).
+    pub async fn stale_active_kims(&self, before: DateTime<Utc>, limit: i64) -> Result<Vec<i64>> {
+        Ok(with_pool!(self, p => sqlx::query_scalar(
+            "SELECT id FROM kims WHERE status IN ('active', 'verified') AND last_activity_at < $1 ORDER BY id LIMIT $2")
+            .bind(before).bind(limit).fetch_all(p).await?))
+    }
+
+    /// Record activity (a post, a report, an edit) so the KIM is not marked inactive.
+    pub async fn touch_kim(&self, id: i64) -> Result<()> {
+        with_pool!(self, p => sqlx::query("UPDATE kims SET last_activity_at = $1 WHERE id = $2")
+            .bind(Utc::now()).bind(id).execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// Statistics for the regions directly below `parent` (provinces for the whole country).
+    pub async fn kim_stats(&self, parent: Option<&RegionCode>) -> Result<Vec<RegionStats>> {
+        let children = self.region_children(parent).await?;
+        let (column, len) = match parent.map(|c| c.level()) {
+            None => ("province_code", 2),
+            Some(simpul_core::Level::Province) => ("regency_code", 5),
+            Some(simpul_core::Level::Regency) => ("district_code", 8),
+            Some(_) => ("village_code", 13),
+        };
+        let (filter_sql, prefix) = match parent {
+            None => (String::new(), String::new()),
+            Some(p) => (format!(" WHERE {} = $1", region_column(p)), p.to_string()),
+        };
+        let status_sql = format!(
+            "SELECT {column}, status, COUNT(*) FROM kims{filter_sql} GROUP BY {column}, status"
+        );
+        let members_sql = format!(
+            "SELECT k.{column}, COUNT(*) FROM kim_members m JOIN kims k ON k.id = m.kim_id{} GROUP BY k.{column}",
+            filter_sql.replace(" WHERE ", " WHERE k.")
+        );
+        let covered_sql = format!(
+            "SELECT {column}, COUNT(DISTINCT village_code) FROM kims{} status IN ('verified', 'active') GROUP BY {column}",
+            if filter_sql.is_empty() { " WHERE".to_owned() } else { format!("{filter_sql} AND") }
+        );
+        let villages_sql = format!(
+            "SELECT substr(code, 1, {len}), COUNT(*) FROM regions WHERE level = 4{} GROUP BY substr(code, 1, {len})",
+            if parent.is_some() { " AND code LIKE $1" } else { "" }
+        );
+        let like = format!("{prefix}.%");
+        let (statuses, members, covered, villages) = with_pool!(self, p => {
+            let mut q1 = sqlx::query_as::<_, (String, String, i64)>(&status_sql);
+            let mut q2 = sqlx::query_as::<_, (String, i64)>(&members_sql);
+            let mut q3 = sqlx::query_as::<_, (String, i64)>(&covered_sql);
+            let mut q4 = sqlx::query_as::<_, (String, i64)>(&villages_sql);
+            if parent.is_some() {
+                q1 = q1.bind(prefix.clone());
+                q2 = q2.bind(prefix.clone());
+                q3 = q3.bind(prefix.clone());
+                q4 = q4.bind(like.clone());
+            }
+            (q1.fetch_all(p).await?, q2.fetch_all(p).await?, q3.fetch_all(p).await?, q4.fetch_all(p).await?)
+        });
+        let mut out: Vec<RegionStats> = children
+            .iter()
+            .map(|c| RegionStats {
+                code: c.code.to_string(),
+                ..Default::default()
+            })
+            .collect();
+        let find = |out: &mut Vec<RegionStats>, code: &str| out.iter().position(|s| s.code == code);
+        for (code, status, n) in statuses {
+            if let Some(i) = find(&mut out, &code) {
+                out[i].by_status.insert(status, n);
+                out[i].kims += n;
+            }
+        }
+        for (code, n) in members {
+            if let Some(i) = find(&mut out, &code) {
+                out[i].members = n;
+            }
+        }
+        for (code, n) in covered {
+            if let Some(i) = find(&mut out, &code) {
+                out[i].villages_with_active_kim = n;
+            }
+        }
+        for (code, n) in villages {
+            if let Some(i) = find(&mut out, &code) {
+                out[i].villages = n;
+            }
+        }
+        if parent.is_some_and(|p| p.level() == simpul_core::Level::District) {
+            // Below a kecamatan every child is one village.
+            for s in &mut out {
+                s.villages = 1;
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// One KIM to write in a bulk import.
+pub struct ImportKim<'a> {
+    pub profile: &'a KimProfile,
+    pub status: &'a str,
+    pub import_key: &'a str,
+}
+
+impl Store {
+    /// Write a whole import in one transaction: every KIM or none. Verified and active ones get
+    /// their registration numbers from the village sequences. `progress` sees rows written.
+    pub async fn import_kims(
+        &self,
+        ctx: &AuditContext,
+        rows: &[ImportKim<'_>],
+        number_for: &(dyn Fn(&str, i64) -> String + Sync),
+        mut progress: impl FnMut(usize),
+    ) -> Result<Vec<i64>> {
+        let now = Utc::now();
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin().await?;
+            let mut ids = Vec::with_capacity(rows.len());
+            for (i, row) in rows.iter().enumerate() {
+                let village = row.profile.village()?;
+                let id = insert_kim!(tx, row.profile, village, row.status, Some(row.import_key), None::<i64>, ctx.actor_id, now);
+                if matches!(row.status, "verified" | "active" | "inactive" | "dissolved") {
+                    let seq: i64 = sqlx::query_scalar(
+                        "INSERT INTO kim_number_seq (village_code, last_seq) VALUES ($1, 1) \
+                         ON CONFLICT (village_code) DO UPDATE SET last_seq = kim_number_seq.last_seq + 1 RETURNING last_seq")
+                        .bind(village.as_str()).fetch_one(&mut *tx).await?;
+                    sqlx::query("UPDATE kims SET reg_number = $1 WHERE id = $2")
+                        .bind(number_for(village.as_str(), seq)).bind(id).execute(&mut *tx).await?;
+                }
+                let event = AuditEvent::new("kim.import", "kim", id)
+                    .in_region(Some(village.clone()))
+                    .with_summary(json!({"after": {"name": row.profile.name, "status": row.status}}));
+                audit_in_tx!(tx, ctx, &event);
+                ids.push(id);
+                if i % 200 == 0 {
+                    progress(i);
+                }
+            }
+            tx.commit().await?;
+            progress(rows.len());
+            ids
+        }))
+    }
+}

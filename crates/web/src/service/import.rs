@@ -1,0 +1,367 @@
+//! Bulk import of KIM lists from CSV/XLSX: a dry run that reports every row, then an
+//! all-or-nothing commit. Regions match by code or by name (tolerant of "Kab."/"Kota"/case/
+//! spacing, with the parent names to disambiguate); importing the same file twice adds nothing.
+
+use crate::error::FieldError;
+use crate::service::registry::{validate, KimInput};
+use crate::state::AppState;
+use simpul_core::authz::ScopeRegions;
+use simpul_core::regions::{fold, normalize_name, parse_query, Region};
+use simpul_core::registry::{normalize_kim_name, KimStatus};
+use simpul_core::sheet::{header_key, Table};
+use simpul_core::{Level, RegionCode};
+use simpul_store::registry::KimProfile;
+use std::collections::HashMap;
+
+/// The template's columns, in order. Only `nama_kim` and a village (code or names) are required.
+pub const COLUMNS: [&str; 19] = [
+    "nama_kim",
+    "kode_desa",
+    "desa",
+    "kecamatan",
+    "kabupaten_kota",
+    "provinsi",
+    "alamat",
+    "lat",
+    "lon",
+    "tanggal_berdiri",
+    "no_sk",
+    "tanggal_sk",
+    "penerbit_sk",
+    "telepon",
+    "email",
+    "topik",
+    "status",
+    "instagram",
+    "website",
+];
+
+/// One row's outcome in the report.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RowReport {
+    pub line: usize,
+    pub name: String,
+    /// ok, exists (already registered: skipped) or error.
+    pub outcome: &'static str,
+    pub village: Option<String>,
+    /// Message-catalogue keys with the field they concern.
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct RowError {
+    pub field: String,
+    pub code: String,
+}
+
+/// A validated row ready to write.
+pub struct ReadyRow {
+    pub profile: KimProfile,
+    pub status: KimStatus,
+    pub import_key: String,
+}
+
+pub struct Plan {
+    pub rows: Vec<RowReport>,
+    pub ready: Vec<ReadyRow>,
+}
+
+impl Plan {
+    pub fn errors(&self) -> usize {
+        self.rows.iter().filter(|r| r.outcome == "error").count()
+    }
+}
+
+/// Finds regions by code or by names, caching each parent's children.
+struct Matcher<'a> {
+    state: &'a AppState,
+    children: HashMap<Option<RegionCode>, Vec<Region>>,
+}
+
+fn same_name(official: &Region, typed: &str) -> bool {
+    let q = parse_query(typed);
+    if q.term.is_empty() {
+        return false;
+    }
+    let wanted_city = q.city_hint;
+    let is_city = official.level() == Level::Regency && official.name.starts_with("Kota ");
+    normalize_name(&official.name, official.level()) == q.term
+        && (wanted_city.is_none() || wanted_city == Some(is_city))
+        || fold(&official.name) == fold(typed)
+}
+
+impl<'a> Matcher<'a> {
+    async fn kids(
+        &mut self,
+        parent: Option<&RegionCode>,
+    ) -> Result<&[Region], crate::error::AppError> {
+        let key = parent.cloned();
+        if !self.children.contains_key(&key) {
+            let list = self.state.store.region_children(parent).await?;
+            self.children.insert(key.clone(), list);
+        }
+        Ok(self
+            .children
+            .get(&key)
+            .map(Vec::as_slice)
+            .unwrap_or_default())
+    }
+
+    /// The one child of `parent` with this name; `None` if none, or several (ambiguous).
+    async fn child(
+        &mut self,
+        parent: Option<&RegionCode>,
+        typed: &str,
+    ) -> Result<Option<RegionCode>, crate::error::AppError> {
+        let found: Vec<RegionCode> = self
+            .kids(parent)
+            .await?
+            .iter()
+            .filter(|r| same_name(r, typed))
+            .map(|r| r.code.clone())
+            .collect();
+        Ok(if found.len() == 1 {
+            found.into_iter().next()
+        } else {
+            None
+        })
+    }
+
+    /// Village from `kode_desa`, or from desa/kecamatan/kabupaten_kota/provinsi names.
+    async fn village(
+        &mut self,
+        cells: &HashMap<&str, String>,
+        default_province: Option<&RegionCode>,
+    ) -> Result<Result<RegionCode, &'static str>, crate::error::AppError> {
+        let code = cells.get("kode_desa").map(|s| s.trim()).unwrap_or("");
+        if !code.is_empty() {
+            return Ok(match RegionCode::parse(code) {
+                Ok(c)
+                    if c.level() == Level::Village && self.state.store.region(&c).await.is_ok() =>
+                {
+                    Ok(c)
+                }
+                _ => Err("error.import_village_code"),
+            });
+        }
+        let get = |k: &str| {
+            cells
+                .get(k)
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let (desa, kec, kab, prov) = (
+            get("desa"),
+            get("kecamatan"),
+            get("kabupaten_kota"),
+            get("provinsi"),
+        );
+        if desa.is_empty() || kec.is_empty() || kab.is_empty() {
+            return Ok(Err("error.import_village_missing"));
+        }
+        let province = if prov.is_empty() {
+            default_province.cloned()
+        } else {
+            match self.child(None, &prov).await? {
+                Some(p) => Some(p),
+                None => return Ok(Err("error.import_province")),
+            }
+        };
+        // Without a province, find the kabupaten/kota among all provinces (names are unique
+        // enough at that level once "Kab."/"Kota" is taken into account).
+        let regency = match &province {
+            Some(p) => self.child(Some(p), &kab).await?,
+            None => {
+                let mut found = Vec::new();
+                let provinces: Vec<RegionCode> = self
+                    .kids(None)
+                    .await?
+                    .iter()
+                    .map(|r| r.code.clone())
+                    .collect();
+                for p in provinces {
+                    if let Some(r) = self.child(Some(&p), &kab).await? {
+                        found.push(r);
+                    }
+                }
+                if found.len() == 1 {
+                    found.pop()
+                } else {
+                    None
+                }
+            }
+        };
+        let Some(regency) = regency else {
+            return Ok(Err("error.import_regency"));
+        };
+        let Some(district) = self.child(Some(&regency), &kec).await? else {
+            return Ok(Err("error.import_district"));
+        };
+        Ok(self
+            .child(Some(&district), &desa)
+            .await?
+            .ok_or("error.import_desa"))
+    }
+}
+
+fn row_error(field: &str, key: &str) -> RowError {
+    RowError {
+        field: field.to_owned(),
+        code: key.to_owned(),
+    }
+}
+
+/// Check a whole table against the template and the registry without writing anything.
+/// `territory`: where the importer may register KIMs; `may_verify`: whether rows may arrive
+/// verified (otherwise they arrive submitted).
+pub async fn plan(
+    state: &AppState,
+    table: &Table,
+    territory: &ScopeRegions,
+    may_verify: bool,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Plan, crate::error::AppError> {
+    let keys: Vec<String> = table.headers.iter().map(|h| header_key(h)).collect();
+    let default_province = match territory {
+        ScopeRegions::Regions(r) if r.len() == 1 => Some(r[0].province()),
+        _ => None,
+    };
+    let mut matcher = Matcher {
+        state,
+        children: HashMap::new(),
+    };
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    let mut plan = Plan {
+        rows: Vec::new(),
+        ready: Vec::new(),
+    };
+    let total = table.rows.len();
+    for (i, row) in table.rows.iter().enumerate() {
+        let cells: HashMap<&str, String> = keys
+            .iter()
+            .map(String::as_str)
+            .zip(row.cells.iter().cloned())
+            .collect();
+        let get = |k: &str| cells.get(k).cloned().unwrap_or_default();
+        let mut errors = Vec::new();
+        let village = match matcher.village(&cells, default_province.as_ref()).await? {
+            Ok(v) if territory.contains_region(&v) => Some(v),
+            Ok(_) => {
+                errors.push(row_error("kode_desa", "error.import_outside_scope"));
+                None
+            }
+            Err(key) => {
+                errors.push(row_error("desa", key));
+                None
+            }
+        };
+        let status = match get("status").trim().to_lowercase().as_str() {
+            "" => Some(if may_verify {
+                KimStatus::Verified
+            } else {
+                KimStatus::Submitted
+            }),
+            s => match KimStatus::parse(s) {
+                Some(st @ (KimStatus::Draft | KimStatus::Submitted)) => Some(st),
+                Some(st @ (KimStatus::Verified | KimStatus::Active)) if may_verify => Some(st),
+                _ => {
+                    errors.push(row_error("status", "error.import_status"));
+                    None
+                }
+            },
+        };
+        let topics = get("topik")
+            .split([',', ';', '/'])
+            .map(|t| t.trim().to_lowercase())
+            .filter(|t| !t.is_empty())
+            .collect();
+        let input = KimInput {
+            name: get("nama_kim"),
+            village: village.as_ref().map(|v| v.to_string()).unwrap_or_default(),
+            address: get("alamat"),
+            lat: get("lat"),
+            lon: get("lon"),
+            founded_on: get("tanggal_berdiri"),
+            sk_number: get("no_sk"),
+            sk_date: get("tanggal_sk"),
+            sk_issuer: get("penerbit_sk"),
+            phone: get("telepon"),
+            email: get("email"),
+            instagram: get("instagram"),
+            website: get("website"),
+            topics,
+            ..Default::default()
+        };
+        let mut profile = None;
+        match validate(state, &input).await {
+            Ok(p) => profile = Some(p),
+            Err(crate::error::AppError::Invalid(fields)) => {
+                errors.extend(
+                    fields
+                        .into_iter()
+                        .filter(|f: &FieldError| !(f.field == "village" && village.is_none()))
+                        .map(|f| row_error(f.field, f.key)),
+                );
+            }
+            Err(e) => return Err(e),
+        }
+        let mut outcome = if errors.is_empty() { "ok" } else { "error" };
+        if let (Some(p), Some(v), Some(status), true) =
+            (profile, &village, status, errors.is_empty())
+        {
+            let import_key = format!("{v}|{}", normalize_kim_name(&p.name));
+            let exists = state
+                .store
+                .kim_id_by_import_key(&import_key)
+                .await?
+                .is_some()
+                || state
+                    .store
+                    .kims_in_village(v)
+                    .await?
+                    .iter()
+                    .any(|(_, n)| normalize_kim_name(n) == p.name_norm);
+            if exists {
+                outcome = "exists";
+            } else if let Some(first) = seen.get(&import_key) {
+                errors.push(row_error("nama_kim", "error.import_repeated"));
+                outcome = "error";
+                let _ = first;
+            } else {
+                seen.insert(import_key.clone(), row.line);
+                plan.ready.push(ReadyRow {
+                    profile: p,
+                    status,
+                    import_key,
+                });
+            }
+        }
+        plan.rows.push(RowReport {
+            line: row.line,
+            name: get("nama_kim"),
+            outcome,
+            village: village.map(|v| v.to_string()),
+            errors,
+        });
+        progress(i + 1, total);
+    }
+    Ok(plan)
+}
+
+/// Check the header row: the name column must be there, and unknown columns are reported.
+pub fn check_headers(table: &Table) -> Result<(), Vec<String>> {
+    let keys: Vec<String> = table.headers.iter().map(|h| header_key(h)).collect();
+    let mut problems: Vec<String> = keys
+        .iter()
+        .filter(|k| !COLUMNS.contains(&k.as_str()))
+        .cloned()
+        .collect();
+    if !keys.iter().any(|k| k == "nama_kim") {
+        problems.insert(0, "nama_kim".into());
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}

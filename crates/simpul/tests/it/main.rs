@@ -12,3 +12,5 @@ mod mail;
 mod multi_instance;
 mod ops;
 mod regions;
+mod registry;
+mod registry_import;

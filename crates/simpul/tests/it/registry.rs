@@ -185,7 +185,7 @@ async fn officer_registers_and_regency_admin_verifies(engine: Engine) {
     assert!(
         audit
             .iter()
-            .filter(|e| e["object_id"] == id.to_string())
+            .filter(|e| e["object_id"].as_str() == Some(id.to_string().as_str()))
             .count()
             >= 5
     );

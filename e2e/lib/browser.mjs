@@ -27,6 +27,9 @@ export const CHROMIUM_ARGS = [
 /** Per-page transfer budget (document + stylesheets + scripts, compressed). */
 export const PAGE_BUDGET_BYTES = 50 * 1024;
 
+/** The map library is outside the budget ("maps and images aside"). */
+const BUDGET_EXEMPT = /\/static\/vendor\/leaflet-/;
+
 /** Resource types counted in the budget. */
 const BUDGET_TYPES = new Set(['document', 'stylesheet', 'script']);
 
@@ -138,6 +141,7 @@ export async function measureBudget(page) {
     const key = `${response.request().method()} ${response.url()}`;
     if (seen.has(key)) continue;
     seen.add(key);
+    if (BUDGET_EXEMPT.test(response.url())) continue;
     try {
       const { bytes, how } = await transferSize(response);
       items.push({ url: response.url(), type: response.request().resourceType(), bytes, how });

@@ -83,6 +83,7 @@ struct DirectoryPage<'a> {
     query_string: String,
     can_register: bool,
     can_export: bool,
+    can_import: bool,
 }
 
 fn with_page(q: &DirectoryQuery, page: i64) -> String {
@@ -190,6 +191,9 @@ pub async fn directory(
         next: (page_no * PAGE_SIZE < total).then(|| with_page(&q, page_no + 1)),
         can_register: user.as_ref().is_some_and(may_register),
         can_export: staff,
+        can_import: user
+            .as_ref()
+            .is_some_and(|u| super::kim_import::import_territory(u).is_ok()),
         query_string,
         region_selects,
         statuses,

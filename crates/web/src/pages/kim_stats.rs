@@ -195,8 +195,8 @@ pub async fn stats(
                 ("pct", &format!("{:.1}", percent(covered, villages) * 100.0)),
             ],
         ),
-        coverage_chart: percent_bar_chart(t.get("stats.coverage_chart"), &coverage, 640),
-        status_chart: stacked_bar_chart(t.get("stats.status_chart"), &bars, &series, 640),
+        coverage_chart: percent_bar_chart(t.get("stats.coverage_chart"), &coverage, 400),
+        status_chart: stacked_bar_chart(t.get("stats.status_chart"), &bars, &series, 400),
         status_names: statuses
             .iter()
             .map(|s| t.get(&format!("status.{s}")))

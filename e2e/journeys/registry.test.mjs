@@ -1,0 +1,73 @@
+// Journey: a KIM officer registers a KIM and submits it; the kabupaten admin
+// verifies it and it gets its registration number; the public finds it in the
+// directory; the province looks at coverage statistics and the map.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { USERS, checkPage, login, logout, navigate, visit, withPage, useServerAndBrowser } from '../lib/journey.mjs';
+
+const env = useServerAndBrowser('registry');
+const OFFICER = 'kim.prigen.ketua';
+const NAME = 'KIM Suara Lereng Welirang';
+
+describe('KIM registry', { timeout: 240_000 }, () => {
+  test('register, submit, verify, find in the directory', async () => {
+    let kimPath;
+    let village;
+    await withPage(env, 'registry-officer', async (page) => {
+      await login(page, OFFICER, { check: 'registry-officer' });
+      // The officer's own KIM tells us the village code to register in.
+      await visit(page, '/dashboard');
+      await visit(page, '/kim?region=35.14.10');
+      await checkPage(page, 'registry-directory');
+      await visit(page, '/kim/new');
+      await checkPage(page, 'registry-new');
+      const own = await page.request.get('/api/v1/kims?region=35.14.10');
+      const items = (await own.json()).items;
+      village = items.find((k) => k.name.endsWith('Lestari'))?.village ?? items[0].village;
+      await page.fill('#name', NAME);
+      await page.fill('#village', village);
+      await page.fill('#phone', '0812 3456 7890');
+      await page.fill('#lat', '-7,70');
+      await page.fill('#lon', '112,62');
+      await page.check('#topic-disaster');
+      await navigate(page, () => page.click('button[name=submit][value="1"]'));
+      kimPath = new URL(page.url()).pathname;
+      assert.match(kimPath, /^\/kim\/\d+$/);
+      assert.match(await page.locator('.badge').first().textContent(), /Diajukan/);
+      await checkPage(page, 'registry-submitted');
+      await logout(page, { check: 'registry-officer' });
+    });
+
+    await withPage(env, 'registry-admin', async (page) => {
+      await login(page, USERS.pasuruan, { check: 'registry-admin' });
+      await visit(page, kimPath);
+      await navigate(page, () => page.click('form.transition-form:has(input[value=verify]) button'));
+      const number = (await page.locator('#reg-number').textContent()).trim();
+      assert.ok(number.startsWith(`KIM-${village}-`), number);
+      await checkPage(page, 'registry-verified');
+      await visit(page, `${kimPath}/members`);
+      await checkPage(page, 'registry-members');
+      await logout(page, { check: 'registry-admin' });
+    });
+
+    await withPage(env, 'registry-public', async (page) => {
+      await visit(page, '/kim?q=lereng+welirang');
+      const link = page.locator('#kim-results a', { hasText: NAME });
+      assert.equal(await link.count(), 1, 'the verified KIM is in the public directory');
+      await navigate(page, () => link.click());
+      await checkPage(page, 'registry-public-profile');
+      await visit(page, '/kim/map?region=35.14');
+      await page.locator('.kim-map').waitFor({ state: 'visible' });
+      await checkPage(page, 'registry-map');
+    });
+
+    await withPage(env, 'registry-stats', async (page) => {
+      await login(page, USERS.jatim, { check: 'registry-stats' });
+      await visit(page, '/kim/stats?region=35');
+      assert.equal(await page.locator('table#stats tbody tr').count(), 38);
+      await checkPage(page, 'registry-stats');
+      await logout(page, { check: 'registry-stats' });
+    });
+  });
+});

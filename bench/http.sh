@@ -8,7 +8,7 @@ set -euo pipefail
 
 # ---------------------------------------------------------------- settings --
 # Paths (with query string) to benchmark, whitespace separated.
-TARGETS="${TARGETS:-/regions/35.14 /api/v1/regions?q=prigen}"
+TARGETS="${TARGETS:-/regions/35.14 /api/v1/regions?q=prigen /kim?region=35.14 /api/v1/kims?region=35.14}"
 DURATION="${DURATION:-15s}"            # wrk -d for the measured run
 WARMUP="${WARMUP:-3s}"                 # wrk -d for the warm-up run; 0 = none
 THREADS="${THREADS:-2}"                # wrk -t

@@ -51,6 +51,19 @@ enum Command {
         #[arg(long = "as", value_name = "USERNAME")]
         as_user: String,
     },
+    /// Fill the database with a synthetic registry for load tests (deterministic for a seed)
+    Generate {
+        #[command(flatten)]
+        db: DbArgs,
+        /// province (East Java, 325 KIMs) or national (80,000 KIMs, ~600,000 members)
+        #[arg(long, value_enum, default_value = "province")]
+        scale: simpul::generate::Scale,
+        /// Override the number of KIMs
+        #[arg(long)]
+        kims: Option<usize>,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+    },
     /// Create an administrator account (the first national admin, for example)
     CreateAdmin {
         #[command(flatten)]
@@ -153,6 +166,31 @@ async fn run(cli: Cli) -> Result<()> {
             .await?;
             bar.finish_and_clear();
             println!("{report}");
+            Ok(())
+        }
+        Command::Generate {
+            db,
+            scale,
+            kims,
+            seed,
+        } => {
+            let (_, url) = resolve_db(&db, &file)?;
+            let store = open_store(&url).await?;
+            simpul::regions_data::ensure_loaded(&store, |_, _| {}).await?;
+            let bar = progress_bar("Generating KIMs");
+            let started = std::time::Instant::now();
+            let done = simpul::generate::generate(&store, scale, kims, seed, |n, total| {
+                bar.set_length(total as u64);
+                bar.set_position(n as u64);
+            })
+            .await?;
+            bar.finish();
+            println!(
+                "{} KIMs and {} members generated in {:.1} s.",
+                done.kims,
+                done.members,
+                started.elapsed().as_secs_f64()
+            );
             Ok(())
         }
         Command::CreateAdmin {

@@ -114,7 +114,7 @@ impl Store {
                 .bind(code.as_str())
                 .fetch_all(p)
                 .await?,
-            None => sqlx::query("SELECT code, name FROM regions WHERE level = 1 ORDER BY code")
+            None => sqlx::query("SELECT code, name FROM regions WHERE parent_code IS NULL ORDER BY code")
                 .fetch_all(p)
                 .await?,
         }

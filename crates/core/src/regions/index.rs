@@ -88,18 +88,24 @@ impl RegionIndex {
         }
         let term = query.term.as_str();
         let word_start = format!(" {term}");
+        // Build the substring searchers once per query, not once per name: setting up a
+        // searcher costs more than scanning a short name.
+        let find_term = memchr::memmem::Finder::new(term.as_bytes());
+        let find_word = memchr::memmem::Finder::new(word_start.as_bytes());
         let mut matches: Vec<(Tier, u8, Level, usize)> = Vec::new();
         for (i, entry) in self.entries.iter().enumerate() {
+            // One scan rejects most names; only matches are classified further.
+            let Some(at) = find_term.find(entry.norm.as_bytes()) else {
+                continue;
+            };
             let tier = if entry.norm == term {
                 Tier::Exact
-            } else if entry.norm.starts_with(term) {
+            } else if at == 0 {
                 Tier::Prefix
-            } else if entry.norm.contains(&word_start) {
+            } else if find_word.find(entry.norm.as_bytes()).is_some() {
                 Tier::WordPrefix
-            } else if entry.norm.contains(term) {
-                Tier::Substring
             } else {
-                continue;
+                Tier::Substring
             };
             let level = entry.region.level();
             let hint_miss = match (query.level_hint, query.city_hint) {

@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod authorization;
+mod generate;
 mod groups;
 mod mail;
 mod multi_instance;

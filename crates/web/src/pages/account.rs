@@ -19,6 +19,7 @@ struct Dashboard<'a> {
     welcome: String,
     grants: Vec<(&'a str, String)>,
     notice: Option<&'a str>,
+    notes: Vec<simpul_store::members::Notification>,
 }
 
 /// How a scope reads on a page: "Jawa Timur (35)", "Bakorwil III Malang", "Indonesia".
@@ -57,11 +58,13 @@ pub async fn dashboard(
     let welcome = page
         .t
         .fmt("dashboard.welcome", &[("name", &user.display_name)]);
+    let notes = state.store.notifications(user.actor.user_id, 10).await?;
     render(Dashboard {
         page,
         welcome,
         grants,
         notice: None,
+        notes,
     })
 }
 

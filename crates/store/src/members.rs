@@ -129,7 +129,9 @@ impl Store {
                     id
                 }
             };
-            sqlx::query("UPDATE kims SET last_activity_at = $1 WHERE id = $2").bind(now).bind(kim_id).execute(&mut *tx).await?;
+            let added = if id.is_none() { 1i64 } else { 0 };
+            sqlx::query("UPDATE kims SET last_activity_at = $1, member_count = member_count + $2 WHERE id = $3")
+                .bind(now).bind(added).bind(kim_id).execute(&mut *tx).await?;
             let action = if id.is_some() { "member.update" } else { "member.add" };
             let event = AuditEvent::new(action, "kim_member", member_id)
                 .in_region(Some(region.clone()))
@@ -155,6 +157,7 @@ impl Store {
             if n == 0 {
                 return Err(StoreError::NotFound);
             }
+            sqlx::query("UPDATE kims SET member_count = member_count - 1 WHERE id = $1").bind(kim_id).execute(&mut *tx).await?;
             let event = AuditEvent::new("member.delete", "kim_member", id)
                 .in_region(Some(region.clone()))
                 .with_summary(json!({"before": {"kim_id": kim_id}, "reason": reason}));
@@ -304,6 +307,13 @@ impl Store {
                         .push_bind(m.nik_digest.clone()).push_bind(m.nik_masked.clone()).push_bind(m.consent_on).push_bind(now).push_bind(now);
                 });
                 qb.build().execute(&mut *tx).await?;
+            }
+            let mut per_kim: std::collections::BTreeMap<i64, i64> = std::collections::BTreeMap::new();
+            for (kim_id, _) in rows {
+                *per_kim.entry(*kim_id).or_default() += 1;
+            }
+            for (kim_id, n) in per_kim {
+                sqlx::query("UPDATE kims SET member_count = member_count + $1 WHERE id = $2").bind(n).bind(kim_id).execute(&mut *tx).await?;
             }
             let event = AuditEvent::new("member.seed", "kim_member", rows.len()).with_summary(json!({"after": {"members": rows.len()}}));
             audit_in_tx!(tx, ctx, &event);

@@ -44,6 +44,9 @@ pub struct KimRecord {
     pub last_activity_at: DateTime<Utc>,
 }
 
+/// Directory counts stop here (the UI shows "10,000+").
+pub const COUNT_CAP: i64 = 10_000;
+
 const KIM_COLUMNS: &str = "id, name, village_code, district_code, regency_code, province_code, address, lat, lon, \
     founded_on, sk_number, sk_date, sk_issuer, sk_file_id, logo_file_id, phone, email, social, topics, status, \
     reg_number, reject_reason, duplicate_of, created_at, updated_at, status_at, last_activity_at";
@@ -290,7 +293,7 @@ impl Store {
         self.kim(id).await
     }
 
-    /// KIMs matching `filter`, newest status first, with the total count.
+    /// KIMs matching `filter` by name, with their count (at most `COUNT_CAP + 1`).
     pub async fn search_kims(
         &self,
         filter: &KimFilter,
@@ -302,8 +305,10 @@ impl Store {
             push_filter(&mut qb, filter);
             qb.push(" ORDER BY k.name, k.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
             let rows: Vec<KimRecord> = qb.build_query_as().fetch_all(p).await?;
-            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM kims k WHERE 1 = 1");
+            // Counting stops at COUNT_CAP: past that, "10,000+" is as useful and far cheaper.
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM kims k WHERE 1 = 1");
             push_filter(&mut qb, filter);
+            qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
             let total: i64 = qb.build_query_scalar().fetch_one(p).await?;
             (rows, total)
         });
@@ -354,46 +359,34 @@ impl Store {
     }
 
     /// Statistics for the regions directly below `parent` (provinces for the whole country).
+    /// `villages` is left for the caller, who knows the region tree (see `RegionIndex`).
     pub async fn kim_stats(&self, parent: Option<&RegionCode>) -> Result<Vec<RegionStats>> {
         let children = self.region_children(parent).await?;
-        let (column, len) = match parent.map(|c| c.level()) {
-            None => ("province_code", 2),
-            Some(simpul_core::Level::Province) => ("regency_code", 5),
-            Some(simpul_core::Level::Regency) => ("district_code", 8),
-            Some(_) => ("village_code", 13),
+        let column = match parent.map(|c| c.level()) {
+            None => "province_code",
+            Some(simpul_core::Level::Province) => "regency_code",
+            Some(simpul_core::Level::Regency) => "district_code",
+            Some(_) => "village_code",
         };
         let (filter_sql, prefix) = match parent {
             None => (String::new(), String::new()),
             Some(p) => (format!(" WHERE {} = $1", region_column(p)), p.to_string()),
         };
         let status_sql = format!(
-            "SELECT {column}, status, COUNT(*) FROM kims{filter_sql} GROUP BY {column}, status"
-        );
-        let members_sql = format!(
-            "SELECT k.{column}, COUNT(*) FROM kim_members m JOIN kims k ON k.id = m.kim_id{} GROUP BY k.{column}",
-            filter_sql.replace(" WHERE ", " WHERE k.")
+            "SELECT {column}, status, COUNT(*), CAST(SUM(member_count) AS BIGINT) FROM kims{filter_sql} GROUP BY {column}, status"
         );
         let covered_sql = format!(
             "SELECT {column}, COUNT(DISTINCT village_code) FROM kims{} status IN ('verified', 'active') GROUP BY {column}",
             if filter_sql.is_empty() { " WHERE".to_owned() } else { format!("{filter_sql} AND") }
         );
-        let villages_sql = format!(
-            "SELECT substr(code, 1, {len}), COUNT(*) FROM regions WHERE level = 4{} GROUP BY substr(code, 1, {len})",
-            if parent.is_some() { " AND code LIKE $1" } else { "" }
-        );
-        let like = format!("{prefix}.%");
-        let (statuses, members, covered, villages) = with_pool!(self, p => {
-            let mut q1 = sqlx::query_as::<_, (String, String, i64)>(&status_sql);
-            let mut q2 = sqlx::query_as::<_, (String, i64)>(&members_sql);
+        let (statuses, covered) = with_pool!(self, p => {
+            let mut q1 = sqlx::query_as::<_, (String, String, i64, Option<i64>)>(&status_sql);
             let mut q3 = sqlx::query_as::<_, (String, i64)>(&covered_sql);
-            let mut q4 = sqlx::query_as::<_, (String, i64)>(&villages_sql);
             if parent.is_some() {
                 q1 = q1.bind(prefix.clone());
-                q2 = q2.bind(prefix.clone());
                 q3 = q3.bind(prefix.clone());
-                q4 = q4.bind(like.clone());
             }
-            (q1.fetch_all(p).await?, q2.fetch_all(p).await?, q3.fetch_all(p).await?, q4.fetch_all(p).await?)
+            (q1.fetch_all(p).await?, q3.fetch_all(p).await?)
         });
         let mut out: Vec<RegionStats> = children
             .iter()
@@ -403,31 +396,16 @@ impl Store {
             })
             .collect();
         let find = |out: &mut Vec<RegionStats>, code: &str| out.iter().position(|s| s.code == code);
-        for (code, status, n) in statuses {
+        for (code, status, n, members) in statuses {
             if let Some(i) = find(&mut out, &code) {
                 out[i].by_status.insert(status, n);
                 out[i].kims += n;
-            }
-        }
-        for (code, n) in members {
-            if let Some(i) = find(&mut out, &code) {
-                out[i].members = n;
+                out[i].members += members.unwrap_or(0);
             }
         }
         for (code, n) in covered {
             if let Some(i) = find(&mut out, &code) {
                 out[i].villages_with_active_kim = n;
-            }
-        }
-        for (code, n) in villages {
-            if let Some(i) = find(&mut out, &code) {
-                out[i].villages = n;
-            }
-        }
-        if parent.is_some_and(|p| p.level() == simpul_core::Level::District) {
-            // Below a kecamatan every child is one village.
-            for s in &mut out {
-                s.villages = 1;
             }
         }
         Ok(out)

@@ -25,6 +25,8 @@ pub struct SearchHit<'a> {
 pub struct RegionIndex {
     entries: Vec<Entry>,
     by_code: HashMap<RegionCode, usize>,
+    /// Villages under each province, regency and district.
+    villages_under: HashMap<RegionCode, usize>,
 }
 
 /// How well a name matches: lower is better.
@@ -43,6 +45,11 @@ impl RegionIndex {
             let level = region.level();
             let norm = normalize_name(&region.name, level);
             let is_city = level == Level::Regency && region.name.starts_with("Kota ");
+            if level == Level::Village {
+                for ancestor in region.code.ancestors() {
+                    *index.villages_under.entry(ancestor).or_default() += 1;
+                }
+            }
             index
                 .by_code
                 .insert(region.code.clone(), index.entries.len());
@@ -65,6 +72,14 @@ impl RegionIndex {
 
     pub fn regions(&self) -> impl Iterator<Item = &Region> {
         self.entries.iter().map(|e| &e.region)
+    }
+
+    /// How many villages lie inside `code` (1 for a village itself).
+    pub fn villages_under(&self, code: &RegionCode) -> usize {
+        if code.level() == Level::Village {
+            return usize::from(self.by_code.contains_key(code));
+        }
+        self.villages_under.get(code).copied().unwrap_or(0)
     }
 
     pub fn get(&self, code: &RegionCode) -> Option<&Region> {
@@ -197,5 +212,23 @@ mod tests {
         assert_eq!(index.search("ga", 1).len(), 1);
         assert!(index.search("   ", 10).is_empty());
         assert!(index.search("zzz", 10).is_empty());
+    }
+
+    #[test]
+    fn counts_villages_under_each_region() {
+        let index = sample();
+        assert_eq!(index.villages_under(&RegionCode::parse("35").unwrap()), 2);
+        assert_eq!(
+            index.villages_under(&RegionCode::parse("35.14.10").unwrap()),
+            2
+        );
+        assert_eq!(
+            index.villages_under(&RegionCode::parse("35.75").unwrap()),
+            0
+        );
+        assert_eq!(
+            index.villages_under(&RegionCode::parse("35.14.10.2001").unwrap()),
+            1
+        );
     }
 }

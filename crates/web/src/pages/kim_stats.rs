@@ -58,7 +58,13 @@ pub async fn stats_for(
     if let Some(r) = &region {
         state.store.region(r).await?;
     }
-    let stats = state.store.kim_stats(region.as_ref()).await?;
+    let mut stats = state.store.kim_stats(region.as_ref()).await?;
+    let index = state.regions.index(&state.store).await?;
+    for s in &mut stats {
+        if let Ok(code) = RegionCode::parse(&s.code) {
+            s.villages = index.villages_under(&code) as i64;
+        }
+    }
     Ok((region, stats))
 }
 

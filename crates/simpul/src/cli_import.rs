@@ -86,6 +86,7 @@ pub async fn run(
             })
             .collect();
         let ids = store.import_kims(&ctx, &rows, &number_for, |_| {}).await?;
+        store.analyze().await?;
         out.push_str(&format!("{} KIMs written.\n", ids.len()));
     } else {
         out.push_str("Dry run: nothing written (add --commit).\n");

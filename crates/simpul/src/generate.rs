@@ -279,6 +279,7 @@ pub async fn generate(
         written += batch;
         progress(written, target);
     }
+    store.analyze().await?;
     Ok(Generated {
         kims: written,
         members: members_total,

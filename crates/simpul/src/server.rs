@@ -99,6 +99,7 @@ pub async fn serve(settings: Settings, shutdown: impl Future<Output = ()>) -> Re
     } else {
         None
     };
+    store.analyze().await?;
     let mailer = match &settings.smtp_url {
         Some(url) => Some(Mailer::new(url, &settings.smtp_from)?),
         None => None,

@@ -88,6 +88,16 @@ impl Store {
         Ok(())
     }
 
+    /// Refresh the query planner's statistics after bulk writes (SQLite only; PostgreSQL's
+    /// autovacuum does this itself). Without them SQLite picks the status index over the name
+    /// index and sorts thousands of rows for a 20-row directory page.
+    pub async fn analyze(&self) -> Result<()> {
+        if let Pool::Sqlite(p) = &self.pool {
+            sqlx::query("ANALYZE").execute(p).await?;
+        }
+        Ok(())
+    }
+
     /// A cheap round trip for health checks.
     pub async fn ping(&self) -> Result<()> {
         crate::with_pool!(self, p => {

@@ -256,6 +256,7 @@ pub async fn commit_plan(
         .store
         .import_kims(&user.audit(ctx), &rows, &number_for, |_| {})
         .await?;
+    state.store.analyze().await?;
     Ok(ids.len())
 }
 

@@ -168,13 +168,6 @@ pub async fn generate(
     };
     let mut rng = StdRng::seed_from_u64(seed);
     let ctx = AuditContext::system("generate");
-    let number_for = |village: &str, seq: i64| {
-        RegionCode::parse(village)
-            .ok()
-            .and_then(|v| simpul_core::registry::KimNumber::new(&v, seq as u32).ok())
-            .map(|n| n.to_string())
-            .unwrap_or_default()
-    };
     let (mut written, mut members_total) = (0, 0);
     while written < target {
         let batch = (target - written).min(5_000);
@@ -247,7 +240,7 @@ pub async fn generate(
                 import_key: k,
             })
             .collect();
-        let ids = store.import_kims(&ctx, &rows, &number_for, |_| {}).await?;
+        let ids = store.import_kims(&ctx, &rows, &simpul_web::pages::kim_import::number_for, |_| {}).await?;
         let mut members = Vec::with_capacity(batch * 8);
         for id in &ids {
             for m in 0..rng.gen_range(4..=11) {

@@ -283,14 +283,7 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<Option<i64>> {
             import_key: key,
         })
         .collect();
-    let number_for = |village: &str, seq: i64| {
-        RegionCode::parse(village)
-            .ok()
-            .and_then(|v| simpul_core::registry::KimNumber::new(&v, seq as u32).ok())
-            .map(|n| n.to_string())
-            .unwrap_or_default()
-    };
-    let ids = store.import_kims(ctx, &rows, &number_for, |_| {}).await?;
+    let ids = store.import_kims(ctx, &rows, &simpul_web::pages::kim_import::number_for, |_| {}).await?;
     // Members: a board and some members per KIM.
     let mut members = Vec::new();
     for (kim_id, (profile, _)) in ids.iter().zip(&profiles) {

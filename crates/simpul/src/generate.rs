@@ -240,7 +240,14 @@ pub async fn generate(
                 import_key: k,
             })
             .collect();
-        let ids = store.import_kims(&ctx, &rows, &simpul_web::pages::kim_import::number_for, |_| {}).await?;
+        let ids = store
+            .import_kims(
+                &ctx,
+                &rows,
+                &simpul_web::pages::kim_import::number_for,
+                |_| {},
+            )
+            .await?;
         let mut members = Vec::with_capacity(batch * 8);
         for id in &ids {
             for m in 0..rng.gen_range(4..=11) {

@@ -283,7 +283,14 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<Option<i64>> {
             import_key: key,
         })
         .collect();
-    let ids = store.import_kims(ctx, &rows, &simpul_web::pages::kim_import::number_for, |_| {}).await?;
+    let ids = store
+        .import_kims(
+            ctx,
+            &rows,
+            &simpul_web::pages::kim_import::number_for,
+            |_| {},
+        )
+        .await?;
     // Members: a board and some members per KIM.
     let mut members = Vec::new();
     for (kim_id, (profile, _)) in ids.iter().zip(&profiles) {

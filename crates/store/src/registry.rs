@@ -42,6 +42,7 @@ pub struct KimRecord {
     pub updated_at: DateTime<Utc>,
     pub status_at: DateTime<Utc>,
     pub last_activity_at: DateTime<Utc>,
+    pub member_count: i64,
 }
 
 /// Directory counts stop here (the UI shows "10,000+").
@@ -49,7 +50,7 @@ pub const COUNT_CAP: i64 = 10_000;
 
 const KIM_COLUMNS: &str = "id, name, village_code, district_code, regency_code, province_code, address, lat, lon, \
     founded_on, sk_number, sk_date, sk_issuer, sk_file_id, logo_file_id, phone, email, social, topics, status, \
-    reg_number, reject_reason, duplicate_of, created_at, updated_at, status_at, last_activity_at";
+    reg_number, reject_reason, duplicate_of, created_at, updated_at, status_at, last_activity_at, member_count";
 
 /// Validated profile fields, as written by registration, editing and import.
 #[derive(Debug, Clone, Default)]

@@ -407,7 +407,7 @@ pub async fn export_rows(
             k.phone.clone().unwrap_or_default(),
             k.email.clone().unwrap_or_default(),
             k.topics.clone(),
-            state.store.member_count(k.id).await?.to_string(),
+            k.member_count.to_string(),
             k.founded_on.map(|d| d.to_string()).unwrap_or_default(),
         ]);
     }

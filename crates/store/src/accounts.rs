@@ -217,19 +217,39 @@ impl Store {
             qb.push_bind(offset);
             qb.build_query_as().fetch_all(p).await?
         });
-        let mut out = Vec::with_capacity(users.len());
-        for u in users {
-            let grants = self.grants_of(u.id).await?;
-            out.push(UserSummary {
+        // All grants of the page in one query, not one per account.
+        let rows: Vec<GrantRow> = if users.is_empty() {
+            Vec::new()
+        } else {
+            with_pool!(self, p => {
+                let mut qb = QueryBuilder::new(format!("SELECT {GRANT_COLUMNS} FROM role_grants WHERE user_id IN ("));
+                let mut sep = qb.separated(", ");
+                for u in &users {
+                    sep.push_bind(u.id);
+                }
+                qb.push(") ORDER BY id");
+                qb.build_query_as().fetch_all(p).await?
+            })
+        };
+        let grants: Vec<GrantRecord> = rows
+            .into_iter()
+            .map(GrantRow::into_record)
+            .collect::<Result<_>>()?;
+        Ok(users
+            .into_iter()
+            .map(|u| UserSummary {
+                grants: grants
+                    .iter()
+                    .filter(|g| g.user_id == u.id)
+                    .cloned()
+                    .collect(),
                 id: u.id,
                 username: u.username,
                 display_name: u.display_name,
                 email: u.email,
                 active: u.active,
-                grants,
-            });
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     pub async fn add_grant(

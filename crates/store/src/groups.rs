@@ -16,6 +16,10 @@ pub struct Group {
     pub members: Vec<RegionCode>,
 }
 
+/// (id, province code, name) and (group id, kabupaten/kota code) as read.
+type GroupRow = (i64, String, String);
+type MemberRow = (i64, String);
+
 fn code(s: String) -> Result<RegionCode> {
     RegionCode::parse(&s).map_err(|e| StoreError::Invalid(format!("stored code {s:?}: {e}")))
 }
@@ -43,17 +47,33 @@ impl Store {
 
     /// Groups of one province (or all), with their members.
     pub async fn groups(&self, province: Option<&RegionCode>) -> Result<Vec<Group>> {
-        let ids: Vec<i64> = with_pool!(self, p => match province {
-            Some(c) => sqlx::query_scalar("SELECT id FROM coordination_groups WHERE province_code = $1 ORDER BY name")
-                .bind(c.as_str()).fetch_all(p).await?,
-            None => sqlx::query_scalar("SELECT id FROM coordination_groups ORDER BY province_code, name")
-                .fetch_all(p).await?,
+        // Two queries whatever the number of groups: the groups, then all their members.
+        let (groups, members): (Vec<GroupRow>, Vec<MemberRow>) = with_pool!(self, p => {
+            let groups = match province {
+                Some(c) => sqlx::query_as("SELECT id, province_code, name FROM coordination_groups WHERE province_code = $1 ORDER BY name")
+                    .bind(c.as_str()).fetch_all(p).await?,
+                None => sqlx::query_as("SELECT id, province_code, name FROM coordination_groups ORDER BY province_code, name")
+                    .fetch_all(p).await?,
+            };
+            let members = sqlx::query_as("SELECT group_id, regency_code FROM coordination_group_members ORDER BY regency_code")
+                .fetch_all(p).await?;
+            (groups, members)
         });
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.push(self.group(id).await?);
-        }
-        Ok(out)
+        groups
+            .into_iter()
+            .map(|(id, province, name)| {
+                Ok(Group {
+                    id,
+                    province: code(province)?,
+                    name,
+                    members: members
+                        .iter()
+                        .filter(|(g, _)| *g == id)
+                        .map(|(_, m)| code(m.clone()))
+                        .collect::<Result<_>>()?,
+                })
+            })
+            .collect()
     }
 
     /// Create or (with `id`) replace a group's name and members. Members must be kabupaten/kota

@@ -28,8 +28,13 @@ describe('KIM registry', { timeout: 240_000 }, () => {
       await page.fill('#name', NAME);
       await page.fill('#village', village);
       await page.fill('#phone', '0812 3456 7890');
-      await page.fill('#lat', '-7,70');
-      await page.fill('#lon', '112,62');
+      // The officer stands at the secretariat: "use my location" fills the coordinates.
+      await page.context().grantPermissions(['geolocation']);
+      await page.context().setGeolocation({ latitude: -7.7012345, longitude: 112.6209876 });
+      await page.click('#location-picker button.pick-gps');
+      await page.waitForFunction(() => document.querySelector('#lat').value !== '');
+      assert.equal(await page.inputValue('#lat'), '-7.701235');
+      assert.equal(await page.inputValue('#lon'), '112.620988');
       await page.check('#topic-disaster');
       await navigate(page, () => page.click('button[name=submit][value="1"]'));
       kimPath = new URL(page.url()).pathname;
@@ -48,6 +53,20 @@ describe('KIM registry', { timeout: 240_000 }, () => {
       await checkPage(page, 'registry-verified');
       await visit(page, `${kimPath}/members`);
       await checkPage(page, 'registry-members');
+      // The office's own spreadsheet: checked in the background, then saved all at once.
+      await visit(page, '/kim/import');
+      await checkPage(page, 'registry-import');
+      const csv = 'nama_kim,kode_desa,telepon\n' +
+        `KIM Impor Jalur Satu,${village},0812 1111 2222\n` +
+        `KIM Impor Jalur Dua,${village},\n`;
+      await page.setInputFiles('#file', { name: 'daftar.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await navigate(page, () => page.click('#import-form button[type=submit]'));
+      await page.locator('#import-summary').waitFor({ timeout: 30_000 });
+      assert.match(await page.locator('#import-summary').textContent(), /2 baris: 2 siap disimpan/);
+      await checkPage(page, 'registry-import-checked');
+      await navigate(page, () => page.click('#import-commit button'));
+      await page.locator('#import-summary').waitFor({ timeout: 30_000 });
+      assert.match(await page.locator('#import-summary').textContent(), /2 KIM tersimpan/);
       await logout(page, { check: 'registry-admin' });
     });
 

@@ -6,8 +6,8 @@ use simpul_core::audit::AuditContext;
 use simpul_core::sheet::{self, Limits};
 use simpul_store::registry::ImportKim;
 use simpul_store::Store;
-use simpul_web::pages::kim_import::{import_territory, number_for};
 use simpul_web::service::import;
+use simpul_web::service::import::{import_territory, number_for};
 use simpul_web::{AppState, CurrentUser, Locale, WebConfig};
 
 pub async fn run(

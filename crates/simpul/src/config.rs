@@ -73,6 +73,13 @@ pub struct ServeArgs {
     /// Days without activity after which a KIM is marked inactive [default: 180]
     #[arg(long, env = "SIMPUL_KIM_INACTIVE_DAYS", value_name = "DAYS")]
     pub kim_inactive_days: Option<i64>,
+    /// Seconds a background job (an import) stays claimed by an instance that stopped answering
+    /// before another instance reruns it [default: 60]
+    #[arg(long, env = "SIMPUL_JOB_LEASE_SECS", value_name = "SECONDS")]
+    pub job_lease_secs: Option<i64>,
+    /// Serve requests only; leave background jobs to other instances
+    #[arg(long, env = "SIMPUL_NO_WORKER")]
+    pub no_worker: bool,
 }
 
 /// The optional TOML file; every key is optional and unknown keys are an error.
@@ -92,6 +99,7 @@ pub struct FileConfig {
     pub map_tiles: Option<String>,
     pub map_attribution: Option<String>,
     pub kim_inactive_days: Option<i64>,
+    pub job_lease_secs: Option<i64>,
 }
 
 impl FileConfig {
@@ -128,6 +136,8 @@ pub struct Settings {
     pub map_tiles: String,
     pub map_attribution: String,
     pub kim_inactive_days: i64,
+    pub job_lease_secs: i64,
+    pub run_jobs: bool,
 }
 
 /// The installation secret: given, or read from (and on first start written to) the data dir.
@@ -227,6 +237,10 @@ impl Settings {
         if !(1..=3650).contains(&kim_inactive_days) {
             bail!("--kim-inactive-days must be between 1 and 3650");
         }
+        let job_lease_secs = args.job_lease_secs.or(file.job_lease_secs).unwrap_or(60);
+        if !(2..=3600).contains(&job_lease_secs) {
+            bail!("--job-lease-secs must be between 2 and 3600");
+        }
         let map_tiles = args
             .map_tiles
             .clone()
@@ -250,6 +264,8 @@ impl Settings {
                 .or_else(|| file.map_attribution.clone())
                 .unwrap_or_default(),
             kim_inactive_days,
+            job_lease_secs,
+            run_jobs: !args.no_worker,
             listen,
             data_dir,
             database_url,

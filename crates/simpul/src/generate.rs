@@ -244,7 +244,7 @@ pub async fn generate(
             .import_kims(
                 &ctx,
                 &rows,
-                &simpul_web::pages::kim_import::number_for,
+                &simpul_web::service::import::number_for,
                 |_| {},
             )
             .await?;

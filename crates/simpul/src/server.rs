@@ -33,6 +33,8 @@ pub fn web_config(settings: &Settings) -> WebConfig {
         map_tiles: settings.map_tiles.clone(),
         map_attribution: settings.map_attribution.clone(),
         kim_inactive_after: chrono::Duration::days(settings.kim_inactive_days),
+        job_lease: chrono::Duration::seconds(settings.job_lease_secs),
+        run_jobs: settings.run_jobs,
         ..WebConfig::default()
     }
 }
@@ -68,7 +70,13 @@ pub async fn spawn(
     if let Some(mailer) = mailer {
         tokio::spawn(mailer.run(store.clone(), stopped.clone()));
     }
-    tokio::spawn(crate::jobs::run(state.clone(), stopped.clone()));
+    tokio::spawn(crate::schedule::run(state.clone(), stopped.clone()));
+    if state.config.run_jobs {
+        tokio::spawn(simpul_web::service::jobs::worker(
+            state.clone(),
+            stopped.clone(),
+        ));
+    }
     let app = simpul_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut signal = stopped.clone();
     let task = tokio::spawn(async move {

@@ -15,6 +15,7 @@ pub mod accounts;
 pub mod audit;
 pub mod auth;
 pub mod groups;
+pub mod jobs;
 pub mod members;
 pub mod outbox;
 pub mod regions;

@@ -1,6 +1,7 @@
 //! The KIM registry: profiles, lifecycle transitions with never-reused registration numbers,
 //! topics, search and per-region statistics.
 
+use crate::connect::Engine;
 use crate::filter::push_territory;
 use crate::{audit_in_tx, with_pool, Result, Store, StoreError};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -112,13 +113,24 @@ fn region_column(code: &RegionCode) -> &'static str {
     }
 }
 
-fn push_filter<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, f: &'a KimFilter)
-where
+fn push_filter<'a, DB: sqlx::Database>(
+    qb: &mut QueryBuilder<'a, DB>,
+    f: &'a KimFilter,
+    engine: Engine,
+) where
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     if let Some(name) = &f.name {
-        qb.push(" AND k.name_norm LIKE ")
-            .push_bind(format!("%{name}%"));
+        // SQLite answers fragments of three or more characters from the FTS5 trigram index
+        // (migration 0004); PostgreSQL's planner uses the pg_trgm index for the LIKE itself.
+        if engine == Engine::Sqlite && name.chars().count() >= 3 {
+            qb.push(" AND k.id IN (SELECT rowid FROM kims_name_fts WHERE kims_name_fts MATCH ")
+                .push_bind(fts_phrase(name))
+                .push(")");
+        } else {
+            qb.push(" AND k.name_norm LIKE ")
+                .push_bind(format!("%{name}%"));
+        }
     }
     if let Some(region) = &f.region {
         qb.push(format!(" AND k.{} = ", region_column(region)))
@@ -140,6 +152,11 @@ where
     if let Some(territory) = &f.territory {
         push_territory(qb, "k.village_code", territory);
     }
+}
+
+/// An FTS5 query matching `text` literally, as one phrase (quotes doubled, operators inert).
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// Insert one KIM row and its topics inside the caller's transaction; evaluates to its id.
@@ -301,14 +318,15 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<KimRecord>, i64)> {
+        let engine = self.engine();
         let (rows, total) = with_pool!(self, p => {
             let mut qb = QueryBuilder::new(format!("SELECT {} FROM kims k WHERE 1 = 1", KIM_COLUMNS.split(", ").map(|c| format!("k.{c}")).collect::<Vec<_>>().join(", ")));
-            push_filter(&mut qb, filter);
+            push_filter(&mut qb, filter, engine);
             qb.push(" ORDER BY k.name, k.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
             let rows: Vec<KimRecord> = qb.build_query_as().fetch_all(p).await?;
             // Counting stops at COUNT_CAP: past that, "10,000+" is as useful and far cheaper.
             let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM kims k WHERE 1 = 1");
-            push_filter(&mut qb, filter);
+            push_filter(&mut qb, filter, engine);
             qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
             let total: i64 = qb.build_query_scalar().fetch_one(p).await?;
             (rows, total)

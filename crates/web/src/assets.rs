@@ -63,6 +63,14 @@ pub static MAP_JS: LazyLock<Asset> = LazyLock::new(|| {
         include_bytes!("../static/map.js"),
     )
 });
+pub static PICK_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "pick",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/pick.js"),
+    )
+});
 pub static FAVICON: LazyLock<Asset> = LazyLock::new(|| {
     asset(
         "favicon",
@@ -81,6 +89,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         &*LEAFLET_JS,
         &*LEAFLET_CSS,
         &*MAP_JS,
+        &*PICK_JS,
     ] {
         if a.url == wanted {
             return (

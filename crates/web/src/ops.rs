@@ -85,17 +85,60 @@ pub async fn track(req: Request, next: Next) -> Response {
     response
 }
 
+/// Only our own scripts and styles; images also from the map tile server, when one is set.
+fn content_security_policy(map_tiles: &str) -> String {
+    let tiles = tile_origin(map_tiles)
+        .map(|o| format!(" {o}"))
+        .unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:{tiles}; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// `https://{s}.tile.example.org/{z}/{x}/{y}.png` → `https://*.tile.example.org`.
+fn tile_origin(template: &str) -> Option<String> {
+    let (scheme, rest) = template.split_once("://")?;
+    let host = rest.split('/').next()?.replace("{s}", "*");
+    let valid = matches!(scheme, "http" | "https")
+        && !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '*'));
+    valid.then(|| format!("{scheme}://{host}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_servers_are_allowed_as_image_sources() {
+        assert_eq!(
+            tile_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tile.openstreetmap.org")
+        );
+        assert_eq!(
+            tile_origin("http://127.0.0.1:9000/{z}/{x}/{y}.png").as_deref(),
+            Some("http://127.0.0.1:9000")
+        );
+        assert_eq!(tile_origin(""), None);
+        assert_eq!(tile_origin("https://evil.example;script-src *"), None);
+        assert!(content_security_policy("").contains("img-src 'self' data:;"));
+        assert!(
+            content_security_policy("https://tiles.example/{z}/{x}/{y}.png")
+                .contains("img-src 'self' data: https://tiles.example;")
+        );
+    }
+}
+
 /// Headers every response carries.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
-            .parse()
-            .expect("static header"),
-    );
+    if let Ok(csp) = content_security_policy(&state.config.map_tiles).parse() {
+        h.insert(header::CONTENT_SECURITY_POLICY, csp);
+    }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         "nosniff".parse().expect("static header"),

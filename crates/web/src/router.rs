@@ -80,7 +80,8 @@ fn page_routes() -> Router<AppState> {
         .route("/kim/import/{file}", get(kim_import::template))
         .route("/kim/export.csv", get(kim_import::export_csv))
         .route("/kim/export.xlsx", get(kim_import::export_xlsx))
-        .route("/kim/import/{file_id}/commit", post(kim_import::commit))
+        .route("/kim/import/jobs/{job_id}", get(kim_import::job_page))
+        .route("/kim/import/jobs/{job_id}/commit", post(kim_import::commit))
         .route("/kim/{id}", get(kim::profile).post(kim::update))
         .route("/kim/{id}/edit", get(kim::edit_form))
         .route("/kim/{id}/transition", post(kim::transition))
@@ -148,6 +149,7 @@ fn api_routes() -> Router<AppState> {
             post(kims::import).layer(DefaultBodyLimit::max(MAX_UPLOAD)),
         )
         .route("/api/v1/kims/{id}", get(kims::show).put(kims::update))
+        .route("/api/v1/jobs/{id}", get(jobs::show))
         .route("/api/v1/kims/{id}/transitions", post(kims::transition))
         .route(
             "/api/v1/kims/{id}/members",

@@ -26,6 +26,10 @@ pub struct WebConfig {
     pub kim_inactive_after: chrono::Duration,
     /// The installation secret from which personal-data encryption keys derive.
     pub secret: Secret,
+    /// How long a worker holds a claimed job without a heartbeat before another may rerun it.
+    pub job_lease: chrono::Duration,
+    /// Whether this instance runs a job worker (`--no-worker` leaves jobs to others).
+    pub run_jobs: bool,
 }
 
 /// A secret that never prints.
@@ -52,6 +56,8 @@ impl Default for WebConfig {
             map_attribution: String::new(),
             kim_inactive_after: chrono::Duration::days(180),
             secret: Secret(b"simpul-development-secret".to_vec()),
+            job_lease: chrono::Duration::seconds(60),
+            run_jobs: true,
         }
     }
 }
@@ -64,6 +70,8 @@ pub struct AppState {
     pub catalog: Arc<Catalog>,
     pub cipher: simpul_core::secrets::FieldCipher,
     pub(crate) regions: RegionCache,
+    /// Wakes this instance's job worker when a request queues a job.
+    pub(crate) jobs_wake: Arc<tokio::sync::Notify>,
     pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
 }
 
@@ -80,6 +88,7 @@ impl AppState {
             config: Arc::new(config),
             catalog: Arc::new(Catalog::load()),
             regions,
+            jobs_wake: Arc::new(tokio::sync::Notify::new()),
             metrics,
         })
     }

@@ -43,6 +43,9 @@ enum Rule {
     EditKim,
     /// A KIM's members: its own officers and administrators (incl. coordinators) of its region.
     KimPrivate,
+    /// A background job: only the account that started it (the in-scope job is
+    /// kominfo.kab-pasuruan's, the other a Semarang account's).
+    JobOwner,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
@@ -74,6 +77,7 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
             ) && (in_scope || national)
         }
         Rule::KimPrivate => (role.is_admin() || role == Role::KimOfficer) && (in_scope || national),
+        Rule::JobOwner => role == Role::RegencyAdmin && in_scope,
         Rule::KimView => unreachable!("decided above"),
     }
 }
@@ -321,6 +325,7 @@ fn cases() -> Vec<Case> {
             None,
         ),
         case(M::GET, "/kim/import", Managers, false, None),
+        case(M::GET, "/kim/import/jobs/{job}", JobOwner, true, None),
         case(M::GET, "/kim/export.csv", Oversee, false, None),
         // KIM registry: API
         case(
@@ -388,6 +393,7 @@ fn cases() -> Vec<Case> {
             false,
             Some(json!("nama_kim,kode_desa\nKIM Uji Impor,{kimvillage}\n")),
         ),
+        case(M::GET, "/api/v1/jobs/{job}", JobOwner, true, None),
     ]
 }
 
@@ -450,6 +456,8 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
             })
             .unwrap();
         kim_targets(&mut t, app, kim_id).await;
+        let owner = app.user_id("kominfo.kab-pasuruan").await;
+        t.insert("job", job_of(app, owner).await);
     } else {
         let user = simpul_store::accounts::NewUser {
             username: "warga.semarang".into(),
@@ -536,8 +544,23 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
                 .unwrap();
         }
         kim_targets(&mut t, app, kim_id).await;
+        t.insert("job", job_of(app, id).await);
     }
     t
+}
+
+/// An import job started by `user` (its file does not exist, so it ends failed: still theirs
+/// to look at).
+async fn job_of(app: &TestApp, user: i64) -> String {
+    app.store
+        .enqueue_job(
+            "kim_import",
+            &json!({"file_id": 0, "commit": false}),
+            Some(user),
+        )
+        .await
+        .unwrap()
+        .to_string()
 }
 
 async fn kim_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, kim_id: i64) {
@@ -682,6 +705,7 @@ async fn the_matrix_covers_every_api_route() {
                 .replace("{user}", "{id}")
                 .replace("{group}", "{id}")
                 .replace("{kim}", "{id}")
+                .replace("{job}", "{id}")
                 .replace("{kimmember2}", "{member_id}")
                 .replace("{grant2}", "{grant_id}")
         })

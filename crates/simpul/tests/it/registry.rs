@@ -658,7 +658,7 @@ async fn inactivity_job_marks_dormant_kims(engine: Engine) {
     assert!(before > 0);
     let mut marked = 0;
     loop {
-        let n = simpul::jobs::mark_inactive_kims(&state).await.unwrap();
+        let n = simpul::schedule::mark_inactive_kims(&state).await.unwrap();
         if n == 0 {
             break;
         }

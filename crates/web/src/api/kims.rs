@@ -4,9 +4,9 @@ use super::users::Created;
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiUser, CurrentUser, PathParam, Query};
-use crate::pages::kim_import::{commit_plan, plan_file};
 use crate::pages::kim_stats::{geojson_for, stats_for, StatsQuery};
 use crate::service::import::RowReport;
+use crate::service::import::{commit as commit_plan, plan_upload};
 use crate::service::members::{self, MemberExport, MemberInput};
 use crate::service::registry::{self as reg, DirectoryQuery, KimInput, PAGE_SIZE};
 use crate::state::AppState;
@@ -364,6 +364,18 @@ pub struct ImportParams {
     /// `true` writes the rows (all or nothing); otherwise a dry run.
     #[serde(default)]
     pub commit: bool,
+    /// `true` answers 202 at once with a job to poll at `/api/v1/jobs/{id}` (for large files);
+    /// the job's result is the same report.
+    #[serde(default)]
+    pub background: bool,
+}
+
+/// A background import was started.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ImportStarted {
+    pub job_id: i64,
+    /// Where to poll its progress and result.
+    pub status_url: String,
 }
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
@@ -373,10 +385,47 @@ pub struct ImportReport {
     pub rows: Vec<RowReport>,
 }
 
+async fn import_in_background(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    name: &str,
+    body: &[u8],
+    commit: bool,
+) -> AppResult<Response> {
+    crate::service::import::import_territory(user)?;
+    let file_id = state
+        .store
+        .save_file(
+            &user.audit(ctx),
+            "import",
+            "application/octet-stream",
+            name,
+            body,
+        )
+        .await?;
+    let input = crate::service::import_job::ImportJobInput { file_id, commit };
+    let payload = serde_json::to_value(&input).map_err(AppError::internal)?;
+    let job_id = crate::service::jobs::enqueue(
+        state,
+        crate::service::import_job::KIND,
+        &payload,
+        user.actor.user_id,
+    )
+    .await?;
+    let status_url = format!("/api/v1/jobs/{job_id}");
+    Ok((
+        StatusCode::ACCEPTED,
+        [(header::LOCATION, status_url.clone())],
+        Json(ImportStarted { job_id, status_url }),
+    )
+        .into_response())
+}
+
 /// Import a CSV or XLSX KIM list (the request body is the file). Dry run by default.
 #[utoipa::path(post, path = "/api/v1/kims/import", tag = "kims", security(("bearer" = [])), params(ImportParams),
     request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 422, body = ImportReport), (status = 403, body = crate::api::Problem)))]
+    responses((status = 200, body = ImportReport), (status = 202, body = ImportStarted), (status = 422, body = ImportReport), (status = 403, body = crate::api::Problem)))]
 pub async fn import(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -389,10 +438,13 @@ pub async fn import(
     } else {
         &p.filename
     };
-    let plan = plan_file(&state, &user, name, &body).await?;
+    if p.background {
+        return import_in_background(&state, &ctx, &user, name, &body, p.commit).await;
+    }
+    let plan = plan_upload(&state, &user, name, &body, |_, _| {}).await?;
     let errors = plan.errors();
     let written = if p.commit && errors == 0 {
-        commit_plan(&state, &user, &ctx, &plan).await?
+        commit_plan(&state, &user.audit(&ctx), &plan, |_| {}).await?
     } else {
         0
     };

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod groups;
+pub mod jobs;
 pub mod kims;
 pub mod regions;
 pub mod users;
@@ -58,10 +59,11 @@ impl Modify for BearerAuth {
         audit::list,
         kims::list, kims::create, kims::show, kims::update, kims::transition, kims::list_members, kims::add_member,
         kims::update_member, kims::delete_member, kims::export_member, kims::stats, kims::geojson, kims::import,
+        jobs::show,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth),
-    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "operations"))
+    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"))
 )]
 pub struct ApiDoc;
 

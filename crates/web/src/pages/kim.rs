@@ -193,7 +193,7 @@ pub async fn directory(
         can_export: staff,
         can_import: user
             .as_ref()
-            .is_some_and(|u| super::kim_import::import_territory(u).is_ok()),
+            .is_some_and(|u| crate::service::import::import_territory(u).is_ok()),
         query_string,
         region_selects,
         statuses,
@@ -378,9 +378,16 @@ struct FormPage<'a> {
     fields: Vec<FormField>,
     topics: Vec<(&'static str, &'a str, bool)>,
     errors: Vec<FieldError>,
+    /// For the location picker (pick.js): tiles, and Leaflet loaded only when the map opens.
+    tiles: String,
+    attribution: String,
+    leaflet_js: &'static str,
+    leaflet_css: &'static str,
+    pick_js: &'static str,
 }
 
 fn form_page<'a>(
+    state: &AppState,
     page: Page<'a>,
     id: Option<i64>,
     input: &KimInput,
@@ -439,6 +446,11 @@ fn form_page<'a>(
             .collect(),
         fields,
         errors,
+        tiles: state.config.map_tiles.clone(),
+        attribution: state.config.map_attribution.clone(),
+        leaflet_js: &crate::assets::LEAFLET_JS.url,
+        leaflet_css: &crate::assets::LEAFLET_CSS.url,
+        pick_js: &crate::assets::PICK_JS.url,
         page,
     }
 }
@@ -463,6 +475,7 @@ pub async fn new_form(
         ..Default::default()
     };
     render(form_page(
+        &state,
         Page::new(&state, &ctx, Some(&user)),
         None,
         &input,
@@ -497,7 +510,13 @@ pub async fn create(
             let (status, errors) = form_errors(err)?;
             render_with_status(
                 status,
-                form_page(Page::new(&state, &ctx, Some(&user)), None, &input, errors),
+                form_page(
+                    &state,
+                    Page::new(&state, &ctx, Some(&user)),
+                    None,
+                    &input,
+                    errors,
+                ),
             )
         }
     }
@@ -518,6 +537,7 @@ pub async fn edit_form(
         return Err(AppError::Forbidden);
     }
     render(form_page(
+        &state,
         Page::new(&state, &ctx, Some(&user)),
         Some(id),
         &KimInput::from_record(&k),
@@ -539,6 +559,7 @@ pub async fn update(
             render_with_status(
                 status,
                 form_page(
+                    &state,
                     Page::new(&state, &ctx, Some(&user)),
                     Some(id),
                     &input,

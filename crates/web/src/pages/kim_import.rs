@@ -1,21 +1,28 @@
-//! Import (dry run, then commit) and export of the KIM directory, as CSV or XLSX.
+//! Import (check, then commit, each as a background job with progress) and export of the KIM
+//! directory, as CSV or XLSX.
 
 use super::{render, render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CurrentUser, PathParam, Query, SessionUser};
-use crate::service::import::{self, Plan, COLUMNS};
+use crate::service::import::{import_territory, COLUMNS};
+use crate::service::import_job::{self, ImportJobInput, ImportJobResult};
+use crate::service::jobs;
 use crate::service::registry::{self as reg, DirectoryQuery};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
-use simpul_core::authz::{Action, ScopeRegions};
-use simpul_core::registry::KimNumber;
-use simpul_core::sheet::{self, Limits};
+use axum::response::{IntoResponse, Redirect, Response};
+use simpul_core::authz::Action;
+use simpul_core::sheet;
 use simpul_core::RegionCode;
-use simpul_store::registry::ImportKim;
+use simpul_store::jobs::Job;
+use std::time::Duration;
+
+/// How long a request waits for its job before showing the progress page instead: a small
+/// file's report appears at once, a large one's progress within a second.
+const WAIT_FOR_JOB: Duration = Duration::from_millis(1500);
 
 #[derive(Template)]
 #[template(path = "kim_import.html")]
@@ -24,33 +31,30 @@ struct ImportPage<'a> {
     error: Option<String>,
     summary: Option<String>,
     rows: Vec<(usize, String, String, String)>,
-    commit_file: Option<i64>,
+    /// The finished check job whose rows may now be written.
+    commit_job: Option<i64>,
+    /// A job still running: what it does and how far it is.
+    running: Option<Running>,
 }
 
-/// Where this user may import: the territory of their account-managing grants.
-pub fn import_territory(who: &CurrentUser) -> AppResult<ScopeRegions> {
-    let territory = ScopeRegions::union(
-        who.actor
-            .grants
-            .iter()
-            .filter(|g| {
-                matches!(
-                    g.role,
-                    simpul_core::Role::NationalAdmin
-                        | simpul_core::Role::ProvincialAdmin
-                        | simpul_core::Role::RegencyAdmin
-                )
-            })
-            .map(|g| g.territory.clone()),
-    );
-    if territory.is_empty()
-        || !who.actor.can(Action::ManageRegistry {
-            territory: &territory,
-        })
-    {
-        return Err(AppError::Forbidden);
+struct Running {
+    stage: String,
+    /// "Checking rows: 4,200 of 10,000".
+    text: String,
+    percent: i64,
+}
+
+impl<'a> ImportPage<'a> {
+    fn empty(page: Page<'a>) -> Self {
+        ImportPage {
+            page,
+            error: None,
+            summary: None,
+            rows: Vec::new(),
+            commit_job: None,
+            running: None,
+        }
     }
-    Ok(territory)
 }
 
 pub async fn form(
@@ -59,59 +63,7 @@ pub async fn form(
     SessionUser(user): SessionUser,
 ) -> AppResult<Response> {
     import_territory(&user)?;
-    render(ImportPage {
-        page: Page::new(&state, &ctx, Some(&user)),
-        error: None,
-        summary: None,
-        rows: Vec::new(),
-        commit_file: None,
-    })
-}
-
-pub fn number_for(village: &str, seq: i64) -> String {
-    RegionCode::parse(village)
-        .ok()
-        .and_then(|v| KimNumber::new(&v, u32::try_from(seq).ok()?).ok())
-        .map(|n| n.to_string())
-        .unwrap_or_else(|| format!("KIM-{village}-{seq:03}"))
-}
-
-/// Read and check a stored upload.
-pub async fn plan_file(
-    state: &AppState,
-    who: &CurrentUser,
-    filename: &str,
-    bytes: &[u8],
-) -> AppResult<Plan> {
-    let territory = import_territory(who)?;
-    let format = sheet::detect_format(filename, bytes)
-        .map_err(|e| AppError::invalid("file", e.message_key()))?;
-    let table = sheet::read_table(bytes, format, &Limits::default())
-        .map_err(|e| AppError::invalid("file", e.message_key()))?;
-    import::check_headers(&table).map_err(|_| AppError::invalid("file", "error.import_headers"))?;
-    let may_verify = true;
-    import::plan(state, &table, &territory, may_verify, |_, _| {}).await
-}
-
-fn report_rows(t: crate::i18n::Messages<'_>, plan: &Plan) -> Vec<(usize, String, String, String)> {
-    plan.rows
-        .iter()
-        .filter(|r| r.outcome != "ok" || plan.rows.len() <= 200)
-        .map(|r| {
-            let problems = r
-                .errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, t.get(&e.code)))
-                .collect::<Vec<_>>()
-                .join("; ");
-            (
-                r.line,
-                r.name.clone(),
-                t.get(&format!("import.outcome_{}", r.outcome)).to_owned(),
-                problems,
-            )
-        })
-        .collect()
+    render(ImportPage::empty(Page::new(&state, &ctx, Some(&user))))
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -120,7 +72,7 @@ pub struct CsrfQuery {
     csrf_token: String,
 }
 
-/// Dry run: read the upload, report every row; keep the file for the commit step.
+/// Keep the upload and start checking it; the job page shows progress, then the report.
 pub async fn check(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -147,145 +99,165 @@ pub async fn check(
             upload = Some((name, bytes));
         }
     }
-    let page = Page::new(&state, &ctx, Some(&user));
-    let t = page.t;
     let Some((name, bytes)) = upload.filter(|(_, b)| !b.is_empty()) else {
-        let error = Some(t.get("error.no_file").to_owned());
-        return render_with_status(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            ImportPage {
-                page,
-                error,
-                summary: None,
-                rows: Vec::new(),
-                commit_file: None,
-            },
-        );
+        let mut page = ImportPage::empty(Page::new(&state, &ctx, Some(&user)));
+        page.error = Some(page.page.t.get("error.no_file").to_owned());
+        return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
-    match plan_file(&state, &user, &name, &bytes).await {
-        Ok(plan) => {
-            let errors = plan.errors();
-            let summary = t.fmt(
-                "import.summary",
-                &[
-                    ("rows", &plan.rows.len().to_string()),
-                    ("ready", &plan.ready.len().to_string()),
-                    ("errors", &errors.to_string()),
-                    (
-                        "exists",
-                        &plan
-                            .rows
-                            .iter()
-                            .filter(|r| r.outcome == "exists")
-                            .count()
-                            .to_string(),
-                    ),
-                ],
-            );
-            let commit_file = if errors == 0 && !plan.ready.is_empty() {
-                Some(
-                    state
-                        .store
-                        .save_file(
-                            &user.audit(&ctx),
-                            "import",
-                            "application/octet-stream",
-                            &name,
-                            &bytes,
-                        )
-                        .await?,
-                )
-            } else {
-                None
-            };
-            let status = if errors > 0 {
-                StatusCode::UNPROCESSABLE_ENTITY
-            } else {
-                StatusCode::OK
-            };
-            let rows = report_rows(t, &plan);
-            render_with_status(
-                status,
-                ImportPage {
-                    page,
-                    error: None,
-                    summary: Some(summary),
-                    rows,
-                    commit_file,
-                },
-            )
-        }
-        Err(AppError::Invalid(fields)) => {
-            let error = fields.first().map(|f| t.get(f.key).to_owned());
-            render_with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ImportPage {
-                    page,
-                    error,
-                    summary: None,
-                    rows: Vec::new(),
-                    commit_file: None,
-                },
-            )
-        }
-        Err(e) => Err(e),
-    }
+    let file_id = state
+        .store
+        .save_file(
+            &user.audit(&ctx),
+            "import",
+            "application/octet-stream",
+            &name,
+            &bytes,
+        )
+        .await?;
+    start_job(
+        &state,
+        &user,
+        ImportJobInput {
+            file_id,
+            commit: false,
+        },
+    )
+    .await
 }
 
-/// Write everything the dry run accepted, in one transaction (re-checked: the registry may have
-/// changed since).
-pub async fn commit_plan(
+/// Write the rows a finished check accepted (checked again, all at once, as a job).
+pub async fn commit(
+    State(state): State<AppState>,
+    SessionUser(user): SessionUser,
+    PathParam(job_id): PathParam<i64>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    let job = own_job(&state, &user, job_id).await?;
+    let Some(result) = import_job::result_of(&job).filter(ImportJobResult::committable) else {
+        return Err(AppError::invalid("file", "error.import_has_errors"));
+    };
+    start_job(
+        &state,
+        &user,
+        ImportJobInput {
+            file_id: result.file_id,
+            commit: true,
+        },
+    )
+    .await
+}
+
+async fn start_job(
     state: &AppState,
     user: &CurrentUser,
-    ctx: &RequestCtx,
-    plan: &Plan,
-) -> AppResult<usize> {
-    if plan.errors() > 0 {
-        return Err(AppError::invalid("file", "error.import_has_errors"));
+    input: ImportJobInput,
+) -> AppResult<Response> {
+    let payload = serde_json::to_value(&input).map_err(AppError::internal)?;
+    let id = jobs::enqueue(state, import_job::KIND, &payload, user.actor.user_id).await?;
+    jobs::wait_briefly(state, id, WAIT_FOR_JOB).await;
+    Ok(Redirect::to(&format!("/kim/import/jobs/{id}")).into_response())
+}
+
+/// An import job of this user's (others' jobs do not exist for them).
+async fn own_job(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<Job> {
+    let job = state.store.job(id).await?;
+    if job.kind != import_job::KIND || job.created_by != Some(user.actor.user_id) {
+        return Err(AppError::NotFound);
     }
-    let rows: Vec<ImportKim<'_>> = plan
-        .ready
+    Ok(job)
+}
+
+/// The job's progress while it runs (the page reloads itself), then its report.
+pub async fn job_page(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    PathParam(job_id): PathParam<i64>,
+) -> AppResult<Response> {
+    import_territory(&user)?;
+    let job = own_job(&state, &user, job_id).await?;
+    let mut page = ImportPage::empty(Page::new(&state, &ctx, Some(&user)));
+    let t = page.page.t;
+    if !job.is_finished() {
+        let stage = match job.stage.as_str() {
+            "write" => t.get("import.stage_write"),
+            "check" => t.get("import.stage_check"),
+            _ => t.get("import.stage_queued"),
+        };
+        let text = if job.progress_total > 0 {
+            let counts = t.fmt(
+                "import.progress",
+                &[
+                    ("done", &job.progress_done.to_string()),
+                    ("total", &job.progress_total.to_string()),
+                ],
+            );
+            format!("{stage}: {counts}")
+        } else {
+            stage.to_owned()
+        };
+        page.running = Some(Running {
+            stage: stage.to_owned(),
+            text,
+            percent: (job.progress_done * 100)
+                .checked_div(job.progress_total)
+                .unwrap_or(0),
+        });
+        return render(page);
+    }
+    if let Some(key) = &job.error {
+        page.error = Some(t.get(key).to_owned());
+        return render(page);
+    }
+    let Some(result) = import_job::result_of(&job) else {
+        return Err(AppError::internal("import job without a result"));
+    };
+    let summary = if result.commit {
+        t.fmt(
+            "import.done",
+            &[
+                ("n", &result.written.to_string()),
+                ("exists", &result.exists.to_string()),
+            ],
+        )
+    } else {
+        t.fmt(
+            "import.summary",
+            &[
+                ("rows", &result.rows.to_string()),
+                ("ready", &result.ready.to_string()),
+                ("errors", &result.errors.to_string()),
+                ("exists", &result.exists.to_string()),
+            ],
+        )
+    };
+    page.summary = Some(summary);
+    page.rows = result
+        .report
         .iter()
-        .map(|r| ImportKim {
-            profile: &r.profile,
-            status: r.status.as_str(),
-            import_key: &r.import_key,
+        .map(|r| {
+            let problems = r
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, t.get(&e.code)))
+                .collect::<Vec<_>>()
+                .join("; ");
+            (
+                r.line,
+                r.name.clone(),
+                t.get(&format!("import.outcome_{}", r.outcome)).to_owned(),
+                problems,
+            )
         })
         .collect();
-    let ids = state
-        .store
-        .import_kims(&user.audit(ctx), &rows, &number_for, |_| {})
-        .await?;
-    state.store.analyze().await?;
-    Ok(ids.len())
+    if result.committable() {
+        page.commit_job = Some(job.id);
+    }
+    render(page)
 }
 
 #[derive(serde::Deserialize)]
 pub struct Empty {}
-
-pub async fn commit(
-    State(state): State<AppState>,
-    ctx: RequestCtx,
-    SessionUser(user): SessionUser,
-    PathParam(file_id): PathParam<i64>,
-    CsrfForm(_): CsrfForm<Empty>,
-) -> AppResult<Response> {
-    let file = state.store.file(file_id).await?;
-    if file.kind != "import" {
-        return Err(AppError::NotFound);
-    }
-    let plan = plan_file(&state, &user, &file.filename, &file.data).await?;
-    let written = commit_plan(&state, &user, &ctx, &plan).await?;
-    let page = Page::new(&state, &ctx, Some(&user));
-    let summary = Some(page.t.fmt("import.done", &[("n", &written.to_string())]));
-    render(ImportPage {
-        page,
-        error: None,
-        summary,
-        rows: Vec::new(),
-        commit_file: None,
-    })
-}
 
 fn template_rows() -> Vec<Vec<String>> {
     vec![[

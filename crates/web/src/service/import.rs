@@ -2,15 +2,17 @@
 //! all-or-nothing commit. Regions match by code or by name (tolerant of "Kab."/"Kota"/case/
 //! spacing, with the parent names to disambiguate); importing the same file twice adds nothing.
 
-use crate::error::FieldError;
+use crate::error::{AppError, AppResult, FieldError};
+use crate::extract::CurrentUser;
 use crate::service::registry::{validate, KimInput};
 use crate::state::AppState;
-use simpul_core::authz::ScopeRegions;
+use simpul_core::audit::AuditContext;
+use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::regions::{fold, normalize_name, parse_query, Region};
-use simpul_core::registry::{normalize_kim_name, KimStatus};
-use simpul_core::sheet::{header_key, Table};
+use simpul_core::registry::{normalize_kim_name, KimNumber, KimStatus};
+use simpul_core::sheet::{self, header_key, Limits, Table};
 use simpul_core::{Level, RegionCode};
-use simpul_store::registry::KimProfile;
+use simpul_store::registry::{ImportKim, KimProfile};
 use std::collections::HashMap;
 
 /// The template's columns, in order. Only `nama_kim` and a village (code or names) are required.
@@ -37,18 +39,18 @@ pub const COLUMNS: [&str; 19] = [
 ];
 
 /// One row's outcome in the report.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RowReport {
     pub line: usize,
     pub name: String,
     /// ok, exists (already registered: skipped) or error.
-    pub outcome: &'static str,
+    pub outcome: String,
     pub village: Option<String>,
     /// Message-catalogue keys with the field they concern.
     pub errors: Vec<RowError>,
 }
 
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RowError {
     pub field: String,
     pub code: String,
@@ -339,7 +341,7 @@ pub async fn plan(
         plan.rows.push(RowReport {
             line: row.line,
             name: get("nama_kim"),
-            outcome,
+            outcome: outcome.to_owned(),
             village: village.map(|v| v.to_string()),
             errors,
         });
@@ -364,4 +366,86 @@ pub fn check_headers(table: &Table) -> Result<(), Vec<String>> {
     } else {
         Err(problems)
     }
+}
+
+/// Where this user may import: the territory of their account-managing grants.
+pub fn import_territory(who: &CurrentUser) -> AppResult<ScopeRegions> {
+    let territory = ScopeRegions::union(
+        who.actor
+            .grants
+            .iter()
+            .filter(|g| {
+                matches!(
+                    g.role,
+                    simpul_core::Role::NationalAdmin
+                        | simpul_core::Role::ProvincialAdmin
+                        | simpul_core::Role::RegencyAdmin
+                )
+            })
+            .map(|g| g.territory.clone()),
+    );
+    if territory.is_empty()
+        || !who.actor.can(Action::ManageRegistry {
+            territory: &territory,
+        })
+    {
+        return Err(AppError::Forbidden);
+    }
+    Ok(territory)
+}
+
+/// The registration number for the `seq`-th KIM verified in `village`.
+pub fn number_for(village: &str, seq: i64) -> String {
+    RegionCode::parse(village)
+        .ok()
+        .and_then(|v| KimNumber::new(&v, u32::try_from(seq).ok()?).ok())
+        .map(|n| n.to_string())
+        .unwrap_or_else(|| format!("KIM-{village}-{seq:03}"))
+}
+
+/// Read an uploaded spreadsheet and check every row against the registry and `who`'s
+/// territory. `progress(done, total)` follows the rows.
+pub async fn plan_upload(
+    state: &AppState,
+    who: &CurrentUser,
+    filename: &str,
+    bytes: &[u8],
+    progress: impl FnMut(usize, usize),
+) -> AppResult<Plan> {
+    let territory = import_territory(who)?;
+    let format = sheet::detect_format(filename, bytes)
+        .map_err(|e| AppError::invalid("file", e.message_key()))?;
+    let table = sheet::read_table(bytes, format, &Limits::default())
+        .map_err(|e| AppError::invalid("file", e.message_key()))?;
+    check_headers(&table).map_err(|_| AppError::invalid("file", "error.import_headers"))?;
+    let may_verify = true;
+    plan(state, &table, &territory, may_verify, progress).await
+}
+
+/// Write every row the check accepted, in one transaction: all of them or, on any failure or
+/// crash, none. `progress(done)` follows the rows written.
+pub async fn commit(
+    state: &AppState,
+    audit: &AuditContext,
+    plan: &Plan,
+    progress: impl FnMut(usize),
+) -> AppResult<usize> {
+    if plan.errors() > 0 {
+        return Err(AppError::invalid("file", "error.import_has_errors"));
+    }
+    let rows: Vec<ImportKim<'_>> = plan
+        .ready
+        .iter()
+        .map(|r| ImportKim {
+            profile: &r.profile,
+            status: r.status.as_str(),
+            import_key: &r.import_key,
+        })
+        .collect();
+    let ids = state
+        .store
+        .import_kims(audit, &rows, &number_for, progress)
+        .await?;
+    state.store.analyze().await?;
+    Ok(ids.len())
 }

@@ -5,5 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod groups;
 pub mod import;
+pub mod import_job;
+pub mod jobs;
 pub mod members;
 pub mod registry;

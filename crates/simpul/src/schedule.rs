@@ -1,5 +1,6 @@
-//! Scheduled jobs. Each instance runs them; they are safe to run concurrently because every
-//! change is a conditional update (a KIM already marked inactive by another instance is skipped).
+//! Scheduled housekeeping (hourly). Each instance runs it; that is safe because every change is
+//! a conditional update (a KIM already marked inactive by another instance is skipped).
+//! Queued background work (imports) is elsewhere: `simpul_web::service::jobs`.
 
 use simpul_core::audit::AuditContext;
 use simpul_core::registry::Transition;

@@ -180,11 +180,18 @@ fn handle(kind: SocialKind, name: &str) -> Option<String> {
     ok.then(|| name.to_ascii_lowercase())
 }
 
-/// Facebook usernames: letters, digits and dots, at least 5 long; case kept as typed.
+/// Facebook usernames: letters, digits and dots, at least 5 long; case kept as typed. Not ending
+/// in `.php`, which `facebook_link` takes for a script (`sharer.php`), so that the link made
+/// here normalises to itself.
 fn facebook_name(name: &str) -> Option<&str> {
     let ok = (5..=50).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && !is_php(name);
     ok.then_some(name)
+}
+
+fn is_php(segment: &str) -> bool {
+    segment.to_ascii_lowercase().ends_with(".php")
 }
 
 fn platform_link(kind: SocialKind, url: &Url<'_>) -> Result<String, SocialError> {
@@ -258,7 +265,7 @@ fn youtube_link(url: &Url<'_>, first: &str, second: &str) -> Result<String, Soci
 
 /// Pages, groups and `profile.php?id=` links; query strings (tracking) are dropped.
 fn facebook_link(url: &Url<'_>, segments: &[&str]) -> Result<String, SocialError> {
-    if segments[0] == "profile.php" {
+    if segments[0].eq_ignore_ascii_case("profile.php") {
         let id = query_value(url.query, "id").unwrap_or("");
         if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(SocialError::NotAProfile);
@@ -266,7 +273,7 @@ fn facebook_link(url: &Url<'_>, segments: &[&str]) -> Result<String, SocialError
         return Ok(format!("https://www.facebook.com/profile.php?id={id}"));
     }
     // sharer.php, login.php, story.php, ...: not an account.
-    if segments[0].ends_with(".php") || segments.len() > 4 {
+    if is_php(segments[0]) || segments.len() > 4 {
         return Err(SocialError::NotAProfile);
     }
     if !segments.iter().all(|s| path_segment_ok(s)) {

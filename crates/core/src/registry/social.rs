@@ -172,12 +172,26 @@ fn handle(kind: SocialKind, name: &str) -> Option<String> {
         SocialKind::Youtube => (3..=30, "._-", true),
         _ => return None,
     };
+    let lower = name.to_ascii_lowercase();
     let ok = len.contains(&name.len())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
-        && !(dot_rules && (name.starts_with('.') || name.ends_with('.') || name.contains("..")));
-    ok.then(|| name.to_ascii_lowercase())
+        && !(dot_rules && (name.starts_with('.') || name.ends_with('.') || name.contains("..")))
+        && !reserved_paths(kind).contains(&lower.as_str());
+    ok.then_some(lower)
+}
+
+/// First path segments that are the platform's own pages, not accounts: a handle cannot be one,
+/// or its link would not normalise to itself.
+fn reserved_paths(kind: SocialKind) -> &'static [&'static str] {
+    match kind {
+        SocialKind::Instagram => &["p", "reel", "reels", "tv", "explore", "stories", "accounts"],
+        SocialKind::X => &[
+            "home", "i", "intent", "search", "hashtag", "share", "explore",
+        ],
+        _ => &[],
+    }
 }
 
 /// Facebook usernames: letters, digits and dots, at least 5 long; case kept as typed. Not ending
@@ -198,10 +212,10 @@ fn platform_link(kind: SocialKind, url: &Url<'_>) -> Result<String, SocialError>
     let segments: Vec<&str> = url.path.split('/').filter(|s| !s.is_empty()).collect();
     let first = *segments.first().ok_or(SocialError::NotAProfile)?;
     let second = segments.get(1).copied().unwrap_or("");
-    let not_profile = |reserved: &[&str]| reserved.contains(&first.to_ascii_lowercase().as_str());
+    let not_profile = || reserved_paths(kind).contains(&first.to_ascii_lowercase().as_str());
     match kind {
         SocialKind::Instagram => {
-            if not_profile(&["p", "reel", "reels", "tv", "explore", "stories", "accounts"]) {
+            if not_profile() {
                 return Err(SocialError::NotAProfile);
             }
             handle_link(kind, first.strip_prefix('@').unwrap_or(first))
@@ -211,10 +225,7 @@ fn platform_link(kind: SocialKind, url: &Url<'_>) -> Result<String, SocialError>
             handle_link(kind, name)
         }
         SocialKind::X => {
-            let reserved = [
-                "home", "i", "intent", "search", "hashtag", "share", "explore",
-            ];
-            if not_profile(&reserved) {
+            if not_profile() {
                 return Err(SocialError::NotAProfile);
             }
             handle_link(kind, first.strip_prefix('@').unwrap_or(first))

@@ -203,6 +203,30 @@ fn facebook_names_that_look_like_scripts_are_refused() {
     assert_eq!(normalize_social(Facebook, &name), Ok(name.clone()));
 }
 
+/// Found by the `social` fuzz target: "p" was an Instagram handle whose link
+/// (instagram.com/p) then read as a post, so normalising the link again refused it.
+#[test]
+fn handles_that_name_platform_pages_are_refused() {
+    for (kind, typed) in [
+        (Instagram, "p"),
+        (Instagram, "@Reels"),
+        (Instagram, "explore"),
+        (X, "home"),
+        (X, "@I"),
+    ] {
+        assert_eq!(err(kind, typed), SocialError::BadHandle, "{kind} {typed}");
+    }
+    // Longer names that merely start like one are accounts.
+    for (kind, typed) in [(Instagram, "pasuruan"), (X, "homekim")] {
+        let link = norm(kind, typed);
+        assert_eq!(
+            normalize_social(kind, &link),
+            Ok(link.clone()),
+            "{kind} {typed}"
+        );
+    }
+}
+
 #[test]
 fn account_names_follow_platform_rules() {
     for (kind, typed) in [

@@ -172,29 +172,50 @@ fn handle(kind: SocialKind, name: &str) -> Option<String> {
         SocialKind::Youtube => (3..=30, "._-", true),
         _ => return None,
     };
+    let lower = name.to_ascii_lowercase();
     let ok = len.contains(&name.len())
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || extra.contains(c))
-        && !(dot_rules && (name.starts_with('.') || name.ends_with('.') || name.contains("..")));
-    ok.then(|| name.to_ascii_lowercase())
+        && !(dot_rules && (name.starts_with('.') || name.ends_with('.') || name.contains("..")))
+        && !reserved_paths(kind).contains(&lower.as_str());
+    ok.then_some(lower)
 }
 
-/// Facebook usernames: letters, digits and dots, at least 5 long; case kept as typed.
+/// First path segments that are the platform's own pages, not accounts: a handle cannot be one,
+/// or its link would not normalise to itself.
+fn reserved_paths(kind: SocialKind) -> &'static [&'static str] {
+    match kind {
+        SocialKind::Instagram => &["p", "reel", "reels", "tv", "explore", "stories", "accounts"],
+        SocialKind::X => &[
+            "home", "i", "intent", "search", "hashtag", "share", "explore",
+        ],
+        _ => &[],
+    }
+}
+
+/// Facebook usernames: letters, digits and dots, at least 5 long; case kept as typed. Not ending
+/// in `.php`, which `facebook_link` takes for a script (`sharer.php`), so that the link made
+/// here normalises to itself.
 fn facebook_name(name: &str) -> Option<&str> {
     let ok = (5..=50).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.');
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && !is_php(name);
     ok.then_some(name)
+}
+
+fn is_php(segment: &str) -> bool {
+    segment.to_ascii_lowercase().ends_with(".php")
 }
 
 fn platform_link(kind: SocialKind, url: &Url<'_>) -> Result<String, SocialError> {
     let segments: Vec<&str> = url.path.split('/').filter(|s| !s.is_empty()).collect();
     let first = *segments.first().ok_or(SocialError::NotAProfile)?;
     let second = segments.get(1).copied().unwrap_or("");
-    let not_profile = |reserved: &[&str]| reserved.contains(&first.to_ascii_lowercase().as_str());
+    let not_profile = || reserved_paths(kind).contains(&first.to_ascii_lowercase().as_str());
     match kind {
         SocialKind::Instagram => {
-            if not_profile(&["p", "reel", "reels", "tv", "explore", "stories", "accounts"]) {
+            if not_profile() {
                 return Err(SocialError::NotAProfile);
             }
             handle_link(kind, first.strip_prefix('@').unwrap_or(first))
@@ -204,10 +225,7 @@ fn platform_link(kind: SocialKind, url: &Url<'_>) -> Result<String, SocialError>
             handle_link(kind, name)
         }
         SocialKind::X => {
-            let reserved = [
-                "home", "i", "intent", "search", "hashtag", "share", "explore",
-            ];
-            if not_profile(&reserved) {
+            if not_profile() {
                 return Err(SocialError::NotAProfile);
             }
             handle_link(kind, first.strip_prefix('@').unwrap_or(first))
@@ -258,7 +276,7 @@ fn youtube_link(url: &Url<'_>, first: &str, second: &str) -> Result<String, Soci
 
 /// Pages, groups and `profile.php?id=` links; query strings (tracking) are dropped.
 fn facebook_link(url: &Url<'_>, segments: &[&str]) -> Result<String, SocialError> {
-    if segments[0] == "profile.php" {
+    if segments[0].eq_ignore_ascii_case("profile.php") {
         let id = query_value(url.query, "id").unwrap_or("");
         if id.is_empty() || id.len() > 20 || !id.bytes().all(|b| b.is_ascii_digit()) {
             return Err(SocialError::NotAProfile);
@@ -266,7 +284,7 @@ fn facebook_link(url: &Url<'_>, segments: &[&str]) -> Result<String, SocialError
         return Ok(format!("https://www.facebook.com/profile.php?id={id}"));
     }
     // sharer.php, login.php, story.php, ...: not an account.
-    if segments[0].ends_with(".php") || segments.len() > 4 {
+    if is_php(segments[0]) || segments.len() > 4 {
         return Err(SocialError::NotAProfile);
     }
     if !segments.iter().all(|s| path_segment_ok(s)) {

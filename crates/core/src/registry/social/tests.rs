@@ -182,6 +182,51 @@ fn posts_and_share_pages_are_not_accounts() {
     }
 }
 
+/// Found by the `social` fuzz target: "hle.php" was a Facebook username whose link then read as
+/// a script page, so normalising the link again refused it.
+#[test]
+fn facebook_names_that_look_like_scripts_are_refused() {
+    for typed in ["hle.php", "@Sharer.PHP"] {
+        assert_eq!(err(Facebook, typed), SocialError::BadHandle, "{typed}");
+    }
+    for link in [
+        "https://www.facebook.com/sharer.PHP?u=x",
+        "https://www.facebook.com/hle.php",
+    ] {
+        assert_eq!(err(Facebook, link), SocialError::NotAProfile, "{link}");
+    }
+    assert_eq!(
+        norm(Facebook, "https://m.facebook.com/Profile.PHP?id=123456"),
+        "https://www.facebook.com/profile.php?id=123456"
+    );
+    let name = norm(Facebook, "kim.php.prigen");
+    assert_eq!(normalize_social(Facebook, &name), Ok(name.clone()));
+}
+
+/// Found by the `social` fuzz target: "p" was an Instagram handle whose link
+/// (instagram.com/p) then read as a post, so normalising the link again refused it.
+#[test]
+fn handles_that_name_platform_pages_are_refused() {
+    for (kind, typed) in [
+        (Instagram, "p"),
+        (Instagram, "@Reels"),
+        (Instagram, "explore"),
+        (X, "home"),
+        (X, "@I"),
+    ] {
+        assert_eq!(err(kind, typed), SocialError::BadHandle, "{kind} {typed}");
+    }
+    // Longer names that merely start like one are accounts.
+    for (kind, typed) in [(Instagram, "pasuruan"), (X, "homekim")] {
+        let link = norm(kind, typed);
+        assert_eq!(
+            normalize_social(kind, &link),
+            Ok(link.clone()),
+            "{kind} {typed}"
+        );
+    }
+}
+
 #[test]
 fn account_names_follow_platform_rules() {
     for (kind, typed) in [

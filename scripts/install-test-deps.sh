@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs on a fresh Debian machine, skipping what is present:
-# headless Chromium (browser journeys), aiosmtpd (a real SMTP server for mail tests), and the
-# pinned npm packages of e2e/ (playwright-core, axe-core).
+# headless Chromium (browser journeys), aiosmtpd (a real SMTP server for mail tests), the
+# PostgreSQL client tools (pg_dump/pg_restore for the backup tests; Debian's postgresql-client
+# matches Debian's server version), and the pinned npm packages of e2e/ (playwright-core, axe-core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ apt_install() {
 command -v chromium >/dev/null 2>&1 || apt_install chromium
 command -v node >/dev/null 2>&1 || apt_install nodejs npm
 command -v python3 >/dev/null 2>&1 || apt_install python3 python3-pip
+{ command -v pg_dump && command -v pg_restore; } >/dev/null 2>&1 || apt_install postgresql-client
 
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 \

@@ -2,6 +2,7 @@
 //! the HTTP server and background workers. `main.rs` is only the command line.
 #![forbid(unsafe_code)]
 
+pub mod backup;
 pub mod cli_import;
 pub mod config;
 pub mod demo;

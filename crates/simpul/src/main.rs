@@ -64,6 +64,41 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Write a consistent backup of the database and the installation secret (secret.key) to one
+    /// file; safe while the server runs. PostgreSQL needs pg_dump of the server's version
+    Backup {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file, or a directory for the default name [default: ./simpul-backup-<UTC time>.tar.gz]
+        #[arg(long, value_name = "FILE")]
+        to: Option<PathBuf>,
+        /// The installation secret, when the server is given one instead of DATA_DIR/secret.key
+        #[arg(
+            long,
+            env = "SIMPUL_SECRET_KEY",
+            value_name = "SECRET",
+            hide_env_values = true
+        )]
+        secret_key: Option<String>,
+        /// Directory of pg_dump/pg_restore [default: /usr/lib/postgresql/<server version>/bin, then PATH]
+        #[arg(long, env = "SIMPUL_PG_BIN_DIR", value_name = "DIR")]
+        pg_bin_dir: Option<PathBuf>,
+    },
+    /// Restore a backup into an empty database and data directory (the secret.key too), check it
+    /// against the backup's manifest and print a summary. Stop Simpul first
+    Restore {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The backup file written by `simpul backup`
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace a database that holds tables, and a different secret.key (kept beside it)
+        #[arg(long)]
+        force: bool,
+        /// Directory of pg_dump/pg_restore [default: /usr/lib/postgresql/<server version>/bin, then PATH]
+        #[arg(long, env = "SIMPUL_PG_BIN_DIR", value_name = "DIR")]
+        pg_bin_dir: Option<PathBuf>,
+    },
     /// Create an administrator account (the first national admin, for example)
     CreateAdmin {
         #[command(flatten)]
@@ -191,6 +226,42 @@ async fn run(cli: Cli) -> Result<()> {
                 done.members,
                 started.elapsed().as_secs_f64()
             );
+            Ok(())
+        }
+        Command::Backup {
+            db,
+            to,
+            secret_key,
+            pg_bin_dir,
+        } => {
+            let (data_dir, database_url) = resolve_db(&db, &file)?;
+            let report = simpul::backup::backup(simpul::backup::BackupOptions {
+                database_url,
+                data_dir,
+                secret_key: secret_key.or_else(|| file.secret_key.clone()),
+                to,
+                pg_bin_dir,
+            })
+            .await?;
+            println!("{report}");
+            Ok(())
+        }
+        Command::Restore {
+            db,
+            from,
+            force,
+            pg_bin_dir,
+        } => {
+            let (data_dir, database_url) = resolve_db(&db, &file)?;
+            let report = simpul::backup::restore(simpul::backup::RestoreOptions {
+                from,
+                database_url,
+                data_dir,
+                force,
+                pg_bin_dir,
+            })
+            .await?;
+            println!("{report}");
             Ok(())
         }
         Command::CreateAdmin {

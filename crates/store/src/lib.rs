@@ -14,6 +14,7 @@ mod filter;
 pub mod accounts;
 pub mod audit;
 pub mod auth;
+pub mod backup;
 pub mod groups;
 pub mod jobs;
 pub mod members;

@@ -7,6 +7,7 @@ mod accounts;
 mod audit;
 mod auth;
 mod authorization;
+mod backup;
 mod crash;
 mod generate;
 mod groups;

@@ -233,6 +233,43 @@ impl TestDb {
         }
     }
 
+    /// An empty target for a restore: SQLite, a file not yet created in a fresh directory;
+    /// PostgreSQL, a new database without tables.
+    pub async fn empty(engine: Engine) -> TestDb {
+        match engine {
+            Engine::Sqlite => {
+                let dir = tempfile::tempdir().unwrap();
+                TestDb {
+                    url: format!("sqlite://{}", dir.path().join("simpul.db").display()),
+                    pg_name: None,
+                    _dir: Some(dir),
+                }
+            }
+            Engine::Postgres => {
+                let name = format!(
+                    "simpul_t_{}_{}",
+                    std::process::id(),
+                    COUNTER.fetch_add(1, Ordering::SeqCst)
+                );
+                let mut admin = pg_admin().await;
+                sqlx::query(&format!("DROP DATABASE IF EXISTS {name}"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                sqlx::query(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+                    .execute(&mut admin)
+                    .await
+                    .unwrap();
+                admin.close().await.unwrap();
+                TestDb {
+                    url: pg_url_for(&name),
+                    pg_name: Some(name),
+                    _dir: None,
+                }
+            }
+        }
+    }
+
     pub async fn drop_db(self) {
         if let Some(name) = &self.pg_name {
             let mut admin = pg_admin().await;

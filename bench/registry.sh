@@ -68,7 +68,7 @@ for engine in sqlite postgres; do
   for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
   token="$(curl -fsS -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'content-type: application/json' \
     -d '{"username":"bench.admin","password":"bench-admin-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
-  for target in "/kim?q=maju" "/api/v1/kims?q=maju" "/api/v1/kims?region=35.14" "/api/v1/kims/stats?region=35"; do
+  for target in "/kim?q=maju" "/api/v1/kims?q=maju" "/api/v1/kims?q=prigen" "/api/v1/kims?q=xyzzy" "/api/v1/kims?region=35.14" "/api/v1/kims/stats?region=35"; do
     url="http://127.0.0.1:$port$target"
     wrk -t2 -c64 -d3s -H "Authorization: Bearer $token" "$url" >/dev/null
     read -r rps p50 p99 <<<"$(wrk_line "$url" "$token")"
@@ -79,5 +79,20 @@ for engine in sqlite postgres; do
   "$BIN" import-kims "${db_args[@]}" "$WORK/import.csv" --as bench.admin --commit >/dev/null
   secs=$(python3 -c "print(round($(date +%s.%N) - $start, 1))")
   echo "| $engine | import 10,000-row CSV (check + commit, CLI) | $secs s |" >> "$OUT"
+  # Backup of the whole national dataset, and its restore into a fresh data dir / database.
+  start=$(date +%s.%N)
+  "$BIN" backup "${db_args[@]}" --to "$WORK/$engine-backup.tar.gz" >/dev/null
+  secs=$(python3 -c "print(round($(date +%s.%N) - $start, 1))")
+  size=$(du -h "$WORK/$engine-backup.tar.gz" | cut -f1)
+  echo "| $engine | \`simpul backup\` (national dataset) | $secs s, $size |" >> "$OUT"
+  restore_args=(--data-dir "$WORK/$engine-restored")
+  if [ "$engine" = postgres ]; then
+    psql "$PG_BASE/postgres" -qXc "DROP DATABASE IF EXISTS simpul_registry_restore WITH (FORCE)" -c "CREATE DATABASE simpul_registry_restore" >/dev/null
+    restore_args+=(--database-url "$PG_BASE/simpul_registry_restore")
+  fi
+  start=$(date +%s.%N)
+  "$BIN" restore "${restore_args[@]}" --from "$WORK/$engine-backup.tar.gz" >/dev/null
+  secs=$(python3 -c "print(round($(date +%s.%N) - $start, 1))")
+  echo "| $engine | \`simpul restore\` (checked against the manifest) | $secs s |" >> "$OUT"
 done
 cat "$OUT"

@@ -108,30 +108,6 @@ fn tile_origin(template: &str) -> Option<String> {
     valid.then(|| format!("{scheme}://{host}"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn tile_servers_are_allowed_as_image_sources() {
-        assert_eq!(
-            tile_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
-            Some("https://*.tile.openstreetmap.org")
-        );
-        assert_eq!(
-            tile_origin("http://127.0.0.1:9000/{z}/{x}/{y}.png").as_deref(),
-            Some("http://127.0.0.1:9000")
-        );
-        assert_eq!(tile_origin(""), None);
-        assert_eq!(tile_origin("https://evil.example;script-src *"), None);
-        assert!(content_security_policy("").contains("img-src 'self' data:;"));
-        assert!(
-            content_security_policy("https://tiles.example/{z}/{x}/{y}.png")
-                .contains("img-src 'self' data: https://tiles.example;")
-        );
-    }
-}
-
 /// Headers every response carries.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
@@ -172,4 +148,28 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         );
     }
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tile_servers_are_allowed_as_image_sources() {
+        assert_eq!(
+            tile_origin("https://{s}.tile.openstreetmap.org/{z}/{x}/{y}.png").as_deref(),
+            Some("https://*.tile.openstreetmap.org")
+        );
+        assert_eq!(
+            tile_origin("http://127.0.0.1:9000/{z}/{x}/{y}.png").as_deref(),
+            Some("http://127.0.0.1:9000")
+        );
+        assert_eq!(tile_origin(""), None);
+        assert_eq!(tile_origin("https://evil.example;script-src *"), None);
+        assert!(content_security_policy("").contains("img-src 'self' data:;"));
+        assert!(
+            content_security_policy("https://tiles.example/{z}/{x}/{y}.png")
+                .contains("img-src 'self' data: https://tiles.example;")
+        );
+    }
 }

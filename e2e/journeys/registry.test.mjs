@@ -30,10 +30,10 @@ describe('KIM registry', { timeout: 240_000 }, () => {
       await page.fill('#phone', '0812 3456 7890');
       // The officer stands at the secretariat: "use my location" fills the coordinates.
       await page.context().grantPermissions(['geolocation']);
-      await page.context().setGeolocation({ latitude: -7.7012345, longitude: 112.6209876 });
+      await page.context().setGeolocation({ latitude: -7.7012341, longitude: 112.6209876 });
       await page.click('#location-picker button.pick-gps');
       await page.waitForFunction(() => document.querySelector('#lat').value !== '');
-      assert.equal(await page.inputValue('#lat'), '-7.701235');
+      assert.equal(await page.inputValue('#lat'), '-7.701234');
       assert.equal(await page.inputValue('#lon'), '112.620988');
       await page.check('#topic-disaster');
       await navigate(page, () => page.click('button[name=submit][value="1"]'));

@@ -10,6 +10,12 @@ use libfuzzer_sys::fuzz_target;
 use simpul_core::sheet::{header_key, read_table, write_xlsx, Format, Limits, Table, MAX_COLUMNS};
 
 fuzz_target!(|data: &[u8]| {
+    // libfuzzer-sys aborts on any panic, even one caught. `read_table` deliberately catches a
+    // panic of calamine on a hostile file and refuses the file (see sheet/excel.rs and its
+    // regression test), so the default hook is restored: a panic that escapes to libFuzzer
+    // (an assertion below) still aborts and is reported.
+    static DEFAULT_HOOK: std::sync::Once = std::sync::Once::new();
+    DEFAULT_HOOK.call_once(|| drop(std::panic::take_hook()));
     for bytes in [data.to_vec(), [b"PK\x03\x04".as_slice(), data].concat()] {
         if let Ok(t) = read_table(&bytes, Format::Xlsx, &Limits::default()) {
             check_shape(&t);

@@ -294,6 +294,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_file_that_makes_the_reader_panic_is_refused_not_a_crash() {
+        // Found by the sheet_xlsx fuzz target: calamine 0.26 indexes past an empty list on it.
+        let bytes = include_bytes!("fixtures/calamine-panic.xlsx");
+        let result = read(bytes, &Limits::default());
+        assert!(matches!(result, Err(SheetError::Xlsx(_))), "{result:?}");
+    }
+
+    #[test]
     fn numbers_read_as_excel_shows_them() {
         assert_eq!(number_text(35.0), "35");
         assert_eq!(number_text(35.14), "35.14");

@@ -279,7 +279,7 @@ pub async fn generate(
         written += batch;
         progress(written, target);
     }
-    store.analyze().await?;
+    store.vacuum_analyze().await?;
     Ok(Generated {
         kims: written,
         members: members_total,

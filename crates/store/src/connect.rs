@@ -36,7 +36,12 @@ impl Store {
     /// Connect to `sqlite://path` (created if missing, WAL mode) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Store> {
         let pool = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url)?.application_name("simpul");
+            // Custom plans always: with a generic plan PostgreSQL cannot see that `name LIKE
+            // '%xyzzy%'` is selective and walks the whole name index instead of the trigram
+            // index (measured: 159 → see BENCHMARKS.md). Planning costs well under a millisecond.
+            let options = PgConnectOptions::from_str(url)?
+                .application_name("simpul")
+                .options([("plan_cache_mode", "force_custom_plan")]);
             Pool::Postgres(
                 PgPoolOptions::new()
                     .max_connections(16)
@@ -88,12 +93,25 @@ impl Store {
         Ok(())
     }
 
-    /// Refresh the query planner's statistics after bulk writes (SQLite only; PostgreSQL's
-    /// autovacuum does this itself). Without them SQLite picks the status index over the name
-    /// index and sorts thousands of rows for a 20-row directory page.
+    /// Refresh the query planner's statistics after bulk writes. Without them SQLite picks the
+    /// status index over the name index and sorts thousands of rows for a 20-row directory page.
     pub async fn analyze(&self) -> Result<()> {
-        if let Pool::Sqlite(p) = &self.pool {
-            sqlx::query("ANALYZE").execute(p).await?;
+        // PostgreSQL's autovacuum would get there eventually; right after a bulk write the
+        // planner would otherwise guess from an empty table's statistics (measured: a name
+        // search choosing a 200,000-entry bitmap over the trigram index).
+        crate::with_pool!(self, p => sqlx::query("ANALYZE").execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
+    /// After generating or rewriting most rows: also reclaim the dead row versions the rewrite
+    /// left behind (PostgreSQL; SQLite updates in place and only needs statistics).
+    pub async fn vacuum_analyze(&self) -> Result<()> {
+        match &self.pool {
+            Pool::Sqlite(p) => sqlx::query("ANALYZE").execute(p).await.map(|_| ())?,
+            Pool::Postgres(p) => sqlx::query("VACUUM (ANALYZE)")
+                .execute(p)
+                .await
+                .map(|_| ())?,
         }
         Ok(())
     }

@@ -47,7 +47,7 @@ pub struct KimRecord {
 }
 
 /// Directory counts stop here (the UI shows "10,000+").
-pub const COUNT_CAP: i64 = 10_000;
+pub const COUNT_CAP: i64 = 1_000;
 
 const KIM_COLUMNS: &str = "id, name, village_code, district_code, regency_code, province_code, address, lat, lon, \
     founded_on, sk_number, sk_date, sk_issuer, sk_file_id, logo_file_id, phone, email, social, topics, status, \
@@ -113,20 +113,42 @@ fn region_column(code: &RegionCode) -> &'static str {
     }
 }
 
+/// How the name condition is written (see `NamePlan`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum NamePlan {
+    Like,
+    /// SQLite: fetch the matches from the FTS5 index, then sort them.
+    Fts,
+    /// SQLite, a common fragment: walk the names in order and keep those in the FTS5 matches,
+    /// stopping at the page's end instead of fetching and sorting thousands of rows.
+    FtsByNameOrder,
+}
+
+/// Above this many name matches, walking the name index beats sorting the matches.
+const MANY_NAME_MATCHES: i64 = 500;
+
 fn push_filter<'a, DB: sqlx::Database>(
     qb: &mut QueryBuilder<'a, DB>,
     f: &'a KimFilter,
-    engine: Engine,
+    plan: NamePlan,
 ) where
     String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
 {
     if let Some(name) = &f.name {
         // SQLite answers fragments of three or more characters from the FTS5 trigram index
         // (migration 0004); PostgreSQL's planner uses the pg_trgm index for the LIKE itself.
-        if engine == Engine::Sqlite && name.chars().count() >= 3 {
-            qb.push(" AND k.id IN (SELECT rowid FROM kims_name_fts WHERE kims_name_fts MATCH ")
-                .push_bind(fts_phrase(name))
-                .push(")");
+        if plan != NamePlan::Like {
+            // `+k.id` keeps SQLite from driving the query by the matches' ids.
+            let column = if plan == NamePlan::FtsByNameOrder {
+                "+k.id"
+            } else {
+                "k.id"
+            };
+            qb.push(format!(
+                " AND {column} IN (SELECT rowid FROM kims_name_fts WHERE kims_name_fts MATCH "
+            ))
+            .push_bind(fts_phrase(name))
+            .push(")");
         } else {
             qb.push(" AND k.name_norm LIKE ")
                 .push_bind(format!("%{name}%"));
@@ -318,20 +340,40 @@ impl Store {
         limit: i64,
         offset: i64,
     ) -> Result<(Vec<KimRecord>, i64)> {
-        let engine = self.engine();
+        let count_plan = match &filter.name {
+            Some(name) if self.engine() == Engine::Sqlite && name.chars().count() >= 3 => {
+                NamePlan::Fts
+            }
+            _ => NamePlan::Like,
+        };
+        let rows_plan = match (&filter.name, count_plan) {
+            (Some(name), NamePlan::Fts) if self.name_matches(name).await? > MANY_NAME_MATCHES => {
+                NamePlan::FtsByNameOrder
+            }
+            _ => count_plan,
+        };
         let (rows, total) = with_pool!(self, p => {
             let mut qb = QueryBuilder::new(format!("SELECT {} FROM kims k WHERE 1 = 1", KIM_COLUMNS.split(", ").map(|c| format!("k.{c}")).collect::<Vec<_>>().join(", ")));
-            push_filter(&mut qb, filter, engine);
+            push_filter(&mut qb, filter, rows_plan);
             qb.push(" ORDER BY k.name, k.id LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
             let rows: Vec<KimRecord> = qb.build_query_as().fetch_all(p).await?;
-            // Counting stops at COUNT_CAP: past that, "10,000+" is as useful and far cheaper.
+            // Counting stops at COUNT_CAP: past that, "more than 1,000: narrow the search" is as
+            // useful and far cheaper.
             let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM kims k WHERE 1 = 1");
-            push_filter(&mut qb, filter, engine);
+            push_filter(&mut qb, filter, count_plan);
             qb.push(" LIMIT ").push_bind(COUNT_CAP + 1).push(") capped");
             let total: i64 = qb.build_query_scalar().fetch_one(p).await?;
             (rows, total)
         });
         Ok((rows, total))
+    }
+
+    /// How many names contain `fragment` (SQLite's FTS5 index), counted up to a little past
+    /// `MANY_NAME_MATCHES`: enough to choose the query plan.
+    async fn name_matches(&self, fragment: &str) -> Result<i64> {
+        Ok(with_pool!(self, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM kims_name_fts WHERE kims_name_fts MATCH $1 LIMIT $2) m")
+            .bind(fts_phrase(fragment)).bind(MANY_NAME_MATCHES + 1).fetch_one(p).await?))
     }
 
     /// Other KIMs registered in the same village (for duplicate detection).

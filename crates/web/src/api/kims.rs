@@ -75,6 +75,7 @@ impl From<KimRecord> for KimView {
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct KimPage {
+    /// Matching KIMs, counted up to 1,001: 1001 means "more than 1,000" (narrow the search).
     pub total: i64,
     pub page: i64,
     pub items: Vec<KimView>,

@@ -186,7 +186,14 @@ pub async fn directory(
         serde_urlencoded::to_string(&base).unwrap_or_default()
     );
     render(DirectoryPage {
-        summary: t.fmt("kim.found", &[("n", &total.to_string())]),
+        summary: if total > simpul_store::registry::COUNT_CAP {
+            t.fmt(
+                "kim.found_many",
+                &[("n", &simpul_store::registry::COUNT_CAP.to_string())],
+            )
+        } else {
+            t.fmt("kim.found", &[("n", &total.to_string())])
+        },
         prev: (page_no > 1).then(|| with_page(&q, page_no - 1)),
         next: (page_no * PAGE_SIZE < total).then(|| with_page(&q, page_no + 1)),
         can_register: user.as_ref().is_some_and(may_register),

@@ -4,10 +4,9 @@
 use anyhow::{bail, Context, Result};
 use simpul_core::audit::AuditContext;
 use simpul_core::sheet::{self, Limits};
-use simpul_store::registry::ImportKim;
 use simpul_store::Store;
 use simpul_web::service::import;
-use simpul_web::service::import::{import_territory, number_for};
+use simpul_web::service::import::import_territory;
 use simpul_web::{AppState, CurrentUser, Locale, WebConfig};
 
 pub async fn run(
@@ -76,18 +75,10 @@ pub async fn run(
             request_id: None,
             ip: None,
         };
-        let rows: Vec<ImportKim<'_>> = plan
-            .ready
-            .iter()
-            .map(|r| ImportKim {
-                profile: &r.profile,
-                status: r.status.as_str(),
-                import_key: &r.import_key,
-            })
-            .collect();
-        let ids = store.import_kims(&ctx, &rows, &number_for, |_| {}).await?;
-        store.analyze().await?;
-        out.push_str(&format!("{} KIMs written.\n", ids.len()));
+        let written = import::commit(&state, &ctx, &plan, |_| {})
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        out.push_str(&format!("{written} KIMs written.\n"));
     } else {
         out.push_str("Dry run: nothing written (add --commit).\n");
     }

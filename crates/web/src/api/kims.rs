@@ -394,26 +394,9 @@ async fn import_in_background(
     body: &[u8],
     commit: bool,
 ) -> AppResult<Response> {
-    crate::service::import::import_territory(user)?;
-    let file_id = state
-        .store
-        .save_file(
-            &user.audit(ctx),
-            "import",
-            "application/octet-stream",
-            name,
-            body,
-        )
-        .await?;
-    let input = crate::service::import_job::ImportJobInput { file_id, commit };
-    let payload = serde_json::to_value(&input).map_err(AppError::internal)?;
-    let job_id = crate::service::jobs::enqueue(
-        state,
-        crate::service::import_job::KIND,
-        &payload,
-        user.actor.user_id,
-    )
-    .await?;
+    let job_id =
+        crate::service::import_job::start_upload(state, user, &user.audit(ctx), name, body, commit)
+            .await?;
     let status_url = format!("/api/v1/jobs/{job_id}");
     Ok((
         StatusCode::ACCEPTED,

@@ -104,25 +104,9 @@ pub async fn check(
         page.error = Some(page.page.t.get("error.no_file").to_owned());
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
-    let file_id = state
-        .store
-        .save_file(
-            &user.audit(&ctx),
-            "import",
-            "application/octet-stream",
-            &name,
-            &bytes,
-        )
-        .await?;
-    start_job(
-        &state,
-        &user,
-        ImportJobInput {
-            file_id,
-            commit: false,
-        },
-    )
-    .await
+    let id =
+        import_job::start_upload(&state, &user, &user.audit(&ctx), &name, &bytes, false).await?;
+    show_job(&state, id).await
 }
 
 /// Write the rows a finished check accepted (checked again, all at once, as a job).
@@ -136,24 +120,16 @@ pub async fn commit(
     let Some(result) = import_job::result_of(&job).filter(ImportJobResult::committable) else {
         return Err(AppError::invalid("file", "error.import_has_errors"));
     };
-    start_job(
-        &state,
-        &user,
-        ImportJobInput {
-            file_id: result.file_id,
-            commit: true,
-        },
-    )
-    .await
+    let input = ImportJobInput {
+        file_id: result.file_id,
+        commit: true,
+    };
+    let id = import_job::start(&state, &user, &input).await?;
+    show_job(&state, id).await
 }
 
-async fn start_job(
-    state: &AppState,
-    user: &CurrentUser,
-    input: ImportJobInput,
-) -> AppResult<Response> {
-    let payload = serde_json::to_value(&input).map_err(AppError::internal)?;
-    let id = jobs::enqueue(state, import_job::KIND, &payload, user.actor.user_id).await?;
+/// Send the person to the job's page, once it is done or after a short wait.
+async fn show_job(state: &AppState, id: i64) -> AppResult<Response> {
     jobs::wait_briefly(state, id, WAIT_FOR_JOB).await;
     Ok(Redirect::to(&format!("/kim/import/jobs/{id}")).into_response())
 }

@@ -116,6 +116,33 @@ fn error_key(e: AppError) -> JobError {
     }
 }
 
+/// Keep an uploaded spreadsheet and queue its check (or check and commit) for `who`.
+pub async fn start_upload(
+    state: &AppState,
+    who: &CurrentUser,
+    audit: &AuditContext,
+    filename: &str,
+    bytes: &[u8],
+    commit: bool,
+) -> Result<i64, AppError> {
+    import::import_territory(who)?;
+    let file_id = state
+        .store
+        .save_file(audit, "import", "application/octet-stream", filename, bytes)
+        .await?;
+    start(state, who, &ImportJobInput { file_id, commit }).await
+}
+
+/// Queue an import job for `who` (and wake this instance's worker).
+pub async fn start(
+    state: &AppState,
+    who: &CurrentUser,
+    input: &ImportJobInput,
+) -> Result<i64, AppError> {
+    let payload = serde_json::to_value(input).map_err(AppError::internal)?;
+    Ok(crate::service::jobs::enqueue(state, KIND, &payload, who.actor.user_id).await?)
+}
+
 /// The result of a finished import job, if it has one.
 pub fn result_of(job: &Job) -> Option<ImportJobResult> {
     job.result

@@ -122,7 +122,11 @@ fn parse_degrees(text: &str) -> Result<f64, LocationError> {
         .strip_prefix(['-', '+'])
         .unwrap_or(&text)
         .replace(',', ".");
-    let well_formed = unsigned.len() <= 40
+    // ",5" is measured as "0.5", the way it prints: a value is never longer printed than typed,
+    // so whatever is accepted reads back as itself (found by fuzzing: a 40-character ",000…"
+    // printed as 41 characters and was then refused).
+    let printed_len = unsigned.len() + usize::from(unsigned.starts_with('.'));
+    let well_formed = printed_len <= 40
         && unsigned.bytes().any(|b| b.is_ascii_digit())
         && unsigned.bytes().all(|b| b.is_ascii_digit() || b == b'.')
         && unsigned.matches('.').count() <= 1;
@@ -216,6 +220,15 @@ fn interpolate(points: &[(f64, f64)], x: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_accepted_coordinate_prints_back_as_itself() {
+        assert_eq!(
+            parse_degrees("-,000000000000000000000000000000864347848"),
+            Err(LocationError::NotANumber)
+        );
+        assert!(parse_degrees("-,00000000000000000000000000000086434784").is_ok());
+    }
 
     const INDONESIA: [(&str, f64, f64); 22] = [
         ("Surabaya", -7.2575, 112.7521),

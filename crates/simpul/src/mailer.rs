@@ -42,7 +42,7 @@ impl Mailer {
         let mut sent = 0;
         for mail in store.claim_mail(20, chrono::Duration::seconds(120)).await? {
             match self
-                .send(&mail.to_addr, &mail.subject, &mail.body_text)
+                .send(&mail.to_addr, &mail.subject, &mail.body_for_delivery())
                 .await
             {
                 Ok(()) => {

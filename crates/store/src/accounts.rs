@@ -1,7 +1,8 @@
 //! Accounts and their role grants.
 
+use crate::connect::BeginWrite;
 use crate::filter::push_territory;
-use crate::{audit_in_tx, with_pool, Result, Store, StoreError};
+use crate::{audit_in_tx, revoke_credentials_in_tx, with_pool, Result, Store, StoreError};
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use simpul_core::audit::{AuditContext, AuditEvent};
@@ -118,7 +119,7 @@ impl Store {
         let (kind, reference) = scope.to_parts();
         let now = Utc::now();
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO users (username, display_name, email, password_hash, locale, active, created_at, updated_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $7) RETURNING id")
@@ -262,7 +263,7 @@ impl Store {
         let region = self.scope_region(scope).await?;
         let (kind, reference) = scope.to_parts();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, region_code, granted_by, created_at) \
                  VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
@@ -294,7 +295,7 @@ impl Store {
 
     pub async fn revoke_grant(&self, ctx: &AuditContext, grant: &GrantRecord) -> Result<()> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query("DELETE FROM role_grants WHERE id = $1")
                 .bind(grant.id)
                 .execute(&mut *tx)
@@ -322,7 +323,7 @@ impl Store {
     ) -> Result<()> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query("UPDATE users SET active = $1, updated_at = $2 WHERE id = $3")
                 .bind(active)
                 .bind(now)
@@ -334,9 +335,7 @@ impl Store {
                 return Err(StoreError::NotFound);
             }
             if !active {
-                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
-                sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL")
-                    .bind(now).bind(user_id).execute(&mut *tx).await?;
+                revoke_credentials_in_tx!(tx, user_id, now, None);
             }
             let event = AuditEvent::new(if active { "account.activate" } else { "account.deactivate" }, "user", user_id)
                 .in_region(region.clone())
@@ -355,16 +354,40 @@ impl Store {
         password_hash: &str,
         region: Option<RegionCode>,
     ) -> Result<()> {
+        let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
                 .bind(password_hash)
-                .bind(Utc::now())
+                .bind(now)
                 .bind(user_id)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            revoke_credentials_in_tx!(tx, user_id, now, None);
             let event = AuditEvent::new("account.password", "user", user_id).in_region(region.clone());
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    /// A person changes their own password: every other session, every API token and every
+    /// outstanding reset link ends; the session `current` (a cookie value) stays signed in.
+    pub async fn change_own_password(
+        &self,
+        ctx: &AuditContext,
+        user_id: i64,
+        password_hash: &str,
+        current: Option<&str>,
+    ) -> Result<()> {
+        let now = Utc::now();
+        let keep = current.map(simpul_core::secrets::token_digest);
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+                .bind(password_hash).bind(now).bind(user_id).execute(&mut *tx).await?;
+            revoke_credentials_in_tx!(tx, user_id, now, keep.as_deref());
+            let event = AuditEvent::new("account.password_changed", "user", user_id);
             audit_in_tx!(tx, ctx, &event);
             tx.commit().await?;
         });

@@ -1,6 +1,7 @@
 //! The append-only audit log: reading and filtering. Writing happens inside each change's own
 //! transaction (`audit_in_tx!`), so a change and its record stand or fall together.
 
+use crate::connect::BeginWrite;
 use crate::filter::push_territory;
 use crate::{audit_in_tx, with_pool, Result, Store};
 use chrono::{DateTime, Utc};
@@ -40,7 +41,7 @@ impl Store {
     /// Record a stand-alone event in its own transaction.
     pub async fn record_audit(&self, ctx: &AuditContext, event: &AuditEvent) -> Result<()> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             audit_in_tx!(tx, ctx, event);
             tx.commit().await?;
         });

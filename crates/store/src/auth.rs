@@ -1,6 +1,7 @@
 //! Sessions, API tokens, login throttling and password resets. Only token digests are stored.
 
-use crate::{audit_in_tx, with_pool, Result, Store, StoreError};
+use crate::connect::BeginWrite;
+use crate::{audit_in_tx, revoke_credentials_in_tx, with_pool, Result, Store, StoreError};
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use simpul_core::audit::{AuditContext, AuditEvent};
@@ -14,14 +15,7 @@ pub struct ApiTokenInfo {
     pub revoked_at: Option<DateTime<Utc>>,
 }
 
-/// A mail to send in the same transaction as the change that causes it.
-#[derive(Debug, Clone)]
-pub struct OutgoingMail {
-    pub to: String,
-    pub subject: String,
-    pub body: String,
-    pub region_code: Option<String>,
-}
+pub use crate::outbox::OutgoingMail;
 
 impl Store {
     /// Start a session; returns the secret cookie value.
@@ -34,7 +28,7 @@ impl Store {
         let token = new_token("");
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("INSERT INTO sessions (id, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_digest(&token)).bind(user_id).bind(now).bind(now + ttl)
                 .execute(&mut *tx).await?;
@@ -58,7 +52,7 @@ impl Store {
 
     pub async fn end_session(&self, ctx: &AuditContext, token: &str) -> Result<()> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let user: Option<i64> = sqlx::query_scalar("DELETE FROM sessions WHERE id = $1 RETURNING user_id")
                 .bind(token_digest(token)).fetch_optional(&mut *tx).await?;
             if let Some(user) = user {
@@ -79,7 +73,7 @@ impl Store {
     ) -> Result<(i64, String)> {
         let token = new_token("smp_");
         let id = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let id: i64 = sqlx::query_scalar(
                 "INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
                 .bind(user_id).bind(name).bind(token_digest(&token)).bind(Utc::now())
@@ -113,7 +107,7 @@ impl Store {
         token_id: i64,
     ) -> Result<()> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let n = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND user_id = $3 AND revoked_at IS NULL")
                 .bind(Utc::now()).bind(token_id).bind(user_id)
                 .execute(&mut *tx).await?.rows_affected();
@@ -153,8 +147,8 @@ impl Store {
         Ok(())
     }
 
-    /// Create a reset token and queue the mail carrying it, atomically. `body` gets the token
-    /// substituted for `{token}`.
+    /// Create a reset token and queue the mail carrying it, atomically. The mail's `secret` link
+    /// gets the token substituted for `{token}`.
     pub async fn create_password_reset(
         &self,
         ctx: &AuditContext,
@@ -164,14 +158,15 @@ impl Store {
     ) -> Result<String> {
         let token = new_token("");
         let now = Utc::now();
-        let body = mail.body.replace("{token}", &token);
+        let secret = mail.secret.as_ref().map(|s| s.replace("{token}", &token));
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_digest(&token)).bind(user_id).bind(now).bind(now + ttl)
                 .execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO outbox_mail (to_addr, subject, body_text, region_code, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(&mail.to).bind(&mail.subject).bind(&body).bind(&mail.region_code).bind(now)
+            sqlx::query(crate::outbox::INSERT_MAIL)
+                .bind(&mail.to).bind(&mail.subject).bind(&mail.body).bind(&mail.region_code).bind(now)
+                .bind(mail.user_id).bind(&secret)
                 .execute(&mut *tx).await?;
             let event = AuditEvent::new("auth.reset_requested", "user", user_id);
             audit_in_tx!(tx, ctx, &event);
@@ -196,14 +191,14 @@ impl Store {
     ) -> Result<i64> {
         let now = Utc::now();
         let user = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let user: Option<i64> = sqlx::query_scalar(
                 "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id")
                 .bind(now).bind(token_digest(token)).fetch_optional(&mut *tx).await?;
             let Some(user) = user else { return Err(StoreError::NotFound) };
             sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
                 .bind(password_hash).bind(now).bind(user).execute(&mut *tx).await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user).execute(&mut *tx).await?;
+            revoke_credentials_in_tx!(tx, user, now, None);
             sqlx::query("DELETE FROM login_failures WHERE username = (SELECT username FROM users WHERE id = $1)")
                 .bind(user).execute(&mut *tx).await?;
             let event = AuditEvent::new("auth.reset_completed", "user", user);

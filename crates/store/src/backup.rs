@@ -3,6 +3,7 @@
 //! per-table summary (row count and an order-independent content checksum) to prove that a
 //! restore holds exactly what was backed up.
 
+use crate::connect::BeginWrite;
 use crate::connect::Pool;
 use crate::{Result, Store, StoreError};
 use futures_util::TryStreamExt;
@@ -305,7 +306,7 @@ impl Store {
                 "the database's current schema is {schema:?}; only \"public\" can be replaced"
             )));
         }
-        let mut tx = p.begin().await?;
+        let mut tx = p.begin_write().await?;
         sqlx::query("DROP SCHEMA public CASCADE")
             .execute(&mut *tx)
             .await?;

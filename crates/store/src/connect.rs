@@ -27,6 +27,39 @@ pub(crate) enum Pool {
 }
 
 /// The database, whichever engine it is. Cheap to clone (a pool handle).
+/// Starts a transaction that will write. On SQLite it is `BEGIN IMMEDIATE`: the write lock is
+/// taken at once, waiting up to the busy timeout for another writer. A plain (deferred) `BEGIN`
+/// reads first and then has to upgrade to a writer; under WAL an upgrade that finds the
+/// database changed since its read fails at once with SQLITE_BUSY, without waiting: that made
+/// an import job fail for good when anything else had written a moment before (the flaky
+/// crash test). PostgreSQL needs nothing of the kind.
+pub(crate) trait BeginWrite {
+    type Db: sqlx::Database;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, Self::Db>>> + Send;
+}
+
+impl BeginWrite for sqlx::SqlitePool {
+    type Db = sqlx::Sqlite;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>>> + Send
+    {
+        self.begin_with("BEGIN IMMEDIATE")
+    }
+}
+
+impl BeginWrite for sqlx::PgPool {
+    type Db = sqlx::Postgres;
+    fn begin_write(
+        &self,
+    ) -> impl std::future::Future<Output = sqlx::Result<sqlx::Transaction<'static, sqlx::Postgres>>> + Send
+    {
+        self.begin()
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,

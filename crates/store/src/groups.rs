@@ -1,6 +1,7 @@
 //! Coordination groups: kabupaten/kota of one province coordinated together (East Java's
 //! Bakorwil offices).
 
+use crate::connect::BeginWrite;
 use crate::{audit_in_tx, with_pool, Result, Store, StoreError};
 use chrono::Utc;
 use serde_json::json;
@@ -99,7 +100,7 @@ impl Store {
         }
         let now = Utc::now();
         let saved = with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let gid: i64 = match id {
                 Some(id) => {
                     sqlx::query("UPDATE coordination_groups SET name = $1 WHERE id = $2")
@@ -142,7 +143,7 @@ impl Store {
             return Err(StoreError::Conflict("group_in_use".into()));
         }
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query("DELETE FROM coordination_groups WHERE id = $1").bind(id).execute(&mut *tx).await?;
             let event = AuditEvent::new("group.delete", "coordination_group", id)
                 .in_region(Some(group.province.clone()))

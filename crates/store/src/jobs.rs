@@ -113,6 +113,19 @@ impl Store {
         Ok(n == 1)
     }
 
+    /// Give a job back after a transient failure (the database was busy): it stays claimed
+    /// until `delay` has passed, then any worker takes it as it would a dead worker's, counting
+    /// one more attempt (so a job that keeps failing is given up after `MAX_ATTEMPTS`). Fenced.
+    pub async fn release_job(&self, lease: Lease, delay: Duration, error: &str) -> Result<bool> {
+        let now = Utc::now();
+        let n = with_pool!(self, p => sqlx::query(
+            "UPDATE jobs SET locked_until = $1, error = $2, updated_at = $3 \
+             WHERE id = $4 AND attempts = $5 AND status = 'running'")
+            .bind(now + delay).bind(error).bind(now)
+            .bind(lease.job_id).bind(lease.attempt).execute(p).await?.rows_affected());
+        Ok(n == 1)
+    }
+
     /// Record the outcome: `Ok(result)` → done, `Err(message)` → failed. Fenced like the
     /// heartbeat; `false` when the lease was lost.
     pub async fn finish_job(

@@ -62,3 +62,35 @@ macro_rules! audit_in_tx {
     }};
 }
 pub(crate) use audit_in_tx;
+
+/// End every credential of an account inside the caller's transaction: its sessions (all but
+/// the session digest `keep`, when given), API tokens and outstanding password-reset links.
+/// Used when a password changes or an account is deactivated, so that nothing issued under the
+/// old password outlives it.
+macro_rules! revoke_credentials_in_tx {
+    ($tx:expr, $user_id:expr, $now:expr, $keep:expr) => {{
+        let user_id: i64 = $user_id;
+        let now: chrono::DateTime<chrono::Utc> = $now;
+        let keep: Option<&str> = $keep;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(keep.unwrap_or(""))
+            .execute(&mut *$tx)
+            .await?;
+        sqlx::query(
+            "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+        )
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query(
+            "UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL",
+        )
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+pub(crate) use revoke_credentials_in_tx;

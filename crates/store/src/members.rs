@@ -1,12 +1,38 @@
 //! KIM members (personal data: only services that checked entitlement call these), member
 //! invitations, uploaded files and in-app notifications.
 
+use crate::connect::BeginWrite;
 use crate::{audit_in_tx, with_pool, Result, Store, StoreError};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde_json::json;
 use simpul_core::audit::{AuditContext, AuditEvent};
 use simpul_core::secrets::{new_token, token_digest};
 use simpul_core::RegionCode;
+
+/// The active kabupaten/kota admins whose region covers a village (their province's admins when
+/// the kabupaten/kota has none), inside the caller's transaction: who is told about a member
+/// matter that needs an administrator.
+macro_rules! region_admins_in_tx {
+    ($tx:expr, $village:expr) => {{
+        let village: &str = $village;
+        let mut admins: Vec<i64> = Vec::new();
+        for role in ["regency_admin", "provincial_admin"] {
+            admins = sqlx::query_scalar(
+                "SELECT DISTINCT g.user_id FROM role_grants g JOIN users u ON u.id = g.user_id \
+                 WHERE u.active AND g.role = $1 AND g.scope_kind = 'region' \
+                 AND ($2 = g.region_code OR $2 LIKE g.region_code || '.%') ORDER BY g.user_id",
+            )
+            .bind(role)
+            .bind(village)
+            .fetch_all(&mut *$tx)
+            .await?;
+            if !admins.is_empty() {
+                break;
+            }
+        }
+        admins
+    }};
+}
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct MemberRecord {
@@ -71,6 +97,15 @@ pub struct Notification {
     pub read_at: Option<DateTime<Utc>>,
 }
 
+/// A NIK found on a member of another KIM that the person saving may not see.
+pub struct NikDuplicate<'a> {
+    pub other_member: i64,
+    pub other_village: &'a str,
+    /// The in-app notice for the administrators (title, body).
+    pub title: &'a str,
+    pub body: &'a str,
+}
+
 impl Store {
     pub async fn members_of(&self, kim_id: i64) -> Result<Vec<MemberRecord>> {
         let sql = format!("SELECT {MEMBER_COLUMNS} FROM kim_members WHERE kim_id = $1 ORDER BY id");
@@ -106,9 +141,25 @@ impl Store {
         id: Option<i64>,
         m: &MemberData,
     ) -> Result<i64> {
+        self.save_member_flagged(ctx, kim_id, region, id, m, None)
+            .await
+    }
+
+    /// [`Store::save_member`], flagging in the same transaction a NIK already registered to
+    /// a member of a KIM the saver may not see: the administrators of both regions are told
+    /// (the saver is not, so the answer reveals nothing about the other KIM).
+    pub async fn save_member_flagged(
+        &self,
+        ctx: &AuditContext,
+        kim_id: i64,
+        region: &RegionCode,
+        id: Option<i64>,
+        m: &MemberData,
+        duplicate: Option<&NikDuplicate<'_>>,
+    ) -> Result<i64> {
         let now = Utc::now();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let member_id: i64 = match id {
                 None => sqlx::query_scalar(
                     "INSERT INTO kim_members (kim_id, name, role, phone, email, gender, age_band, occupation, nik_enc, nik_digest, \
@@ -129,9 +180,45 @@ impl Store {
                     id
                 }
             };
+            // A linked account's officer grant lives only as long as the member's officer role
+            // (review finding: it outlived a demotion). Promotion is not automatic: a kabupaten/kota
+            // admin approves it (`approve_officer`).
+            let officer = simpul_core::registry::MemberRole::parse(&m.role).is_some_and(|r| r.is_officer());
+            if let (Some(member_id), false) = (id, officer) {
+                let account: Option<i64> = sqlx::query_scalar("SELECT user_id FROM kim_members WHERE id = $1")
+                    .bind(member_id).fetch_one(&mut *tx).await?;
+                if let Some(user_id) = account {
+                    let n = sqlx::query("DELETE FROM role_grants WHERE user_id = $1 AND role = 'kim_officer' AND scope_kind = 'kim' AND scope_ref = $2")
+                        .bind(user_id).bind(kim_id.to_string()).execute(&mut *tx).await?.rows_affected();
+                    if n > 0 {
+                        sqlx::query("INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, region_code, created_at) \
+                                     VALUES ($1, 'kim_member', 'kim', $2, $3, $4) ON CONFLICT DO NOTHING")
+                            .bind(user_id).bind(kim_id.to_string()).bind(region.to_string()).bind(now).execute(&mut *tx).await?;
+                        let event = AuditEvent::new("grant.revoke", "user", user_id)
+                            .in_region(Some(region.clone()))
+                            .with_summary(json!({"before": {"role": "kim_officer", "kim_id": kim_id}, "after": {"role": "kim_member"}, "reason": "member_role_changed"}));
+                        audit_in_tx!(tx, ctx, &event);
+                    }
+                }
+            }
             let added = if id.is_none() { 1i64 } else { 0 };
             sqlx::query("UPDATE kims SET last_activity_at = $1, member_count = member_count + $2 WHERE id = $3")
                 .bind(now).bind(added).bind(kim_id).execute(&mut *tx).await?;
+            if let Some(d) = duplicate {
+                let mut admins = region_admins_in_tx!(tx, &region.to_string());
+                admins.extend(region_admins_in_tx!(tx, d.other_village));
+                admins.sort_unstable();
+                admins.dedup();
+                for admin in admins {
+                    sqlx::query("INSERT INTO notifications (user_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(admin).bind(d.title).bind(d.body).bind(format!("/kim/{kim_id}/members/{member_id}")).bind(now)
+                        .execute(&mut *tx).await?;
+                }
+                let event = AuditEvent::new("member.nik_duplicate", "kim_member", member_id)
+                    .in_region(Some(region.clone()))
+                    .with_summary(json!({"after": {"kim_id": kim_id, "other_member_id": d.other_member, "other_village": d.other_village}}));
+                audit_in_tx!(tx, ctx, &event);
+            }
             let action = if id.is_some() { "member.update" } else { "member.add" };
             let event = AuditEvent::new(action, "kim_member", member_id)
                 .in_region(Some(region.clone()))
@@ -152,10 +239,23 @@ impl Store {
         reason: &str,
     ) -> Result<()> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            let n = sqlx::query("DELETE FROM kim_members WHERE id = $1 AND kim_id = $2").bind(id).bind(kim_id).execute(&mut *tx).await?.rows_affected();
-            if n == 0 {
+            let mut tx = p.begin_write().await?;
+            let account: Option<Option<i64>> = sqlx::query_scalar("DELETE FROM kim_members WHERE id = $1 AND kim_id = $2 RETURNING user_id")
+                .bind(id).bind(kim_id).fetch_optional(&mut *tx).await?;
+            let Some(account) = account else {
                 return Err(StoreError::NotFound);
+            };
+            // The linked account loses every grant on this KIM with the membership (review
+            // finding: an erased officer could still export the members' NIKs).
+            if let Some(user_id) = account {
+                let n = sqlx::query("DELETE FROM role_grants WHERE user_id = $1 AND scope_kind = 'kim' AND scope_ref = $2")
+                    .bind(user_id).bind(kim_id.to_string()).execute(&mut *tx).await?.rows_affected();
+                if n > 0 {
+                    let event = AuditEvent::new("grant.revoke", "user", user_id)
+                        .in_region(Some(region.clone()))
+                        .with_summary(json!({"before": {"kim_id": kim_id}, "reason": "member_removed"}));
+                    audit_in_tx!(tx, ctx, &event);
+                }
             }
             sqlx::query("UPDATE kims SET member_count = member_count - 1 WHERE id = $1").bind(kim_id).execute(&mut *tx).await?;
             let event = AuditEvent::new("member.delete", "kim_member", id)
@@ -168,20 +268,24 @@ impl Store {
     }
 
     /// An invitation link for a member to create their account; returns the secret token.
+    /// `grant_role`: the account role accepting it gives (`kim_officer` only when an
+    /// administrator of the region invites an officer; otherwise `kim_member`).
     pub async fn create_invite(
         &self,
         ctx: &AuditContext,
         member_id: i64,
         region: &RegionCode,
         ttl: Duration,
+        grant_role: &str,
     ) -> Result<String> {
         let token = new_token("");
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query("INSERT INTO kim_invites (token_hash, member_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
-                .bind(token_digest(&token)).bind(member_id).bind(now).bind(now + ttl).execute(&mut *tx).await?;
-            let event = AuditEvent::new("member.invite", "kim_member", member_id).in_region(Some(region.clone()));
+            let mut tx = p.begin_write().await?;
+            sqlx::query("INSERT INTO kim_invites (token_hash, member_id, created_at, expires_at, grant_role) VALUES ($1, $2, $3, $4, $5)")
+                .bind(token_digest(&token)).bind(member_id).bind(now).bind(now + ttl).bind(grant_role).execute(&mut *tx).await?;
+            let event = AuditEvent::new("member.invite", "kim_member", member_id).in_region(Some(region.clone()))
+                .with_summary(json!({"after": {"grant_role": grant_role}}));
             audit_in_tx!(tx, ctx, &event);
             tx.commit().await?;
         });
@@ -197,21 +301,31 @@ impl Store {
 
     /// Accept an invitation: create the account with its KIM-scoped grant and link the member,
     /// all at once. Returns the new user id.
+    /// `notice`: an in-app message (title, body) for the region's administrators when the
+    /// member holds an officer role the invitation did not grant (they approve it).
     pub async fn accept_invite(
         &self,
         token: &str,
         user: &crate::accounts::NewUser,
-        role: &str,
+        notice: (&str, &str),
     ) -> Result<i64> {
-        let member_id = self
-            .invite_member(token)
-            .await?
+        let (member_id, role): (i64, String) = with_pool!(self, p => sqlx::query_as(
+            "SELECT member_id, grant_role FROM kim_invites WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
+            .bind(token_digest(token)).bind(Utc::now()).fetch_optional(p).await?)
             .ok_or(StoreError::NotFound)?;
         let member = self.member(member_id).await?;
+        // An officer's invitation for someone demoted since gives a member's account only.
+        let still_officer =
+            simpul_core::registry::MemberRole::parse(&member.role).is_some_and(|r| r.is_officer());
+        let role = if still_officer {
+            role.as_str()
+        } else {
+            "kim_member"
+        };
         let kim = self.kim(member.kim_id).await?;
         let now = Utc::now();
         Ok(with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let used = sqlx::query("UPDATE kim_invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL")
                 .bind(now).bind(token_digest(token)).execute(&mut *tx).await?.rows_affected();
             if used == 0 {
@@ -225,6 +339,15 @@ impl Store {
             sqlx::query("INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, region_code, created_at) VALUES ($1, $2, 'kim', $3, $4, $5)")
                 .bind(user_id).bind(role).bind(kim.id.to_string()).bind(&kim.village_code).bind(now).execute(&mut *tx).await?;
             sqlx::query("UPDATE kim_members SET user_id = $1 WHERE id = $2").bind(user_id).bind(member_id).execute(&mut *tx).await?;
+            let officer = still_officer;
+            if officer && role != "kim_officer" {
+                for admin in region_admins_in_tx!(tx, &kim.village_code) {
+                    sqlx::query("INSERT INTO notifications (user_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(admin).bind(notice.0).bind(notice.1)
+                        .bind(format!("/kim/{}/members/{member_id}", kim.id)).bind(now)
+                        .execute(&mut *tx).await?;
+                }
+            }
             let ctx = AuditContext { actor_id: Some(user_id), actor_name: user.username.clone(), request_id: None, ip: None };
             let event = AuditEvent::new("member.accept_invite", "user", user_id)
                 .in_region(RegionCode::parse(&kim.village_code).ok())
@@ -233,6 +356,52 @@ impl Store {
             tx.commit().await?;
             user_id
         }))
+    }
+
+    /// A kabupaten/kota admin approves a linked member's officer role for their account: the
+    /// `kim_member` grant on this KIM becomes `kim_officer`. `Conflict` when the member has no
+    /// account; `Invalid` when their member role is not an officer's.
+    pub async fn approve_officer(
+        &self,
+        ctx: &AuditContext,
+        kim_id: i64,
+        region: &RegionCode,
+        member_id: i64,
+    ) -> Result<i64> {
+        let m = self.member(member_id).await?;
+        if m.kim_id != kim_id {
+            return Err(StoreError::NotFound);
+        }
+        let Some(user_id) = m.user_id else {
+            return Err(StoreError::Conflict("member_no_account".into()));
+        };
+        if !simpul_core::registry::MemberRole::parse(&m.role).is_some_and(|r| r.is_officer()) {
+            return Err(StoreError::Invalid("member_not_officer".into()));
+        }
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            sqlx::query("DELETE FROM role_grants WHERE user_id = $1 AND role = 'kim_member' AND scope_kind = 'kim' AND scope_ref = $2")
+                .bind(user_id).bind(kim_id.to_string()).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, region_code, granted_by, created_at) \
+                         VALUES ($1, 'kim_officer', 'kim', $2, $3, $4, $5) ON CONFLICT DO NOTHING")
+                .bind(user_id).bind(kim_id.to_string()).bind(region.to_string()).bind(ctx.actor_id).bind(now)
+                .execute(&mut *tx).await?;
+            let event = AuditEvent::new("grant.add", "user", user_id)
+                .in_region(Some(region.clone()))
+                .with_summary(json!({"after": {"role": "kim_officer", "kim_id": kim_id, "member_id": member_id}}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+        });
+        Ok(user_id)
+    }
+
+    /// Whether a member's linked account holds the officer grant on their KIM.
+    pub async fn member_account_is_officer(&self, kim_id: i64, user_id: i64) -> Result<bool> {
+        let n: i64 = with_pool!(self, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM role_grants WHERE user_id = $1 AND role = 'kim_officer' AND scope_kind = 'kim' AND scope_ref = $2")
+            .bind(user_id).bind(kim_id.to_string()).fetch_one(p).await?);
+        Ok(n > 0)
     }
 
     pub async fn save_file(
@@ -272,7 +441,7 @@ impl Store {
         };
         let sql = format!("UPDATE kims SET {column} = $1, updated_at = $2 WHERE id = $3");
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             sqlx::query(&sql).bind(file_id).bind(Utc::now()).bind(kim_id).execute(&mut *tx).await?;
             let event = AuditEvent::new("kim.file", "kim", kim_id).in_region(Some(region.clone())).with_summary(json!({"after": {slot: file_id}}));
             audit_in_tx!(tx, ctx, &event);
@@ -297,7 +466,7 @@ impl Store {
     ) -> Result<usize> {
         let now = Utc::now();
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             for chunk in rows.chunks(500) {
                 let mut qb = sqlx::QueryBuilder::new(
                     "INSERT INTO kim_members (kim_id, name, role, phone, email, gender, age_band, occupation, nik_enc, nik_digest, nik_masked, consent_on, created_at, updated_at) ");

@@ -1,5 +1,6 @@
 //! Regions: the official Kemendagri reference data, loaded in bulk and read by code.
 
+use crate::connect::BeginWrite;
 use crate::{with_pool, Result, Store, StoreError};
 use simpul_core::regions::{Level, Region, RegionCode};
 use sqlx::{QueryBuilder, Row};
@@ -54,7 +55,7 @@ impl Store {
         mut progress: impl FnMut(usize),
     ) -> Result<()> {
         with_pool!(self, p => {
-            let mut tx = p.begin().await?;
+            let mut tx = p.begin_write().await?;
             let mut written = 0;
             for chunk in regions.chunks(BATCH) {
                 let mut qb = QueryBuilder::new("INSERT INTO regions (code, parent_code, level, name) ");

@@ -1,6 +1,7 @@
 //! The KIM registry: profiles, lifecycle transitions with never-reused registration numbers,
 //! topics, search and per-region statistics.
 
+use crate::connect::BeginWrite;
 use crate::connect::Engine;
 use crate::filter::push_territory;
 use crate::{audit_in_tx, with_pool, Result, Store, StoreError};
@@ -222,7 +223,7 @@ impl Store {
         let village = p.village()?;
         let now = Utc::now();
         Ok(with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let id = insert_kim!(tx, p, village, status, import_key, duplicate_of, ctx.actor_id, now);
             if let Some(user) = officer {
                 sqlx::query("INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, region_code, granted_by, created_at) \
@@ -245,7 +246,7 @@ impl Store {
         let ancestors = village.ancestors();
         let now = Utc::now();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             sqlx::query(
                 "UPDATE kims SET name = $1, name_norm = $2, village_code = $3, district_code = $4, regency_code = $5, province_code = $6, \
                  address = $7, lat = $8, lon = $9, founded_on = $10, sk_number = $11, sk_date = $12, sk_issuer = $13, phone = $14, \
@@ -300,7 +301,7 @@ impl Store {
         let kim = self.kim(id).await?;
         let now = Utc::now();
         with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let changed = sqlx::query("UPDATE kims SET status = $1, status_at = $2, updated_at = $2, last_activity_at = $2, reject_reason = $3 WHERE id = $4 AND status = $5")
                 .bind(to).bind(now).bind(reason).bind(id).bind(from)
                 .execute(&mut *tx).await?.rows_affected();
@@ -492,7 +493,7 @@ impl Store {
     ) -> Result<Vec<i64>> {
         let now = Utc::now();
         Ok(with_pool!(self, pool => {
-            let mut tx = pool.begin().await?;
+            let mut tx = pool.begin_write().await?;
             let mut ids = Vec::with_capacity(rows.len());
             for (i, row) in rows.iter().enumerate() {
                 let village = row.profile.village()?;

@@ -33,6 +33,8 @@ pub enum AppError {
     /// Conflicts with existing data (duplicate username, ...).
     Conflict(FieldError),
     TooManyRequests,
+    /// The database is busy for a moment: 503, try again shortly.
+    Unavailable(String),
     Internal(String),
 }
 
@@ -54,6 +56,7 @@ impl From<StoreError> for AppError {
                 tracing::info!(%what, "conflict");
                 AppError::Conflict(FieldError::new("", "error.conflict"))
             }
+            busy @ StoreError::Busy(_) => AppError::Unavailable(busy.to_string()),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -110,6 +113,15 @@ impl IntoResponse for AppError {
                 "error.too_many_detail",
                 vec![],
             ),
+            AppError::Unavailable(cause) => {
+                tracing::warn!(%cause, "database busy");
+                (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "error.busy",
+                    "error.busy_detail",
+                    vec![],
+                )
+            }
             AppError::Internal(cause) => {
                 tracing::error!(%cause, "internal error");
                 (
@@ -121,6 +133,11 @@ impl IntoResponse for AppError {
             }
         };
         let mut response = status.into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, 5.into());
+        }
         response.extensions_mut().insert(ErrorInfo {
             status,
             title_key,

@@ -35,6 +35,10 @@ fn page_routes() -> Router<AppState> {
             get(account::tokens).post(account::create_token),
         )
         .route("/account/tokens/{id}/revoke", post(account::revoke_token))
+        .route(
+            "/account/password",
+            get(account_password::form).post(account_password::change),
+        )
         .route("/regions", get(regions::index))
         .route("/regions/search", get(regions::search))
         .route("/regions/{code}", get(regions::show))
@@ -109,6 +113,10 @@ fn page_routes() -> Router<AppState> {
         .route(
             "/kim/{id}/members/{member}/invite",
             post(kim_members::invite),
+        )
+        .route(
+            "/kim/{id}/members/{member}/approve-officer",
+            post(kim_members::approve_officer),
         )
         .route(
             "/invite/{token}",

@@ -2,7 +2,7 @@
 //! the role's scope, asserting allow or deny. Every new route must be added here; the test
 //! also fails when the OpenAPI document lists a path the matrix does not cover.
 
-use crate::common::{Engine, TestApp};
+use crate::common::{Engine, TestApp, PASSWORD};
 use crate::on_both_engines;
 use reqwest::{Method, StatusCode};
 use serde_json::json;
@@ -124,6 +124,7 @@ fn cases() -> Vec<Case> {
         // Pages
         case(M::GET, "/dashboard", Account, false, None),
         case(M::GET, "/account/tokens", Account, false, None),
+        case(M::GET, "/account/password", Account, false, None),
         case(
             M::POST,
             "/account/tokens",
@@ -310,6 +311,14 @@ fn cases() -> Vec<Case> {
             true,
             form(&[]),
         ),
+        // The target member has no account: an allowed caller hears 409.
+        case(
+            M::POST,
+            "/kim/{kim}/members/{kimmember}/approve-officer",
+            Manage,
+            true,
+            form(&[]),
+        ),
         case(
             M::POST,
             "/kim/{kim}/members/{kimmember}/delete",
@@ -394,6 +403,14 @@ fn cases() -> Vec<Case> {
             Some(json!("nama_kim,kode_desa\nKIM Uji Impor,{kimvillage}\n")),
         ),
         case(M::GET, "/api/v1/jobs/{job}", JobOwner, true, None),
+        // Last: changing one's password ends the caller's API token (the same password again).
+        case(
+            M::POST,
+            "/account/password",
+            Account,
+            false,
+            form(&[("current", PASSWORD), ("password", PASSWORD)]),
+        ),
     ]
 }
 

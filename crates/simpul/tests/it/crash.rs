@@ -208,7 +208,10 @@ async fn killed_during_a_bulk_import_nothing_is_half_written_lost_or_doubled(eng
             "import never reached the write stage"
         );
         let j = job(&client, &server.base, &token, id).await;
-        assert_ne!(j["status"], "failed", "{j}");
+        if j["status"] == "failed" {
+            let log = std::fs::read_to_string(dir.path().join("first.log")).unwrap_or_default();
+            panic!("job failed: {j}\n--- server log ---\n{log}");
+        }
         assert_ne!(
             j["status"], "done",
             "the import finished before it could be killed; raise ROWS: {j}"
@@ -248,7 +251,9 @@ async fn killed_during_a_bulk_import_nothing_is_half_written_lost_or_doubled(eng
         tokio::time::sleep(Duration::from_millis(100)).await;
     };
     assert_eq!(finished["status"], "done", "{finished}");
-    assert_eq!(store.job(id).await.unwrap().attempts, 2);
+    // Taken over: at least the dead server's attempt and this one (a moment of a busy database
+    // makes a job wait and try again, which counts an attempt too).
+    assert!(store.job(id).await.unwrap().attempts >= 2);
     let result = &finished["result"];
     assert_eq!(
         result["written"].as_i64().unwrap() + result["exists"].as_i64().unwrap(),

@@ -18,3 +18,4 @@ mod ops;
 mod regions;
 mod registry;
 mod registry_import;
+mod security;

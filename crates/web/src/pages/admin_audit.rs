@@ -5,6 +5,7 @@ use super::{render, Page};
 use crate::csrf::{urlencode, RequestCtx};
 use crate::error::{AppError, AppResult};
 use crate::extract::{CurrentUser, Query, SessionUser};
+use crate::service::outbox::{self, OutboxEntry};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -13,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, TimeZone, Utc};
 use simpul_core::authz::Action;
 use simpul_store::audit::{AuditFilter, AuditRecord};
-use simpul_store::outbox::Mail;
 
 /// Audit filters as typed in the form (dates as YYYY-MM-DD).
 #[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
@@ -175,7 +175,7 @@ pub async fn audit_csv(
 #[template(path = "outbox.html")]
 struct OutboxPage<'a> {
     page: Page<'a>,
-    mails: Vec<Mail>,
+    mails: Vec<OutboxEntry>,
     smtp: bool,
 }
 
@@ -184,12 +184,10 @@ pub async fn outbox(
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
 ) -> AppResult<Response> {
-    if !user.actor.can(Action::ReadOutbox) {
-        return Err(AppError::Forbidden);
-    }
-    let mails = state.store.outbox(&user.actor.oversight(), 200).await?;
+    let page = Page::new(&state, &ctx, Some(&user));
+    let mails = outbox::visible(&state, &user, page.t.get("outbox.secret_hidden"), 200).await?;
     render(OutboxPage {
-        page: Page::new(&state, &ctx, Some(&user)),
+        page,
         mails,
         smtp: state.config.smtp_enabled,
     })

@@ -236,6 +236,10 @@ struct EditPage<'a> {
     member_name: String,
     nik_masked: Option<String>,
     has_account: bool,
+    /// The member's account waits for an administrator to approve its officer role.
+    officer_pending: bool,
+    /// The viewer may approve it.
+    can_approve: bool,
     form_action: String,
     fields: Vec<MemberField>,
     errors: Vec<FieldError>,
@@ -267,10 +271,16 @@ async fn edit_page(
         nik: String::new(),
         consent_on: m.consent_on.map(|d| d.to_string()).unwrap_or_default(),
     };
+    let officer_pending = members::officer_approval_pending(state, kim_id, &m).await?;
+    let can_approve = officer_pending
+        && simpul_core::RegionCode::parse(&kim.village_code)
+            .is_ok_and(|v| members::may_approve_officer(user, &v));
     let page = Page::new(state, ctx, Some(user));
     render_with_status(
         status,
         EditPage {
+            officer_pending,
+            can_approve,
             kim_id,
             kim_name: kim.name,
             member_id,
@@ -415,6 +425,18 @@ pub async fn invite(
     .await
 }
 
+/// An administrator approves a member's officer role for their account.
+pub async fn approve_officer(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    PathParam((kim_id, member_id)): PathParam<(i64, i64)>,
+    CsrfForm(_): CsrfForm<Empty>,
+) -> AppResult<Response> {
+    members::approve_officer(&state, &user, &user.audit(&ctx), kim_id, member_id).await?;
+    Ok(Redirect::to(&format!("/kim/{kim_id}/members/{member_id}")).into_response())
+}
+
 #[derive(Template)]
 #[template(path = "invite.html")]
 struct InvitePage<'a> {
@@ -525,11 +547,6 @@ pub async fn accept_invite(
         .await;
     }
     let member = state.store.member(member_id).await?;
-    let role = if MemberRole::parse(&member.role).is_some_and(|r| r.is_officer()) {
-        "kim_officer"
-    } else {
-        "kim_member"
-    };
     let password = form.password.clone();
     let hash = tokio::task::spawn_blocking(move || simpul_core::secrets::hash_password(&password))
         .await
@@ -541,7 +558,10 @@ pub async fn accept_invite(
         password_hash: hash,
         locale: ctx.locale.code().into(),
     };
-    match state.store.accept_invite(&token, &user, role).await {
+    let t = state.catalog.messages(crate::Locale::Id);
+    let body = t.fmt("members.officer_request_body", &[("name", &member.name)]);
+    let notice = (t.get("members.officer_request_title"), body.as_str());
+    match state.store.accept_invite(&token, &user, notice).await {
         Ok(_) => Ok(Redirect::to("/login?invited=1").into_response()),
         Err(simpul_store::StoreError::Conflict(_)) => {
             invite_page(

@@ -2,6 +2,7 @@
 //! and an askama template; core flows work without JavaScript.
 
 pub mod account;
+pub mod account_password;
 pub mod admin_audit;
 pub mod admin_groups;
 pub mod admin_users;

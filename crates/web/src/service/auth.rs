@@ -103,9 +103,14 @@ pub async fn request_reset(
         subject: t.get("mail.reset_subject").to_owned(),
         body: t.fmt(
             "mail.reset_body",
-            &[("name", &user.display_name), ("link", &link)],
+            &[
+                ("name", &user.display_name),
+                ("link", simpul_store::outbox::SECRET_PLACEHOLDER),
+            ],
         ),
         region_code: region,
+        user_id: Some(user.id),
+        secret: Some(link),
     };
     state
         .store

@@ -61,7 +61,7 @@ pub async fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Val
         .await
         .map_err(|_| "error.not_found_detail")?;
     if file.kind != "import" {
-        return Err("error.not_found_detail");
+        return Err(JobError::Failed("error.not_found_detail"));
     }
     let plan = import::plan_upload(state, &who, &file.filename, &file.data, |done, total| {
         progress.set("check", done, total)
@@ -94,7 +94,7 @@ pub async fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Val
         written,
         report: report_rows(&plan.rows),
     };
-    serde_json::to_value(result).map_err(|_| "error.internal_detail")
+    serde_json::to_value(result).map_err(|_| JobError::Failed("error.internal_detail"))
 }
 
 fn report_rows(rows: &[RowReport]) -> Vec<RowReport> {
@@ -105,15 +105,17 @@ fn report_rows(rows: &[RowReport]) -> Vec<RowReport> {
 }
 
 fn error_key(e: AppError) -> JobError {
-    match e {
+    JobError::Failed(match e {
         AppError::Invalid(fields) => fields.first().map_or("error.invalid_detail", |f| f.key),
         AppError::Forbidden | AppError::Unauthenticated => "error.forbidden_detail",
         AppError::NotFound => "error.not_found_detail",
+        // A busy database is no reason to give up the import: it runs again shortly.
+        AppError::Unavailable(cause) => return JobError::Retry(cause),
         other => {
             tracing::error!(error = ?other, "import job failed");
             "error.internal_detail"
         }
-    }
+    })
 }
 
 /// Keep an uploaded spreadsheet and queue its check (or check and commit) for `who`.

@@ -31,8 +31,26 @@ impl Progress {
     }
 }
 
-/// A handler's failure: a message-catalogue key shown to the person who started the job.
-pub type JobError = &'static str;
+/// A handler's failure.
+#[derive(Debug)]
+pub enum JobError {
+    /// For good: a message-catalogue key shown to the person who started the job.
+    Failed(&'static str),
+    /// For now (the database was busy): the job runs again after a backoff.
+    Retry(String),
+}
+
+impl From<&'static str> for JobError {
+    fn from(key: &'static str) -> Self {
+        JobError::Failed(key)
+    }
+}
+
+/// How long a job waits before its next attempt after a transient failure: 2, 4, 8… seconds,
+/// at most a minute.
+fn backoff(attempt: i64) -> chrono::Duration {
+    chrono::Duration::seconds((1i64 << attempt.clamp(1, 6)).min(60))
+}
 
 /// Run one job's handler by its kind.
 async fn dispatch(state: &AppState, job: &Job, progress: &Progress) -> Result<Value, JobError> {
@@ -40,7 +58,7 @@ async fn dispatch(state: &AppState, job: &Job, progress: &Progress) -> Result<Va
         import_job::KIND => import_job::run(state, job, progress).await,
         other => {
             tracing::error!(job = job.id, kind = other, "no handler for this job kind");
-            Err("error.internal")
+            Err(JobError::Failed("error.internal"))
         }
     }
 }
@@ -65,9 +83,21 @@ pub async fn run_claimed(state: &AppState, job: Job) {
         tracing::warn!(job = job.id, "lease lost to another worker; stopped");
         return;
     };
-    if let Err(e) = &outcome {
-        tracing::info!(job = job.id, kind = %job.kind, error = e, "job failed");
-    }
+    let outcome = match outcome {
+        Err(JobError::Retry(cause)) => {
+            let delay = backoff(job.attempts);
+            tracing::warn!(job = job.id, kind = %job.kind, %cause, retry_in = %delay, "job will be retried");
+            if let Err(e) = state.store.release_job(lease, delay, &cause).await {
+                tracing::error!(job = job.id, error = %e, "could not release the job; its lease will run out");
+            }
+            return;
+        }
+        Err(JobError::Failed(key)) => {
+            tracing::info!(job = job.id, kind = %job.kind, error = key, "job failed");
+            Err(key)
+        }
+        Ok(v) => Ok(v),
+    };
     match state
         .store
         .finish_job(lease, outcome.as_ref().map_err(|e| *e))

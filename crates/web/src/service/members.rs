@@ -198,19 +198,49 @@ pub async fn save(
         None => None,
     };
     let data = validate(state, &village, input, existing.as_ref())?;
+    // The same NIK on another member: said to the person saving only when they may see that
+    // member's KIM; otherwise the member is saved and the administrators of both regions are
+    // told (review finding: a 409 here revealed that a NIK was registered somewhere).
+    let mut hidden_duplicate = None;
     if let Some(digest) = &data.nik_digest {
-        if let Some((other, _)) = state.store.member_by_nik_digest(digest).await? {
+        if let Some((other, other_kim)) = state.store.member_by_nik_digest(digest).await? {
             if Some(other) != member_id {
-                return Err(AppError::Conflict(FieldError::new(
-                    "nik",
-                    "error.nik_taken",
-                )));
+                let other_village = kim_village(&state.store.kim(other_kim).await?).await?;
+                if other_kim == kim_id
+                    || who.actor.can(Action::ViewKimPrivate {
+                        kim_id: other_kim,
+                        village: &other_village,
+                    })
+                {
+                    return Err(AppError::Conflict(FieldError::new(
+                        "nik",
+                        "error.nik_taken",
+                    )));
+                }
+                hidden_duplicate = Some((other, other_village.to_string()));
             }
         }
     }
+    let t = state.catalog.messages(crate::Locale::Id);
+    let duplicate =
+        hidden_duplicate
+            .as_ref()
+            .map(|(other, village)| simpul_store::members::NikDuplicate {
+                other_member: *other,
+                other_village: village,
+                title: t.get("members.nik_duplicate_title"),
+                body: t.get("members.nik_duplicate_body"),
+            });
     Ok(state
         .store
-        .save_member(audit, kim_id, &village, member_id, &data)
+        .save_member_flagged(
+            audit,
+            kim_id,
+            &village,
+            member_id,
+            &data,
+            duplicate.as_ref(),
+        )
         .await?)
 }
 
@@ -320,9 +350,24 @@ pub async fn invite(
             "error.member_has_account",
         )));
     }
+    // Only an administrator of the region hands out an officer's account role by invitation; a
+    // KIM officer's invitation gives a member's account until an administrator approves the
+    // officer role (review finding: officers could mint officer accounts on their own).
+    let officer = MemberRole::parse(&m.role).is_some_and(|r| r.is_officer());
+    let grant_role = if officer && who.actor.can(Action::VerifyKim { village: &village }) {
+        "kim_officer"
+    } else {
+        "kim_member"
+    };
     let token = state
         .store
-        .create_invite(audit, member_id, &village, chrono::Duration::days(7))
+        .create_invite(
+            audit,
+            member_id,
+            &village,
+            chrono::Duration::days(7),
+            grant_role,
+        )
         .await?;
     let link = format!(
         "{}/invite/{token}",
@@ -330,18 +375,75 @@ pub async fn invite(
     );
     if let Some(email) = &m.email {
         let t = state.catalog.messages(crate::Locale::Id);
-        state
-            .store
-            .queue_mail(
-                email,
-                t.get("mail.invite_subject"),
-                &t.fmt(
-                    "mail.invite_body",
-                    &[("name", &m.name), ("kim", &kim.name), ("link", &link)],
-                ),
-                Some(village.as_str()),
-            )
-            .await?;
+        let mail = simpul_store::outbox::OutgoingMail {
+            to: email.clone(),
+            subject: t.get("mail.invite_subject").to_owned(),
+            body: t.fmt(
+                "mail.invite_body",
+                &[
+                    ("name", &m.name),
+                    ("kim", &kim.name),
+                    ("link", simpul_store::outbox::SECRET_PLACEHOLDER),
+                ],
+            ),
+            region_code: Some(village.to_string()),
+            user_id: None,
+            secret: Some(link.clone()),
+        };
+        state.store.queue_mail(&mail).await?;
     }
     Ok(link)
+}
+
+/// Does this member wait for an administrator to approve their account's officer role? (An
+/// officer by role whose account holds only a member's grant.)
+pub async fn officer_approval_pending(
+    state: &AppState,
+    kim_id: i64,
+    m: &MemberRecord,
+) -> AppResult<bool> {
+    let Some(user_id) = m.user_id else {
+        return Ok(false);
+    };
+    if !MemberRole::parse(&m.role).is_some_and(|r| r.is_officer()) {
+        return Ok(false);
+    }
+    Ok(!state
+        .store
+        .member_account_is_officer(kim_id, user_id)
+        .await?)
+}
+
+/// May `who` approve officer roles in this KIM? (Its region's administrators.)
+pub fn may_approve_officer(who: &CurrentUser, village: &RegionCode) -> bool {
+    who.actor.can(Action::VerifyKim { village })
+}
+
+/// An administrator of the KIM's region approves a member's officer role for their account.
+pub async fn approve_officer(
+    state: &AppState,
+    who: &CurrentUser,
+    audit: &AuditContext,
+    kim_id: i64,
+    member_id: i64,
+) -> AppResult<()> {
+    let (_, village, _) = access(state, who, kim_id).await?;
+    if !may_approve_officer(who, &village) {
+        return Err(AppError::Forbidden);
+    }
+    match state
+        .store
+        .approve_officer(audit, kim_id, &village, member_id)
+        .await
+    {
+        Ok(_) => Ok(()),
+        Err(simpul_store::StoreError::Invalid(_)) => {
+            Err(AppError::invalid("role", "error.member_not_officer"))
+        }
+        Err(simpul_store::StoreError::Conflict(_)) => Err(AppError::Conflict(FieldError::new(
+            "",
+            "error.member_no_account",
+        ))),
+        Err(e) => Err(e.into()),
+    }
 }

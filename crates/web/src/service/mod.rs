@@ -8,4 +8,5 @@ pub mod import;
 pub mod import_job;
 pub mod jobs;
 pub mod members;
+pub mod outbox;
 pub mod registry;

@@ -60,6 +60,48 @@ impl BeginWrite for sqlx::PgPool {
     }
 }
 
+fn pg_code(e: &sqlx::Error) -> Option<String> {
+    match e {
+        sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+        _ => None,
+    }
+}
+
+/// The database named in the URL does not exist: create it through the server's maintenance
+/// database when the role may (a first `simpul serve` on a fresh PostgreSQL just works), and
+/// otherwise say exactly which command creates it.
+async fn create_pg_database(options: &PgConnectOptions) -> Result<()> {
+    use sqlx::ConnectOptions;
+    let name = options.get_database().unwrap_or("simpul").to_owned();
+    let user = options.get_username().to_owned();
+    let command = format!(
+        "createdb -h {} -p {} -U {user} {name}",
+        options.get_host(),
+        options.get_port()
+    );
+    let maintenance = options.clone().database("postgres");
+    let attempt = async {
+        let mut conn = maintenance.connect().await?;
+        let quoted = format!("\"{}\"", name.replace('"', "\"\""));
+        sqlx::query(&format!("CREATE DATABASE {quoted}"))
+            .execute(&mut conn)
+            .await?;
+        Ok::<_, sqlx::Error>(())
+    };
+    match attempt.await {
+        Ok(()) => {
+            tracing::info!(database = %name, "the database did not exist; created it");
+            Ok(())
+        }
+        // Two instances starting together: the other one created it.
+        Err(e) if pg_code(&e).as_deref() == Some("42P04") => Ok(()),
+        Err(e) => Err(crate::StoreError::Invalid(format!(
+            "database \"{name}\" does not exist and role \"{user}\" could not create it ({e}); \
+             create it with: {command}"
+        ))),
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Store {
     pool: Pool,
@@ -75,13 +117,20 @@ impl Store {
             let options = PgConnectOptions::from_str(url)?
                 .application_name("simpul")
                 .options([("plan_cache_mode", "force_custom_plan")]);
-            Pool::Postgres(
+            let pool = || {
                 PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
-                    .connect_with(options)
-                    .await?,
-            )
+                    .connect_with(options.clone())
+            };
+            match pool().await {
+                Ok(p) => Pool::Postgres(p),
+                Err(e) if pg_code(&e).as_deref() == Some("3D000") => {
+                    create_pg_database(&options).await?;
+                    Pool::Postgres(pool().await?)
+                }
+                Err(e) => return Err(e.into()),
+            }
         } else if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)?
                 .create_if_missing(true)

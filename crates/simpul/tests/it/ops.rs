@@ -84,3 +84,45 @@ async fn static_assets_are_cached_and_small(engine: Engine) {
     );
     app.finish().await;
 }
+
+/// `simpul serve --database-url postgres://…/name` on a server without that database creates it
+/// when the role may, and otherwise names the command that does.
+#[tokio::test]
+async fn a_missing_postgres_database_is_created_or_explained() {
+    let Some(admin_url) = crate::common::postgres_url() else {
+        return; // PostgreSQL not configured: nothing to check here (CI sets it).
+    };
+    let base = admin_url.rsplit_once('/').unwrap().0.to_owned();
+    let suffix = std::process::id();
+    let name = format!("simpul_autocreate_{suffix}");
+    let store = simpul::server::open_store(&format!("{base}/{name}"))
+        .await
+        .expect("created and migrated");
+    assert!(store.user_by_username("nobody").await.unwrap().is_none());
+    store.close().await;
+    let mut admin = crate::common::pg_admin().await;
+    let role = format!("simpul_nocreate_{suffix}");
+    sqlx::query(&format!("CREATE ROLE {role} LOGIN"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    let url = base.replacen("postgres@", &format!("{role}@"), 1);
+    let err = simpul::server::open_store(&format!("{url}/{name}_x"))
+        .await
+        .err()
+        .expect("a role without CREATEDB cannot create it");
+    let message = format!("{err:#}");
+    assert!(
+        message.contains("does not exist") && message.contains("createdb -h"),
+        "{message}"
+    );
+    sqlx::query(&format!("DROP DATABASE {name} WITH (FORCE)"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(&format!("DROP ROLE {role}"))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::Connection::close(admin).await.unwrap();
+}

@@ -137,7 +137,7 @@ fn pg_url_for(db: &str) -> String {
     format!("{prefix}/{db}")
 }
 
-async fn pg_admin() -> sqlx::PgConnection {
+pub async fn pg_admin() -> sqlx::PgConnection {
     sqlx::PgConnection::connect(&postgres_url().unwrap())
         .await
         .expect("PostgreSQL reachable at SIMPUL_TEST_POSTGRES_URL")

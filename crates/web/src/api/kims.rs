@@ -383,6 +383,10 @@ pub struct ImportStarted {
 pub struct ImportReport {
     pub committed: bool,
     pub written: usize,
+    /// Every data row of the file, and those that were wrong.
+    pub total_rows: usize,
+    pub errors: usize,
+    /// A small file's rows, otherwise those not "ok" (at most 1,000; the counts cover all).
     pub rows: Vec<RowReport>,
 }
 
@@ -442,7 +446,9 @@ pub async fn import(
         Json(ImportReport {
             committed: p.commit && errors == 0,
             written,
-            rows: plan.rows,
+            total_rows: plan.rows.len(),
+            errors,
+            rows: crate::service::import::report_rows(&plan.rows),
         }),
     )
         .into_response())

@@ -11,6 +11,7 @@ mod backup;
 mod crash;
 mod generate;
 mod groups;
+mod hardening;
 mod import_bombs;
 mod jobs;
 mod mail;

@@ -35,7 +35,20 @@ async fn health_metrics_and_headers(engine: Engine) {
         36,
         "every response carries a request id"
     );
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(
+        app.get("/metrics").await.status(),
+        StatusCode::NOT_FOUND,
+        "metrics are not on the public site"
+    );
+    let metrics = app
+        .client
+        .get(app.metrics_url())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains("http_requests_total{"), "{metrics}");
     assert!(metrics.contains(r#"route="/regions""#));
     app.finish().await;

@@ -109,14 +109,14 @@ pub async fn list(
 ) -> AppResult<Json<KimPage>> {
     let user = optional_user(&state, &headers).await?;
     let filter = reg::directory_filter(user.as_ref(), &q)?;
-    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let page = q.page.unwrap_or_default();
     let (kims, total) = state
         .store
-        .search_kims(&filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        .search_kims(&filter, PAGE_SIZE, page.offset(PAGE_SIZE))
         .await?;
     Ok(Json(KimPage {
         total,
-        page,
+        page: page.get(),
         items: kims.into_iter().map(Into::into).collect(),
     }))
 }

@@ -12,6 +12,7 @@ mod crash;
 mod generate;
 mod groups;
 mod hardening;
+mod hardening_files;
 mod import_bombs;
 mod jobs;
 mod mail;

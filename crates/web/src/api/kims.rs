@@ -73,6 +73,18 @@ impl From<KimRecord> for KimView {
     }
 }
 
+impl KimView {
+    /// What the caller may read: which KIM this one might duplicate is a reviewer's lead, not
+    /// public information.
+    fn for_caller(k: KimRecord, caller: Option<&CurrentUser>) -> Self {
+        let mut view = KimView::from(k);
+        if caller.is_none() {
+            view.possible_duplicate_of = None;
+        }
+        view
+    }
+}
+
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct KimPage {
     /// Matching KIMs, counted up to 1,001: 1001 means "more than 1,000" (narrow the search).
@@ -117,7 +129,10 @@ pub async fn list(
     Ok(Json(KimPage {
         total,
         page: page.get(),
-        items: kims.into_iter().map(Into::into).collect(),
+        items: kims
+            .into_iter()
+            .map(|k| KimView::for_caller(k, user.as_ref()))
+            .collect(),
     }))
 }
 
@@ -155,7 +170,7 @@ pub async fn show(
     if !reg::can_see(user.as_ref(), &k, &village) {
         return Err(AppError::NotFound);
     }
-    Ok(Json(k.into()))
+    Ok(Json(KimView::for_caller(k, user.as_ref())))
 }
 
 /// Replace a KIM's profile.

@@ -52,6 +52,7 @@ fn read_any(data: &[u8]) {
     let small = Limits {
         max_bytes: 1 << 20,
         max_rows: 3,
+        ..Limits::default()
     };
     match (read_table(data, Format::Csv, &small), &full) {
         (Ok(t3), full) => assert_eq!(Ok(&t3), full.as_ref()),

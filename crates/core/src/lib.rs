@@ -7,6 +7,8 @@
 pub mod accounts;
 pub mod audit;
 pub mod authz;
+pub mod local_path;
+pub mod paging;
 pub mod regions;
 pub mod registry;
 pub mod secrets;
@@ -14,4 +16,6 @@ pub mod sheet;
 
 pub use accounts::{Role, Scope, Username};
 pub use authz::{Action, Actor, Grant, ScopeRegions};
+pub use local_path::LocalPath;
+pub use paging::PageNumber;
 pub use regions::{Level, Region, RegionCode};

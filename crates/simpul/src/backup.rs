@@ -628,12 +628,27 @@ pub fn read_manifest(path: &Path) -> Result<Manifest> {
     for entry in archive.entries().map_err(|e| damaged(path, e))? {
         let mut entry = entry.map_err(|e| damaged(path, e))?;
         if entry.path().map_err(|e| damaged(path, e))?.as_os_str() == MANIFEST {
-            let mut text = Vec::new();
-            entry.read_to_end(&mut text).map_err(|e| damaged(path, e))?;
+            let text = read_small(path, &mut entry)?;
             return parse_manifest(path, &text);
         }
     }
     Err(damaged(path, "it has no manifest.json"))
+}
+
+/// The manifest and the secret are a few hundred bytes; an entry inflating past this is not
+/// one of ours, and is refused before it is held in memory.
+const MAX_SMALL_ENTRY: u64 = 1024 * 1024;
+
+fn read_small(path: &Path, entry: &mut impl Read) -> Result<Vec<u8>> {
+    let mut text = Vec::new();
+    entry
+        .take(MAX_SMALL_ENTRY + 1)
+        .read_to_end(&mut text)
+        .map_err(|e| damaged(path, e))?;
+    if text.len() as u64 > MAX_SMALL_ENTRY {
+        return Err(damaged(path, "an entry is far larger than a backup writes"));
+    }
+    Ok(text)
 }
 
 fn parse_manifest(path: &Path, text: &[u8]) -> Result<Manifest> {
@@ -674,13 +689,11 @@ fn unpack(path: &Path, dir: &Path) -> Result<Unpacked> {
             .into_owned();
         match name.as_str() {
             MANIFEST => {
-                let mut text = Vec::new();
-                entry.read_to_end(&mut text).map_err(|e| damaged(path, e))?;
+                let text = read_small(path, &mut entry)?;
                 manifest = Some(parse_manifest(path, &text)?);
             }
             SECRET => {
-                let mut text = Vec::new();
-                entry.read_to_end(&mut text).map_err(|e| damaged(path, e))?;
+                let text = read_small(path, &mut entry)?;
                 secret = Some(text);
             }
             SQLITE_FILE | PG_FILE => {

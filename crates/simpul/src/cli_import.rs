@@ -42,7 +42,9 @@ pub async fn run(
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let mut out = String::new();
-    for row in plan.rows.iter().filter(|r| r.outcome != "ok") {
+    let wrong = plan.rows.iter().filter(|r| r.outcome != "ok");
+    // Like the web report, a bounded list: the counts below cover every row.
+    for row in wrong.clone().take(import::MAX_REPORT_ROWS) {
         let problems: Vec<String> = row
             .errors
             .iter()
@@ -55,6 +57,10 @@ pub async fn run(
             t.get(&format!("import.outcome_{}", row.outcome)),
             problems.join("; ")
         ));
+    }
+    let unlisted = wrong.count().saturating_sub(import::MAX_REPORT_ROWS);
+    if unlisted > 0 {
+        out.push_str(&format!("… and {unlisted} more lines not listed.\n"));
     }
     let exists = plan.rows.iter().filter(|r| r.outcome == "exists").count();
     out.push_str(&format!(

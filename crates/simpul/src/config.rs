@@ -49,9 +49,13 @@ pub struct ServeArgs {
     /// Sender address of outgoing mail [default: Simpul <noreply@simpul.invalid>]
     #[arg(long, env = "SIMPUL_SMTP_FROM", value_name = "ADDRESS")]
     pub smtp_from: Option<String>,
-    /// Mark cookies Secure and send HSTS (set when served behind TLS)
+    /// Mark cookies Secure and send HSTS [default: on when the base URL is https://]
     #[arg(long, env = "SIMPUL_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// Address for Prometheus metrics (/metrics), apart from the site, e.g. 127.0.0.1:9090
+    /// [default: none, metrics are not served]
+    #[arg(long, env = "SIMPUL_METRICS_LISTEN", value_name = "ADDR")]
+    pub metrics_listen: Option<String>,
     /// Log format: text or json [default: text]
     #[arg(long, env = "SIMPUL_LOG_FORMAT", value_name = "FORMAT")]
     pub log_format: Option<String>,
@@ -87,6 +91,7 @@ pub struct ServeArgs {
 #[serde(deny_unknown_fields)]
 pub struct FileConfig {
     pub listen: Option<String>,
+    pub metrics_listen: Option<String>,
     pub data_dir: Option<PathBuf>,
     pub database_url: Option<String>,
     pub base_url: Option<String>,
@@ -124,6 +129,7 @@ pub enum LogFormat {
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub listen: SocketAddr,
+    pub metrics_listen: Option<SocketAddr>,
     pub data_dir: PathBuf,
     pub database_url: String,
     pub demo: bool,
@@ -205,6 +211,19 @@ impl Settings {
         let listen: SocketAddr = listen_text.parse().with_context(|| {
             format!("--listen {listen_text:?} is not an address like 127.0.0.1:8080")
         })?;
+        let metrics_listen = match args
+            .metrics_listen
+            .clone()
+            .or_else(|| file.metrics_listen.clone())
+        {
+            Some(text) => Some(text.parse::<SocketAddr>().with_context(|| {
+                format!("--metrics-listen {text:?} is not an address like 127.0.0.1:9090")
+            })?),
+            None => None,
+        };
+        if metrics_listen.is_some_and(|m| m == listen && m.port() != 0) {
+            bail!("--metrics-listen must differ from --listen: metrics are not for the public");
+        }
         let (data_dir, database_url) = resolve_db(&args.db, file)?;
         let log_format = match args
             .log_format
@@ -252,6 +271,11 @@ impl Settings {
         if !tiles_ok {
             bail!("--map-tiles must be an http(s) URL template");
         }
+        // Behind https the cookies must never travel in clear: on unless the file says no.
+        let secure_cookies = args.secure_cookies
+            || file
+                .secure_cookies
+                .unwrap_or(base_url.starts_with("https://"));
         Ok(Settings {
             secret_key: secret_key(
                 args.secret_key.clone().or_else(|| file.secret_key.clone()),
@@ -267,6 +291,7 @@ impl Settings {
             job_lease_secs,
             run_jobs: !args.no_worker,
             listen,
+            metrics_listen,
             data_dir,
             database_url,
             demo: args.demo || file.demo.unwrap_or(false),
@@ -277,7 +302,7 @@ impl Settings {
                 .clone()
                 .or_else(|| file.smtp_from.clone())
                 .unwrap_or_else(|| "Simpul <noreply@simpul.invalid>".into()),
-            secure_cookies: args.secure_cookies || file.secure_cookies.unwrap_or(false),
+            secure_cookies,
             log_format,
         })
     }
@@ -298,6 +323,45 @@ mod tests {
         assert_eq!(s.listen.to_string(), "127.0.0.1:7000");
         assert_eq!(s.base_url, "https://simpul.jatimprov.go.id");
         assert_eq!(s.log_format, LogFormat::Text);
+        assert!(
+            s.secure_cookies,
+            "an https base URL turns Secure cookies on"
+        );
+        assert_eq!(
+            s.metrics_listen, None,
+            "metrics are not served unless asked for"
+        );
+    }
+
+    #[test]
+    fn secure_cookies_follow_the_base_url_and_metrics_get_their_own_address() {
+        let file = FileConfig {
+            database_url: Some("sqlite://x.db".into()),
+            ..Default::default()
+        };
+        let plain = Settings::resolve(&ServeArgs::default(), &file).unwrap();
+        assert!(!plain.secure_cookies, "http://127.0.0.1:8080 has no TLS");
+        let args = ServeArgs {
+            base_url: Some("https://simpul.example.go.id".into()),
+            metrics_listen: Some("127.0.0.1:9090".into()),
+            ..Default::default()
+        };
+        let tls = Settings::resolve(&args, &file).unwrap();
+        assert!(tls.secure_cookies);
+        assert_eq!(tls.metrics_listen, Some("127.0.0.1:9090".parse().unwrap()));
+        let opted_out = FileConfig {
+            secure_cookies: Some(false),
+            ..file
+        };
+        assert!(!Settings::resolve(&args, &opted_out).unwrap().secure_cookies);
+        let same = ServeArgs {
+            listen: Some("127.0.0.1:9090".into()),
+            ..args
+        };
+        assert!(Settings::resolve(&same, &opted_out)
+            .unwrap_err()
+            .to_string()
+            .contains("--metrics-listen"));
     }
 
     #[test]

@@ -73,9 +73,18 @@ pub fn parse_level(
     Ok(out)
 }
 
+/// The largest region file inflates to about 3 MB; a file from `--from DIR` that inflates past
+/// this is refused instead of being held in memory whole.
+const MAX_UNPACKED: u64 = 64 * 1024 * 1024;
+
 fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
     let mut out = Vec::new();
-    GzDecoder::new(bytes).read_to_end(&mut out)?;
+    GzDecoder::new(bytes)
+        .take(MAX_UNPACKED + 1)
+        .read_to_end(&mut out)?;
+    if out.len() as u64 > MAX_UNPACKED {
+        bail!("a region file inflates to more than {MAX_UNPACKED} bytes");
+    }
     Ok(out)
 }
 
@@ -130,6 +139,21 @@ pub async fn load(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_gzip_bomb_is_refused_at_the_limit() {
+        use std::io::Write;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..(MAX_UNPACKED / zeros.len() as u64 + 1) {
+            gz.write_all(&zeros).unwrap();
+        }
+        let bomb = gz.finish().unwrap();
+        assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+        let err = gunzip(&bomb).unwrap_err().to_string();
+        assert!(err.contains("inflates to more than"), "{err}");
+        assert!(gunzip(EMBEDDED[3]).is_ok());
+    }
 
     #[test]
     fn embedded_data_has_the_whole_country() {

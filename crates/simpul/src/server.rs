@@ -39,9 +39,11 @@ pub fn web_config(settings: &Settings) -> WebConfig {
     }
 }
 
-/// A running server: its address and a handle to stop it.
+/// A running server: its addresses and a handle to stop it.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Where `/metrics` is served, if anywhere.
+    pub metrics_addr: Option<SocketAddr>,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<Result<()>>,
 }
@@ -58,6 +60,7 @@ pub async fn spawn(
     store: Store,
     web: WebConfig,
     listen: SocketAddr,
+    metrics_listen: Option<SocketAddr>,
     mailer: Option<Mailer>,
 ) -> Result<Running> {
     let metrics = simpul_web::install_metrics_recorder();
@@ -67,6 +70,10 @@ pub async fn spawn(
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
+    let metrics_addr = match metrics_listen {
+        Some(at) => Some(serve_metrics(state.clone(), at, stopped.clone()).await?),
+        None => None,
+    };
     if let Some(mailer) = mailer {
         tokio::spawn(mailer.run(store.clone(), stopped.clone()));
     }
@@ -87,7 +94,37 @@ pub async fn spawn(
             .await
             .context("server failed")
     });
-    Ok(Running { addr, stop, task })
+    Ok(Running {
+        addr,
+        metrics_addr,
+        stop,
+        task,
+    })
+}
+
+/// `/metrics` on its own address (an internal interface, reachable by the monitoring only).
+async fn serve_metrics(
+    state: AppState,
+    at: SocketAddr,
+    mut stopped: watch::Receiver<bool>,
+) -> Result<SocketAddr> {
+    let listener = TcpListener::bind(at)
+        .await
+        .with_context(|| format!("cannot listen on {at} for metrics"))?;
+    let addr = listener.local_addr()?;
+    let app = simpul_web::metrics_router(state);
+    tokio::spawn(async move {
+        let stop = async move {
+            let _ = stopped.wait_for(|s| *s).await;
+        };
+        if let Err(e) = axum::serve(listener, app)
+            .with_graceful_shutdown(stop)
+            .await
+        {
+            tracing::error!(error = ?e, "metrics server failed");
+        }
+    });
+    Ok(addr)
 }
 
 /// `simpul serve`: run until `shutdown` resolves.
@@ -116,10 +153,14 @@ pub async fn serve(settings: Settings, shutdown: impl Future<Output = ()>) -> Re
         store.clone(),
         web_config(&settings),
         settings.listen,
+        settings.metrics_listen,
         mailer,
     )
     .await?;
     println!("Simpul listening on http://{}", running.addr);
+    if let Some(at) = running.metrics_addr {
+        println!("Metrics on http://{at}/metrics");
+    }
     println!(
         "Database: {} ({})",
         store.engine().as_str(),

@@ -17,6 +17,14 @@ pub struct ApiTokenInfo {
 
 pub use crate::outbox::OutgoingMail;
 
+/// A counted login attempt: its row, and the attempts in the window including it.
+#[derive(Debug, Clone, Copy)]
+pub struct LoginAttempt {
+    pub id: i64,
+    pub by_account: i64,
+    pub by_ip: i64,
+}
+
 impl Store {
     /// Start a session; returns the secret cookie value.
     pub async fn create_session(
@@ -121,9 +129,35 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_login_failure(&self, username: &str, ip: &str) -> Result<()> {
-        with_pool!(self, p => sqlx::query("INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3)")
-            .bind(username).bind(ip).bind(Utc::now()).execute(p).await.map(|_| ())?);
+    /// Count a login attempt before its password is checked: the attempt is written first, then
+    /// the attempts inside the window are counted, this one included. Checking first and writing
+    /// after the (slow) password check let parallel attempts all pass the check; now the last of
+    /// any `n` parallel attempts to be counted sees all `n`. The row stays as the failure unless
+    /// the login succeeds ([`Store::clear_login_failures`]) or is throttled
+    /// ([`Store::forget_login_attempt`]).
+    pub async fn begin_login_attempt(
+        &self,
+        username: &str,
+        ip: &str,
+        since: DateTime<Utc>,
+    ) -> Result<LoginAttempt> {
+        // Two statements, not one transaction: the row must be visible to the other attempts
+        // before this one counts.
+        let id: i64 = with_pool!(self, p => sqlx::query_scalar(
+            "INSERT INTO login_failures (username, ip, at) VALUES ($1, $2, $3) RETURNING id")
+            .bind(username).bind(ip).bind(Utc::now()).fetch_one(p).await?);
+        let (by_account, by_ip) = self.login_failures_since(username, ip, since).await?;
+        Ok(LoginAttempt {
+            id,
+            by_account,
+            by_ip,
+        })
+    }
+
+    /// A throttled attempt is not held against the account: it never reached the password.
+    pub async fn forget_login_attempt(&self, id: i64) -> Result<()> {
+        with_pool!(self, p => sqlx::query("DELETE FROM login_failures WHERE id = $1")
+            .bind(id).execute(p).await.map(|_| ())?);
         Ok(())
     }
 

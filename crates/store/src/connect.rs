@@ -107,6 +107,28 @@ pub struct Store {
     pool: Pool,
 }
 
+/// Create a missing database file readable by its owner only, like the secret key: it holds
+/// password hashes and members' personal data. SQLite gives its -wal and -shm files the same
+/// permissions as the database file.
+fn create_private(path: &std::path::Path) -> Result<()> {
+    if path.as_os_str().is_empty() || path.exists() {
+        return Ok(());
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        // Another process created it first: it decided the permissions.
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(crate::StoreError::Invalid(format!(
+            "cannot create the database file {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
 impl Store {
     /// Connect to `sqlite://path` (created if missing, WAL mode) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Store> {
@@ -138,6 +160,9 @@ impl Store {
                 .synchronous(SqliteSynchronous::Normal)
                 .busy_timeout(Duration::from_secs(10))
                 .foreign_keys(true);
+            if !(url.contains(":memory:") || url.contains("mode=memory")) {
+                create_private(options.get_filename())?;
+            }
             Pool::Sqlite(
                 SqlitePoolOptions::new()
                     .max_connections(8)

@@ -425,7 +425,9 @@ impl Store {
             .bind(id).fetch_optional(p).await?).ok_or(StoreError::NotFound)
     }
 
-    /// Attach an uploaded file to a KIM as its decree scan (`sk`) or logo.
+    /// Attach an uploaded file to a KIM as its decree scan (`sk`) or logo. The file it replaces
+    /// is deleted in the same transaction: a superseded decree scan is personal data nobody
+    /// can reach any more, and nobody should keep.
     pub async fn attach_kim_file(
         &self,
         ctx: &AuditContext,
@@ -440,10 +442,15 @@ impl Store {
             _ => return Err(StoreError::Invalid(format!("unknown file slot {slot}"))),
         };
         let sql = format!("UPDATE kims SET {column} = $1, updated_at = $2 WHERE id = $3");
+        let old_sql = format!("SELECT {column} FROM kims WHERE id = $1");
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
+            let old: Option<i64> = sqlx::query_scalar(&old_sql).bind(kim_id).fetch_optional(&mut *tx).await?.flatten();
             sqlx::query(&sql).bind(file_id).bind(Utc::now()).bind(kim_id).execute(&mut *tx).await?;
-            let event = AuditEvent::new("kim.file", "kim", kim_id).in_region(Some(region.clone())).with_summary(json!({"after": {slot: file_id}}));
+            if let Some(old) = old.filter(|o| *o != file_id) {
+                sqlx::query("DELETE FROM files WHERE id = $1").bind(old).execute(&mut *tx).await?;
+            }
+            let event = AuditEvent::new("kim.file", "kim", kim_id).in_region(Some(region.clone())).with_summary(json!({"before": {slot: old}, "after": {slot: file_id}}));
             audit_in_tx!(tx, ctx, &event);
             tx.commit().await?;
         });

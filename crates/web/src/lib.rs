@@ -24,5 +24,5 @@ pub mod service;
 pub use extract::CurrentUser;
 pub use i18n::{Catalog, Locale};
 pub use ops::install_metrics_recorder;
-pub use router::router;
+pub use router::{metrics_router, router};
 pub use state::{AppState, Secret, WebConfig};

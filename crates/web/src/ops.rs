@@ -67,6 +67,24 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
     }
 }
 
+/// Where a client's own `X-Request-Id` is kept, labelled as the client's.
+pub const CLIENT_REQUEST_ID: &str = "x-client-request-id";
+
+/// The request id in logs and in the audit trail is always one the server made (a UUID), so no
+/// client can plant a chosen id there. A client's `X-Request-Id` is set aside under
+/// [`CLIENT_REQUEST_ID`] (visible ASCII, at most 64 characters) and logged only as that.
+pub async fn set_aside_client_request_id(mut req: Request) -> Request {
+    let headers = req.headers_mut();
+    headers.remove(CLIENT_REQUEST_ID);
+    if let Some(theirs) = headers.remove("x-request-id") {
+        let fits = theirs.len() <= 64 && theirs.as_bytes().iter().all(u8::is_ascii_graphic);
+        if fits {
+            headers.insert(CLIENT_REQUEST_ID, theirs);
+        }
+    }
+    req
+}
+
 /// Count requests and time them by route pattern (not raw path, to keep cardinality bounded).
 pub async fn track(req: Request, next: Next) -> Response {
     let route = req

@@ -177,14 +177,21 @@ async fn not_found() -> crate::error::AppError {
     crate::error::AppError::NotFound
 }
 
-/// The whole application.
+/// Prometheus metrics alone, for the separate `--metrics-listen` address: route names, counts
+/// and timings are for operators, not for whoever can reach the site.
+pub fn metrics_router(state: AppState) -> Router {
+    Router::new()
+        .route("/metrics", get(ops::metrics))
+        .with_state(state)
+}
+
+/// The whole application (without `/metrics`: see [`metrics_router`]).
 pub fn router(state: AppState) -> Router {
     let request_id = HeaderName::from_static("x-request-id");
     Router::new()
         .merge(page_routes())
         .merge(api_routes())
         .route("/healthz", get(ops::healthz))
-        .route("/metrics", get(ops::metrics))
         .route("/static/{*path}", get(assets::serve))
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(state.clone(), csrf::request_context))
@@ -194,9 +201,11 @@ pub fn router(state: AppState) -> Router {
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
-            let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("-");
-            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            let header = |name: &str| req.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or("-").to_owned();
+            let (id, client_id) = (header("x-request-id"), header(ops::CLIENT_REQUEST_ID));
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path(), request_id = %id, client_request_id = %client_id)
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
+        .layer(middleware::map_request(ops::set_aside_client_request_id))
         .with_state(state)
 }

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use encoding_rs::{Encoding, WINDOWS_1252};
 
-use super::{shape_row, take_headers, Limits, SheetError, Table};
+use super::{shape_row, take_headers, Budget, Limits, SheetError, Table};
 
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
     let (text, encoding) = decode(bytes);
@@ -26,6 +26,7 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
     let mut lines = LineCounter::new(&text);
     let mut headers: Option<Vec<String>> = None;
     let mut rows = Vec::new();
+    let mut budget = Budget::new(limits);
     loop {
         match reader.read_record(&mut record) {
             Ok(true) => {}
@@ -46,11 +47,17 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
             .last()
             .map_or(0, |(i, _)| i + 1);
         let cells: Vec<String> = record.iter().take(used).map(clean_cell).collect();
+        let mut filled = 0;
+        for (column, cell) in cells.iter().enumerate().filter(|(_, c)| !c.is_empty()) {
+            budget.cell(cell, line, column)?;
+            filled += 1;
+        }
         match &headers {
             None if used > 0 => headers = Some(take_headers(cells, line)?),
             None => {}
             Some(h) => {
                 if let Some(row) = shape_row(cells, record.len(), h.len(), line)? {
+                    budget.row(row.cells.len(), filled)?;
                     if rows.len() == limits.max_rows {
                         return Err(SheetError::TooManyRows {
                             max_rows: limits.max_rows,

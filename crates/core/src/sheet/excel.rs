@@ -10,7 +10,9 @@ use calamine::{
 };
 use chrono::{Days, NaiveDate};
 
-use super::{shape_row, take_headers, Limits, SheetError, Table, MAX_COLUMNS, OLE_MAGIC};
+use super::{
+    shape_row, take_headers, unpack, Budget, Limits, SheetError, Table, MAX_COLUMNS, OLE_MAGIC,
+};
 
 pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
     // calamine parses untrusted zip and XML; if it ever panics on a hostile file, that is one
@@ -23,6 +25,8 @@ pub(super) fn read(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
 }
 
 fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
+    unpack::check_unpacked_size(bytes, limits)?;
+    let mut budget = Budget::new(limits);
     let mut book = Xlsx::new(Cursor::new(bytes)).map_err(|e| match e {
         XlsxError::Password => SheetError::Protected,
         _ if bytes.starts_with(OLE_MAGIC) => SheetError::OldXls,
@@ -58,6 +62,7 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
                 max_columns: MAX_COLUMNS,
             });
         }
+        budget.cell(&text, row as usize + 1, col as usize)?;
         grid.entry(row).or_default().push((col, text));
         if grid.len() > limits.max_rows.saturating_add(1) {
             return Err(SheetError::TooManyRows {
@@ -66,18 +71,22 @@ fn read_unguarded(bytes: &[u8], limits: &Limits) -> Result<Table, SheetError> {
         }
     }
 
-    let mut lines = grid.into_iter().map(|(row, cells)| {
-        let mut dense =
-            vec![String::new(); cells.iter().map(|c| c.0 as usize + 1).max().unwrap_or(0)];
-        for (col, text) in cells {
-            dense[col as usize] = text;
-        }
-        (row as usize + 1, dense)
-    });
-    let (header_line, header_cells) = lines.next().ok_or(SheetError::Empty)?;
+    let mut lines = grid
+        .into_iter()
+        .map(|(row, cells)| -> Result<_, SheetError> {
+            let width = cells.iter().map(|c| c.0 as usize + 1).max().unwrap_or(0);
+            budget.row(width, cells.len())?;
+            let mut dense = vec![String::new(); width];
+            for (col, text) in cells {
+                dense[col as usize] = text;
+            }
+            Ok((row as usize + 1, dense))
+        });
+    let (header_line, header_cells) = lines.next().ok_or(SheetError::Empty)??;
     let headers = take_headers(header_cells, header_line)?;
     let mut rows = Vec::new();
-    for (line, cells) in lines {
+    for line_cells in lines {
+        let (line, cells) = line_cells?;
         // XLSX has no "short" rows: missing trailing cells are just empty.
         rows.extend(shape_row(cells, usize::MAX, headers.len(), line)?);
     }

@@ -5,8 +5,14 @@
 //! fields and reporting bad rows is the caller's job; this module keeps true line numbers so those
 //! reports point at the line the admin sees in Excel.
 
+use std::borrow::Cow;
+
+mod budget;
 mod delimited;
 mod excel;
+mod unpack;
+
+use budget::Budget;
 
 pub use delimited::write_csv;
 pub use excel::write_xlsx;
@@ -40,11 +46,21 @@ pub enum Format {
     Xlsx,
 }
 
+/// What reading one upload may cost. The size of the file alone bounds nothing: a 4 KB .xlsx
+/// can name one long shared string a million times, or inflate one part to gigabytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_bytes: usize,
     /// Data rows, not counting the header or blank rows.
     pub max_rows: usize,
+    /// Characters in one cell: KIM fields are names, addresses and numbers.
+    pub max_cell_chars: usize,
+    /// Bytes of cell text in the whole table: no more than the largest CSV we accept could hold.
+    pub max_text_bytes: usize,
+    /// Cells held for the table (rows times their width), empty ones included.
+    pub max_cells: usize,
+    /// Bytes all the parts of an .xlsx may inflate to.
+    pub max_unpacked_bytes: u64,
 }
 
 impl Default for Limits {
@@ -52,9 +68,18 @@ impl Default for Limits {
         Limits {
             max_bytes: 20 * 1024 * 1024,
             max_rows: 100_000,
+            max_cell_chars: MAX_CELL_CHARS,
+            max_text_bytes: 20 * 1024 * 1024,
+            // 100,000 rows of 30 columns: the template has 19.
+            max_cells: 3_000_000,
+            // A full 100,000-row template sheet inflates to about 70 MB.
+            max_unpacked_bytes: 200 * 1024 * 1024,
         }
     }
 }
+
+/// Longest cell accepted; also what [`excerpt`] leaves of a cell echoed in a report.
+pub const MAX_CELL_CHARS: usize = 1_000;
 
 /// Real KIM lists have a few dozen columns; the cap keeps a hostile file from making every row
 /// thousands of cells wide.
@@ -91,6 +116,15 @@ pub enum SheetError {
     },
     #[error("the spreadsheet could not be written: {0}")]
     Write(String),
+    #[error("line {line}, column {column} has more than {max_chars} characters")]
+    CellTooLong {
+        line: usize,
+        column: usize,
+        max_chars: usize,
+    },
+    /// More cell text, cells or inflated bytes than [`Limits`] allows.
+    #[error("the file holds more data than an import accepts")]
+    TooMuchData,
 }
 
 impl SheetError {
@@ -109,6 +143,8 @@ impl SheetError {
             SheetError::UnknownFormat => "error.sheet_format",
             SheetError::DuplicateHeader { .. } => "error.sheet_duplicate_header",
             SheetError::Write(_) => "error.sheet_write",
+            SheetError::CellTooLong { .. } => "error.sheet_cell_too_long",
+            SheetError::TooMuchData => "error.sheet_too_much_data",
         }
     }
 }
@@ -176,6 +212,14 @@ pub fn header_key(h: &str) -> String {
     out
 }
 
+/// At most `max` characters of `s`, with "…" when cut: cell text echoed back in a report.
+pub fn excerpt(s: &str, max: usize) -> Cow<'_, str> {
+    match s.char_indices().nth(max) {
+        None => Cow::Borrowed(s),
+        Some((end, _)) => Cow::Owned(format!("{}…", &s[..end])),
+    }
+}
+
 /// Excel's name for a 1-based column number: 1 -> "A", 27 -> "AA".
 pub fn column_letters(column: usize) -> String {
     let mut n = column;
@@ -239,5 +283,7 @@ fn shape_row(
     Ok(Some(Row { line, cells, width }))
 }
 
+#[cfg(test)]
+mod bomb_tests;
 #[cfg(test)]
 mod tests;

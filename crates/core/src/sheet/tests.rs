@@ -111,6 +111,7 @@ fn refuses_what_it_cannot_read() {
     let small = Limits {
         max_bytes: 10,
         max_rows: 1,
+        ..Limits::default()
     };
     assert_eq!(
         read_table(b"nama\nKIM A\nKIM B\n", Format::Csv, &small),
@@ -119,6 +120,7 @@ fn refuses_what_it_cannot_read() {
     let small = Limits {
         max_bytes: 100,
         max_rows: 1,
+        ..Limits::default()
     };
     assert!(read_table(b"nama\nKIM A\n\n\n", Format::Csv, &small).is_ok());
     assert_eq!(

@@ -35,7 +35,20 @@ async fn health_metrics_and_headers(engine: Engine) {
         36,
         "every response carries a request id"
     );
-    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert_eq!(
+        app.get("/metrics").await.status(),
+        StatusCode::NOT_FOUND,
+        "metrics are not on the public site"
+    );
+    let metrics = app
+        .client
+        .get(app.metrics_url())
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(metrics.contains("http_requests_total{"), "{metrics}");
     assert!(metrics.contains(r#"route="/regions""#));
     app.finish().await;
@@ -109,8 +122,7 @@ async fn a_missing_postgres_database_is_created_or_explained() {
     let url = base.replacen("postgres@", &format!("{role}@"), 1);
     let err = simpul::server::open_store(&format!("{url}/{name}_x"))
         .await
-        .err()
-        .expect("a role without CREATEDB cannot create it");
+        .expect_err("a role without CREATEDB cannot create it");
     let message = format!("{err:#}");
     assert!(
         message.contains("does not exist") && message.contains("createdb -h"),

@@ -73,6 +73,18 @@ impl From<KimRecord> for KimView {
     }
 }
 
+impl KimView {
+    /// What the caller may read: which KIM this one might duplicate is a reviewer's lead, not
+    /// public information.
+    fn for_caller(k: KimRecord, caller: Option<&CurrentUser>) -> Self {
+        let mut view = KimView::from(k);
+        if caller.is_none() {
+            view.possible_duplicate_of = None;
+        }
+        view
+    }
+}
+
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct KimPage {
     /// Matching KIMs, counted up to 1,001: 1001 means "more than 1,000" (narrow the search).
@@ -109,15 +121,18 @@ pub async fn list(
 ) -> AppResult<Json<KimPage>> {
     let user = optional_user(&state, &headers).await?;
     let filter = reg::directory_filter(user.as_ref(), &q)?;
-    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let page = q.page.unwrap_or_default();
     let (kims, total) = state
         .store
-        .search_kims(&filter, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        .search_kims(&filter, PAGE_SIZE, page.offset(PAGE_SIZE))
         .await?;
     Ok(Json(KimPage {
         total,
-        page,
-        items: kims.into_iter().map(Into::into).collect(),
+        page: page.get(),
+        items: kims
+            .into_iter()
+            .map(|k| KimView::for_caller(k, user.as_ref()))
+            .collect(),
     }))
 }
 
@@ -155,7 +170,7 @@ pub async fn show(
     if !reg::can_see(user.as_ref(), &k, &village) {
         return Err(AppError::NotFound);
     }
-    Ok(Json(k.into()))
+    Ok(Json(KimView::for_caller(k, user.as_ref())))
 }
 
 /// Replace a KIM's profile.
@@ -383,6 +398,10 @@ pub struct ImportStarted {
 pub struct ImportReport {
     pub committed: bool,
     pub written: usize,
+    /// Every data row of the file, and those that were wrong.
+    pub total_rows: usize,
+    pub errors: usize,
+    /// A small file's rows, otherwise those not "ok" (at most 1,000; the counts cover all).
     pub rows: Vec<RowReport>,
 }
 
@@ -442,7 +461,9 @@ pub async fn import(
         Json(ImportReport {
             committed: p.commit && errors == 0,
             written,
-            rows: plan.rows,
+            total_rows: plan.rows.len(),
+            errors,
+            rows: crate::service::import::report_rows(&plan.rows),
         }),
     )
         .into_response())

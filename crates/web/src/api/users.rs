@@ -7,6 +7,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use simpul_core::PageNumber;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]
 pub struct UserView {
@@ -31,7 +32,8 @@ pub struct ListParams {
     #[serde(default)]
     pub q: String,
     #[serde(default)]
-    pub page: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub page: Option<PageNumber>,
 }
 
 /// Accounts with a role inside the caller's territory (50 a page).
@@ -42,7 +44,7 @@ pub async fn list(
     ApiUser(user): ApiUser,
     Query(p): Query<ListParams>,
 ) -> AppResult<Json<Vec<UserView>>> {
-    let found = accounts::list(&state, &user, &p.q, p.page.unwrap_or(1)).await?;
+    let found = accounts::list(&state, &user, &p.q, p.page.unwrap_or_default()).await?;
     Ok(Json(
         found
             .into_iter()

@@ -1,17 +1,17 @@
 //! The audit log (browse, filter, export as CSV) and the mail outbox, within the
 //! administrator's territory.
 
-use super::{render, Page};
+use super::{render, render_with_status, Page};
 use crate::csrf::{urlencode, RequestCtx};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CurrentUser, Query, SessionUser};
 use crate::service::outbox::{self, OutboxEntry};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use simpul_core::authz::Action;
 use simpul_store::audit::{AuditFilter, AuditRecord};
 
@@ -32,13 +32,24 @@ pub struct AuditQuery {
     pub before: Option<i64>,
 }
 
-fn day(s: &str, field: &'static str) -> AppResult<Option<chrono::DateTime<Utc>>> {
+/// The dates a filter may name: wide enough for any real search, and far from the ends of the
+/// calendar, where "the day after" overflows and PostgreSQL's timestamps stop.
+fn day(s: &str, field: &'static str) -> AppResult<Option<NaiveDate>> {
     if s.trim().is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map(|d| Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))))
-        .map_err(|_| AppError::invalid(field, "error.date"))
+    let d = NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid(field, "error.date"))?;
+    let earliest = NaiveDate::from_ymd_opt(1900, 1, 1).expect("a real date");
+    let latest = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a real date");
+    if !(earliest..=latest).contains(&d) {
+        return Err(AppError::invalid(field, "error.date_range"));
+    }
+    Ok(Some(d))
+}
+
+fn midnight(d: NaiveDate) -> chrono::DateTime<Utc> {
+    Utc.from_utc_datetime(&d.and_time(chrono::NaiveTime::MIN))
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -52,9 +63,12 @@ impl AuditQuery {
             actor: opt(&self.actor),
             object_type: None,
             region: opt(&self.region),
-            from: day(&self.from, "from")?,
-            // "until" is inclusive of the whole day.
-            until: day(&self.until, "until")?.map(|d| d + chrono::Duration::days(1)),
+            from: day(&self.from, "from")?.map(midnight),
+            // "until" is inclusive of the whole day. After 9999-12-31 there is no bound at all
+            // (a five-digit year would not even compare as text in SQLite).
+            until: day(&self.until, "until")?
+                .and_then(|d| d.succ_opt().filter(|next| next.year() <= 9999))
+                .map(midnight),
             before_id: self.before,
         })
     }
@@ -89,6 +103,7 @@ struct AuditPage<'a> {
     page: Page<'a>,
     f: AuditQuery,
     entries: Vec<AuditRecord>,
+    errors: Vec<FieldError>,
     query: String,
     next_before: Option<i64>,
 }
@@ -101,19 +116,33 @@ pub async fn audit(
     SessionUser(user): SessionUser,
     Query(q): Query<AuditQuery>,
 ) -> AppResult<Response> {
-    let entries = entries(&state, &user, &q, PAGE).await?;
+    // A filter that cannot be read shows the form again with its field's message.
+    let (entries, errors) = match entries(&state, &user, &q, PAGE).await {
+        Ok(found) => (found, Vec::new()),
+        Err(AppError::Invalid(fields)) => (Vec::new(), fields),
+        Err(e) => return Err(e),
+    };
     let next_before = if entries.len() as i64 == PAGE {
         entries.last().map(|e| e.id)
     } else {
         None
     };
-    render(AuditPage {
-        page: Page::new(&state, &ctx, Some(&user)),
-        query: q.without_cursor(),
-        f: q,
-        entries,
-        next_before,
-    })
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    render_with_status(
+        status,
+        AuditPage {
+            page: Page::new(&state, &ctx, Some(&user)),
+            query: q.without_cursor(),
+            f: q,
+            entries,
+            errors,
+            next_before,
+        },
+    )
 }
 
 /// CSV export of the filtered log (up to 100,000 rows).

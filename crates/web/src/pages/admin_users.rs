@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use simpul_core::Role;
+use simpul_core::{PageNumber, Role};
 
 /// The role and scope inputs shared by the new-account and add-role forms.
 pub struct GrantForm<'a> {
@@ -64,7 +64,7 @@ pub struct ListQuery {
     #[serde(default)]
     q: String,
     #[serde(default)]
-    page: Option<i64>,
+    page: Option<PageNumber>,
 }
 
 pub async fn list(
@@ -73,7 +73,7 @@ pub async fn list(
     SessionUser(user): SessionUser,
     Query(q): Query<ListQuery>,
 ) -> AppResult<Response> {
-    let page_no = q.page.unwrap_or(1).clamp(1, 100_000);
+    let page_no = q.page.unwrap_or_default();
     let found = accounts::list(&state, &user, &q.q, page_no).await?;
     let page = Page::new(&state, &ctx, Some(&user));
     let has_more = found.len() == 50;
@@ -96,7 +96,7 @@ pub async fn list(
         page,
         users,
         q: q.q,
-        page_no,
+        page_no: page_no.get(),
         has_more,
     })
 }

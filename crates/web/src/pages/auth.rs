@@ -13,14 +13,12 @@ use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use simpul_core::audit::AuditContext;
+use simpul_core::LocalPath;
 
-/// Only same-site paths are followed after login or a language switch.
-pub fn safe_next(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.starts_with("/\\") {
-        next
-    } else {
-        "/dashboard"
-    }
+/// Only paths on this site are followed after login or a language switch; anything else (empty,
+/// another site, control characters) goes to `fallback`.
+pub fn safe_next(next: &str, fallback: &str) -> String {
+    LocalPath::parse(next).map_or_else(|| fallback.to_owned(), |p| p.to_string())
 }
 
 fn anonymous(ctx: &RequestCtx, who: &str) -> AuditContext {
@@ -96,7 +94,7 @@ pub async fn login(
                 // The language picked before logging in wins and becomes the account's preference.
                 state.store.set_locale(user_id, ctx.locale.code()).await?;
             }
-            let mut response = Redirect::to(safe_next(&input.next)).into_response();
+            let mut response = Redirect::to(&safe_next(&input.next, "/dashboard")).into_response();
             let ttl = state.config.session_ttl.num_seconds();
             let secure = state.config.secure_cookies;
             let headers = response.headers_mut();
@@ -170,12 +168,7 @@ pub async fn switch_language(
             .set_locale(user.actor.user_id, locale.code())
             .await?;
     }
-    let next = if q.next.is_empty() {
-        "/"
-    } else {
-        safe_next(&q.next)
-    };
-    let mut response = Redirect::to(next).into_response();
+    let mut response = Redirect::to(&safe_next(&q.next, "/")).into_response();
     response.headers_mut().append(
         SET_COOKIE,
         set_cookie(
@@ -220,11 +213,11 @@ pub async fn forgot(
     let page = Page::new(&state, &ctx, None);
     // Same throttle as logins, so the form cannot be used to flood someone's inbox.
     let since = chrono::Utc::now() - state.config.throttle_window;
-    let (_, by_ip) = state.store.login_failures_since("", &ctx.ip, since).await?;
-    if by_ip >= state.config.max_failures_per_ip {
+    let attempt = state.store.begin_login_attempt("", &ctx.ip, since).await?;
+    if attempt.by_ip > state.config.max_failures_per_ip {
+        state.store.forget_login_attempt(attempt.id).await?;
         return Err(AppError::TooManyRequests);
     }
-    state.store.record_login_failure("", &ctx.ip).await?;
     request_reset(&state, &page.t, &anonymous(&ctx, "anonymous"), &input.who).await?;
     render(ForgotPage { page, sent: true })
 }

@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use simpul_core::authz::Action;
 use simpul_core::regions::RegionIndex;
 use simpul_core::registry::{KimStatus, PhoneE164, Topic, Transition};
-use simpul_core::{Level, RegionCode};
+use simpul_core::{Level, PageNumber, RegionCode};
 use simpul_store::registry::KimRecord;
 
 /// Whether the registration form makes sense for this user (where, is checked on submit).
@@ -88,7 +88,7 @@ struct DirectoryPage<'a> {
 
 fn with_page(q: &DirectoryQuery, page: i64) -> String {
     let mut q = q.clone();
-    q.page = Some(page);
+    q.page = Some(PageNumber::new(page));
     format!("?{}", serde_urlencoded::to_string(&q).unwrap_or_default())
 }
 
@@ -137,7 +137,7 @@ pub async fn directory(
     Query(q): Query<DirectoryQuery>,
 ) -> AppResult<Response> {
     let filter = reg::directory_filter(user.as_ref(), &q)?;
-    let page_no = q.page.unwrap_or(1).clamp(1, 100_000);
+    let page_no = q.page.unwrap_or_default().get();
     let (kims, total) = state
         .store
         .search_kims(&filter, PAGE_SIZE, (page_no - 1) * PAGE_SIZE)

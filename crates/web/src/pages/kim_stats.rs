@@ -13,6 +13,7 @@ use axum::extract::{Multipart, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use simpul_core::authz::{Action, ScopeRegions};
+use simpul_core::registry::KimStatus;
 use simpul_core::{Level, RegionCode};
 use simpul_store::registry::RegionStats;
 
@@ -297,6 +298,13 @@ pub async fn file(
     }
     .ok_or(AppError::NotFound)?;
     let f = state.store.file(file_id).await?;
+    // An unpublished KIM's files are for its officers and admins only: no cache keeps a copy.
+    let published = KimStatus::parse(&k.status).is_some_and(|s| s.is_public());
+    let cache = if published {
+        "private, max-age=3600"
+    } else {
+        "no-store"
+    };
     let disposition = if slot == "sk" {
         format!("inline; filename=\"SK-{}.pdf\"", k.id)
     } else {
@@ -306,7 +314,7 @@ pub async fn file(
         [
             (header::CONTENT_TYPE, f.content_type),
             (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, "private, max-age=3600".into()),
+            (header::CACHE_CONTROL, cache.into()),
         ],
         f.data,
     )

@@ -6,7 +6,7 @@ use crate::state::AppState;
 use simpul_core::accounts::{check_new_password, parse_display_name, parse_email};
 use simpul_core::audit::AuditContext;
 use simpul_core::authz::{Action, ScopeRegions};
-use simpul_core::{RegionCode, Role, Scope, Username};
+use simpul_core::{PageNumber, RegionCode, Role, Scope, Username};
 use simpul_store::accounts::{NewUser, UserSummary};
 use simpul_store::StoreError;
 
@@ -194,15 +194,14 @@ pub async fn list(
     state: &AppState,
     who: &CurrentUser,
     query: &str,
-    page: i64,
+    page: PageNumber,
 ) -> AppResult<Vec<UserSummary>> {
     if !who.actor.can(Action::Oversee) {
         return Err(AppError::Forbidden);
     }
-    let page = page.max(1);
     Ok(state
         .store
-        .list_users(&who.actor.oversight(), query, 50, (page - 1) * 50)
+        .list_users(&who.actor.oversight(), query, 50, page.offset(50))
         .await?)
 }
 

@@ -22,8 +22,9 @@ impl From<simpul_store::StoreError> for LoginError {
     }
 }
 
-/// Check credentials; returns the user id. Every failure counts against the account name and the
-/// client address; once either is over its limit inside the window, even a right password waits.
+/// Check credentials; returns the user id. Every attempt counts against the account name and the
+/// client address before the password is looked at; once either is over its limit inside the
+/// window, even a right password waits. Parallel attempts cannot slip past the limit together.
 pub async fn verify_login(
     state: &AppState,
     username: &str,
@@ -33,11 +34,13 @@ pub async fn verify_login(
     let username = username.trim().to_lowercase();
     let cfg = &state.config;
     let since = Utc::now() - cfg.throttle_window;
-    let (by_account, by_ip) = state
+    let attempt = state
         .store
-        .login_failures_since(&username, ip, since)
+        .begin_login_attempt(&username, ip, since)
         .await?;
-    if by_account >= cfg.max_failures_per_account || by_ip >= cfg.max_failures_per_ip {
+    if attempt.by_account > cfg.max_failures_per_account || attempt.by_ip > cfg.max_failures_per_ip
+    {
+        state.store.forget_login_attempt(attempt.id).await?;
         return Err(LoginError::Throttled);
     }
     let user = state.store.user_by_username(&username).await?;
@@ -61,10 +64,8 @@ pub async fn verify_login(
             state.store.clear_login_failures(&username).await?;
             Ok(u.id)
         }
-        _ => {
-            state.store.record_login_failure(&username, ip).await?;
-            Err(LoginError::BadCredentials)
-        }
+        // The attempt's row stays: it is the failure.
+        _ => Err(LoginError::BadCredentials),
     }
 }
 

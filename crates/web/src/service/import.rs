@@ -38,6 +38,14 @@ pub const COLUMNS: [&str; 19] = [
     "website",
 ];
 
+/// Characters of a KIM name echoed in a report: enough to find the row, never a whole cell.
+const NAME_IN_REPORT: usize = 80;
+/// Reports list every row when the file is this small, otherwise only the rows not "ok".
+const FULL_REPORT_ROWS: usize = 200;
+/// Rows a report lists at most, so that its size does not grow with the file's; the counts
+/// still cover every row.
+pub const MAX_REPORT_ROWS: usize = 1_000;
+
 /// One row's outcome in the report.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RowReport {
@@ -340,7 +348,7 @@ pub async fn plan(
         }
         plan.rows.push(RowReport {
             line: row.line,
-            name: get("nama_kim"),
+            name: sheet::excerpt(&get("nama_kim"), NAME_IN_REPORT).into_owned(),
             outcome: outcome.to_owned(),
             village: village.map(|v| v.to_string()),
             errors,
@@ -348,6 +356,16 @@ pub async fn plan(
         progress(i + 1, total);
     }
     Ok(plan)
+}
+
+/// The rows worth showing: all of a small file's, otherwise those not "ok", at most
+/// [`MAX_REPORT_ROWS`].
+pub fn report_rows(rows: &[RowReport]) -> Vec<RowReport> {
+    rows.iter()
+        .filter(|r| r.outcome != "ok" || rows.len() <= FULL_REPORT_ROWS)
+        .take(MAX_REPORT_ROWS)
+        .cloned()
+        .collect()
 }
 
 /// Check the header row: the name column must be there, and unknown columns are reported.

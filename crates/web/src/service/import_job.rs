@@ -7,7 +7,7 @@
 
 use crate::error::AppError;
 use crate::extract::CurrentUser;
-use crate::service::import::{self, RowReport};
+use crate::service::import;
 use crate::service::jobs::{JobError, Progress};
 use crate::state::AppState;
 use serde_json::Value;
@@ -15,9 +15,6 @@ use simpul_core::audit::AuditContext;
 use simpul_store::jobs::Job;
 
 pub const KIND: &str = "kim_import";
-
-/// Reports list every row when the file is this small, otherwise only the rows not "ok".
-const FULL_REPORT_ROWS: usize = 200;
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImportJobInput {
@@ -36,8 +33,8 @@ pub struct ImportJobResult {
     pub exists: usize,
     pub errors: usize,
     pub written: usize,
-    /// The rows worth showing (see `FULL_REPORT_ROWS`).
-    pub report: Vec<RowReport>,
+    /// The rows worth showing (see [`import::report_rows`]).
+    pub report: Vec<import::RowReport>,
 }
 
 impl ImportJobResult {
@@ -92,16 +89,9 @@ pub async fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Val
         exists: count("exists"),
         errors: plan.errors(),
         written,
-        report: report_rows(&plan.rows),
+        report: import::report_rows(&plan.rows),
     };
     serde_json::to_value(result).map_err(|_| JobError::Failed("error.internal_detail"))
-}
-
-fn report_rows(rows: &[RowReport]) -> Vec<RowReport> {
-    rows.iter()
-        .filter(|r| r.outcome != "ok" || rows.len() <= FULL_REPORT_ROWS)
-        .cloned()
-        .collect()
 }
 
 fn error_key(e: AppError) -> JobError {

@@ -10,7 +10,7 @@ use simpul_core::registry::{
     is_possible_duplicate, normalize_kim_name, normalize_social, KimName, KimNumber, KimStatus,
     LatLon, PhoneE164, SocialKind, Topic, Transition,
 };
-use simpul_core::{Level, RegionCode, Role};
+use simpul_core::{Level, PageNumber, RegionCode, Role};
 use simpul_store::registry::{KimFilter, KimProfile, KimRecord};
 use simpul_store::StoreError;
 
@@ -427,7 +427,8 @@ pub struct DirectoryQuery {
     pub region: String,
     pub status: String,
     pub topic: String,
-    pub page: Option<i64>,
+    #[param(value_type = Option<i64>, minimum = 1)]
+    pub page: Option<PageNumber>,
 }
 
 pub const PAGE_SIZE: i64 = 20;

@@ -319,7 +319,8 @@ impl TestApp {
         mailer: Option<Mailer>,
     ) -> TestApp {
         let store = simpul::server::open_store(url).await.unwrap();
-        let running = spawn(store.clone(), web, "127.0.0.1:0".parse().unwrap(), mailer)
+        let any_port = "127.0.0.1:0".parse().unwrap();
+        let running = spawn(store.clone(), web, any_port, Some(any_port), mailer)
             .await
             .unwrap();
         let (client, jar) = new_client();
@@ -336,6 +337,15 @@ impl TestApp {
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The metrics address (`--metrics-listen`), apart from the site.
+    pub fn metrics_url(&self) -> String {
+        let running = self.running.as_ref().expect("running");
+        format!(
+            "http://{}/metrics",
+            running.metrics_addr.expect("metrics served")
+        )
     }
 
     /// Forget cookies: a new visitor.

@@ -1,0 +1,130 @@
+//! Page numbers from URLs. Every list reads `?page=` through [`PageNumber`], so none can wrap a
+//! huge number around to page 1 or overflow its offset: any integer, however long, is clamped.
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A 1-based page number, between 1 and [`PageNumber::MAX`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct PageNumber(i64);
+
+impl PageNumber {
+    /// Far past the last page of any list (the directory counts up to 1,000 matches).
+    pub const MAX: i64 = 100_000;
+
+    pub fn new(n: i64) -> PageNumber {
+        PageNumber(n.clamp(1, Self::MAX))
+    }
+
+    /// An integer written in decimal, of any length; `None` if it is not one. Empty is page 1.
+    pub fn parse(s: &str) -> Option<PageNumber> {
+        let s = s.trim();
+        if s.is_empty() {
+            return Some(PageNumber(1));
+        }
+        let (negative, digits) = match s.as_bytes()[0] {
+            b'-' => (true, &s[1..]),
+            b'+' => (false, &s[1..]),
+            _ => (false, s),
+        };
+        if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(match digits.parse::<i64>() {
+            Ok(n) => PageNumber::new(if negative { -n } else { n }),
+            // Too many digits for an i64: as far from page 1 as the sign says.
+            Err(_) => PageNumber::new(if negative { i64::MIN } else { i64::MAX }),
+        })
+    }
+
+    pub fn get(self) -> i64 {
+        self.0
+    }
+
+    /// Rows to skip before this page; cannot overflow, as the number is clamped.
+    pub fn offset(self, page_size: i64) -> i64 {
+        (self.0 - 1).saturating_mul(page_size)
+    }
+}
+
+impl Default for PageNumber {
+    fn default() -> Self {
+        PageNumber(1)
+    }
+}
+
+impl<'de> Deserialize<'de> for PageNumber {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = PageNumber;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a page number")
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<PageNumber, E> {
+                Ok(PageNumber::new(n))
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<PageNumber, E> {
+                Ok(PageNumber::new(i64::try_from(n).unwrap_or(i64::MAX)))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<PageNumber, E> {
+                PageNumber::parse(s).ok_or_else(|| E::custom("page must be a whole number"))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn out_of_range_numbers_are_clamped_not_wrapped() {
+        let p = |s: &str| PageNumber::parse(s).map(PageNumber::get);
+        assert_eq!(p("9223372036854775807"), Some(PageNumber::MAX));
+        assert_eq!(p("99999999999999999999999999"), Some(PageNumber::MAX));
+        assert_eq!(p("-9223372036854775808"), Some(1));
+        assert_eq!(p("0"), Some(1));
+        assert_eq!(p(""), Some(1));
+        assert_eq!(p("3"), Some(3));
+        assert_eq!(p("+3"), Some(3));
+        assert_eq!(p("abc"), None);
+        assert_eq!(p("1e3"), None);
+        assert_eq!(p("-"), None);
+        assert_eq!(
+            PageNumber::new(PageNumber::MAX).offset(50),
+            (PageNumber::MAX - 1) * 50
+        );
+    }
+
+    #[derive(Deserialize)]
+    struct Q {
+        page: Option<PageNumber>,
+    }
+
+    #[test]
+    fn reads_from_a_query_string_and_json() {
+        let q: Q = serde_json::from_str(r#"{"page": 18446744073709551615}"#).unwrap();
+        assert_eq!(q.page.unwrap().get(), PageNumber::MAX);
+        let q: Q = serde_json::from_str(r#"{"page": "7"}"#).unwrap();
+        assert_eq!(q.page.unwrap().get(), 7);
+    }
+
+    proptest! {
+        #[test]
+        fn every_integer_lands_on_a_page(n in any::<i128>()) {
+            let p = PageNumber::parse(&n.to_string()).unwrap();
+            prop_assert_eq!(p.get(), n.clamp(1, PageNumber::MAX as i128) as i64);
+            prop_assert!(p.offset(i64::MAX) >= 0);
+        }
+
+        #[test]
+        fn anything_else_is_refused_or_a_page(s in "\\PC{0,30}") {
+            if let Some(p) = PageNumber::parse(&s) {
+                prop_assert!((1..=PageNumber::MAX).contains(&p.get()));
+            }
+        }
+    }
+}

@@ -42,6 +42,8 @@ pub fn web_config(settings: &Settings) -> WebConfig {
 /// A running server: its address and a handle to stop it.
 pub struct Running {
     pub addr: SocketAddr,
+    /// Panics of this instance's handlers and background tasks (a test fails on any).
+    pub panics: simpul_web::panics::PanicCounter,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<Result<()>>,
 }
@@ -60,6 +62,7 @@ pub async fn spawn(
     listen: SocketAddr,
     mailer: Option<Mailer>,
 ) -> Result<Running> {
+    simpul_web::panics::install_hook();
     let metrics = simpul_web::install_metrics_recorder();
     let state = AppState::new(store.clone(), web, Some(metrics)).await?;
     let listener = TcpListener::bind(listen)
@@ -67,15 +70,19 @@ pub async fn spawn(
         .with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr()?;
     let (stop, stopped) = watch::channel(false);
+    let panics = state.panics.clone();
     if let Some(mailer) = mailer {
-        tokio::spawn(mailer.run(store.clone(), stopped.clone()));
+        panics.watch(tokio::spawn(mailer.run(store.clone(), stopped.clone())));
     }
-    tokio::spawn(crate::schedule::run(state.clone(), stopped.clone()));
+    panics.watch(tokio::spawn(crate::schedule::run(
+        state.clone(),
+        stopped.clone(),
+    )));
     if state.config.run_jobs {
-        tokio::spawn(simpul_web::service::jobs::worker(
+        panics.watch(tokio::spawn(simpul_web::service::jobs::worker(
             state.clone(),
             stopped.clone(),
-        ));
+        )));
     }
     let app = simpul_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut signal = stopped.clone();
@@ -87,7 +94,12 @@ pub async fn spawn(
             .await
             .context("server failed")
     });
-    Ok(Running { addr, stop, task })
+    Ok(Running {
+        addr,
+        panics,
+        stop,
+        task,
+    })
 }
 
 /// `simpul serve`: run until `shutdown` resolves.

@@ -15,6 +15,7 @@ mod jobs;
 mod mail;
 mod multi_instance;
 mod ops;
+mod page_fuzz;
 mod regions;
 mod registry;
 mod registry_import;

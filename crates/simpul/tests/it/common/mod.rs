@@ -367,6 +367,15 @@ impl TestApp {
             .expect("CSRF cookie is set on first visit")
     }
 
+    /// The visitor's cookies as a `Cookie` header value (empty when none).
+    pub fn cookie_header(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        self.jar
+            .cookies(&self.base.parse().unwrap())
+            .and_then(|h| h.to_str().ok().map(str::to_owned))
+            .unwrap_or_default()
+    }
+
     pub fn cookie(&self, name: &str) -> Option<String> {
         use reqwest::cookie::CookieStore;
         let header = self.jar.cookies(&self.base.parse().unwrap())?;

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use simpul_core::authz::Action;
 use simpul_store::audit::{AuditFilter, AuditRecord};
 use simpul_store::outbox::Mail;
@@ -36,7 +36,12 @@ fn day(s: &str, field: &'static str) -> AppResult<Option<chrono::DateTime<Utc>>>
     if s.trim().is_empty() {
         return Ok(None);
     }
+    // Nothing in the log is older than the year 1, and PostgreSQL keeps no dates before 4713 BC
+    // (`-262143-01-01` was a 500 there; found by page fuzzing).
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.year() >= 1)
+        .ok_or(())
         .map(|d| Some(Utc.from_utc_datetime(&d.and_hms_opt(0, 0, 0).expect("midnight exists"))))
         .map_err(|_| AppError::invalid(field, "error.date"))
 }

@@ -55,7 +55,7 @@ checks=not_a_server_error,status_code_conformance,content_type_conformance,respo
 fuzz() { # name, extra schemathesis arguments...
   local name=$1
   shift
-  local started cases
+  local started
   started=$(date +%s)
   # The hooks file skips inputs that hit bugs being fixed on another branch (see it).
   SCHEMATHESIS_HOOKS=api_fuzz_hooks PYTHONPATH=scripts \
@@ -65,8 +65,7 @@ fuzz() { # name, extra schemathesis arguments...
     --suppress-health-check all --request-timeout 30 --generation-database none \
     --report junit,vcr --report-dir "$out/$name" "$@" >"$out/$name.log" 2>&1 \
     || { cat "$out/$name.log"; echo "schemathesis found problems ($name): $out/$name.log" >&2; return 1; }
-  cases=$(grep -o 'tests="[0-9]*"' "$out/$name/junit.xml" | head -n1 | tr -dc 0-9 || true)
-  grep -E '^(Test cases|API Operations|Test Phases)|[0-9]+ generated' "$out/$name.log" | sed "s/^/   $name: /" || true
+  grep -E '[0-9]+ generated' "$out/$name.log" | sed "s/^ */   $name: /" || true
   echo "== $name: $(( $(date +%s) - started )) s"
 }
 

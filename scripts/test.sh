@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: unit tests, integration tests on SQLite and (when reachable)
-# PostgreSQL, and the browser journeys in headless Chromium. Installs missing test tools first.
+# PostgreSQL, API fuzzing from the OpenAPI document (scripts/api-fuzz.sh, same engines), and
+# the browser journeys in headless Chromium. Installs missing test tools first.
 #
 #   scripts/test.sh
 #
@@ -26,6 +27,9 @@ fi
 
 # One build serves the Rust tests and the browser journeys (target/debug/simpul).
 cargo test --workspace --all-targets
+
+echo "== API fuzzing (schemathesis)"
+scripts/api-fuzz.sh
 
 echo "== browser journeys (headless Chromium, 360x800, axe-core, 50 KB page budget)"
 (cd e2e && SIMPUL_BIN=../target/debug/simpul node --test --test-concurrency=1 journeys/*.test.mjs)

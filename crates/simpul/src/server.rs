@@ -44,6 +44,8 @@ pub struct Running {
     pub addr: SocketAddr,
     /// Where `/metrics` is served, if anywhere.
     pub metrics_addr: Option<SocketAddr>,
+    /// Panics of this instance's handlers and background tasks (a test fails on any).
+    pub panics: simpul_web::panics::PanicCounter,
     stop: watch::Sender<bool>,
     task: tokio::task::JoinHandle<Result<()>>,
 }
@@ -63,6 +65,7 @@ pub async fn spawn(
     metrics_listen: Option<SocketAddr>,
     mailer: Option<Mailer>,
 ) -> Result<Running> {
+    simpul_web::panics::install_hook();
     let metrics = simpul_web::install_metrics_recorder();
     let state = AppState::new(store.clone(), web, Some(metrics)).await?;
     let listener = TcpListener::bind(listen)
@@ -74,15 +77,19 @@ pub async fn spawn(
         Some(at) => Some(serve_metrics(state.clone(), at, stopped.clone()).await?),
         None => None,
     };
+    let panics = state.panics.clone();
     if let Some(mailer) = mailer {
-        tokio::spawn(mailer.run(store.clone(), stopped.clone()));
+        panics.watch(tokio::spawn(mailer.run(store.clone(), stopped.clone())));
     }
-    tokio::spawn(crate::schedule::run(state.clone(), stopped.clone()));
+    panics.watch(tokio::spawn(crate::schedule::run(
+        state.clone(),
+        stopped.clone(),
+    )));
     if state.config.run_jobs {
-        tokio::spawn(simpul_web::service::jobs::worker(
+        panics.watch(tokio::spawn(simpul_web::service::jobs::worker(
             state.clone(),
             stopped.clone(),
-        ));
+        )));
     }
     let app = simpul_web::router(state).into_make_service_with_connect_info::<SocketAddr>();
     let mut signal = stopped.clone();
@@ -97,6 +104,7 @@ pub async fn spawn(
     Ok(Running {
         addr,
         metrics_addr,
+        panics,
         stop,
         task,
     })

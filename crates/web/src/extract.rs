@@ -166,6 +166,9 @@ impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
             .ok_or_else(|| AppError::internal("request context middleware missing"))?;
         let cookie_token = cookie(req.headers(), crate::csrf::CSRF_COOKIE).map(str::to_owned);
         let bytes = body_bytes(req).await?;
+        if has_encoded_nul(&bytes) {
+            return Err(AppError::BadRequest("error.bad_form"));
+        }
         let field: CsrfField = serde_urlencoded::from_bytes(&bytes)
             .map_err(|_| AppError::BadRequest("error.bad_form"))?;
         let ok = cookie_token.is_some_and(|c| {
@@ -190,9 +193,32 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
 
     async fn from_request(req: Request, _: &S) -> Result<Self, Self::Rejection> {
         let bytes = body_bytes(req).await?;
-        serde_json::from_slice(&bytes)
+        let bad = || AppError::BadRequest("error.bad_json");
+        let value: serde_json::Value = serde_json::from_slice(&bytes).map_err(|_| bad())?;
+        if contains_nul(&value) {
+            return Err(bad());
+        }
+        serde_json::from_value(value)
             .map(ApiJson)
-            .map_err(|_| AppError::BadRequest("error.bad_json"))
+            .map_err(|_| bad())
+    }
+}
+
+/// Whether URL-encoded text holds a NUL character. No text Simpul keeps may: PostgreSQL refuses
+/// to store one (a 500 before; found by page fuzzing), so it is a malformed request on both
+/// engines.
+fn has_encoded_nul(urlencoded: &[u8]) -> bool {
+    urlencoded.windows(3).any(|w| w == b"%00") || urlencoded.contains(&0)
+}
+
+/// Whether any string or key of a JSON document holds a NUL character (see [`has_encoded_nul`]).
+fn contains_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(contains_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || contains_nul(v)),
+        _ => false,
     }
 }
 
@@ -203,7 +229,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for Query<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        serde_urlencoded::from_str(parts.uri.query().unwrap_or(""))
+        let query = parts.uri.query().unwrap_or("");
+        if has_encoded_nul(query.as_bytes()) {
+            return Err(AppError::BadRequest("error.bad_query"));
+        }
+        serde_urlencoded::from_str(query)
             .map(Query)
             .map_err(|_| AppError::BadRequest("error.bad_query"))
     }

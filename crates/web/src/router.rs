@@ -1,13 +1,16 @@
 //! Every route of Simpul in one place. A route added here must also be added to the
-//! authorization matrix test (`crates/simpul/tests/authorization.rs`).
+//! authorization matrix test (`crates/simpul/tests/it/authorization.rs`) and, when it answers
+//! GET outside `/api`, to the page fuzzing table (`crates/simpul/tests/it/page_fuzz.rs`); both
+//! fail until it is (the latter reads [`route_paths`]).
 
 use crate::state::AppState;
 use crate::{api, assets, csrf, ops, pages};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, post, put, MethodRouter};
 use axum::{middleware, Router};
 use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -16,9 +19,36 @@ use tower_http::trace::TraceLayer;
 /// Largest upload (spreadsheets, decree scans): 20 MiB.
 const MAX_UPLOAD: usize = 20 * 1024 * 1024;
 
-fn page_routes() -> Router<AppState> {
+/// A router that remembers the paths it was given, so tests can enumerate every route.
+struct Routes {
+    router: Router<AppState>,
+    paths: Vec<&'static str>,
+}
+
+impl Routes {
+    fn new() -> Routes {
+        Routes {
+            router: Router::new(),
+            paths: Vec::new(),
+        }
+    }
+
+    fn route(mut self, path: &'static str, method_router: MethodRouter<AppState>) -> Routes {
+        self.router = self.router.route(path, method_router);
+        self.paths.push(path);
+        self
+    }
+
+    fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.paths.extend(other.paths);
+        self
+    }
+}
+
+fn page_routes() -> Routes {
     use pages::*;
-    Router::new()
+    Routes::new()
         .route("/", get(home::home))
         .route("/login", get(auth::login_form).post(auth::login))
         .route("/logout", post(auth::logout))
@@ -124,9 +154,9 @@ fn page_routes() -> Router<AppState> {
         )
 }
 
-fn api_routes() -> Router<AppState> {
+fn api_routes() -> Routes {
     use api::*;
-    Router::new()
+    Routes::new()
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/auth/token", post(auth::issue_token))
         .route("/api/v1/auth/tokens", get(auth::list_tokens))
@@ -185,15 +215,27 @@ pub fn metrics_router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The whole application (without `/metrics`: see [`metrics_router`]).
-pub fn router(state: AppState) -> Router {
-    let request_id = HeaderName::from_static("x-request-id");
-    Router::new()
+fn all_routes() -> Routes {
+    Routes::new()
         .merge(page_routes())
         .merge(api_routes())
         .route("/healthz", get(ops::healthz))
         .route("/static/{*path}", get(assets::serve))
+}
+
+/// Every route's path pattern (`/kim/{id}`), in the order declared.
+pub fn route_paths() -> Vec<&'static str> {
+    all_routes().paths
+}
+
+/// The whole application (without `/metrics`: see [`metrics_router`]).
+pub fn router(state: AppState) -> Router {
+    let request_id = HeaderName::from_static("x-request-id");
+    all_routes()
+        .router
         .fallback(not_found)
+        // Innermost, so the 500 is rendered like any other error; the panic is still counted.
+        .layer(CatchPanicLayer::custom(state.panics.clone()))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::request_context))
         .layer(middleware::from_fn_with_state(state.clone(), ops::security_headers))
         .layer(middleware::from_fn(ops::track))

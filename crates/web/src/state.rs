@@ -73,6 +73,8 @@ pub struct AppState {
     /// Wakes this instance's job worker when a request queues a job.
     pub(crate) jobs_wake: Arc<tokio::sync::Notify>,
     pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
+    /// This instance's panics (handlers and background tasks).
+    pub panics: crate::panics::PanicCounter,
 }
 
 impl AppState {
@@ -90,6 +92,7 @@ impl AppState {
             regions,
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
             metrics,
+            panics: Default::default(),
         })
     }
 }

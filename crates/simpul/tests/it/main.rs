@@ -18,6 +18,7 @@ mod jobs;
 mod mail;
 mod multi_instance;
 mod ops;
+mod page_fuzz;
 mod regions;
 mod registry;
 mod registry_import;

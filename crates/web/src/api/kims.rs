@@ -372,6 +372,11 @@ pub async fn geojson(
         .into_response())
 }
 
+/// A CSV or XLSX file, the whole request body: bytes, not JSON.
+#[derive(utoipa::ToSchema)]
+#[schema(value_type = String, format = Binary)]
+pub struct SheetFile(#[allow(dead_code)] Vec<u8>);
+
 #[derive(serde::Deserialize, utoipa::IntoParams)]
 pub struct ImportParams {
     /// File name, used to tell CSV from XLSX when the content does not.
@@ -427,8 +432,10 @@ async fn import_in_background(
 
 /// Import a CSV or XLSX KIM list (the request body is the file). Dry run by default.
 #[utoipa::path(post, path = "/api/v1/kims/import", tag = "kims", security(("bearer" = [])), params(ImportParams),
-    request_body(content = String, content_type = "text/csv"),
-    responses((status = 200, body = ImportReport), (status = 202, body = ImportStarted), (status = 422, body = ImportReport), (status = 403, body = crate::api::Problem)))]
+    request_body(content((SheetFile = "text/csv"), (SheetFile = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))),
+    responses((status = 200, body = ImportReport), (status = 202, body = ImportStarted), (status = 403, body = crate::api::Problem),
+        (status = 422, description = "Rows with errors (a report), or a file that cannot be read (a problem)",
+            content((ImportReport = "application/json"), (crate::api::Problem = "application/problem+json")))))]
 pub async fn import(
     State(state): State<AppState>,
     ctx: RequestCtx,
@@ -441,6 +448,10 @@ pub async fn import(
     } else {
         &p.filename
     };
+    // An empty body is no file: refused here, before a background job is queued for it.
+    if body.is_empty() {
+        return Err(AppError::invalid("file", "error.sheet_empty"));
+    }
     if p.background {
         return import_in_background(&state, &ctx, &user, name, &body, p.commit).await;
     }

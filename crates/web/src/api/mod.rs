@@ -12,7 +12,9 @@ pub mod regions;
 pub mod users;
 
 use axum::Json;
+use utoipa::openapi::path::Operation;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 /// An RFC 9457 problem document.
@@ -47,6 +49,85 @@ impl Modify for BearerAuth {
     }
 }
 
+/// The errors any operation can answer, declared once here rather than on every handler
+/// (found missing by API fuzzing): a problem document is `application/problem+json`; an
+/// unreadable query or body is a 400, a missing or bad token a 401, a bearer outside its role
+/// or scope a 403, an unknown or unparseable path parameter a 404, invalid fields a 422.
+struct CommonProblems;
+
+const PROBLEM_TYPE: &str = "application/problem+json";
+
+impl Modify for CommonProblems {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let ops = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+            ];
+            for op in ops.into_iter().flatten() {
+                common_problems(path, op);
+            }
+        }
+    }
+}
+
+fn common_problems(path: &str, op: &mut Operation) {
+    let has_query = op
+        .parameters
+        .iter()
+        .flatten()
+        .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query));
+    let has_body = op.request_body.is_some();
+    let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+    let mut add = Vec::new();
+    if has_query || has_body {
+        add.extend([
+            ("400", "Unreadable query or body"),
+            ("422", "Invalid input"),
+        ]);
+    }
+    if secured {
+        add.extend([
+            ("401", "No valid bearer token"),
+            ("403", "Outside the caller's role or scope"),
+        ]);
+    }
+    if path.contains('{') {
+        add.push(("404", "No such resource"));
+    }
+    let responses = &mut op.responses.responses;
+    for (status, description) in add {
+        responses.entry(status.to_owned()).or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description(description)
+                    .content(
+                        PROBLEM_TYPE,
+                        ContentBuilder::new()
+                            .schema(Some(Ref::from_schema_name("Problem")))
+                            .build(),
+                    )
+                    .build(),
+            )
+        });
+    }
+    // Errors are problem documents, whatever the handler's annotation says.
+    for (status, response) in responses.iter_mut() {
+        if let (true, RefOr::T(r)) = (status.starts_with('4') || status.starts_with('5'), response)
+        {
+            let is_problem = r.content.get("application/json").is_some_and(|c| {
+                matches!(&c.schema, Some(RefOr::Ref(r)) if r.ref_location.ends_with("/Problem"))
+            });
+            if is_problem {
+                let content = r.content.shift_remove("application/json").expect("checked");
+                r.content.insert(PROBLEM_TYPE.to_owned(), content);
+            }
+        }
+    }
+}
+
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Simpul API", description = "Integrated platform of government communication offices and Komunitas Informasi Masyarakat (KIM)."),
@@ -62,7 +143,7 @@ impl Modify for BearerAuth {
         jobs::show,
     ),
     components(schemas(Problem, ProblemField)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &CommonProblems),
     tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"))
 )]
 pub struct ApiDoc;

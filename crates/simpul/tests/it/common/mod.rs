@@ -290,6 +290,8 @@ pub struct TestApp {
     pub engine: Engine,
     running: Option<Running>,
     db: Option<TestDb>,
+    /// The server's panic count: any panic fails the test, even one answered with a 500.
+    panics: simpul_web::panics::PanicCounter,
 }
 
 pub fn web_config() -> WebConfig {
@@ -330,6 +332,7 @@ impl TestApp {
             jar,
             store,
             engine,
+            panics: running.panics.clone(),
             running: Some(running),
             db: None,
         }
@@ -372,6 +375,15 @@ impl TestApp {
         self.get("/login").await;
         self.cookie("simpul_csrf")
             .expect("CSRF cookie is set on first visit")
+    }
+
+    /// The visitor's cookies as a `Cookie` header value (empty when none).
+    pub fn cookie_header(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        self.jar
+            .cookies(&self.base.parse().unwrap())
+            .and_then(|h| h.to_str().ok().map(str::to_owned))
+            .unwrap_or_default()
     }
 
     pub fn cookie(&self, name: &str) -> Option<String> {
@@ -452,11 +464,18 @@ impl TestApp {
             .id
     }
 
+    /// Fail the test if the server panicked (the log above shows where, marked `PANIC`).
+    pub fn assert_no_panic(&self) {
+        let n = self.panics.count();
+        assert!(n == 0, "the server panicked {n} time(s): see `PANIC` above");
+    }
+
     /// Stop the server and drop the test database.
     pub async fn finish(mut self) {
         if let Some(r) = self.running.take() {
             r.stop().await.unwrap();
         }
+        self.assert_no_panic();
         self.store.close().await;
         if let Some(db) = self.db.take() {
             db.drop_db().await;
@@ -465,6 +484,15 @@ impl TestApp {
 
     pub fn db_url(&self) -> &str {
         &self.db.as_ref().expect("owns its database").url
+    }
+}
+
+impl Drop for TestApp {
+    /// A test that ends without `finish` is checked too (unless it is already failing).
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            self.assert_no_panic();
+        }
     }
 }
 

@@ -168,7 +168,13 @@ pub async fn switch_language(
             .set_locale(user.actor.user_id, locale.code())
             .await?;
     }
-    let mut response = Redirect::to(&safe_next(&q.next, "/")).into_response();
+    // Back where the switch was made; home when there is nowhere to go back to.
+    let next = if q.next.is_empty() {
+        "/".to_owned()
+    } else {
+        safe_next(&q.next, "/dashboard")
+    };
+    let mut response = Redirect::to(&next).into_response();
     response.headers_mut().append(
         SET_COOKIE,
         set_cookie(

@@ -11,7 +11,7 @@ use simpul_core::registry::{
     LatLon, PhoneE164, SocialKind, Topic, Transition,
 };
 use simpul_core::{Level, RegionCode, Role};
-use simpul_store::registry::{KimFilter, KimProfile, KimRecord};
+use simpul_store::registry::{EditGuard, KimFilter, KimProfile, KimRecord};
 use simpul_store::StoreError;
 
 /// A KIM profile as typed in the form or sent to the API (all text; validated here).
@@ -312,13 +312,22 @@ pub async fn update(
     {
         return Err(AppError::Forbidden);
     }
-    state.store.update_kim(audit, id, &profile).await?;
-    if status == KimStatus::Inactive {
-        // Activity brings a dormant KIM back.
-        let kim = state.store.kim(id).await?;
-        apply(state, audit, &kim, Transition::Reactivate, None).await?;
+    // The write itself checks that the KIM is still where and as it was read: a verification
+    // between this read and the write cannot be overwritten by a move.
+    const UNVERIFIED: &[&str] = &["draft", "rejected", "submitted"];
+    let any: Vec<&str> = KimStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let guard = EditGuard {
+        statuses: if moved { UNVERIFIED } else { &any },
+        village: &village,
+    };
+    match state.store.update_kim(audit, id, &profile, &guard).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::Conflict(_)) => Err(AppError::Conflict(FieldError::new(
+            "",
+            "error.kim_changed",
+        ))),
+        Err(e) => Err(e.into()),
     }
-    Ok(())
 }
 
 /// Who may make which move: submitting is the KIM's own business; the rest is for
@@ -373,16 +382,10 @@ pub async fn apply(
     t: Transition,
     reason: Option<&str>,
 ) -> AppResult<KimRecord> {
-    let village = kim_village(kim).await?;
     let from = KimStatus::parse(&kim.status).ok_or_else(|| AppError::internal("unknown status"))?;
     let to = from
         .apply(t)
         .map_err(|_| AppError::Conflict(FieldError::new("", "error.transition")))?;
-    let number_for = move |seq: i64| {
-        KimNumber::new(&village, u32::try_from(seq).unwrap_or(u32::MAX))
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| format!("KIM-{village}-{seq:03}"))
-    };
     let officers = state
         .store
         .kim_account_holders(kim.id, &[Role::KimOfficer.as_str()])

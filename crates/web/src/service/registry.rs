@@ -407,7 +407,9 @@ pub async fn apply(
             from.as_str(),
             to.as_str(),
             reason,
-            (t == Transition::Verify).then_some(&number_for as &(dyn Fn(i64) -> String + Sync)),
+            (t == Transition::Verify).then_some(
+                &crate::service::import::number_for as &(dyn Fn(&str, i64) -> String + Sync),
+            ),
             Some((&title, &body, &officers)),
         )
         .await;
@@ -425,12 +427,60 @@ pub async fn apply(
 #[serde(default)]
 pub struct DirectoryQuery {
     /// Part of the name.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub q: String,
     /// Any region code (province, kabupaten/kota, kecamatan or desa).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub region: String,
+    /// The directory's cascading selects: a province, a kabupaten/kota and a kecamatan code. The
+    /// most specific one that lies inside the ones before it wins, so a kabupaten left over from
+    /// another province (a form sent without JavaScript) is ignored rather than refused.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub province: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub regency: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub district: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub status: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub topic: String,
     pub page: Option<i64>,
+}
+
+impl DirectoryQuery {
+    /// The region chosen, from the cascade and `region` (see the fields' documentation).
+    pub fn chosen_region(&self) -> AppResult<Option<RegionCode>> {
+        let mut chosen: Option<RegionCode> = None;
+        for text in [&self.province, &self.regency, &self.district, &self.region] {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let code =
+                RegionCode::parse(text).map_err(|_| AppError::invalid("region", "error.region"))?;
+            match &chosen {
+                Some(outer) if !code.ancestors().contains(outer) => break,
+                _ => chosen = Some(code),
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// The same query with the cascade folded into `region` (for links and the next page).
+    pub fn canonical(&self) -> AppResult<DirectoryQuery> {
+        Ok(DirectoryQuery {
+            q: self.q.clone(),
+            region: self
+                .chosen_region()?
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            status: self.status.clone(),
+            topic: self.topic.clone(),
+            page: self.page,
+            ..Default::default()
+        })
+    }
 }
 
 pub const PAGE_SIZE: i64 = 20;
@@ -438,10 +488,7 @@ pub const PAGE_SIZE: i64 = 20;
 /// The directory filter for this viewer: the public sees published KIMs; staff also see
 /// unpublished ones inside their territory.
 pub fn directory_filter(who: Option<&CurrentUser>, q: &DirectoryQuery) -> AppResult<KimFilter> {
-    let region = match q.region.trim() {
-        "" => None,
-        r => Some(RegionCode::parse(r).map_err(|_| AppError::invalid("region", "error.region"))?),
-    };
+    let region = q.chosen_region()?;
     let topic = match q.topic.trim() {
         "" => None,
         t => Some(

@@ -8,7 +8,10 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use simpul_core::RegionCode;
 
-on_both_engines!(edit_and_verify_race_leaves_a_consistent_kim,);
+on_both_engines!(
+    edit_and_verify_race_leaves_a_consistent_kim,
+    a_villager_finds_the_kims_of_their_kabupaten,
+);
 
 /// Two villages of Kecamatan Prigen, Kabupaten Pasuruan.
 async fn two_prigen_villages(app: &TestApp) -> (String, String) {
@@ -117,5 +120,55 @@ async fn edit_and_verify_race_leaves_a_consistent_kim(engine: Engine) {
     let woke = app.store.update_kim(&ctx, id, &profile, &any).await.unwrap();
     assert!(woke.0);
     assert_eq!(app.store.kim(id).await.unwrap().status, "active");
+    app.finish().await;
+}
+
+/// Journey 1: the cascade answers at every step (no 400), the search box finds places, an
+/// empty result offers a way out, and region pages and the home page lead to the directory.
+async fn a_villager_finds_the_kims_of_their_kabupaten(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let (status, home) = app.get_text("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(home.contains(r#"href="/kim""#), "the home page links to the directory");
+
+    // The form as sent without JavaScript: each select under its own name.
+    let (status, page) = app.get_text("/kim?q=&province=35").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"<select id="regency" name="regency">"#));
+    let (status, page) = app.get_text("/kim?q=&province=35&regency=35.14&status=&topic=").await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains(r#"<option value="35.14" selected>Kabupaten Pasuruan</option>"#));
+    assert!(page.contains(r#"<select id="district" name="district">"#));
+    assert!(page.contains("Kec. Prigen") || page.contains("Prigen"));
+    // Changing the province leaves a kabupaten of the old one behind: it is ignored, not a 400.
+    let (status, page) = app.get_text("/kim?province=33&regency=35.14&district=35.14.10").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!page.contains(r#"<select id="district""#));
+    // Garbage is still refused.
+    assert!(app
+        .get("/kim?regency=not-a-code")
+        .await
+        .status()
+        .is_client_error());
+
+    // Searching a place offers its KIMs.
+    let (_, page) = app.get_text("/kim?q=Pasuruan").await;
+    assert!(page.contains("KIM di Kabupaten Pasuruan"), "{page}");
+    assert!(page.contains(r#"href="/kim?region=35.14""#));
+    let (_, page) = app.get_text("/kim?q=prigen").await;
+    assert!(page.contains("KIM di Kecamatan Prigen"));
+    let (_, page) = app.get_text("/kim?region=35.14.10").await;
+    assert!(page.contains(r#"id="kim-results""#), "Prigen has KIMs");
+
+    // Nothing found: what to try, and a reset.
+    let (status, page) = app.get_text("/kim?q=zzqxw&province=35").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"id="kim-empty""#));
+    assert!(page.contains(r#"id="kim-reset" href="/kim""#));
+
+    // Region pages link to their KIMs.
+    let (_, page) = app.get_text("/regions/35.14").await;
+    assert!(page.contains(r#"href="/kim?region=35.14""#));
+    assert!(page.contains("KIM di Kabupaten Pasuruan"));
     app.finish().await;
 }

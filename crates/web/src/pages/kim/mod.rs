@@ -5,7 +5,7 @@ mod directory;
 mod form;
 mod profile;
 
-pub use directory::directory;
+pub use directory::{directory, place_label};
 pub use form::{create, edit_form, new_form, update};
 pub use profile::{profile, transition};
 

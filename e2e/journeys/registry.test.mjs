@@ -48,6 +48,7 @@ describe('KIM registry', { timeout: 240_000 }, () => {
       await login(page, USERS.pasuruan, { check: 'registry-admin' });
       await visit(page, kimPath);
       await navigate(page, () => page.click('form.transition-form:has(input[value=verify]) button'));
+      await navigate(page, () => page.click('#confirm-form button[type=submit]'));
       const number = (await page.locator('#reg-number').textContent()).trim();
       assert.ok(number.startsWith(`KIM-${village}-`), number);
       await checkPage(page, 'registry-verified');

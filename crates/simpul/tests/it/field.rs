@@ -11,6 +11,7 @@ use simpul_core::RegionCode;
 on_both_engines!(
     edit_and_verify_race_leaves_a_consistent_kim,
     a_villager_finds_the_kims_of_their_kabupaten,
+    a_kabupaten_admin_verifies_with_confidence,
 );
 
 /// Two villages of Kecamatan Prigen, Kabupaten Pasuruan.
@@ -170,5 +171,63 @@ async fn a_villager_finds_the_kims_of_their_kabupaten(engine: Engine) {
     let (_, page) = app.get_text("/regions/35.14").await;
     assert!(page.contains(r#"href="/kim?region=35.14""#));
     assert!(page.contains("KIM di Kabupaten Pasuruan"));
+    app.finish().await;
+}
+
+/// Journey 4: the profile shows the decree scan's absence and the history; verify, reject and
+/// dissolve ask first; after verifying the page says so and shows the number.
+async fn a_kabupaten_admin_verifies_with_confidence(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let admin = app.api_token("kominfo.kab-pasuruan").await;
+    let (a, _) = two_prigen_villages(&app).await;
+    let id = register(&app, &admin, "KIM Yakin Verifikasi", &a).await;
+    let rejected = register(&app, &admin, "KIM Perlu Alasan", &a).await;
+    app.login_as("kominfo.kab-pasuruan").await;
+    let profile = format!("/kim/{id}");
+    let (status, page) = app.get_text(&profile).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"id="kim-sk-missing""#), "no scan yet");
+    assert!(page.contains(r#"id="kim-history""#));
+    assert!(page.contains("Didaftarkan (Diajukan)"), "{page}");
+    assert!(page.contains("kominfo.kab-pasuruan"));
+
+    // Verify asks first, and changes nothing until confirmed.
+    let transition = format!("/kim/{id}/transition");
+    let r = app.post_form(&transition, &[("action", "verify")]).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(r#"id="confirm-form""#));
+    assert!(page.contains("Verifikasi KIM Yakin Verifikasi?"));
+    assert_eq!(app.store.kim(id).await.unwrap().status, "submitted");
+    let r = app
+        .post_form(&transition, &[("action", "verify"), ("confirm", "1")])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    let (_, page) = app.get_text(&to).await;
+    let number = app.store.kim(id).await.unwrap().reg_number.unwrap();
+    assert!(page.contains(&format!(
+        "KIM ini sudah terverifikasi. Nomor registrasinya: {number}."
+    )));
+    assert!(page.contains(&format!("Terverifikasi, nomor {number}")));
+
+    // A rejection without a reason asks again on the confirmation step.
+    let transition = format!("/kim/{rejected}/transition");
+    let r = app
+        .post_form(&transition, &[("action", "reject"), ("confirm", "1"), ("reason", " ")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(r#"id="reason-error""#));
+    assert!(page.contains(r#"id="confirm-form""#));
+    let r = app
+        .post_form(
+            &transition,
+            &[("action", "reject"), ("confirm", "1"), ("reason", "SK belum ada")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, page) = app.get_text(&format!("/kim/{rejected}")).await;
+    assert!(page.contains("Ditolak: SK belum ada"), "{page}");
     app.finish().await;
 }

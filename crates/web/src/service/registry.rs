@@ -332,7 +332,7 @@ pub async fn update(
 
 /// Who may make which move: submitting is the KIM's own business; the rest is for
 /// administrators of the region; marking inactive is the scheduled job's.
-fn may(who: &CurrentUser, t: Transition, kim_id: i64, village: &RegionCode) -> bool {
+pub fn may(who: &CurrentUser, t: Transition, kim_id: i64, village: &RegionCode) -> bool {
     match t {
         Transition::Submit => who.actor.can(Action::EditKim { kim_id, village }),
         Transition::MarkInactive => false,

@@ -35,8 +35,25 @@ struct ProfilePage<'a> {
     moves: Vec<(&'static str, &'a str, bool)>,
     duplicate: Option<(i64, String)>,
     logo_url: Option<String>,
-    notice: Option<&'a str>,
+    notice: Option<String>,
     errors: Vec<FieldError>,
+    /// The status history (for the KIM's people and administrators).
+    history: Vec<HistoryRow>,
+}
+
+pub struct HistoryRow {
+    at: String,
+    who: String,
+    what: String,
+    reason: Option<String>,
+}
+
+/// Moves that ask "are you sure?" first: they are hard or impossible to undo.
+fn needs_confirmation(t: Transition) -> bool {
+    matches!(
+        t,
+        Transition::Verify | Transition::Reject | Transition::Dissolve
+    )
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -45,6 +62,7 @@ pub struct NoticeQuery {
     saved: Option<String>,
     created: Option<String>,
     duplicate: Option<String>,
+    verified: Option<String>,
 }
 
 pub async fn profile(
@@ -54,7 +72,9 @@ pub async fn profile(
     PathParam(id): PathParam<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let notice = if q.duplicate.is_some() {
+    let notice = if q.verified.is_some() {
+        Some("kim.verified_notice")
+    } else if q.duplicate.is_some() {
         Some("kim.created_duplicate")
     } else if q.created.is_some() {
         Some("kim.created")
@@ -119,10 +139,36 @@ async fn profile_page(
             (
                 tr.as_str(),
                 t.get(&format!("transition.{}", tr.as_str())),
-                matches!(tr, Transition::Reject | Transition::Dissolve),
+                needs_confirmation(tr),
             )
         })
         .collect();
+    let history = if can_edit || can_verify || can_members {
+        state
+            .store
+            .kim_history(id)
+            .await?
+            .into_iter()
+            .map(|h| HistoryRow {
+                at: h.at.format("%Y-%m-%d %H:%M").to_string(),
+                who: h.actor_name,
+                what: match (&h.from, &h.reg_number) {
+                    (Some(_), Some(n)) if h.to == "verified" => t.fmt(
+                        "kim.history_verified",
+                        &[("number", n.as_str())],
+                    ),
+                    (None, _) => t.fmt(
+                        "kim.history_registered",
+                        &[("status", t.get(&format!("status.{}", h.to)))],
+                    ),
+                    _ => t.get(&format!("status.{}", h.to)).to_owned(),
+                },
+                reason: h.reason,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     let mut places: Vec<(String, String)> = village
         .ancestors()
         .iter()
@@ -164,7 +210,13 @@ async fn profile_page(
             can_members,
             moves,
             duplicate,
-            notice: notice.map(|n| t.get(n)),
+            notice: notice.map(|n| {
+                t.fmt(
+                    n,
+                    &[("number", k.reg_number.as_deref().unwrap_or_default())],
+                )
+            }),
+            history,
             errors,
             k,
             page,
@@ -178,6 +230,64 @@ pub struct TransitionForm {
     action: String,
     #[serde(default)]
     reason: String,
+    /// "1" once the person has seen the confirmation step.
+    #[serde(default)]
+    confirm: String,
+}
+
+#[derive(Template)]
+#[template(path = "kim_confirm.html")]
+struct ConfirmPage<'a> {
+    page: Page<'a>,
+    k: KimRecord,
+    action: &'static str,
+    heading: String,
+    explain: &'a str,
+    button: &'a str,
+    place: String,
+    has_sk: bool,
+    reason: String,
+    reason_error: Option<&'a str>,
+}
+
+/// "Verify KIM X?": what the move does, what to check first, and the reason field.
+async fn confirm_page(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &CurrentUser,
+    id: i64,
+    t: Transition,
+    form: &TransitionForm,
+    errors: Vec<FieldError>,
+    status: StatusCode,
+) -> AppResult<Response> {
+    let k = state.store.kim(id).await?;
+    let village = reg::kim_village(&k).await?;
+    if !reg::can_see(Some(user), &k, &village) {
+        return Err(AppError::NotFound);
+    }
+    if !reg::may(user, t, id, &village) {
+        return Err(AppError::Forbidden);
+    }
+    let index = state.regions.index(&state.store).await?;
+    let page = Page::new(state, ctx, Some(user));
+    let msg = page.t;
+    let action = t.as_str();
+    render_with_status(
+        status,
+        ConfirmPage {
+            heading: msg.fmt(&format!("kim.confirm_{action}"), &[("name", &k.name)]),
+            explain: msg.get(&format!("kim.confirm_{action}_explain")),
+            button: msg.get(&format!("transition.{action}")),
+            place: place_name(&index, &k.village_code),
+            has_sk: k.sk_file_id.is_some(),
+            reason: form.reason.clone(),
+            reason_error: page.field_error(&errors, "reason"),
+            action,
+            k,
+            page,
+        },
+    )
 }
 
 pub async fn transition(
@@ -188,10 +298,20 @@ pub async fn transition(
     CsrfForm(form): CsrfForm<TransitionForm>,
 ) -> AppResult<Response> {
     let t = Transition::parse(&form.action).ok_or(AppError::BadRequest("error.bad_form"))?;
+    if needs_confirmation(t) && form.confirm != "1" {
+        return confirm_page(&state, &ctx, &user, id, t, &form, Vec::new(), StatusCode::OK).await;
+    }
     match reg::transition(&state, &user, &user.audit(&ctx), id, t, &form.reason).await {
+        Ok(_) if t == Transition::Verify => {
+            Ok(Redirect::to(&format!("/kim/{id}?verified=1")).into_response())
+        }
         Ok(_) => Ok(Redirect::to(&format!("/kim/{id}?saved=1")).into_response()),
         Err(err) => {
             let (status, errors) = form_errors(err)?;
+            if needs_confirmation(t) && errors.iter().any(|e| e.field == "reason") {
+                // A missing reason: ask again on the same step, keeping what was typed.
+                return confirm_page(&state, &ctx, &user, id, t, &form, errors, status).await;
+            }
             let general = errors
                 .into_iter()
                 .map(|e| FieldError::new("", e.key))

@@ -12,6 +12,7 @@ on_both_engines!(
     edit_and_verify_race_leaves_a_consistent_kim,
     a_villager_finds_the_kims_of_their_kabupaten,
     a_kabupaten_admin_verifies_with_confidence,
+    each_role_knows_what_to_do_next,
 );
 
 /// Two villages of Kecamatan Prigen, Kabupaten Pasuruan.
@@ -229,5 +230,61 @@ async fn a_kabupaten_admin_verifies_with_confidence(engine: Engine) {
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let (_, page) = app.get_text(&format!("/kim/{rejected}")).await;
     assert!(page.contains("Ditolak: SK belum ada"), "{page}");
+    app.finish().await;
+}
+
+/// Journey 2: the dashboard names the officer's KIM and what its profile lacks, tells the
+/// kabupaten what waits for verification and the province its coverage; forms offer only what
+/// the role may do.
+async fn each_role_knows_what_to_do_next(engine: Engine) {
+    let mut app = TestApp::spawn(engine).await;
+    app.login_as("kim.prigen.ketua").await;
+    let (_, page) = app.get_text("/dashboard").await;
+    assert!(page.contains(r#"class="card kim-card""#), "{page}");
+    assert!(page.contains("Lestari") || page.contains("KIM "));
+    assert!(page.contains("Scan SK pembentukan"), "the demo KIM has no decree scan");
+    assert!(page.contains(r#"href="/account/tokens""#));
+    // Filtering another kabupaten: no "register" button there.
+    let (_, page) = app.get_text("/kim?region=35.78").await;
+    assert!(!page.contains(r#"href="/kim/new""#));
+
+    app.new_visitor();
+    app.login_as("kim.prigen.anggota").await;
+    let (_, page) = app.get_text("/dashboard").await;
+    assert!(page.contains(r#"class="card kim-card""#));
+    assert!(!page.contains(r#"href="/account/tokens""#), "members are not offered tokens");
+
+    app.new_visitor();
+    app.login_as("kominfo.kab-pasuruan").await;
+    let pending = app
+        .store
+        .search_kims(
+            &simpul_store::registry::KimFilter {
+                region: Some(RegionCode::parse("35.14").unwrap()),
+                statuses: vec!["submitted".into()],
+                ..Default::default()
+            },
+            0,
+            0,
+        )
+        .await
+        .unwrap()
+        .1;
+    let (_, page) = app.get_text("/dashboard").await;
+    if pending > 0 {
+        assert!(page.contains(&format!("{pending} KIM menunggu verifikasi")), "{page}");
+        assert!(page.contains("/kim?status=submitted") && page.contains("region=35.14\""));
+    }
+    let (_, page) = app.get_text("/admin/users/new").await;
+    assert!(page.contains(r#"value="kim_officer""#));
+    assert!(!page.contains(r#"value="provincial_admin""#));
+    assert!(!page.contains(r#"value="national_admin""#));
+    assert!(!page.contains(r#"value="national""#));
+
+    app.new_visitor();
+    app.login_as("kominfo.jatim").await;
+    let (_, page) = app.get_text("/dashboard").await;
+    assert!(page.contains(r#"class="overview-link" href="/kim/stats?region=35""#), "{page}");
+    assert!(page.contains("desa punya KIM aktif"));
     app.finish().await;
 }

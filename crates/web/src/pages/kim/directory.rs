@@ -213,7 +213,11 @@ pub async fn directory(
         },
         prev: (page_no > 1).then(|| with_page(&q, page_no - 1)),
         next: (page_no * PAGE_SIZE < total).then(|| with_page(&q, page_no + 1)),
-        can_register: user.as_ref().is_some_and(may_register),
+        // Offered only where it can succeed: an officer filtering another village's KIMs is
+        // not invited to register there.
+        can_register: user.as_ref().is_some_and(|u| {
+            may_register(u) && chosen.is_none_or(|c| u.actor.can(Action::RegisterKim { village: c }))
+        }),
         can_export: staff,
         can_import: user
             .as_ref()

@@ -13,6 +13,7 @@ on_both_engines!(
     a_villager_finds_the_kims_of_their_kabupaten,
     a_kabupaten_admin_verifies_with_confidence,
     each_role_knows_what_to_do_next,
+    an_officer_registers_choosing_the_village_by_name,
 );
 
 /// Two villages of Kecamatan Prigen, Kabupaten Pasuruan.
@@ -286,5 +287,62 @@ async fn each_role_knows_what_to_do_next(engine: Engine) {
     let (_, page) = app.get_text("/dashboard").await;
     assert!(page.contains(r#"class="overview-link" href="/kim/stats?region=35""#), "{page}");
     assert!(page.contains("desa punya KIM aktif"));
+    app.finish().await;
+}
+
+/// Journey 3: the village is chosen by name, without JavaScript: each refresh keeps what was
+/// typed; a misspelt name gets the nearest official names; the KIM is registered there.
+async fn an_officer_registers_choosing_the_village_by_name(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.login_as("kominfo.kab-pasuruan").await;
+    let (status, page) = app.get_text("/kim/new").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"id="village-picker""#));
+    assert!(page.contains(r#"<select id="v_province" name="v_province">"#));
+    // Cascade by refreshing: province, kabupaten, kecamatan, then the villages appear.
+    let typed = [("name", "KIM Pilih Nama"), ("phone", "0812 3456 7890")];
+    let mut fields: Vec<(&str, &str)> = typed.to_vec();
+    fields.extend([("v_province", "35"), ("v_regency", "35.14"), ("v_district", "35.14.10"), ("refresh", "1")]);
+    let r = app.post_form("/kim", &fields).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let page = r.text().await.unwrap();
+    assert!(page.contains(r#"<select id="village" name="village">"#));
+    assert!(page.contains(r#"value="KIM Pilih Nama""#), "typed values are kept");
+    assert!(page.contains(r#"value="0812 3456 7890""#));
+    // A misspelt name: "did you mean".
+    let mut fields: Vec<(&str, &str)> = typed.to_vec();
+    fields.extend([("village_q", "Prigan"), ("refresh", "1")]);
+    let page = app.post_form("/kim", &fields).await.text().await.unwrap();
+    assert!(page.contains("Mungkin maksud Anda"), "{page}");
+    let (_, prigen_village) = (0, app.store.region_children(Some(&RegionCode::parse("35.14.10").unwrap())).await.unwrap());
+    let prigen = prigen_village.iter().find(|v| v.name == "Prigen").expect("Desa Prigen");
+    let code = prigen.code.to_string();
+    assert!(page.contains(&format!(r#"value="{code}""#)));
+    // Choosing the suggestion and saving registers the KIM in that village.
+    let mut fields: Vec<(&str, &str)> = typed.to_vec();
+    fields.extend([("village_pick", code.as_str()), ("submit", "0")]);
+    let r = app.post_form("/kim", &fields).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let kims = app.store.kims_in_village(&prigen.code).await.unwrap();
+    assert!(kims.iter().any(|(_, n)| n == "KIM Pilih Nama"));
+    // A village outside the admin's kabupaten: refused on the village, typed input kept.
+    let mut fields: Vec<(&str, &str)> = typed.to_vec();
+    fields.extend([("village_q", "Gubeng"), ("refresh", "1")]);
+    let page = app.post_form("/kim", &fields).await.text().await.unwrap();
+    assert!(page.contains(r#"name="village_pick""#), "{page}");
+    let elsewhere = "35.78.09.1001";
+    let mut fields: Vec<(&str, &str)> = typed.to_vec();
+    fields.extend([("village_pick", elsewhere), ("submit", "0")]);
+    let r = app.post_form("/kim", &fields).await;
+    if app.store.region(&RegionCode::parse(elsewhere).unwrap()).await.is_ok() {
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let page = r.text().await.unwrap();
+        assert!(page.contains(r#"id="village-error""#));
+        assert!(page.contains(r#"value="KIM Pilih Nama""#));
+    }
+    // The htmx fragment answers the same fields.
+    let (status, frag) = app.get_text("/kim/village-picker?village_q=prigen").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(frag.starts_with("<fieldset"));
     app.finish().await;
 }

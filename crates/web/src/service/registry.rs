@@ -44,6 +44,26 @@ pub struct KimInput {
     pub topics: Vec<String>,
     /// On registration: "1" submits the KIM for verification right away, otherwise it is a draft.
     pub submit: String,
+    // The web form's village picker (pages::kim::picker); the API ignores them.
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub v_province: String,
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub v_regency: String,
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub v_district: String,
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub village_q: String,
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub village_pick: String,
+    /// "1": show the form again with the picker's choices, saving nothing.
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub refresh: String,
 }
 
 impl KimInput {
@@ -76,7 +96,7 @@ impl KimInput {
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            submit: String::new(),
+            ..Default::default()
         }
     }
 

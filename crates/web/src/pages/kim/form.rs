@@ -34,6 +34,7 @@ struct FormPage<'a> {
     action: String,
     is_new: bool,
     fields: Vec<FormField>,
+    picker: super::picker::VillagePicker,
     topics: Vec<(&'static str, &'a str, bool)>,
     errors: Vec<FieldError>,
     /// For the location picker (pick.js): tiles, and Leaflet loaded only when the map opens.
@@ -44,13 +45,13 @@ struct FormPage<'a> {
     pick_js: &'static str,
 }
 
-fn form_page<'a>(
+async fn form_page<'a>(
     state: &AppState,
     page: Page<'a>,
     id: Option<i64>,
     input: &KimInput,
     errors: Vec<FieldError>,
-) -> FormPage<'a> {
+) -> AppResult<FormPage<'a>> {
     let t = page.t;
     let field = |name: &'static str, kind: &'static str, value: &str, hint: bool| FormField {
         name,
@@ -65,7 +66,6 @@ fn form_page<'a>(
     };
     let fields = vec![
         field("name", "text", &input.name, false),
-        field("village", "text", &input.village, true),
         field("address", "text", &input.address, false),
         field("lat", "text", &input.lat, true),
         field("lon", "text", &input.lon, false),
@@ -83,7 +83,13 @@ fn form_page<'a>(
         field("whatsapp_channel", "url", &input.whatsapp_channel, false),
         field("website", "url", &input.website, false),
     ];
-    FormPage {
+    let village_error = errors
+        .iter()
+        .find(|e| e.field == "village")
+        .map(|e| t.get(e.key).to_owned());
+    let picker = super::picker::build(state, t, input, village_error).await?;
+    Ok(FormPage {
+        picker,
         heading: match id {
             Some(_) => input.name.clone(),
             None => t.get("kim.register").to_owned(),
@@ -110,6 +116,25 @@ fn form_page<'a>(
         leaflet_css: &crate::assets::LEAFLET_CSS.url,
         pick_js: &crate::assets::PICK_JS.url,
         page,
+    })
+}
+
+/// A refusal for the chosen village, for someone who may register or edit elsewhere, is shown
+/// on the village field (still a 403), with everything typed kept.
+fn village_refusal(err: AppError, on_the_village: bool) -> AppError {
+    match err {
+        AppError::Forbidden if on_the_village => {
+            AppError::invalid("village", "error.village_not_yours")
+        }
+        other => other,
+    }
+}
+
+fn refusal_status(errors: &[FieldError], status: StatusCode) -> StatusCode {
+    if errors.iter().any(|e| e.key == "error.village_not_yours") {
+        StatusCode::FORBIDDEN
+    } else {
+        status
     }
 }
 
@@ -128,25 +153,34 @@ pub async fn new_form(
     if !may_register(&user) {
         return Err(AppError::Forbidden);
     }
-    let input = KimInput {
+    let mut input = KimInput {
         village: q.village,
         ..Default::default()
     };
-    render(form_page(
-        &state,
-        Page::new(&state, &ctx, Some(&user)),
-        None,
-        &input,
-        Vec::new(),
-    ))
+    super::picker::resolve(&mut input);
+    render(
+        form_page(
+            &state,
+            Page::new(&state, &ctx, Some(&user)),
+            None,
+            &input,
+            Vec::new(),
+        )
+        .await?,
+    )
 }
 
 pub async fn create(
     State(state): State<AppState>,
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
-    CsrfForm(input): CsrfForm<KimInput>,
+    CsrfForm(mut input): CsrfForm<KimInput>,
 ) -> AppResult<Response> {
+    super::picker::resolve(&mut input);
+    if input.refresh == "1" {
+        let page = Page::new(&state, &ctx, Some(&user));
+        return render(form_page(&state, page, None, &input, Vec::new()).await?);
+    }
     match reg::register(
         &state,
         &user,
@@ -155,6 +189,7 @@ pub async fn create(
         input.submit == "1",
     )
     .await
+    .map_err(|e| village_refusal(e, may_register(&user)))
     {
         Ok((id, dup)) => {
             let flag = if dup.is_some() {
@@ -166,15 +201,11 @@ pub async fn create(
         }
         Err(err) => {
             let (status, errors) = form_errors(err)?;
+            let status = refusal_status(&errors, status);
+            let page = Page::new(&state, &ctx, Some(&user));
             render_with_status(
                 status,
-                form_page(
-                    &state,
-                    Page::new(&state, &ctx, Some(&user)),
-                    None,
-                    &input,
-                    errors,
-                ),
+                form_page(&state, page, None, &input, errors).await?,
             )
         }
     }
@@ -194,13 +225,10 @@ pub async fn edit_form(
     }) {
         return Err(AppError::Forbidden);
     }
-    render(form_page(
-        &state,
-        Page::new(&state, &ctx, Some(&user)),
-        Some(id),
-        &KimInput::from_record(&k),
-        Vec::new(),
-    ))
+    let mut input = KimInput::from_record(&k);
+    super::picker::resolve(&mut input);
+    let page = Page::new(&state, &ctx, Some(&user));
+    render(form_page(&state, page, Some(id), &input, Vec::new()).await?)
 }
 
 pub async fn update(
@@ -208,21 +236,32 @@ pub async fn update(
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
     PathParam(id): PathParam<i64>,
-    CsrfForm(input): CsrfForm<KimInput>,
+    CsrfForm(mut input): CsrfForm<KimInput>,
 ) -> AppResult<Response> {
-    match reg::update(&state, &user, &user.audit(&ctx), id, &input).await {
+    super::picker::resolve(&mut input);
+    if input.refresh == "1" {
+        let page = Page::new(&state, &ctx, Some(&user));
+        return render(form_page(&state, page, Some(id), &input, Vec::new()).await?);
+    }
+    let result = reg::update(&state, &user, &user.audit(&ctx), id, &input).await;
+    let may_edit = match state.store.kim(id).await {
+        Ok(k) => reg::kim_village(&k).await.is_ok_and(|village| {
+            user.actor.can(Action::EditKim {
+                kim_id: id,
+                village: &village,
+            })
+        }),
+        Err(_) => false,
+    };
+    match result.map_err(|e| village_refusal(e, may_edit)) {
         Ok(()) => Ok(Redirect::to(&format!("/kim/{id}?saved=1")).into_response()),
         Err(err) => {
             let (status, errors) = form_errors(err)?;
+            let status = refusal_status(&errors, status);
+            let page = Page::new(&state, &ctx, Some(&user));
             render_with_status(
                 status,
-                form_page(
-                    &state,
-                    Page::new(&state, &ctx, Some(&user)),
-                    Some(id),
-                    &input,
-                    errors,
-                ),
+                form_page(&state, page, Some(id), &input, errors).await?,
             )
         }
     }

@@ -3,10 +3,12 @@
 
 mod directory;
 mod form;
+mod picker;
 mod profile;
 
 pub use directory::{directory, place_label};
 pub use form::{create, edit_form, new_form, update};
+pub use picker::fragment as village_picker;
 pub use profile::{profile, transition};
 
 use crate::extract::CurrentUser;

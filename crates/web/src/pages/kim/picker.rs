@@ -39,9 +39,12 @@ pub struct VillagePicker {
 /// kabupaten is dropped, not an error).
 pub fn resolve(input: &mut KimInput) {
     if !input.village_pick.trim().is_empty() {
+        // The selects follow the village picked from the search.
         input.village = input.village_pick.trim().to_owned();
         input.village_q.clear();
-        return;
+        input.v_province.clear();
+        input.v_regency.clear();
+        input.v_district.clear();
     }
     let mut chosen: Option<RegionCode> = None;
     for text in [&input.v_province, &input.v_regency, &input.v_district, &input.village] {

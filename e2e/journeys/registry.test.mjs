@@ -7,6 +7,17 @@ import { describe, test } from 'node:test';
 import { USERS, checkPage, login, logout, navigate, visit, withPage, useServerAndBrowser } from '../lib/journey.mjs';
 
 const env = useServerAndBrowser('registry');
+
+/** Choose province, kabupaten, kecamatan and desa of `village` from the picker's selects. */
+export async function chooseVillage(page, village) {
+  const parts = village.split('.');
+  const steps = [['#v_province', 1], ['#v_regency', 2], ['#v_district', 3], ['#village', 4]];
+  for (const [sel, n] of steps) {
+    await page.locator(`${sel} option[value="${parts.slice(0, n).join('.')}"]`).waitFor({ state: 'attached' });
+    await page.selectOption(sel, parts.slice(0, n).join('.'));
+  }
+  await page.locator('#village-chosen').waitFor();
+}
 const OFFICER = 'kim.prigen.ketua';
 const NAME = 'KIM Suara Lereng Welirang';
 
@@ -26,7 +37,8 @@ describe('KIM registry', { timeout: 240_000 }, () => {
       const items = (await own.json()).items;
       village = items.find((k) => k.name.endsWith('Lestari'))?.village ?? items[0].village;
       await page.fill('#name', NAME);
-      await page.fill('#village', village);
+      // The village is chosen by name from the cascading lists (htmx refreshes them).
+      await chooseVillage(page, village);
       await page.fill('#phone', '0812 3456 7890');
       // The officer stands at the secretariat: "use my location" fills the coordinates.
       await page.context().grantPermissions(['geolocation']);
@@ -48,6 +60,7 @@ describe('KIM registry', { timeout: 240_000 }, () => {
       await login(page, USERS.pasuruan, { check: 'registry-admin' });
       await visit(page, kimPath);
       await navigate(page, () => page.click('form.transition-form:has(input[value=verify]) button'));
+      await navigate(page, () => page.click('#confirm-form button[type=submit]'));
       const number = (await page.locator('#reg-number').textContent()).trim();
       assert.ok(number.startsWith(`KIM-${village}-`), number);
       await checkPage(page, 'registry-verified');

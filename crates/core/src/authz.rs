@@ -135,6 +135,19 @@ fn kim_role(g: &Grant, roles: &[Role], kim_id: i64) -> bool {
 }
 
 impl Actor {
+    /// The roles this actor may grant somewhere (what an account form should offer).
+    pub fn grantable_roles(&self) -> Vec<Role> {
+        Role::ALL
+            .iter()
+            .copied()
+            .filter(|r| {
+                self.grants
+                    .iter()
+                    .any(|g| manages_accounts(g.role) && outranks(g.role, *r))
+            })
+            .collect()
+    }
+
     pub fn has_role(&self, role: Role) -> bool {
         self.grants.iter().any(|g| g.role == role)
     }

@@ -17,6 +17,7 @@ pub mod auth;
 pub mod backup;
 pub mod groups;
 pub mod jobs;
+pub mod kim_history;
 pub mod members;
 pub mod outbox;
 pub mod regions;

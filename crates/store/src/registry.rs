@@ -81,6 +81,19 @@ impl KimProfile {
     }
 }
 
+/// What an edit expects the KIM still to be when it is written (see `Store::update_kim`).
+#[derive(Debug, Clone, Copy)]
+pub struct EditGuard<'a> {
+    /// Statuses the edit is allowed from.
+    pub statuses: &'a [&'a str],
+    /// The village the KIM was in when the edit was authorized.
+    pub village: &'a RegionCode,
+}
+
+/// Whether an edit brought an inactive KIM back to active.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reactivated(pub bool);
+
 /// Directory filters; `None` does not filter.
 #[derive(Debug, Clone, Default)]
 pub struct KimFilter {
@@ -239,23 +252,50 @@ impl Store {
         }))
     }
 
-    /// Replace a KIM's profile (not its status). The village may change only while unverified.
-    pub async fn update_kim(&self, ctx: &AuditContext, id: i64, p: &KimProfile) -> Result<()> {
+    /// Replace a KIM's profile (not its status), only while it is still as the caller saw it:
+    /// in one of `guard.statuses` and in `guard.village` (a verification or a move in between
+    /// makes this a `Conflict`, never a silent overwrite). A KIM found inactive is reactivated in
+    /// the same transaction: editing is activity.
+    pub async fn update_kim(
+        &self,
+        ctx: &AuditContext,
+        id: i64,
+        p: &KimProfile,
+        guard: &EditGuard<'_>,
+    ) -> Result<Reactivated> {
         let before = self.kim(id).await?;
         let village = p.village()?;
         let ancestors = village.ancestors();
         let now = Utc::now();
-        with_pool!(self, pool => {
+        Ok(with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            sqlx::query(
-                "UPDATE kims SET name = $1, name_norm = $2, village_code = $3, district_code = $4, regency_code = $5, province_code = $6, \
-                 address = $7, lat = $8, lon = $9, founded_on = $10, sk_number = $11, sk_date = $12, sk_issuer = $13, phone = $14, \
-                 email = $15, social = $16, topics = $17, updated_at = $18, last_activity_at = $18 WHERE id = $19")
-                .bind(&p.name).bind(&p.name_norm).bind(village.as_str()).bind(ancestors[2].as_str()).bind(ancestors[1].as_str())
-                .bind(ancestors[0].as_str()).bind(&p.address).bind(p.lat).bind(p.lon).bind(p.founded_on).bind(&p.sk_number)
-                .bind(p.sk_date).bind(&p.sk_issuer).bind(&p.phone).bind(&p.email).bind(&p.social_json).bind(p.topics.join(","))
-                .bind(now).bind(id)
-                .execute(&mut *tx).await?;
+            let mut qb = QueryBuilder::new("UPDATE kims SET name = ");
+            qb.push_bind(&p.name).push(", name_norm = ").push_bind(&p.name_norm)
+                .push(", village_code = ").push_bind(village.as_str())
+                .push(", district_code = ").push_bind(ancestors[2].as_str())
+                .push(", regency_code = ").push_bind(ancestors[1].as_str())
+                .push(", province_code = ").push_bind(ancestors[0].as_str())
+                .push(", address = ").push_bind(&p.address)
+                .push(", lat = ").push_bind(p.lat).push(", lon = ").push_bind(p.lon)
+                .push(", founded_on = ").push_bind(p.founded_on)
+                .push(", sk_number = ").push_bind(&p.sk_number)
+                .push(", sk_date = ").push_bind(p.sk_date)
+                .push(", sk_issuer = ").push_bind(&p.sk_issuer)
+                .push(", phone = ").push_bind(&p.phone).push(", email = ").push_bind(&p.email)
+                .push(", social = ").push_bind(&p.social_json)
+                .push(", topics = ").push_bind(p.topics.join(","))
+                .push(", updated_at = ").push_bind(now).push(", last_activity_at = ").push_bind(now)
+                .push(" WHERE id = ").push_bind(id)
+                .push(" AND village_code = ").push_bind(guard.village.as_str())
+                .push(" AND status IN (");
+            let mut sep = qb.separated(", ");
+            for s in guard.statuses {
+                sep.push_bind(*s);
+            }
+            qb.push(")");
+            if qb.build().execute(&mut *tx).await?.rows_affected() == 0 {
+                return Err(StoreError::Conflict("kim_changed_meanwhile".into()));
+            }
             sqlx::query("DELETE FROM kim_topics WHERE kim_id = $1").bind(id).execute(&mut *tx).await?;
             for topic in &p.topics {
                 sqlx::query("INSERT INTO kim_topics (kim_id, topic) VALUES ($1, $2)").bind(id).bind(topic).execute(&mut *tx).await?;
@@ -267,9 +307,17 @@ impl Store {
                     "after": {"name": p.name, "village": village, "address": p.address, "phone": p.phone.is_some(), "topics": p.topics.join(",")},
                 }));
             audit_in_tx!(tx, ctx, &event);
+            let woke = sqlx::query("UPDATE kims SET status = 'active', status_at = $1 WHERE id = $2 AND status = 'inactive'")
+                .bind(now).bind(id).execute(&mut *tx).await?.rows_affected() > 0;
+            if woke {
+                let event = AuditEvent::new("kim.transition", "kim", id)
+                    .in_region(Some(village.clone()))
+                    .with_summary(json!({"before": {"status": "inactive"}, "after": {"status": "active", "reason": null, "reg_number": before.reg_number}}));
+                audit_in_tx!(tx, ctx, &event);
+            }
             tx.commit().await?;
-        });
-        Ok(())
+            Reactivated(woke)
+        }))
     }
 
     pub async fn kim(&self, id: i64) -> Result<KimRecord> {
@@ -295,26 +343,28 @@ impl Store {
         from: &str,
         to: &str,
         reason: Option<&str>,
-        number_for: Option<&(dyn Fn(i64) -> String + Sync)>,
+        number_for: Option<&(dyn Fn(&str, i64) -> String + Sync)>,
         notice: Option<(&str, &str, &[i64])>,
     ) -> Result<KimRecord> {
-        let kim = self.kim(id).await?;
         let now = Utc::now();
         with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let changed = sqlx::query("UPDATE kims SET status = $1, status_at = $2, updated_at = $2, last_activity_at = $2, reject_reason = $3 WHERE id = $4 AND status = $5")
+            // The village and number are read by the guarded write itself: an edit that moved
+            // the KIM a moment ago cannot leave it numbered for the village it left.
+            let row: Option<(String, Option<String>)> = sqlx::query_as(
+                "UPDATE kims SET status = $1, status_at = $2, updated_at = $2, last_activity_at = $2, reject_reason = $3 \
+                 WHERE id = $4 AND status = $5 RETURNING village_code, reg_number")
                 .bind(to).bind(now).bind(reason).bind(id).bind(from)
-                .execute(&mut *tx).await?.rows_affected();
-            if changed == 0 {
+                .fetch_optional(&mut *tx).await?;
+            let Some((village_code, mut number)) = row else {
                 return Err(StoreError::Conflict("kim_status_changed".into()));
-            }
-            let mut number = kim.reg_number.clone();
+            };
             if let (Some(make), None) = (number_for, &number) {
                 let seq: i64 = sqlx::query_scalar(
                     "INSERT INTO kim_number_seq (village_code, last_seq) VALUES ($1, 1) \
                      ON CONFLICT (village_code) DO UPDATE SET last_seq = kim_number_seq.last_seq + 1 RETURNING last_seq")
-                    .bind(&kim.village_code).fetch_one(&mut *tx).await?;
-                let n = make(seq);
+                    .bind(&village_code).fetch_one(&mut *tx).await?;
+                let n = make(&village_code, seq);
                 sqlx::query("UPDATE kims SET reg_number = $1 WHERE id = $2").bind(&n).bind(id).execute(&mut *tx).await?;
                 number = Some(n);
             }
@@ -326,7 +376,7 @@ impl Store {
                 }
             }
             let event = AuditEvent::new("kim.transition", "kim", id)
-                .in_region(RegionCode::parse(&kim.village_code).ok())
+                .in_region(RegionCode::parse(&village_code).ok())
                 .with_summary(json!({"before": {"status": from}, "after": {"status": to, "reason": reason, "reg_number": number}}));
             audit_in_tx!(tx, ctx, &event);
             tx.commit().await?;

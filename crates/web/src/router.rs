@@ -103,6 +103,7 @@ fn page_routes() -> Routes {
         .route("/admin/outbox", get(admin_audit::outbox))
         .route("/kim", get(kim::directory).post(kim::create))
         .route("/kim/new", get(kim::new_form))
+        .route("/kim/village-picker", get(kim::village_picker))
         .route("/kim/map", get(kim_stats::map))
         .route("/kim/stats", get(kim_stats::stats))
         .route(

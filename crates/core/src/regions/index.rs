@@ -159,6 +159,70 @@ impl RegionIndex {
     }
 }
 
+/// Edit distance between two short strings (characters), stopping early past `max`.
+fn edit_distance(a: &[char], b: &[char], max: usize) -> usize {
+    if a.len().abs_diff(b.len()) > max {
+        return max + 1;
+    }
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
+        let mut row_min = cur[0];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+            row_min = row_min.min(cur[j + 1]);
+        }
+        if row_min > max {
+            return max + 1;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+impl RegionIndex {
+    /// The official names of `level` nearest to a misspelt one ("Prigan" → "Prigen"), best
+    /// first, within a third of the name's length in edits; for "did you mean".
+    pub fn nearest(&self, input: &str, level: Level, limit: usize) -> Vec<SearchHit<'_>> {
+        let query = parse_query(input);
+        let term: Vec<char> = query.term.chars().collect();
+        if term.len() < 3 || limit == 0 {
+            return Vec::new();
+        }
+        let max = (term.len() / 3).max(1);
+        let mut found: Vec<(usize, usize)> = Vec::new();
+        let mut name = Vec::new();
+        for (i, entry) in self.entries.iter().enumerate() {
+            if entry.region.level() != level {
+                continue;
+            }
+            name.clear();
+            name.extend(entry.norm.chars());
+            let d = edit_distance(&term, &name, max);
+            if d <= max {
+                found.push((d, i));
+            }
+        }
+        found.sort_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then_with(|| self.entries[a.1].region.name.cmp(&self.entries[b.1].region.name))
+        });
+        found
+            .into_iter()
+            .take(limit)
+            .map(|(_, i)| {
+                let region = &self.entries[i].region;
+                SearchHit {
+                    region,
+                    context: self.context(&region.code),
+                }
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,6 +276,20 @@ mod tests {
         assert_eq!(index.search("ga", 1).len(), 1);
         assert!(index.search("   ", 10).is_empty());
         assert!(index.search("zzz", 10).is_empty());
+    }
+
+    #[test]
+    fn nearest_suggests_official_names_for_a_misspelling() {
+        let index = sample();
+        assert_eq!(
+            codes(&index.nearest("Prigan", Level::Village, 3)),
+            ["35.14.10.2001"]
+        );
+        assert_eq!(
+            codes(&index.nearest("desa pecalukkan", Level::Village, 3)),
+            ["35.14.10.2002"]
+        );
+        assert!(index.nearest("zzzzzz", Level::Village, 3).is_empty());
     }
 
     #[test]

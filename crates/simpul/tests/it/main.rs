@@ -9,6 +9,7 @@ mod auth;
 mod authorization;
 mod backup;
 mod crash;
+mod field;
 mod generate;
 mod groups;
 mod hardening;

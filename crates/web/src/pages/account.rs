@@ -20,6 +20,9 @@ struct Dashboard<'a> {
     grants: Vec<(&'a str, String)>,
     notice: Option<&'a str>,
     notes: Vec<simpul_store::members::Notification>,
+    kims: Vec<super::dashboard::KimCard>,
+    regions: Vec<super::dashboard::RegionCard>,
+    can_tokens: bool,
 }
 
 /// How a scope reads on a page: "Jawa Timur (35)", "Bakorwil III Malang", "Indonesia".
@@ -59,7 +62,12 @@ pub async fn dashboard(
         .t
         .fmt("dashboard.welcome", &[("name", &user.display_name)]);
     let notes = state.store.notifications(user.actor.user_id, 10).await?;
+    let kims = super::dashboard::kim_cards(&state, page.t, &user).await?;
+    let regions = super::dashboard::region_cards(&state, page.t, &user).await?;
     render(Dashboard {
+        kims,
+        regions,
+        can_tokens: super::dashboard::may_use_tokens(&user),
         page,
         welcome,
         grants,

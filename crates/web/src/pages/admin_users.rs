@@ -24,14 +24,25 @@ pub struct GrantForm<'a> {
 }
 
 impl<'a> GrantForm<'a> {
-    fn new(t: Messages<'a>, role: &str, scope_kind: &str, scope_ref: &str) -> Self {
+    /// Offers only the roles `who` may grant, and "national" only to national admins: a form
+    /// should not offer what will be refused.
+    fn new(
+        t: Messages<'a>,
+        who: Option<&crate::extract::CurrentUser>,
+        role: &str,
+        scope_kind: &str,
+        scope_ref: &str,
+    ) -> Self {
+        let grantable = who.map(|u| u.actor.grantable_roles()).unwrap_or_default();
+        let national = who.is_some_and(|u| u.actor.has_role(Role::NationalAdmin));
         GrantForm {
-            roles: Role::ALL
+            roles: grantable
                 .iter()
                 .map(|r| (r.as_str(), t.get(&format!("role.{}", r.as_str()))))
                 .collect(),
             scope_kinds: ["region", "group", "national"]
                 .into_iter()
+                .filter(|k| *k != "national" || national)
                 .map(|k| (k, t.get(&format!("scope.{k}"))))
                 .collect(),
             role: role.to_owned(),
@@ -131,7 +142,7 @@ fn new_user_page<'a>(
             field("email", "email", input.email.as_deref().unwrap_or("")),
             field("password", "password", ""),
         ],
-        gf: GrantForm::new(t, &input.role, &input.scope_kind, &input.scope_ref),
+        gf: GrantForm::new(t, page.user, &input.role, &input.scope_kind, &input.scope_ref),
         errors,
         page,
     }
@@ -270,6 +281,7 @@ async fn user_page(
             notice: feedback.notice_key.map(|k| t.get(k)),
             gf: GrantForm::new(
                 t,
+                page.user,
                 &feedback.grant.role,
                 &feedback.grant.scope_kind,
                 &feedback.grant.scope_ref,

@@ -7,6 +7,7 @@ pub mod admin_audit;
 pub mod admin_groups;
 pub mod admin_users;
 pub mod auth;
+pub mod dashboard;
 pub mod home;
 pub mod kim;
 pub mod kim_import;

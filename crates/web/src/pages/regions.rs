@@ -20,6 +20,8 @@ struct RegionPage<'a> {
     ancestors: Vec<Region>,
     children: Vec<Region>,
     children_heading: String,
+    /// "KIM di Kabupaten Pasuruan".
+    kims_link: String,
 }
 
 pub async fn index(
@@ -36,6 +38,7 @@ pub async fn index(
         level_name: "",
         ancestors: Vec::new(),
         children_heading: t.get("regions.child_province").to_owned(),
+        kims_link: String::new(),
         children,
         page,
     })
@@ -60,6 +63,13 @@ pub async fn show(
         title: detail.region.name.clone(),
         code: Some(code.to_string()),
         level_name: t.get(&format!("level.{}", level.as_str())),
+        kims_link: t.fmt(
+            "kim.in_place",
+            &[(
+                "place",
+                &super::kim::place_label(t, level, &detail.region.name),
+            )],
+        ),
         ancestors: detail.ancestors,
         children: detail.children,
         children_heading,

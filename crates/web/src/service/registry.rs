@@ -11,7 +11,7 @@ use simpul_core::registry::{
     LatLon, PhoneE164, SocialKind, Topic, Transition,
 };
 use simpul_core::{Level, PageNumber, RegionCode, Role};
-use simpul_store::registry::{KimFilter, KimProfile, KimRecord};
+use simpul_store::registry::{EditGuard, KimFilter, KimProfile, KimRecord};
 use simpul_store::StoreError;
 
 /// A KIM profile as typed in the form or sent to the API (all text; validated here).
@@ -44,6 +44,26 @@ pub struct KimInput {
     pub topics: Vec<String>,
     /// On registration: "1" submits the KIM for verification right away, otherwise it is a draft.
     pub submit: String,
+    // The web form's village picker (pages::kim::picker); the API ignores them.
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub v_province: String,
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub v_regency: String,
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub v_district: String,
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub village_q: String,
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub village_pick: String,
+    /// "1": show the form again with the picker's choices, saving nothing.
+    #[serde(skip_serializing)]
+    #[schema(ignore)]
+    pub refresh: String,
 }
 
 impl KimInput {
@@ -76,7 +96,7 @@ impl KimInput {
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            submit: String::new(),
+            ..Default::default()
         }
     }
 
@@ -312,18 +332,27 @@ pub async fn update(
     {
         return Err(AppError::Forbidden);
     }
-    state.store.update_kim(audit, id, &profile).await?;
-    if status == KimStatus::Inactive {
-        // Activity brings a dormant KIM back.
-        let kim = state.store.kim(id).await?;
-        apply(state, audit, &kim, Transition::Reactivate, None).await?;
+    // The write itself checks that the KIM is still where and as it was read: a verification
+    // between this read and the write cannot be overwritten by a move.
+    const UNVERIFIED: &[&str] = &["draft", "rejected", "submitted"];
+    let any: Vec<&str> = KimStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let guard = EditGuard {
+        statuses: if moved { UNVERIFIED } else { &any },
+        village: &village,
+    };
+    match state.store.update_kim(audit, id, &profile, &guard).await {
+        Ok(_) => Ok(()),
+        Err(StoreError::Conflict(_)) => Err(AppError::Conflict(FieldError::new(
+            "",
+            "error.kim_changed",
+        ))),
+        Err(e) => Err(e.into()),
     }
-    Ok(())
 }
 
 /// Who may make which move: submitting is the KIM's own business; the rest is for
 /// administrators of the region; marking inactive is the scheduled job's.
-fn may(who: &CurrentUser, t: Transition, kim_id: i64, village: &RegionCode) -> bool {
+pub fn may(who: &CurrentUser, t: Transition, kim_id: i64, village: &RegionCode) -> bool {
     match t {
         Transition::Submit => who.actor.can(Action::EditKim { kim_id, village }),
         Transition::MarkInactive => false,
@@ -373,16 +402,10 @@ pub async fn apply(
     t: Transition,
     reason: Option<&str>,
 ) -> AppResult<KimRecord> {
-    let village = kim_village(kim).await?;
     let from = KimStatus::parse(&kim.status).ok_or_else(|| AppError::internal("unknown status"))?;
     let to = from
         .apply(t)
         .map_err(|_| AppError::Conflict(FieldError::new("", "error.transition")))?;
-    let number_for = move |seq: i64| {
-        KimNumber::new(&village, u32::try_from(seq).unwrap_or(u32::MAX))
-            .map(|n| n.to_string())
-            .unwrap_or_else(|_| format!("KIM-{village}-{seq:03}"))
-    };
     let officers = state
         .store
         .kim_account_holders(kim.id, &[Role::KimOfficer.as_str()])
@@ -404,7 +427,9 @@ pub async fn apply(
             from.as_str(),
             to.as_str(),
             reason,
-            (t == Transition::Verify).then_some(&number_for as &(dyn Fn(i64) -> String + Sync)),
+            (t == Transition::Verify).then_some(
+                &crate::service::import::number_for as &(dyn Fn(&str, i64) -> String + Sync),
+            ),
             Some((&title, &body, &officers)),
         )
         .await;
@@ -422,13 +447,61 @@ pub async fn apply(
 #[serde(default)]
 pub struct DirectoryQuery {
     /// Part of the name.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub q: String,
     /// Any region code (province, kabupaten/kota, kecamatan or desa).
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub region: String,
+    /// The directory's cascading selects: a province, a kabupaten/kota and a kecamatan code. The
+    /// most specific one that lies inside the ones before it wins, so a kabupaten left over from
+    /// another province (a form sent without JavaScript) is ignored rather than refused.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub province: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub regency: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub district: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub status: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub topic: String,
     #[param(value_type = Option<i64>, minimum = 1)]
     pub page: Option<PageNumber>,
+}
+
+impl DirectoryQuery {
+    /// The region chosen, from the cascade and `region` (see the fields' documentation).
+    pub fn chosen_region(&self) -> AppResult<Option<RegionCode>> {
+        let mut chosen: Option<RegionCode> = None;
+        for text in [&self.province, &self.regency, &self.district, &self.region] {
+            let text = text.trim();
+            if text.is_empty() {
+                continue;
+            }
+            let code =
+                RegionCode::parse(text).map_err(|_| AppError::invalid("region", "error.region"))?;
+            match &chosen {
+                Some(outer) if !code.ancestors().contains(outer) => break,
+                _ => chosen = Some(code),
+            }
+        }
+        Ok(chosen)
+    }
+
+    /// The same query with the cascade folded into `region` (for links and the next page).
+    pub fn canonical(&self) -> AppResult<DirectoryQuery> {
+        Ok(DirectoryQuery {
+            q: self.q.clone(),
+            region: self
+                .chosen_region()?
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            status: self.status.clone(),
+            topic: self.topic.clone(),
+            page: self.page,
+            ..Default::default()
+        })
+    }
 }
 
 pub const PAGE_SIZE: i64 = 20;
@@ -436,10 +509,7 @@ pub const PAGE_SIZE: i64 = 20;
 /// The directory filter for this viewer: the public sees published KIMs; staff also see
 /// unpublished ones inside their territory.
 pub fn directory_filter(who: Option<&CurrentUser>, q: &DirectoryQuery) -> AppResult<KimFilter> {
-    let region = match q.region.trim() {
-        "" => None,
-        r => Some(RegionCode::parse(r).map_err(|_| AppError::invalid("region", "error.region"))?),
-    };
+    let region = q.chosen_region()?;
     let topic = match q.topic.trim() {
         "" => None,
         t => Some(

@@ -32,7 +32,9 @@ pub struct ListParams {
     #[serde(default)]
     pub q: String,
     #[serde(default)]
-    #[param(value_type = Option<i64>, minimum = 1)]
+    /// The page, from 1; any 64-bit integer is accepted and clamped to the pages there are
+    /// (0 or less is the first page), so a link can never break on a number.
+    #[param(value_type = Option<i64>)]
     pub page: Option<PageNumber>,
 }
 

@@ -342,10 +342,9 @@ pub async fn update(
     };
     match state.store.update_kim(audit, id, &profile, &guard).await {
         Ok(_) => Ok(()),
-        Err(StoreError::Conflict(_)) => Err(AppError::Conflict(FieldError::new(
-            "",
-            "error.kim_changed",
-        ))),
+        Err(StoreError::Conflict(_)) => {
+            Err(AppError::Conflict(FieldError::new("", "error.kim_changed")))
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -465,7 +464,9 @@ pub struct DirectoryQuery {
     pub status: String,
     #[serde(skip_serializing_if = "String::is_empty")]
     pub topic: String,
-    #[param(value_type = Option<i64>, minimum = 1)]
+    /// The page, from 1; any 64-bit integer is accepted and clamped to the pages there are
+    /// (0 or less is the first page), so a link can never break on a number.
+    #[param(value_type = Option<i64>)]
     pub page: Option<PageNumber>,
 }
 

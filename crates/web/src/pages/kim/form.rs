@@ -1,9 +1,9 @@
 use super::{may_register, place_name, status_badge};
-use crate::pages::{form_errors, render, render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, CurrentUser, MaybeUser, PathParam, Query, SessionUser};
 use crate::i18n::Messages;
+use crate::pages::{form_errors, render, render_with_status, Page};
 use crate::service::registry::{self as reg, DirectoryQuery, KimInput, PAGE_SIZE};
 use crate::state::AppState;
 use askama::Template;
@@ -15,7 +15,6 @@ use simpul_core::regions::RegionIndex;
 use simpul_core::registry::{KimStatus, PhoneE164, Topic, Transition};
 use simpul_core::{Level, RegionCode};
 use simpul_store::registry::KimRecord;
-
 
 pub struct FormField {
     name: &'static str,
@@ -203,10 +202,7 @@ pub async fn create(
             let (status, errors) = form_errors(err)?;
             let status = refusal_status(&errors, status);
             let page = Page::new(&state, &ctx, Some(&user));
-            render_with_status(
-                status,
-                form_page(&state, page, None, &input, errors).await?,
-            )
+            render_with_status(status, form_page(&state, page, None, &input, errors).await?)
         }
     }
 }
@@ -266,4 +262,3 @@ pub async fn update(
         }
     }
 }
-

@@ -206,8 +206,12 @@ impl RegionIndex {
             }
         }
         found.sort_by(|a, b| {
-            a.0.cmp(&b.0)
-                .then_with(|| self.entries[a.1].region.name.cmp(&self.entries[b.1].region.name))
+            a.0.cmp(&b.0).then_with(|| {
+                self.entries[a.1]
+                    .region
+                    .name
+                    .cmp(&self.entries[b.1].region.name)
+            })
         });
         found
             .into_iter()

@@ -120,7 +120,11 @@ async fn edit_and_verify_race_leaves_a_consistent_kim(engine: Engine) {
         statuses: &["inactive", "verified", "active"],
         village: &village_a,
     };
-    let woke = app.store.update_kim(&ctx, id, &profile, &any).await.unwrap();
+    let woke = app
+        .store
+        .update_kim(&ctx, id, &profile, &any)
+        .await
+        .unwrap();
     assert!(woke.0);
     assert_eq!(app.store.kim(id).await.unwrap().status, "active");
     app.finish().await;
@@ -132,19 +136,26 @@ async fn a_villager_finds_the_kims_of_their_kabupaten(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let (status, home) = app.get_text("/").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(home.contains(r#"href="/kim""#), "the home page links to the directory");
+    assert!(
+        home.contains(r#"href="/kim""#),
+        "the home page links to the directory"
+    );
 
     // The form as sent without JavaScript: each select under its own name.
     let (status, page) = app.get_text("/kim?q=&province=35").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains(r#"<select id="regency" name="regency">"#));
-    let (status, page) = app.get_text("/kim?q=&province=35&regency=35.14&status=&topic=").await;
+    let (status, page) = app
+        .get_text("/kim?q=&province=35&regency=35.14&status=&topic=")
+        .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains(r#"<option value="35.14" selected>Kabupaten Pasuruan</option>"#));
     assert!(page.contains(r#"<select id="district" name="district">"#));
     assert!(page.contains("Kec. Prigen") || page.contains("Prigen"));
     // Changing the province leaves a kabupaten of the old one behind: it is ignored, not a 400.
-    let (status, page) = app.get_text("/kim?province=33&regency=35.14&district=35.14.10").await;
+    let (status, page) = app
+        .get_text("/kim?province=33&regency=35.14&district=35.14.10")
+        .await;
     assert_eq!(status, StatusCode::OK);
     assert!(!page.contains(r#"<select id="district""#));
     // Garbage is still refused.
@@ -216,7 +227,10 @@ async fn a_kabupaten_admin_verifies_with_confidence(engine: Engine) {
     // A rejection without a reason asks again on the confirmation step.
     let transition = format!("/kim/{rejected}/transition");
     let r = app
-        .post_form(&transition, &[("action", "reject"), ("confirm", "1"), ("reason", " ")])
+        .post_form(
+            &transition,
+            &[("action", "reject"), ("confirm", "1"), ("reason", " ")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let page = r.text().await.unwrap();
@@ -225,7 +239,11 @@ async fn a_kabupaten_admin_verifies_with_confidence(engine: Engine) {
     let r = app
         .post_form(
             &transition,
-            &[("action", "reject"), ("confirm", "1"), ("reason", "SK belum ada")],
+            &[
+                ("action", "reject"),
+                ("confirm", "1"),
+                ("reason", "SK belum ada"),
+            ],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -243,7 +261,10 @@ async fn each_role_knows_what_to_do_next(engine: Engine) {
     let (_, page) = app.get_text("/dashboard").await;
     assert!(page.contains(r#"class="card kim-card""#), "{page}");
     assert!(page.contains("Lestari") || page.contains("KIM "));
-    assert!(page.contains("Scan SK pembentukan"), "the demo KIM has no decree scan");
+    assert!(
+        page.contains("Scan SK pembentukan"),
+        "the demo KIM has no decree scan"
+    );
     assert!(page.contains(r#"href="/account/tokens""#));
     // Filtering another kabupaten: no "register" button there.
     let (_, page) = app.get_text("/kim?region=35.78").await;
@@ -253,7 +274,10 @@ async fn each_role_knows_what_to_do_next(engine: Engine) {
     app.login_as("kim.prigen.anggota").await;
     let (_, page) = app.get_text("/dashboard").await;
     assert!(page.contains(r#"class="card kim-card""#));
-    assert!(!page.contains(r#"href="/account/tokens""#), "members are not offered tokens");
+    assert!(
+        !page.contains(r#"href="/account/tokens""#),
+        "members are not offered tokens"
+    );
 
     app.new_visitor();
     app.login_as("kominfo.kab-pasuruan").await;
@@ -273,7 +297,10 @@ async fn each_role_knows_what_to_do_next(engine: Engine) {
         .1;
     let (_, page) = app.get_text("/dashboard").await;
     if pending > 0 {
-        assert!(page.contains(&format!("{pending} KIM menunggu verifikasi")), "{page}");
+        assert!(
+            page.contains(&format!("{pending} KIM menunggu verifikasi")),
+            "{page}"
+        );
         assert!(page.contains("/kim?status=submitted") && page.contains("region=35.14\""));
     }
     let (_, page) = app.get_text("/admin/users/new").await;
@@ -285,7 +312,10 @@ async fn each_role_knows_what_to_do_next(engine: Engine) {
     app.new_visitor();
     app.login_as("kominfo.jatim").await;
     let (_, page) = app.get_text("/dashboard").await;
-    assert!(page.contains(r#"class="overview-link" href="/kim/stats?region=35""#), "{page}");
+    assert!(
+        page.contains(r#"class="overview-link" href="/kim/stats?region=35""#),
+        "{page}"
+    );
     assert!(page.contains("desa punya KIM aktif"));
     app.finish().await;
 }
@@ -302,20 +332,37 @@ async fn an_officer_registers_choosing_the_village_by_name(engine: Engine) {
     // Cascade by refreshing: province, kabupaten, kecamatan, then the villages appear.
     let typed = [("name", "KIM Pilih Nama"), ("phone", "0812 3456 7890")];
     let mut fields: Vec<(&str, &str)> = typed.to_vec();
-    fields.extend([("v_province", "35"), ("v_regency", "35.14"), ("v_district", "35.14.10"), ("refresh", "1")]);
+    fields.extend([
+        ("v_province", "35"),
+        ("v_regency", "35.14"),
+        ("v_district", "35.14.10"),
+        ("refresh", "1"),
+    ]);
     let r = app.post_form("/kim", &fields).await;
     assert_eq!(r.status(), StatusCode::OK);
     let page = r.text().await.unwrap();
     assert!(page.contains(r#"<select id="village" name="village">"#));
-    assert!(page.contains(r#"value="KIM Pilih Nama""#), "typed values are kept");
+    assert!(
+        page.contains(r#"value="KIM Pilih Nama""#),
+        "typed values are kept"
+    );
     assert!(page.contains(r#"value="0812 3456 7890""#));
     // A misspelt name: "did you mean".
     let mut fields: Vec<(&str, &str)> = typed.to_vec();
     fields.extend([("village_q", "Prigan"), ("refresh", "1")]);
     let page = app.post_form("/kim", &fields).await.text().await.unwrap();
     assert!(page.contains("Mungkin maksud Anda"), "{page}");
-    let (_, prigen_village) = (0, app.store.region_children(Some(&RegionCode::parse("35.14.10").unwrap())).await.unwrap());
-    let prigen = prigen_village.iter().find(|v| v.name == "Prigen").expect("Desa Prigen");
+    let (_, prigen_village) = (
+        0,
+        app.store
+            .region_children(Some(&RegionCode::parse("35.14.10").unwrap()))
+            .await
+            .unwrap(),
+    );
+    let prigen = prigen_village
+        .iter()
+        .find(|v| v.name == "Prigen")
+        .expect("Desa Prigen");
     let code = prigen.code.to_string();
     assert!(page.contains(&format!(r#"value="{code}""#)));
     // Choosing the suggestion and saving registers the KIM in that village.
@@ -334,7 +381,12 @@ async fn an_officer_registers_choosing_the_village_by_name(engine: Engine) {
     let mut fields: Vec<(&str, &str)> = typed.to_vec();
     fields.extend([("village_pick", elsewhere), ("submit", "0")]);
     let r = app.post_form("/kim", &fields).await;
-    if app.store.region(&RegionCode::parse(elsewhere).unwrap()).await.is_ok() {
+    if app
+        .store
+        .region(&RegionCode::parse(elsewhere).unwrap())
+        .await
+        .is_ok()
+    {
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         let page = r.text().await.unwrap();
         assert!(page.contains(r#"id="village-error""#));

@@ -142,7 +142,13 @@ fn new_user_page<'a>(
             field("email", "email", input.email.as_deref().unwrap_or("")),
             field("password", "password", ""),
         ],
-        gf: GrantForm::new(t, page.user, &input.role, &input.scope_kind, &input.scope_ref),
+        gf: GrantForm::new(
+            t,
+            page.user,
+            &input.role,
+            &input.scope_kind,
+            &input.scope_ref,
+        ),
         errors,
         page,
     }

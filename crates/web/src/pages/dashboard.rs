@@ -27,22 +27,42 @@ pub struct RegionCard {
     pub overview: Option<(String, String)>,
 }
 
-pub async fn kim_cards(state: &AppState, t: Messages<'_>, user: &CurrentUser) -> AppResult<Vec<KimCard>> {
+pub async fn kim_cards(
+    state: &AppState,
+    t: Messages<'_>,
+    user: &CurrentUser,
+) -> AppResult<Vec<KimCard>> {
     let mut out = Vec::new();
     for g in &user.actor.grants {
         let Scope::Kim(id) = g.scope else { continue };
-        let Ok(k) = state.store.kim(id).await else { continue };
+        let Ok(k) = state.store.kim(id).await else {
+            continue;
+        };
         let officer = g.role == Role::KimOfficer;
         let mut missing = Vec::new();
         let mut need = |key: &str, href: String| missing.push((t.get(key).to_owned(), href));
         if k.lat.is_none() {
-            need("dashboard.missing_location", if officer { format!("/kim/{id}/edit") } else { format!("/kim/{id}") });
+            need(
+                "dashboard.missing_location",
+                if officer {
+                    format!("/kim/{id}/edit")
+                } else {
+                    format!("/kim/{id}")
+                },
+            );
         }
         if k.sk_file_id.is_none() {
             need("dashboard.missing_sk", format!("/kim/{id}#upload-form"));
         }
         if k.member_count == 0 {
-            need("dashboard.missing_members", if officer { format!("/kim/{id}/members") } else { format!("/kim/{id}") });
+            need(
+                "dashboard.missing_members",
+                if officer {
+                    format!("/kim/{id}/members")
+                } else {
+                    format!("/kim/{id}")
+                },
+            );
         }
         out.push(KimCard {
             id,
@@ -78,10 +98,16 @@ pub async fn region_cards(
             _ => continue,
         };
         let title = match &region {
-            Some(c) => index.get(c).map(|r| r.name.clone()).unwrap_or_else(|| c.to_string()),
+            Some(c) => index
+                .get(c)
+                .map(|r| r.name.clone())
+                .unwrap_or_else(|| c.to_string()),
             None => "Indonesia".into(),
         };
-        let region_q = region.as_ref().map(|c| format!("&region={c}")).unwrap_or_default();
+        let region_q = region
+            .as_ref()
+            .map(|c| format!("&region={c}"))
+            .unwrap_or_default();
         let may_verify = match &region {
             Some(c) => user.actor.can(Action::VerifyKim { village: c }),
             None => user.actor.has_role(Role::NationalAdmin),
@@ -99,22 +125,36 @@ pub async fn region_cards(
             let covered: i64 = rows.iter().map(|r| r.villages_with_active_kim).sum();
             let villages = match &region {
                 Some(c) => index.villages_under(c),
-                None => index.regions().filter(|r| r.level() == Level::Village).count(),
+                None => index
+                    .regions()
+                    .filter(|r| r.level() == Level::Village)
+                    .count(),
             }
             .max(1);
             let share = format!("{:.1}", covered as f64 * 100.0 / villages as f64);
-            let stats_q = region.as_ref().map(|c| format!("?region={c}")).unwrap_or_default();
+            let stats_q = region
+                .as_ref()
+                .map(|c| format!("?region={c}"))
+                .unwrap_or_default();
             Some((
                 t.fmt(
                     "dashboard.overview",
-                    &[("kims", &kims.to_string()), ("covered", &covered.to_string()), ("share", &share)],
+                    &[
+                        ("kims", &kims.to_string()),
+                        ("covered", &covered.to_string()),
+                        ("share", &share),
+                    ],
                 ),
                 format!("/kim/stats{stats_q}"),
             ))
         } else {
             None
         };
-        out.push(RegionCard { title, pending, overview });
+        out.push(RegionCard {
+            title,
+            pending,
+            overview,
+        });
     }
     Ok(out)
 }

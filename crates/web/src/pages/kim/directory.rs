@@ -216,7 +216,8 @@ pub async fn directory(
         // Offered only where it can succeed: an officer filtering another village's KIMs is
         // not invited to register there.
         can_register: user.as_ref().is_some_and(|u| {
-            may_register(u) && chosen.is_none_or(|c| u.actor.can(Action::RegisterKim { village: c }))
+            may_register(u)
+                && chosen.is_none_or(|c| u.actor.can(Action::RegisterKim { village: c }))
         }),
         can_export: staff,
         can_import: user

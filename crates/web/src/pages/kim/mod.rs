@@ -48,4 +48,3 @@ pub fn place_name(index: &RegionIndex, village: &str) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
-

@@ -47,7 +47,12 @@ pub fn resolve(input: &mut KimInput) {
         input.v_district.clear();
     }
     let mut chosen: Option<RegionCode> = None;
-    for text in [&input.v_province, &input.v_regency, &input.v_district, &input.village] {
+    for text in [
+        &input.v_province,
+        &input.v_regency,
+        &input.v_district,
+        &input.village,
+    ] {
         let Ok(code) = RegionCode::parse(text.trim()) else {
             continue;
         };
@@ -91,12 +96,19 @@ pub async fn build(
     input: &KimInput,
     error: Option<String>,
 ) -> AppResult<VillagePicker> {
-    let deepest = [&input.village, &input.v_district, &input.v_regency, &input.v_province]
-        .into_iter()
-        .find_map(|c| RegionCode::parse(c).ok());
-    let mut selects =
-        super::directory::region_selects(state, t, deepest.as_ref()).await?;
-    for (sel, name) in selects.iter_mut().zip(["v_province", "v_regency", "v_district"]) {
+    let deepest = [
+        &input.village,
+        &input.v_district,
+        &input.v_regency,
+        &input.v_province,
+    ]
+    .into_iter()
+    .find_map(|c| RegionCode::parse(c).ok());
+    let mut selects = super::directory::region_selects(state, t, deepest.as_ref()).await?;
+    for (sel, name) in selects
+        .iter_mut()
+        .zip(["v_province", "v_regency", "v_district"])
+    {
         sel.name = name;
     }
     if let Ok(district) = RegionCode::parse(&input.v_district) {
@@ -106,7 +118,13 @@ pub async fn build(
             label: t.get("level.village").to_owned(),
             options: villages
                 .iter()
-                .map(|v| (v.code.to_string(), v.name.clone(), v.code.as_str() == input.village))
+                .map(|v| {
+                    (
+                        v.code.to_string(),
+                        v.name.clone(),
+                        v.code.as_str() == input.village,
+                    )
+                })
                 .collect(),
         });
     }

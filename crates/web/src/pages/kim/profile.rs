@@ -1,21 +1,17 @@
-use super::{may_register, place_name, status_badge};
-use crate::pages::{form_errors, render, render_with_status, Page};
+use super::{place_name, status_badge};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, CurrentUser, MaybeUser, PathParam, Query, SessionUser};
-use crate::i18n::Messages;
-use crate::service::registry::{self as reg, DirectoryQuery, KimInput, PAGE_SIZE};
+use crate::pages::{form_errors, render_with_status, Page};
+use crate::service::registry as reg;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use simpul_core::authz::Action;
-use simpul_core::regions::RegionIndex;
-use simpul_core::registry::{KimStatus, PhoneE164, Topic, Transition};
-use simpul_core::{Level, RegionCode};
+use simpul_core::registry::{KimStatus, PhoneE164, Transition};
 use simpul_store::registry::KimRecord;
-
 
 #[derive(Template)]
 #[template(path = "kim_profile.html")]
@@ -153,10 +149,9 @@ async fn profile_page(
                 at: h.at.format("%Y-%m-%d %H:%M").to_string(),
                 who: h.actor_name,
                 what: match (&h.from, &h.reg_number) {
-                    (Some(_), Some(n)) if h.to == "verified" => t.fmt(
-                        "kim.history_verified",
-                        &[("number", n.as_str())],
-                    ),
+                    (Some(_), Some(n)) if h.to == "verified" => {
+                        t.fmt("kim.history_verified", &[("number", n.as_str())])
+                    }
                     (None, _) => t.fmt(
                         "kim.history_registered",
                         &[("status", t.get(&format!("status.{}", h.to)))],
@@ -251,6 +246,7 @@ struct ConfirmPage<'a> {
 }
 
 /// "Verify KIM X?": what the move does, what to check first, and the reason field.
+#[allow(clippy::too_many_arguments)]
 async fn confirm_page(
     state: &AppState,
     ctx: &RequestCtx,
@@ -299,7 +295,17 @@ pub async fn transition(
 ) -> AppResult<Response> {
     let t = Transition::parse(&form.action).ok_or(AppError::BadRequest("error.bad_form"))?;
     if needs_confirmation(t) && form.confirm != "1" {
-        return confirm_page(&state, &ctx, &user, id, t, &form, Vec::new(), StatusCode::OK).await;
+        return confirm_page(
+            &state,
+            &ctx,
+            &user,
+            id,
+            t,
+            &form,
+            Vec::new(),
+            StatusCode::OK,
+        )
+        .await;
     }
     match reg::transition(&state, &user, &user.audit(&ctx), id, t, &form.reason).await {
         Ok(_) if t == Transition::Verify => {

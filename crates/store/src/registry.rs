@@ -81,6 +81,9 @@ impl KimProfile {
     }
 }
 
+/// Makes a registration number from a village code and that village's sequence number.
+pub type NumberFor = dyn Fn(&str, i64) -> String + Sync;
+
 /// What an edit expects the KIM still to be when it is written (see `Store::update_kim`).
 #[derive(Debug, Clone, Copy)]
 pub struct EditGuard<'a> {
@@ -343,7 +346,7 @@ impl Store {
         from: &str,
         to: &str,
         reason: Option<&str>,
-        number_for: Option<&(dyn Fn(&str, i64) -> String + Sync)>,
+        number_for: Option<&NumberFor>,
         notice: Option<(&str, &str, &[i64])>,
     ) -> Result<KimRecord> {
         let now = Utc::now();

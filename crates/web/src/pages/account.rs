@@ -37,7 +37,10 @@ pub async fn describe_scope(state: &AppState, scope: &Scope) -> String {
             Ok(g) => g.name,
             Err(_) => format!("#{id}"),
         },
-        Scope::Kim(id) => format!("KIM #{id}"),
+        Scope::Kim(id) => match state.store.kim(*id).await {
+            Ok(k) => k.name,
+            Err(_) => "KIM".into(),
+        },
     }
 }
 

@@ -7,8 +7,8 @@ use chrono::NaiveDate;
 use simpul_core::audit::AuditContext;
 use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::registry::{
-    is_possible_duplicate, normalize_kim_name, normalize_social, KimName, KimNumber, KimStatus,
-    LatLon, PhoneE164, SocialKind, Topic, Transition,
+    is_possible_duplicate, normalize_kim_name, normalize_social, KimName, KimStatus, LatLon,
+    PhoneE164, SocialKind, Topic, Transition,
 };
 use simpul_core::{Level, PageNumber, RegionCode, Role};
 use simpul_store::registry::{EditGuard, KimFilter, KimProfile, KimRecord};

@@ -1,20 +1,16 @@
-use super::{may_register, place_name, status_badge};
+use super::may_register;
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::extract::{CsrfForm, CurrentUser, MaybeUser, PathParam, Query, SessionUser};
-use crate::i18n::Messages;
+use crate::extract::{CsrfForm, PathParam, Query, SessionUser};
 use crate::pages::{form_errors, render, render_with_status, Page};
-use crate::service::registry::{self as reg, DirectoryQuery, KimInput, PAGE_SIZE};
+use crate::service::registry::{self as reg, KimInput};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use simpul_core::authz::Action;
-use simpul_core::regions::RegionIndex;
-use simpul_core::registry::{KimStatus, PhoneE164, Topic, Transition};
-use simpul_core::{Level, RegionCode};
-use simpul_store::registry::KimRecord;
+use simpul_core::registry::Topic;
 
 pub struct FormField {
     name: &'static str,

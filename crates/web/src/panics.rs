@@ -87,16 +87,22 @@ mod tests {
     use axum::Router;
     use tower::ServiceExt;
 
+    async fn boom() -> &'static str {
+        panic!("boom")
+    }
+
+    async fn worker() {
+        panic!("worker")
+    }
+
     #[tokio::test]
     async fn a_handler_panic_is_answered_500_and_counted() {
         install_hook();
         let before = total();
         let counter = PanicCounter::default();
-        let app = Router::new()
-            .route("/boom", get(|| async { panic!("boom") }))
-            .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-                counter.clone(),
-            ));
+        let app = Router::new().route("/boom", get(boom)).layer(
+            tower_http::catch_panic::CatchPanicLayer::custom(counter.clone()),
+        );
         let request = Request::get("/boom").body(Body::empty()).unwrap();
         let response = app.oneshot(request).await.unwrap();
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
@@ -107,7 +113,7 @@ mod tests {
     #[tokio::test]
     async fn a_background_task_panic_is_counted() {
         let counter = PanicCounter::default();
-        counter.watch(tokio::spawn(async { panic!("worker") }));
+        counter.watch(tokio::spawn(worker()));
         for _ in 0..100 {
             if counter.count() == 1 {
                 return;

@@ -57,7 +57,8 @@ const PAGES: &[Page] = &[
     page("/admin/audit.csv", "/admin/audit.csv", AUDIT),
     page("/admin/outbox", "/admin/outbox", &[]),
     page("/kim", "/kim", DIRECTORY),
-    page("/kim/new", "/kim/new", &["village"]),
+    page("/kim/new", "/kim/new", PICKER),
+    page("/kim/village-picker", "/kim/village-picker", PICKER),
     page("/kim/map", "/kim/map", DIRECTORY),
     page("/kim/stats", "/kim/stats", &["region"]),
     page("/kim/import", "/kim/import", &[]),
@@ -90,6 +91,16 @@ const PAGES: &[Page] = &[
     page("/invite/{token}", "/invite/abc", &[]),
     page("/healthz", "/healthz", &[]),
     page("/static/{*path}", "/static/simpul.css", &[]),
+];
+
+/// The village picker's fields (the registration form and its htmx fragment).
+const PICKER: &[&str] = &[
+    "village",
+    "v_province",
+    "v_regency",
+    "v_district",
+    "village_q",
+    "village_pick",
 ];
 
 /// What goes on the wire (already percent-encoded where needed).

@@ -146,11 +146,19 @@ mod tests {
                 }
                 let text = std::fs::read_to_string(&path).unwrap();
                 for quote in ["t.get(\"", "t.fmt(\"", "msg_key: \"", "key: \""] {
-                    for part in text.split(quote).skip(1) {
+                    let mut parts = text.split(quote);
+                    let mut before = parts.next().unwrap_or_default();
+                    for part in parts {
+                        // `content.get("…")` is no catalogue lookup: the match must start a word.
+                        let starts_word = !before
+                            .chars()
+                            .next_back()
+                            .is_some_and(|c| c.is_alphanumeric() || c == '_');
                         let key = part.split('"').next().unwrap();
-                        if !keys.contains(key) {
+                        if starts_word && !keys.contains(key) {
                             missing.push(format!("{}: {key}", path.display()));
                         }
+                        before = part;
                     }
                 }
             }

@@ -124,6 +124,7 @@ struct MembersPage<'a> {
 pub struct NoticeQuery {
     saved: Option<String>,
     deleted: Option<String>,
+    approved: Option<String>,
 }
 
 #[allow(clippy::too_many_arguments)] // one page, many optional parts; a struct would only rename them
@@ -186,6 +187,8 @@ pub async fn list(
         Some("common.saved")
     } else if q.deleted.is_some() {
         Some("members.deleted")
+    } else if q.approved.is_some() {
+        Some("members.officer_approved")
     } else {
         None
     };
@@ -434,7 +437,7 @@ pub async fn approve_officer(
     CsrfForm(_): CsrfForm<Empty>,
 ) -> AppResult<Response> {
     members::approve_officer(&state, &user, &user.audit(&ctx), kim_id, member_id).await?;
-    Ok(Redirect::to(&format!("/kim/{kim_id}/members/{member_id}")).into_response())
+    Ok(Redirect::to(&format!("/kim/{kim_id}/members?approved=1")).into_response())
 }
 
 #[derive(Template)]

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { USERS, checkPage, linkTo, login, logout, navigate, visit, withPage, useServerAndBrowser } from '../lib/journey.mjs';
+import { USERS, checkPage, htmxSettled, linkTo, login, logout, navigate, visit, withPage, useServerAndBrowser } from '../lib/journey.mjs';
 
 const env = useServerAndBrowser('field');
 const NAME = 'KIM Kabar Lereng Arjuno';
@@ -13,6 +13,7 @@ const NAME = 'KIM Kabar Lereng Arjuno';
 /** Choose from a select and wait for htmx to bring the next one. */
 async function choose(page, select, label, next) {
   await page.selectOption(select, { label });
+  await htmxSettled(page);
   if (next) await page.locator(next).waitFor({ state: 'visible' });
 }
 

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { USERS, checkPage, login, logout, navigate, visit, withPage, useServerAndBrowser } from '../lib/journey.mjs';
+import { USERS, checkPage, htmxSettled, login, logout, navigate, visit, withPage, useServerAndBrowser } from '../lib/journey.mjs';
 
 const env = useServerAndBrowser('registry');
 
@@ -14,7 +14,11 @@ export async function chooseVillage(page, village) {
   const steps = [['#v_province', 1], ['#v_regency', 2], ['#v_district', 3], ['#village', 4]];
   for (const [sel, n] of steps) {
     await page.locator(`${sel} option[value="${parts.slice(0, n).join('.')}"]`).waitFor({ state: 'attached' });
+    // As a person does: one choice, then the picker refreshes (htmx), then the next choice. A
+    // choice made while the previous refresh is still being swapped in would be made on the old
+    // picker and lost with it.
     await page.selectOption(sel, parts.slice(0, n).join('.'));
+    await htmxSettled(page);
   }
   await page.locator('#village-chosen').waitFor();
 }

@@ -149,3 +149,13 @@ export async function logout(page, { check } = {}) {
 export function escapeRegExp(s) {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/**
+ * Wait until htmx has finished: no request in flight, nothing settling. A choice made while a
+ * refresh is being swapped in is made on the old element and lost with it; a person waits for
+ * the page to change, and so do the journeys.
+ */
+export async function htmxSettled(page) {
+  await page.waitForLoadState('networkidle');
+  await page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping'));
+}

@@ -339,8 +339,7 @@ impl Store {
             sqlx::query("INSERT INTO role_grants (user_id, role, scope_kind, scope_ref, region_code, created_at) VALUES ($1, $2, 'kim', $3, $4, $5)")
                 .bind(user_id).bind(role).bind(kim.id.to_string()).bind(&kim.village_code).bind(now).execute(&mut *tx).await?;
             sqlx::query("UPDATE kim_members SET user_id = $1 WHERE id = $2").bind(user_id).bind(member_id).execute(&mut *tx).await?;
-            let officer = still_officer;
-            if officer && role != "kim_officer" {
+            if still_officer && role != "kim_officer" {
                 for admin in region_admins_in_tx!(tx, &kim.village_code) {
                     sqlx::query("INSERT INTO notifications (user_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)")
                         .bind(admin).bind(notice.0).bind(notice.1)

@@ -11,21 +11,7 @@ on_both_engines!(
 );
 
 async fn officer_kim(app: &TestApp, token: &str) -> Value {
-    let me: Value = app
-        .api(Method::GET, "/api/v1/me", token, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let id = me["grants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["scope_kind"] == "kim")
-        .unwrap()["scope_ref"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = app.demo_officer_kim().await;
     app.api(Method::GET, &format!("/api/v1/kims/{id}"), token, None)
         .await
         .json()

@@ -15,23 +15,7 @@ on_both_engines!(
 
 async fn officer_token(app: &TestApp) -> (String, i64) {
     let token = app.api_token("kim.prigen.ketua").await;
-    let me: Value = app
-        .api(Method::GET, "/api/v1/me", &token, None)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let kim = me["grants"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|g| g["scope_kind"] == "kim")
-        .unwrap()["scope_ref"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    (token, kim)
+    (token, app.demo_officer_kim().await)
 }
 
 fn officer_village(kim: &Value) -> String {
@@ -478,21 +462,7 @@ async fn member_personal_data_is_protected(engine: Engine) {
         .await;
     let budi = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
     app.login_as("kim.prigen.ketua").await;
-    let html = app
-        .post_form(&format!("/kim/{kim}/members/{budi}/invite"), &[])
-        .await
-        .text()
-        .await
-        .unwrap();
-    let link = html
-        .split("<code id=\"invite-link\">")
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_owned();
-    let path = link.trim_start_matches("http://simpul.test");
+    let path = &app.invite(kim, budi).await;
     let mut visitor =
         TestApp::attach(engine, app.db_url(), crate::common::web_config(), None).await;
     visitor.new_visitor();

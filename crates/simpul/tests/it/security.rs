@@ -117,21 +117,6 @@ async fn a_delivered_mail_keeps_no_body(engine: Engine) {
     app.finish().await;
 }
 
-/// The KIM of the demo officer (Prigen).
-async fn prigen_kim(app: &TestApp) -> i64 {
-    let user = app.user_id("kim.prigen.ketua").await;
-    app.store
-        .grants_of(user)
-        .await
-        .unwrap()
-        .into_iter()
-        .find_map(|g| match g.scope {
-            simpul_core::Scope::Kim(id) => Some(id),
-            _ => None,
-        })
-        .expect("the demo officer has a KIM")
-}
-
 async fn add_member(app: &TestApp, token: &str, kim: i64, body: Value) -> reqwest::Response {
     app.api(
         Method::POST,
@@ -168,26 +153,12 @@ async fn accept(app: &mut TestApp, path: &str, username: &str) -> i64 {
 async fn invite_path(app: &mut TestApp, inviter: &str, kim: i64, member: i64) -> String {
     app.new_visitor();
     app.login_as(inviter).await;
-    let html = app
-        .post_form(&format!("/kim/{kim}/members/{member}/invite"), &[])
-        .await
-        .text()
-        .await
-        .unwrap();
-    let link = html
-        .split("<code id=\"invite-link\">")
-        .nth(1)
-        .expect("the invitation link is shown to its sender")
-        .split('<')
-        .next()
-        .unwrap()
-        .to_owned();
-    link.trim_start_matches("http://simpul.test").to_owned()
+    app.invite(kim, member).await
 }
 
 async fn an_invitation_follows_the_member(engine: Engine) {
     let mut app = TestApp::spawn(engine).await;
-    let kim = prigen_kim(&app).await;
+    let kim = app.demo_officer_kim().await;
     let admin = app.api_token("kominfo.kab-pasuruan").await;
     let members = format!("/api/v1/kims/{kim}/members");
     let new_member = |name: &str| json!({"name": name, "role": "ketua"});
@@ -239,7 +210,7 @@ async fn kim_roles(app: &TestApp, user: i64) -> Vec<String> {
 
 async fn removing_or_demoting_a_member_ends_their_account_role(engine: Engine) {
     let mut app = TestApp::spawn(engine).await;
-    let kim = prigen_kim(&app).await;
+    let kim = app.demo_officer_kim().await;
     let admin = app.api_token("kominfo.kab-pasuruan").await;
     let r = add_member(
         &app,
@@ -295,7 +266,7 @@ async fn removing_or_demoting_a_member_ends_their_account_role(engine: Engine) {
 
 async fn an_officer_invited_by_an_officer_waits_for_an_admins_approval(engine: Engine) {
     let mut app = TestApp::spawn(engine).await;
-    let kim = prigen_kim(&app).await;
+    let kim = app.demo_officer_kim().await;
     let officer = app.api_token("kim.prigen.ketua").await;
     let r = add_member(
         &app,
@@ -470,7 +441,7 @@ async fn an_admin_reset_or_deactivation_ends_every_credential(engine: Engine) {
 
 async fn a_nik_in_a_kim_the_saver_cannot_see_is_not_revealed(engine: Engine) {
     let app = TestApp::spawn(engine).await;
-    let prigen = prigen_kim(&app).await;
+    let prigen = app.demo_officer_kim().await;
     // Another KIM of Kabupaten Pasuruan, which the Prigen officer may not see inside.
     let list: Value = app
         .get("/api/v1/kims?region=35.14&limit=50")

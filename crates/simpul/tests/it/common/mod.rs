@@ -470,6 +470,40 @@ impl TestApp {
         assert!(n == 0, "the server panicked {n} time(s): see `PANIC` above");
     }
 
+    /// The KIM of the demo officer `kim.prigen.ketua` (the one in Prigen).
+    pub async fn demo_officer_kim(&self) -> i64 {
+        let user = self.user_id("kim.prigen.ketua").await;
+        self.store
+            .grants_of(user)
+            .await
+            .unwrap()
+            .into_iter()
+            .find_map(|g| match g.scope {
+                simpul_core::Scope::Kim(id) => Some(id),
+                _ => None,
+            })
+            .expect("the demo officer has a KIM")
+    }
+
+    /// Invite a member from the members page as the signed-in visitor; returns the path of the
+    /// invitation link the page shows its sender.
+    pub async fn invite(&self, kim: i64, member: i64) -> String {
+        let html = self
+            .post_form(&format!("/kim/{kim}/members/{member}/invite"), &[])
+            .await
+            .text()
+            .await
+            .unwrap();
+        html.split("<code id=\"invite-link\">")
+            .nth(1)
+            .expect("the invitation link is shown to its sender")
+            .split('<')
+            .next()
+            .unwrap()
+            .trim_start_matches("http://simpul.test")
+            .to_owned()
+    }
+
     /// Stop the server and drop the test database.
     pub async fn finish(mut self) {
         if let Some(r) = self.running.take() {

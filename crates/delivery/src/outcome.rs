@@ -124,7 +124,9 @@ pub(crate) async fn attempt(request: reqwest::RequestBuilder) -> Outcome {
     let mut start = Vec::new();
     while start.len() < KEEP {
         match response.chunk().await {
-            Ok(Some(chunk)) => start.extend_from_slice(&chunk[..chunk.len().min(KEEP - start.len())]),
+            Ok(Some(chunk)) => {
+                start.extend_from_slice(&chunk[..chunk.len().min(KEEP - start.len())])
+            }
             Ok(None) => break,
             // The status is the answer; a body cut short only shortens the reason.
             Err(_) => break,
@@ -135,7 +137,11 @@ pub(crate) async fn attempt(request: reqwest::RequestBuilder) -> Outcome {
 
 /// `Retry-After` as delay-seconds or an HTTP-date, capped at [`MAX_RETRY_AFTER`].
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let value = headers.get(http::header::RETRY_AFTER)?.to_str().ok()?.trim();
+    let value = headers
+        .get(http::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim();
     let delay = if let Ok(seconds) = value.parse::<u64>() {
         Duration::from_secs(seconds)
     } else {
@@ -240,9 +246,12 @@ mod tests {
     #[test]
     fn reasons_quote_a_short_clean_body() {
         let long = format!("bad\nsignature {}", "x".repeat(500));
-        let outcome = Outcome::from_response(StatusCode::UNAUTHORIZED, &HeaderMap::new(), long.as_bytes());
+        let outcome =
+            Outcome::from_response(StatusCode::UNAUTHORIZED, &HeaderMap::new(), long.as_bytes());
         let reason = outcome.reason().unwrap();
-        assert!(reason.starts_with("endpoint refused the message: 401 Unauthorized: bad signature x"));
+        assert!(
+            reason.starts_with("endpoint refused the message: 401 Unauthorized: bad signature x")
+        );
         assert!(reason.chars().count() < 200, "{reason}");
         assert!(!reason.contains('\n'));
     }

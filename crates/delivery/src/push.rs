@@ -303,10 +303,10 @@ fn derive(
     key_info.extend_from_slice(ua_public);
     key_info.extend_from_slice(as_public);
     let mut ikm = [0u8; 32];
-    Hkdf::<Sha256>::new(Some(auth), ecdh_secret)
+    Hkdf::<Sha256>::new(Some(auth.as_slice()), ecdh_secret)
         .expand(&key_info, &mut ikm)
         .expect("32 bytes is a valid HKDF-SHA256 length");
-    let prk = Hkdf::<Sha256>::new(Some(salt), &ikm);
+    let prk = Hkdf::<Sha256>::new(Some(salt.as_slice()), &ikm);
     let mut cek = [0u8; 16];
     let mut nonce = [0u8; 12];
     prk.expand(b"Content-Encoding: aes128gcm\0", &mut cek)
@@ -406,7 +406,12 @@ pub struct VapidClaims {
 /// `vapid t=<JWT>, k=<public key>` for `audience` (the push service's origin), signed
 /// ES256, expiring at `expires_at` (Unix seconds). `contact` is the JWT `sub`: a
 /// `mailto:` or `https:` URI where the push service can reach the operator.
-pub fn vapid_authorization(keys: &VapidKeys, audience: &str, contact: &str, expires_at: u64) -> String {
+pub fn vapid_authorization(
+    keys: &VapidKeys,
+    audience: &str,
+    contact: &str,
+    expires_at: u64,
+) -> String {
     let header = b64(br#"{"typ":"JWT","alg":"ES256"}"#);
     let claims = VapidClaims {
         aud: audience.to_owned(),
@@ -534,13 +539,11 @@ pub async fn send(
             return Outcome::failed("push topic must be 1 to 32 base64url characters");
         }
     }
-    let (url, audience) = match subscription
-        .endpoint_url()
-        .and_then(|url| Ok((url, subscription.audience()?)))
-    {
-        Ok(found) => found,
+    let url = match subscription.endpoint_url() {
+        Ok(url) => url,
         Err(e) => return Outcome::gone(e.to_string()),
     };
+    let audience = url.origin().ascii_serialization();
     let body = match encrypt(subscription, payload) {
         Ok(body) => body,
         Err(e) => return Outcome::gone(e.to_string()),

@@ -44,18 +44,25 @@ pub enum Misbehave {
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panicking test thread must not hide what the receiver saw from the next assertion.
-    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-async fn serve(router: Router) -> (SocketAddr, tokio::task::JoinHandle<()>) {
+async fn bind() -> (tokio::net::TcpListener, SocketAddr) {
     let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
         .await
         .expect("bind a loopback port");
-    let addr = listener.local_addr().expect("a bound listener has an address");
-    let server = tokio::spawn(async move {
+    let addr = listener
+        .local_addr()
+        .expect("a bound listener has an address");
+    (listener, addr)
+}
+
+fn spawn(listener: tokio::net::TcpListener, router: Router) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
         let _ = axum::serve(listener, router).await;
-    });
-    (addr, server)
+    })
 }
 
 /// One push message as the browser would see it.
@@ -102,11 +109,8 @@ impl PushEndpoint {
         let mut token = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut token);
 
-        // The audience depends on the port, known only once bound: bind first.
-        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
-            .await
-            .expect("bind a loopback port");
-        let addr = listener.local_addr().expect("a bound listener has an address");
+        // The audience names the port: bind before building the state.
+        let (listener, addr) = bind().await;
         let state = Arc::new(PushState {
             ua_secret,
             auth,
@@ -118,9 +122,7 @@ impl PushEndpoint {
         let router = Router::new()
             .fallback(receive_push)
             .with_state(state.clone());
-        let server = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
+        let server = spawn(listener, router);
         PushEndpoint {
             addr,
             state,
@@ -231,10 +233,15 @@ fn check_push(
     body: &[u8],
 ) -> Result<ReceivedPush, (StatusCode, String)> {
     if uri.path() != state.path {
-        return Err((StatusCode::NOT_FOUND, format!("no subscription at {}", uri.path())));
+        return Err((
+            StatusCode::NOT_FOUND,
+            format!("no subscription at {}", uri.path()),
+        ));
     }
-    let authorization = header_str(headers, "authorization")
-        .ok_or((StatusCode::UNAUTHORIZED, "no Authorization header".to_owned()))?;
+    let authorization = header_str(headers, "authorization").ok_or((
+        StatusCode::UNAUTHORIZED,
+        "no Authorization header".to_owned(),
+    ))?;
     let claims = push::verify_vapid(
         authorization,
         &state.vapid_public_key,
@@ -256,7 +263,10 @@ fn check_push(
     }
     let ttl = header_str(headers, "ttl")
         .and_then(|t| t.parse().ok())
-        .ok_or((StatusCode::BAD_REQUEST, "TTL header missing or not a number".to_owned()))?;
+        .ok_or((
+            StatusCode::BAD_REQUEST,
+            "TTL header missing or not a number".to_owned(),
+        ))?;
     let urgency = header_str(headers, "urgency").map(str::to_owned);
     if let Some(u) = &urgency {
         if !["very-low", "low", "normal", "high"].contains(&u.as_str()) {
@@ -316,6 +326,7 @@ struct WebhookLog {
 
 impl WebhookReceiver {
     pub async fn start(secret: WebhookSecret) -> Self {
+        let (listener, addr) = bind().await;
         let state = Arc::new(WebhookState {
             secret,
             log: Mutex::new(WebhookLog::default()),
@@ -323,7 +334,7 @@ impl WebhookReceiver {
         let router = Router::new()
             .fallback(receive_webhook)
             .with_state(state.clone());
-        let (addr, server) = serve(router).await;
+        let server = spawn(listener, router);
         WebhookReceiver {
             addr,
             state,

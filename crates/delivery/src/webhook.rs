@@ -104,7 +104,9 @@ impl SignedHeaders {
     pub fn apply(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
         self.pairs()
             .into_iter()
-            .fold(request, |request, (name, value)| request.header(name, value))
+            .fold(request, |request, (name, value)| {
+                request.header(name, value)
+            })
     }
 }
 
@@ -118,7 +120,12 @@ pub fn signature(secret: &WebhookSecret, timestamp: u64, body: &[u8]) -> String 
 }
 
 /// The headers for one attempt signed at `timestamp`.
-pub fn sign(secret: &WebhookSecret, delivery_id: &str, timestamp: u64, body: &[u8]) -> SignedHeaders {
+pub fn sign(
+    secret: &WebhookSecret,
+    delivery_id: &str,
+    timestamp: u64,
+    body: &[u8],
+) -> SignedHeaders {
     SignedHeaders {
         timestamp,
         signature: signature(secret, timestamp, body),
@@ -135,7 +142,9 @@ pub enum Refusal {
     MalformedHeader(&'static str),
     #[error("signature does not match")]
     BadSignature,
-    #[error("timestamp {timestamp} is outside the replay window (now {now}, window {window_secs} s)")]
+    #[error(
+        "timestamp {timestamp} is outside the replay window (now {now}, window {window_secs} s)"
+    )]
     OutsideWindow {
         timestamp: u64,
         now: u64,
@@ -255,9 +264,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &'static str) -> Result<&'a str, Ref
 }
 
 fn valid_delivery_id(id: &str) -> bool {
-    !id.is_empty()
-        && id.len() <= MAX_DELIVERY_ID_LEN
-        && id.bytes().all(|b| b.is_ascii_graphic())
+    !id.is_empty() && id.len() <= MAX_DELIVERY_ID_LEN && id.bytes().all(|b| b.is_ascii_graphic())
 }
 
 /// POSTs `body` (JSON by convention) to `url`, signed now, within [`crate::DEFAULT_TIMEOUT`].
@@ -268,7 +275,15 @@ pub async fn send(
     delivery_id: &str,
     body: &[u8],
 ) -> Outcome {
-    send_with_timeout(client, url, secret, delivery_id, body, crate::DEFAULT_TIMEOUT).await
+    send_with_timeout(
+        client,
+        url,
+        secret,
+        delivery_id,
+        body,
+        crate::DEFAULT_TIMEOUT,
+    )
+    .await
 }
 
 /// [`send`] with a timeout of the caller's choosing (the whole attempt, body included).
@@ -323,7 +338,14 @@ mod tests {
         let signed = sign(&secret(), "d-1", NOW, body);
         assert!(signed.signature.starts_with("v1="));
         assert_eq!(signed.signature.len(), 3 + 64);
-        let verified = verify(&secret(), &headers_of(&signed), body, NOW + 10, REPLAY_WINDOW, None);
+        let verified = verify(
+            &secret(),
+            &headers_of(&signed),
+            body,
+            NOW + 10,
+            REPLAY_WINDOW,
+            None,
+        );
         assert_eq!(
             verified,
             Ok(Verified {
@@ -351,7 +373,14 @@ mod tests {
             Err(Refusal::BadSignature)
         );
         assert_eq!(
-            verify(&secret(), &headers_of(&signed), b"{\"n\":2}", NOW, REPLAY_WINDOW, None),
+            verify(
+                &secret(),
+                &headers_of(&signed),
+                b"{\"n\":2}",
+                NOW,
+                REPLAY_WINDOW,
+                None
+            ),
             Err(Refusal::BadSignature)
         );
         let mut moved = headers_of(&signed);
@@ -372,50 +401,109 @@ mod tests {
     fn old_and_future_timestamps_are_refused() {
         let signed = sign(&secret(), "d-1", NOW, b"x");
         let window = REPLAY_WINDOW.as_secs();
-        assert!(verify(&secret(), &headers_of(&signed), b"x", NOW + window, REPLAY_WINDOW, None).is_ok());
+        assert!(verify(
+            &secret(),
+            &headers_of(&signed),
+            b"x",
+            NOW + window,
+            REPLAY_WINDOW,
+            None
+        )
+        .is_ok());
         assert!(matches!(
-            verify(&secret(), &headers_of(&signed), b"x", NOW + window + 1, REPLAY_WINDOW, None),
+            verify(
+                &secret(),
+                &headers_of(&signed),
+                b"x",
+                NOW + window + 1,
+                REPLAY_WINDOW,
+                None
+            ),
             Err(Refusal::OutsideWindow { .. })
         ));
         assert!(matches!(
-            verify(&secret(), &headers_of(&signed), b"x", NOW - window - 1, REPLAY_WINDOW, None),
+            verify(
+                &secret(),
+                &headers_of(&signed),
+                b"x",
+                NOW - window - 1,
+                REPLAY_WINDOW,
+                None
+            ),
             Err(Refusal::OutsideWindow { .. })
         ));
     }
 
     #[test]
     fn a_delivery_seen_before_is_a_duplicate_even_under_another_id() {
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let first = sign(&secret(), "d-1", NOW, b"x");
-        assert!(verify(&secret(), &headers_of(&first), b"x", NOW, REPLAY_WINDOW, Some(&mut seen)).is_ok());
+        assert!(verify(
+            &secret(),
+            &headers_of(&first),
+            b"x",
+            NOW,
+            REPLAY_WINDOW,
+            Some(&mut seen)
+        )
+        .is_ok());
 
         // The sender's retry: same id, signed again later.
         let retry = sign(&secret(), "d-1", NOW + 30, b"x");
-        let refusal = verify(&secret(), &headers_of(&retry), b"x", NOW + 30, REPLAY_WINDOW, Some(&mut seen))
-            .unwrap_err();
+        let refusal = verify(
+            &secret(),
+            &headers_of(&retry),
+            b"x",
+            NOW + 30,
+            REPLAY_WINDOW,
+            Some(&mut seen),
+        )
+        .unwrap_err();
         assert!(refusal.is_duplicate());
 
         // An attacker's replay of the first request with the id changed.
         let mut renamed = headers_of(&first);
         renamed.insert(DELIVERY_HEADER, "d-2".parse().unwrap());
-        assert!(verify(&secret(), &renamed, b"x", NOW + 60, REPLAY_WINDOW, Some(&mut seen))
-            .unwrap_err()
-            .is_duplicate());
+        assert!(verify(
+            &secret(),
+            &renamed,
+            b"x",
+            NOW + 60,
+            REPLAY_WINDOW,
+            Some(&mut seen)
+        )
+        .unwrap_err()
+        .is_duplicate());
     }
 
     #[test]
     fn a_refused_request_does_not_poison_the_seen_set() {
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<String> = HashSet::new();
         let forged = SignedHeaders {
             signature: format!("v1={}", "0".repeat(64)),
             ..sign(&secret(), "d-1", NOW, b"x")
         };
         assert_eq!(
-            verify(&secret(), &headers_of(&forged), b"x", NOW, REPLAY_WINDOW, Some(&mut seen)),
+            verify(
+                &secret(),
+                &headers_of(&forged),
+                b"x",
+                NOW,
+                REPLAY_WINDOW,
+                Some(&mut seen)
+            ),
             Err(Refusal::BadSignature)
         );
         let genuine = sign(&secret(), "d-1", NOW, b"x");
-        assert!(verify(&secret(), &headers_of(&genuine), b"x", NOW, REPLAY_WINDOW, Some(&mut seen)).is_ok());
+        assert!(verify(
+            &secret(),
+            &headers_of(&genuine),
+            b"x",
+            NOW,
+            REPLAY_WINDOW,
+            Some(&mut seen)
+        )
+        .is_ok());
     }
 
     #[test]

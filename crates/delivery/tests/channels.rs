@@ -12,7 +12,15 @@ use simpul_delivery::{client, unix_now, Outcome};
 const CONTACT: &str = "mailto:admin@simpul.example";
 
 async fn push_to(endpoint: &PushEndpoint, vapid: &VapidKeys, payload: &[u8]) -> Outcome {
-    push::send(&client(), vapid, CONTACT, &endpoint.subscription(), payload, &PushOptions::default()).await
+    push::send(
+        &client(),
+        vapid,
+        CONTACT,
+        &endpoint.subscription(),
+        payload,
+        &PushOptions::default(),
+    )
+    .await
 }
 
 #[tokio::test]
@@ -25,8 +33,21 @@ async fn a_push_arrives_decrypted_with_its_headers() {
         ttl: Duration::from_secs(3600),
         ..PushOptions::urgent()
     };
-    let outcome = push::send(&client(), &vapid, CONTACT, &endpoint.subscription(), payload, &options).await;
-    assert_eq!(outcome, Outcome::Delivered, "refused: {:?}", endpoint.refused());
+    let outcome = push::send(
+        &client(),
+        &vapid,
+        CONTACT,
+        &endpoint.subscription(),
+        payload,
+        &options,
+    )
+    .await;
+    assert_eq!(
+        outcome,
+        Outcome::Delivered,
+        "refused: {:?}",
+        endpoint.refused()
+    );
 
     let received = endpoint.received();
     assert_eq!(received.len(), 1);
@@ -44,13 +65,22 @@ async fn the_largest_payload_arrives_and_a_larger_one_fails_before_sending() {
     let vapid = VapidKeys::generate();
     let endpoint = PushEndpoint::start(&vapid.public_key()).await;
     let largest = vec![b'x'; push::MAX_PAYLOAD];
-    assert_eq!(push_to(&endpoint, &vapid, &largest).await, Outcome::Delivered);
+    assert_eq!(
+        push_to(&endpoint, &vapid, &largest).await,
+        Outcome::Delivered
+    );
     assert_eq!(endpoint.plaintexts(), vec![largest]);
 
     let outcome = push_to(&endpoint, &vapid, &vec![b'x'; push::MAX_PAYLOAD + 1]).await;
     assert!(matches!(outcome, Outcome::Failed { .. }), "{outcome:?}");
     let outcome = push_to(&endpoint, &vapid, &vec![b'x'; 5000]).await;
-    assert!(outcome.reason().unwrap().contains("over the 3993-byte limit"), "{outcome:?}");
+    assert!(
+        outcome
+            .reason()
+            .unwrap()
+            .contains("over the 3993-byte limit"),
+        "{outcome:?}"
+    );
     assert_eq!(endpoint.requests(), 1, "nothing oversized was sent");
 }
 
@@ -63,7 +93,10 @@ async fn an_expired_subscription_is_gone() {
     let gone = push_to(&endpoint, &vapid, b"hello").await;
     assert!(matches!(gone, Outcome::Gone { .. }), "{gone:?}");
     assert!(gone.reason().unwrap().contains("410"), "{gone:?}");
-    assert_eq!(push_to(&endpoint, &vapid, b"hello").await.category(), "gone");
+    assert_eq!(
+        push_to(&endpoint, &vapid, b"hello").await.category(),
+        "gone"
+    );
     assert!(endpoint.received().is_empty());
 }
 
@@ -81,14 +114,28 @@ async fn a_push_service_error_is_retried_and_then_delivered() {
 async fn a_slow_push_service_times_out_into_a_retry() {
     let vapid = VapidKeys::generate();
     let endpoint = PushEndpoint::start(&vapid.public_key()).await;
-    endpoint.misbehave_next(1, simpul_delivery::testing::Misbehave::Stall(Duration::from_secs(2)));
+    endpoint.misbehave_next(
+        1,
+        simpul_delivery::testing::Misbehave::Stall(Duration::from_secs(2)),
+    );
     let options = PushOptions {
         timeout: Duration::from_millis(300),
         ..PushOptions::default()
     };
-    let outcome = push::send(&client(), &vapid, CONTACT, &endpoint.subscription(), b"late", &options).await;
+    let outcome = push::send(
+        &client(),
+        &vapid,
+        CONTACT,
+        &endpoint.subscription(),
+        b"late",
+        &options,
+    )
+    .await;
     assert!(outcome.is_retryable(), "{outcome:?}");
-    assert!(outcome.reason().unwrap().contains("timed out"), "{outcome:?}");
+    assert!(
+        outcome.reason().unwrap().contains("timed out"),
+        "{outcome:?}"
+    );
 }
 
 #[tokio::test]
@@ -99,7 +146,11 @@ async fn a_push_signed_with_another_key_is_refused() {
     assert!(matches!(outcome, Outcome::Failed { .. }), "{outcome:?}");
     assert!(endpoint.received().is_empty());
     assert_eq!(endpoint.refused().len(), 1);
-    assert!(endpoint.refused()[0].contains("VAPID"), "{:?}", endpoint.refused());
+    assert!(
+        endpoint.refused()[0].contains("VAPID"),
+        "{:?}",
+        endpoint.refused()
+    );
 }
 
 #[tokio::test]
@@ -110,7 +161,15 @@ async fn a_subscription_with_broken_keys_is_gone_without_a_request() {
         p256dh: "AAAA".into(),
         ..endpoint.subscription()
     };
-    let outcome = push::send(&client(), &vapid, CONTACT, &broken, b"hello", &PushOptions::default()).await;
+    let outcome = push::send(
+        &client(),
+        &vapid,
+        CONTACT,
+        &broken,
+        b"hello",
+        &PushOptions::default(),
+    )
+    .await;
     assert!(matches!(outcome, Outcome::Gone { .. }), "{outcome:?}");
     assert_eq!(endpoint.requests(), 0);
 }
@@ -125,7 +184,12 @@ async fn a_webhook_is_delivered_once_with_a_valid_signature() {
     let receiver = WebhookReceiver::start(secret.clone()).await;
     let body = br#"{"kind":"alert","text":"Banjir"}"#;
     let outcome = webhook::send(&client(), &receiver.url(), &secret, "n-1:webhook", body).await;
-    assert_eq!(outcome, Outcome::Delivered, "refused: {:?}", receiver.refused());
+    assert_eq!(
+        outcome,
+        Outcome::Delivered,
+        "refused: {:?}",
+        receiver.refused()
+    );
     let accepted = receiver.accepted();
     assert_eq!(accepted.len(), 1);
     assert_eq!(accepted[0].delivery_id, "n-1:webhook");
@@ -149,11 +213,8 @@ async fn replays_are_refused_by_id_and_by_age() {
     let secret = secret();
     let receiver = WebhookReceiver::start(secret.clone()).await;
     let http = client();
-    let post = |signed: webhook::SignedHeaders| {
-        signed
-            .apply(http.post(receiver.url()).body("{}"))
-            .send()
-    };
+    let post =
+        |signed: webhook::SignedHeaders| signed.apply(http.post(receiver.url()).body("{}")).send();
 
     let fresh = webhook::sign(&secret, "n-7", unix_now(), b"{}");
     assert_eq!(post(fresh.clone()).await.unwrap().status(), 200);
@@ -167,14 +228,18 @@ async fn replays_are_refused_by_id_and_by_age() {
     assert_eq!(receiver.accepted().len(), 1);
     let refused = receiver.refused();
     assert!(refused[0].is_duplicate());
-    assert!(matches!(refused[1], Refusal::OutsideWindow { .. }), "{refused:?}");
+    assert!(
+        matches!(refused[1], Refusal::OutsideWindow { .. }),
+        "{refused:?}"
+    );
 }
 
 #[tokio::test]
 async fn a_failing_gateway_is_retried_and_a_refusing_one_is_not() {
     let secret = secret();
     let receiver = WebhookReceiver::start(secret.clone()).await;
-    let send = || webhook::send(&client(), &receiver.url(), &secret, "n-2", b"{}");
+    let (http, url) = (client(), receiver.url());
+    let send = || webhook::send(&http, &url, &secret, "n-2", b"{}");
 
     receiver.answer_next(1, StatusCode::INTERNAL_SERVER_ERROR);
     let outcome = send().await;
@@ -201,17 +266,20 @@ async fn a_gateway_that_answers_too_late_gets_the_retry_but_acts_once() {
     let secret = secret();
     let receiver = WebhookReceiver::start(secret.clone()).await;
     receiver.stall_next(1, Duration::from_secs(2));
-    let http = client();
-    let attempt = |timeout| {
-        webhook::send_with_timeout(&http, &receiver.url(), &secret, "n-3", b"{\"n\":3}", timeout)
-    };
+    let (http, url) = (client(), receiver.url());
+    let attempt =
+        |timeout| webhook::send_with_timeout(&http, &url, &secret, "n-3", b"{\"n\":3}", timeout);
 
     let first = attempt(Duration::from_millis(300)).await;
     assert!(first.is_retryable(), "{first:?}");
     assert!(first.reason().unwrap().contains("timed out"), "{first:?}");
 
     assert_eq!(attempt(Duration::from_secs(5)).await, Outcome::Delivered);
-    assert_eq!(receiver.bodies(), vec![b"{\"n\":3}".to_vec()], "delivered once");
+    assert_eq!(
+        receiver.bodies(),
+        vec![b"{\"n\":3}".to_vec()],
+        "delivered once"
+    );
     assert_eq!(receiver.requests(), 2);
 }
 
@@ -219,10 +287,24 @@ async fn a_gateway_that_answers_too_late_gets_the_retry_but_acts_once() {
 async fn unreachable_and_misconfigured_webhooks() {
     let secret = secret();
     // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let outcome = webhook::send(&client(), &format!("http://127.0.0.1:{port}/hook"), &secret, "n-4", b"{}").await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let outcome = webhook::send(
+        &client(),
+        &format!("http://127.0.0.1:{port}/hook"),
+        &secret,
+        "n-4",
+        b"{}",
+    )
+    .await;
     assert!(outcome.is_retryable(), "{outcome:?}");
-    assert!(outcome.reason().unwrap().starts_with("could not connect"), "{outcome:?}");
+    assert!(
+        outcome.reason().unwrap().starts_with("could not connect"),
+        "{outcome:?}"
+    );
 
     let outcome = webhook::send(&client(), "not a url", &secret, "n-4", b"{}").await;
     assert_eq!(outcome.category(), "gone");
@@ -238,7 +320,9 @@ async fn rate_limited_gateways_say_when_to_come_back() {
     use axum::{http::HeaderValue, response::IntoResponse, Router};
     let app = Router::new().fallback(|| async {
         let mut response = StatusCode::TOO_MANY_REQUESTS.into_response();
-        response.headers_mut().insert("retry-after", HeaderValue::from_static("90"));
+        response
+            .headers_mut()
+            .insert("retry-after", HeaderValue::from_static("90"));
         response
     });
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -17,14 +17,21 @@ fn bytes(text: &str) -> Vec<u8> {
 }
 
 fn rfc_subscription() -> Subscription {
-    Subscription::parse("https://push.example.net/push/JzLQ3raZJfFBR0aqvOMsLrt54w4rJUsV", UA_PUBLIC, AUTH)
-        .unwrap()
+    Subscription::parse(
+        "https://push.example.net/push/JzLQ3raZJfFBR0aqvOMsLrt54w4rJUsV",
+        UA_PUBLIC,
+        AUTH,
+    )
+    .unwrap()
 }
 
 #[test]
 fn rfc8291_appendix_a_is_reproduced_byte_for_byte() {
     let as_secret = SecretKey::from_slice(&bytes(AS_PRIVATE)).unwrap();
-    assert_eq!(b64(as_secret.public_key().to_encoded_point(false).as_bytes()), AS_PUBLIC);
+    assert_eq!(
+        b64(as_secret.public_key().to_encoded_point(false).as_bytes()),
+        AS_PUBLIC
+    );
     let (ua_public, auth) = rfc_subscription().keys().unwrap();
     let salt: [u8; 16] = bytes(SALT).try_into().unwrap();
     let body = encrypt_with(&ua_public, &auth, &as_secret, &salt, PLAINTEXT);
@@ -58,7 +65,10 @@ fn tampering_or_the_wrong_keys_do_not_decrypt() {
     let mut body = bytes(BODY);
     let last = body.len() - 1;
     body[last] ^= 1;
-    assert!(matches!(decrypt(&ua_secret, &auth, &body), Err(PushError::Decrypt(_))));
+    assert!(matches!(
+        decrypt(&ua_secret, &auth, &body),
+        Err(PushError::Decrypt(_))
+    ));
     let mut wrong_auth = auth;
     wrong_auth[0] ^= 1;
     assert!(decrypt(&ua_secret, &wrong_auth, &bytes(BODY)).is_err());
@@ -77,7 +87,10 @@ fn the_largest_payload_fits_4096_bytes_and_one_more_is_refused() {
     assert_eq!(decrypt(&ua_secret, &auth, &body).unwrap(), largest);
     assert_eq!(
         encrypt(&rfc_subscription(), &vec![b'a'; MAX_PAYLOAD + 1]),
-        Err(PushError::PayloadTooLarge { len: MAX_PAYLOAD + 1, max: MAX_PAYLOAD })
+        Err(PushError::PayloadTooLarge {
+            len: MAX_PAYLOAD + 1,
+            max: MAX_PAYLOAD
+        })
     );
 }
 
@@ -90,9 +103,18 @@ fn vapid_keys_survive_storage_and_the_public_key_is_an_uncompressed_point() {
     assert_eq!(again.public_key(), keys.public_key());
     let point = unb64(&keys.public_key()).unwrap();
     assert_eq!((point.len(), point[0]), (65, 0x04));
-    assert!(!format!("{keys:?}").contains(&stored), "the private key never prints");
-    assert_eq!(VapidKeys::from_private("not a key").unwrap_err(), PushError::InvalidVapidKey);
-    assert_eq!(VapidKeys::from_private(&b64(&[0u8; 32])).unwrap_err(), PushError::InvalidVapidKey);
+    assert!(
+        !format!("{keys:?}").contains(&stored),
+        "the private key never prints"
+    );
+    assert_eq!(
+        VapidKeys::from_private("not a key").unwrap_err(),
+        PushError::InvalidVapidKey
+    );
+    assert_eq!(
+        VapidKeys::from_private(&b64(&[0u8; 32])).unwrap_err(),
+        PushError::InvalidVapidKey
+    );
 }
 
 #[test]
@@ -107,18 +129,39 @@ fn vapid_authorization_verifies_for_its_key_audience_and_time() {
     assert_eq!(claims.sub, "mailto:ops@simpul.example");
 
     let other = VapidKeys::generate();
-    assert_eq!(verify_vapid(&header, &other.public_key(), aud, now), Err(VapidError::WrongKey));
+    assert_eq!(
+        verify_vapid(&header, &other.public_key(), aud, now),
+        Err(VapidError::WrongKey)
+    );
     assert!(matches!(
-        verify_vapid(&header, &keys.public_key(), "https://updates.push.services.mozilla.com", now),
+        verify_vapid(
+            &header,
+            &keys.public_key(),
+            "https://updates.push.services.mozilla.com",
+            now
+        ),
         Err(VapidError::WrongAudience { .. })
     ));
-    assert_eq!(verify_vapid(&header, &keys.public_key(), aud, now + 3600), Err(VapidError::Expiry));
+    assert_eq!(
+        verify_vapid(&header, &keys.public_key(), aud, now + 3600),
+        Err(VapidError::Expiry)
+    );
 
     // A token signed by someone else but presenting our key.
     let forged = vapid_authorization(&other, aud, "mailto:x@example.org", now + 3600);
-    let forged = format!("{}, k={}", forged.split(", k=").next().unwrap(), keys.public_key());
-    assert_eq!(verify_vapid(&forged, &keys.public_key(), aud, now), Err(VapidError::BadSignature));
-    assert_eq!(verify_vapid("Bearer abc", &keys.public_key(), aud, now), Err(VapidError::Malformed));
+    let forged = format!(
+        "{}, k={}",
+        forged.split(", k=").next().unwrap(),
+        keys.public_key()
+    );
+    assert_eq!(
+        verify_vapid(&forged, &keys.public_key(), aud, now),
+        Err(VapidError::BadSignature)
+    );
+    assert_eq!(
+        verify_vapid("Bearer abc", &keys.public_key(), aud, now),
+        Err(VapidError::Malformed)
+    );
 }
 
 #[test]
@@ -127,7 +170,10 @@ fn subscriptions_are_parsed_once() {
         r#"{{"endpoint":"https://fcm.googleapis.com/fcm/send/abc","expirationTime":null,"keys":{{"p256dh":"{UA_PUBLIC}","auth":"{AUTH}"}}}}"#
     );
     let subscription = Subscription::from_browser_json(&json).unwrap();
-    assert_eq!(subscription.audience().unwrap(), "https://fcm.googleapis.com");
+    assert_eq!(
+        subscription.audience().unwrap(),
+        "https://fcm.googleapis.com"
+    );
     assert!(Subscription::parse("http://127.0.0.1:9/p", UA_PUBLIC, AUTH).is_ok());
     assert!(matches!(
         Subscription::parse("http://push.example.net/p", UA_PUBLIC, AUTH),

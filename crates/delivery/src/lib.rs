@@ -12,7 +12,7 @@
 //! notification backbone decides *whom* and *when*, stores the subscription and the
 //! secret, and maps an [`Outcome`] to a retry, a removed subscription or a failure in
 //! the delivery log. That keeps this crate testable on loopback alone (feature
-//! `testing`: [`testing`] has a push endpoint that decrypts and a webhook receiver
+//! `testing`: the `testing` module has a push endpoint that decrypts and a webhook receiver
 //! that verifies).
 
 pub mod outcome;

@@ -353,7 +353,7 @@ fn encrypt_with(
 }
 
 /// The browser's side of RFC 8291: decrypts a body with the subscription's private key
-/// and auth secret. Used by the loopback push endpoint in [`crate::testing`]; a single
+/// and auth secret. Used by the loopback push endpoint in `crate::testing`; a single
 /// record, as Web Push sends.
 pub fn decrypt(ua_secret: &SecretKey, auth: &[u8; 16], body: &[u8]) -> Result<Vec<u8>, PushError> {
     if body.len() < HEADER_LEN + TAG_LEN + 1 {
@@ -447,7 +447,7 @@ pub enum VapidError {
     BadContact,
 }
 
-/// The push service's side of RFC 8292, for the loopback endpoint in [`crate::testing`]:
+/// The push service's side of RFC 8292, for the loopback endpoint in `crate::testing`:
 /// checks that `authorization` is signed by `expected_key` (base64url point) for
 /// `expected_audience`, and unexpired at `now`.
 pub fn verify_vapid(

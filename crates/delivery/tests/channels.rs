@@ -101,6 +101,21 @@ async fn an_expired_subscription_is_gone() {
 }
 
 #[tokio::test]
+async fn a_push_service_refusal_is_not_retried() {
+    let vapid = VapidKeys::generate();
+    let endpoint = PushEndpoint::start(&vapid.public_key()).await;
+    endpoint.answer_next(1, StatusCode::BAD_REQUEST);
+    endpoint.answer_next(1, StatusCode::PAYLOAD_TOO_LARGE);
+    for _ in 0..2 {
+        let outcome = push_to(&endpoint, &vapid, b"hello").await;
+        assert!(matches!(outcome, Outcome::Failed { .. }), "{outcome:?}");
+    }
+    endpoint.answer_next(1, StatusCode::TOO_MANY_REQUESTS);
+    assert!(push_to(&endpoint, &vapid, b"hello").await.is_retryable());
+    assert!(endpoint.received().is_empty());
+}
+
+#[tokio::test]
 async fn a_push_service_error_is_retried_and_then_delivered() {
     let vapid = VapidKeys::generate();
     let endpoint = PushEndpoint::start(&vapid.public_key()).await;

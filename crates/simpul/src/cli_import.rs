@@ -2,12 +2,12 @@
 //! progress bar and a plain-text report.
 
 use anyhow::{bail, Context, Result};
+use simpul_app::import;
+use simpul_app::import::import_territory;
+use simpul_app::{AppCtx, Config, Locale};
 use simpul_core::audit::AuditContext;
 use simpul_core::sheet::{self, Limits};
 use simpul_store::Store;
-use simpul_web::service::import;
-use simpul_web::service::import::import_territory;
-use simpul_web::{AppState, CurrentUser, Locale, WebConfig};
 
 pub async fn run(
     store: &Store,
@@ -17,13 +17,13 @@ pub async fn run(
     commit: bool,
     progress: impl FnMut(usize, usize),
 ) -> Result<String> {
-    let state = AppState::new(store.clone(), WebConfig::default(), None).await?;
+    let state = AppCtx::new(store.clone(), Config::default()).await?;
     let t = state.catalog.messages(Locale::En);
     let user = store
         .user_by_username(as_user)
         .await?
         .with_context(|| format!("no account named {as_user}"))?;
-    let who = CurrentUser::load(&state, user.id, None)
+    let who = simpul_app::accounts::actor(&state, user.id)
         .await
         .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let territory = import_territory(&who).map_err(|_| {

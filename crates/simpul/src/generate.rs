@@ -241,12 +241,7 @@ pub async fn generate(
             })
             .collect();
         let ids = store
-            .import_kims(
-                &ctx,
-                &rows,
-                &simpul_web::service::import::number_for,
-                |_| {},
-            )
+            .import_kims(&ctx, &rows, &simpul_app::import::number_for, |_| {})
             .await?;
         let mut members = Vec::with_capacity(batch * 8);
         for id in &ids {

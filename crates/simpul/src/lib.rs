@@ -7,7 +7,5 @@ pub mod cli_import;
 pub mod config;
 pub mod demo;
 pub mod generate;
-pub mod mailer;
 pub mod regions_data;
-pub mod schedule;
 pub mod server;

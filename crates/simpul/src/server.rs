@@ -2,10 +2,11 @@
 //! SIGINT/SIGTERM, then drain in-flight requests and stop the workers.
 
 use crate::config::Settings;
-use crate::mailer::Mailer;
 use anyhow::{Context, Result};
+use simpul_app::mail::Mailer;
+use simpul_app::Config;
 use simpul_store::Store;
-use simpul_web::{AppState, WebConfig};
+use simpul_web::AppState;
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
@@ -24,18 +25,19 @@ pub async fn open_store(database_url: &str) -> Result<Store> {
 }
 
 /// The web settings that follow from the resolved configuration.
-pub fn web_config(settings: &Settings) -> WebConfig {
-    WebConfig {
+pub fn web_config(settings: &Settings) -> Config {
+    Config {
         base_url: settings.base_url.clone(),
         secure_cookies: settings.secure_cookies,
         smtp_enabled: settings.smtp_url.is_some(),
-        secret: simpul_web::Secret(settings.secret_key.clone()),
+        secret: simpul_app::Secret(settings.secret_key.clone()),
         map_tiles: settings.map_tiles.clone(),
         map_attribution: settings.map_attribution.clone(),
         kim_inactive_after: chrono::Duration::days(settings.kim_inactive_days),
         job_lease: chrono::Duration::seconds(settings.job_lease_secs),
         run_jobs: settings.run_jobs,
-        ..WebConfig::default()
+        push_subject: format!("mailto:{}", settings.smtp_from),
+        ..Config::default()
     }
 }
 
@@ -60,14 +62,15 @@ impl Running {
 /// Bind and serve in the background (used by `serve` and by the integration tests).
 pub async fn spawn(
     store: Store,
-    web: WebConfig,
+    web: Config,
     listen: SocketAddr,
     metrics_listen: Option<SocketAddr>,
     mailer: Option<Mailer>,
 ) -> Result<Running> {
     simpul_web::panics::install_hook();
     let metrics = simpul_web::install_metrics_recorder();
-    let state = AppState::new(store.clone(), web, Some(metrics)).await?;
+    let mut state = AppState::new(store.clone(), web, Some(metrics)).await?;
+    state.app = state.app.with_mailer(mailer);
     let listener = TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -78,16 +81,9 @@ pub async fn spawn(
         None => None,
     };
     let panics = state.panics.clone();
-    if let Some(mailer) = mailer {
-        panics.watch(tokio::spawn(mailer.run(store.clone(), stopped.clone())));
-    }
-    panics.watch(tokio::spawn(crate::schedule::run(
-        state.clone(),
-        stopped.clone(),
-    )));
     if state.config.run_jobs {
-        panics.watch(tokio::spawn(simpul_web::service::jobs::worker(
-            state.clone(),
+        panics.watch(tokio::spawn(simpul_app::jobs::worker(
+            state.app.clone(),
             stopped.clone(),
         )));
     }

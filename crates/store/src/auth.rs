@@ -198,10 +198,7 @@ impl Store {
             sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
                 .bind(token_digest(&token)).bind(user_id).bind(now).bind(now + ttl)
                 .execute(&mut *tx).await?;
-            sqlx::query(crate::outbox::INSERT_MAIL)
-                .bind(&mail.to).bind(&mail.subject).bind(&mail.body).bind(&mail.region_code).bind(now)
-                .bind(mail.user_id).bind(&secret)
-                .execute(&mut *tx).await?;
+            crate::outbox::queue_mail_in_tx!(tx, &mail, secret.as_deref(), None);
             let event = AuditEvent::new("auth.reset_requested", "user", user_id);
             audit_in_tx!(tx, ctx, &event);
             tx.commit().await?;

@@ -231,6 +231,14 @@ impl Store {
         Ok(())
     }
 
+    /// Whether [`Store::close`] was called (background listeners stop then).
+    pub fn is_closed(&self) -> bool {
+        match &self.pool {
+            Pool::Sqlite(p) => p.is_closed(),
+            Pool::Postgres(p) => p.is_closed(),
+        }
+    }
+
     pub async fn close(&self) {
         match &self.pool {
             Pool::Sqlite(p) => p.close().await,

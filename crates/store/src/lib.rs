@@ -19,6 +19,7 @@ pub mod groups;
 pub mod jobs;
 pub mod kim_history;
 pub mod members;
+pub mod notify;
 pub mod outbox;
 pub mod regions;
 pub mod registry;

@@ -87,15 +87,7 @@ pub struct StoredFile {
     pub data: Vec<u8>,
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct Notification {
-    pub id: i64,
-    pub title: String,
-    pub body: String,
-    pub link: String,
-    pub created_at: DateTime<Utc>,
-    pub read_at: Option<DateTime<Utc>>,
-}
+pub use crate::notify::Notification;
 
 /// A NIK found on a member of another KIM that the person saving may not see.
 pub struct NikDuplicate<'a> {
@@ -458,7 +450,7 @@ impl Store {
 
     pub async fn notifications(&self, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
         Ok(with_pool!(self, p => sqlx::query_as(
-            "SELECT id, title, body, link, created_at, read_at FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2")
+            "SELECT id, title, body, link, created_at, read_at, kind, priority FROM notifications WHERE user_id = $1 ORDER BY id DESC LIMIT $2")
             .bind(user_id).bind(limit).fetch_all(p).await?))
     }
 }

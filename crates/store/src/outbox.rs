@@ -2,6 +2,7 @@
 //! that causes them; a worker claims, sends and marks them, so a crash never loses a mail and a
 //! lease (`locked_until`) keeps two instances from sending the same one.
 
+use crate::connect::BeginWrite;
 use crate::filter::push_territory;
 use crate::{with_pool, Result, Store};
 use chrono::{DateTime, Duration, Utc};
@@ -44,10 +45,12 @@ pub struct Mail {
     pub last_error: Option<String>,
     pub created_at: DateTime<Utc>,
     pub sent_at: Option<DateTime<Utc>>,
+    /// The notification delivery this mail carries, if any.
+    pub delivery_id: Option<i64>,
 }
 
 const MAIL_COLUMNS: &str = "id, to_addr, subject, body_text, secret, user_id, region_code, \
-     status, attempts, last_error, created_at, sent_at";
+     status, attempts, last_error, created_at, sent_at, delivery_id";
 
 impl Mail {
     /// The text to hand to SMTP, secret link included: for the mailer only.
@@ -75,12 +78,53 @@ impl Mail {
     }
 }
 
-/// Binds: to, subject, body, region, created_at, user_id, secret.
+/// Binds: to, subject, body, region, created_at, user_id, secret, delivery_id.
 pub(crate) const INSERT_MAIL: &str = "INSERT INTO outbox_mail \
-    (to_addr, subject, body_text, region_code, created_at, user_id, secret) VALUES ($1, $2, $3, $4, $5, $6, $7)";
+    (to_addr, subject, body_text, region_code, created_at, user_id, secret, delivery_id) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
 
-/// Give up on a mail after this many attempts.
-pub const MAX_ATTEMPTS: i64 = 8;
+/// Give up on a mail after this many attempts. With the delivery job's backoff (doubling, at
+/// most ten minutes) that is more than three hours: an SMTP server down for an hour loses nothing.
+pub const MAX_ATTEMPTS: i64 = 24;
+
+/// The job kind that sends one outbox mail (payload `{"mail_id": …}`); its handler lives in the
+/// application layer. Every queued mail gets one, in the transaction that queues the mail.
+pub const SEND_MAIL_JOB: &str = "mail.send";
+
+/// The job that sends outbox mail `mail_id`.
+pub fn send_mail_job(mail_id: i64) -> crate::jobs::NewJob<'static> {
+    crate::jobs::NewJob {
+        kind: SEND_MAIL_JOB,
+        payload: serde_json::json!({ "mail_id": mail_id }),
+        created_by: None,
+        max_attempts: 8,
+        dedupe_key: Some(format!("mail:{mail_id}")),
+    }
+}
+
+/// Queue a mail and the job that sends it, inside the caller's transaction; evaluates to the
+/// mail's id. `$secret` is the link to substitute for the body's placeholder, if any.
+macro_rules! queue_mail_in_tx {
+    ($tx:expr, $mail:expr, $secret:expr, $delivery:expr) => {{
+        let mail: &$crate::outbox::OutgoingMail = $mail;
+        let secret: Option<&str> = $secret;
+        let delivery: Option<i64> = $delivery;
+        let id: i64 = sqlx::query_scalar($crate::outbox::INSERT_MAIL)
+            .bind(&mail.to)
+            .bind(&mail.subject)
+            .bind(&mail.body)
+            .bind(&mail.region_code)
+            .bind(chrono::Utc::now())
+            .bind(mail.user_id)
+            .bind(secret)
+            .bind(delivery)
+            .fetch_one(&mut *$tx)
+            .await?;
+        $crate::jobs::enqueue_in_tx!($tx, &$crate::outbox::send_mail_job(id));
+        id
+    }};
+}
+pub(crate) use queue_mail_in_tx;
 
 impl Store {
     /// Lease up to `limit` pending mails for `lease`.
@@ -94,6 +138,28 @@ impl Store {
         );
         Ok(with_pool!(self, p => sqlx::query_as(&sql)
             .bind(now + lease).bind(now).bind(limit).fetch_all(p).await?))
+    }
+
+    /// Lease one pending mail for `lease` (its send job holds it while talking to SMTP).
+    pub async fn claim_mail_by_id(&self, id: i64, lease: Duration) -> Result<Option<Mail>> {
+        let now = Utc::now();
+        let sql = format!(
+            "UPDATE outbox_mail SET locked_until = $1, attempts = attempts + 1 \
+             WHERE id = $3 AND status = 'pending' AND (locked_until IS NULL OR locked_until < $2) \
+             RETURNING {MAIL_COLUMNS}"
+        );
+        Ok(with_pool!(self, p => sqlx::query_as(&sql)
+            .bind(now + lease).bind(now).bind(id).fetch_optional(p).await?))
+    }
+
+    /// Pending mails without a live send job (queued while SMTP was off, or whose job died):
+    /// the scheduled sweep gives each a job again.
+    pub async fn mails_waiting_for_a_job(&self, limit: i64) -> Result<Vec<i64>> {
+        Ok(with_pool!(self, p => sqlx::query_scalar(
+            "SELECT m.id FROM outbox_mail m WHERE m.status = 'pending' AND NOT EXISTS \
+             (SELECT 1 FROM jobs j WHERE j.dedupe_key = 'mail:' || m.id AND j.status IN ('queued', 'running')) \
+             ORDER BY m.id LIMIT $1")
+            .bind(limit).fetch_all(p).await?))
     }
 
     pub async fn mark_mail_sent(&self, id: i64) -> Result<()> {
@@ -134,10 +200,11 @@ impl Store {
 impl Store {
     /// Queue one mail on its own (when no other change needs to share its transaction).
     pub async fn queue_mail(&self, mail: &OutgoingMail) -> Result<i64> {
-        Ok(
-            with_pool!(self, p => sqlx::query_scalar(&format!("{INSERT_MAIL} RETURNING id"))
-            .bind(&mail.to).bind(&mail.subject).bind(&mail.body).bind(&mail.region_code)
-            .bind(Utc::now()).bind(mail.user_id).bind(&mail.secret).fetch_one(p).await?),
-        )
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let id = queue_mail_in_tx!(tx, mail, mail.secret.as_deref(), None);
+            tx.commit().await?;
+            Ok(id)
+        })
     }
 }

@@ -35,6 +35,15 @@ pub struct CurrentUser {
     pub session: Option<String>,
 }
 
+/// A signed-in person is the actor the services take (deref coercion passes `&user` as
+/// `&Actor`).
+impl std::ops::Deref for CurrentUser {
+    type Target = Actor;
+    fn deref(&self) -> &Actor {
+        &self.actor
+    }
+}
+
 impl CurrentUser {
     pub fn audit(&self, ctx: &RequestCtx) -> AuditContext {
         AuditContext {

@@ -2,8 +2,8 @@
 //! interaction, every core flow usable without JavaScript) and the JSON API under `/api/v1`
 //! (OpenAPI by utoipa, errors as RFC 9457 problem+json).
 //!
-//! Layout: `service/` holds the use cases shared by pages and API (validation, authorization,
-//! storage calls; no HTTP types), `pages/` and `api/` are thin adapters around them.
+//! Layout: the use cases live in the application layer (`simpul_app`), shared with the command
+//! line and the background workers; `pages/` and `api/` are thin adapters around them.
 #![forbid(unsafe_code)]
 
 mod assets;
@@ -14,16 +14,15 @@ mod extract;
 mod i18n;
 mod ops;
 pub mod panics;
-mod regions_cache;
 mod router;
 mod state;
 
 pub mod api;
 pub mod pages;
-pub mod service;
 
 pub use extract::CurrentUser;
 pub use i18n::{Catalog, Locale};
 pub use ops::install_metrics_recorder;
 pub use router::{metrics_router, route_paths, router};
-pub use state::{AppState, Secret, WebConfig};
+pub use simpul_app::Secret;
+pub use state::AppState;

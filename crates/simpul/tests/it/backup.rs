@@ -87,8 +87,8 @@ async fn online_backup_restores_into_a_fresh_instance(engine: Engine) {
     // The source: a server whose secret lives in its data directory, as `serve` keeps it.
     let source_dir = tempfile::tempdir().unwrap();
     std::fs::write(source_dir.path().join("secret.key"), format!("{SECRET}\n")).unwrap();
-    let web = simpul_web::WebConfig {
-        secret: simpul_web::Secret(SECRET.as_bytes().to_vec()),
+    let web = simpul_app::Config {
+        secret: simpul_app::Secret(SECRET.as_bytes().to_vec()),
         ..web_config()
     };
     let app = TestApp::spawn_with(engine, web, None).await;
@@ -349,8 +349,8 @@ async fn online_backup_restores_into_a_fresh_instance(engine: Engine) {
     // The restored instance serves the data: demo logins work and the NIK decrypts with the
     // restored secret.
     let restored_secret = std::fs::read_to_string(target_dir.path().join("secret.key")).unwrap();
-    let web = simpul_web::WebConfig {
-        secret: simpul_web::Secret(restored_secret.trim().as_bytes().to_vec()),
+    let web = simpul_app::Config {
+        secret: simpul_app::Secret(restored_secret.trim().as_bytes().to_vec()),
         ..web_config()
     };
     let restored_app = TestApp::attach(engine, &target.url, web, None).await;

@@ -86,7 +86,7 @@ async fn edit_and_verify_race_leaves_a_consistent_kim(engine: Engine) {
             "submitted",
             "verified",
             None,
-            Some(&simpul_web::service::import::number_for),
+            Some(&simpul_app::import::number_for),
             None,
         )
         .await

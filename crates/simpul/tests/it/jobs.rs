@@ -300,7 +300,7 @@ async fn api_import_in_background_is_polled_until_done(engine: Engine) {
 
 async fn progress_page_shows_a_running_job(engine: Engine) {
     // An instance without a worker: the job waits, as it would behind a long queue.
-    let web = simpul_web::WebConfig {
+    let web = simpul_app::Config {
         run_jobs: false,
         ..web_config()
     };

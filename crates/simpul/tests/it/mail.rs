@@ -2,7 +2,7 @@ use crate::common::smtp::SmtpServer;
 use crate::common::{web_config, Engine, TestApp};
 use crate::on_both_engines;
 use reqwest::StatusCode;
-use simpul::mailer::Mailer;
+use simpul_app::mail::Mailer;
 use std::time::Duration;
 
 on_both_engines!(

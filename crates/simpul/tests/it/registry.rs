@@ -614,7 +614,7 @@ async fn inactivity_job_marks_dormant_kims(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let mut web = crate::common::web_config();
     web.kim_inactive_after = chrono::Duration::days(-1);
-    let state = simpul_web::AppState::new(app.store.clone(), web, None)
+    let state = simpul_app::AppCtx::new(app.store.clone(), web)
         .await
         .unwrap();
     let before = app
@@ -628,7 +628,9 @@ async fn inactivity_job_marks_dormant_kims(engine: Engine) {
     assert!(before > 0);
     let mut marked = 0;
     loop {
-        let n = simpul::schedule::mark_inactive_kims(&state).await.unwrap();
+        let n = simpul_app::housekeeping::mark_inactive_kims(&state)
+            .await
+            .unwrap();
         if n == 0 {
             break;
         }

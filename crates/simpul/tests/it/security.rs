@@ -91,7 +91,8 @@ async fn a_delivered_mail_keeps_no_body(engine: Engine) {
     let smtp = SmtpServer::start().await;
     let mut web = crate::common::web_config();
     web.smtp_enabled = true;
-    let mailer = simpul::mailer::Mailer::new(&smtp.url(), "Simpul <noreply@simpul.test>").unwrap();
+    let mailer =
+        simpul_app::mail::Mailer::new(&smtp.url(), "Simpul <noreply@simpul.test>").unwrap();
     let app = TestApp::spawn_with(engine, web, Some(mailer)).await;
     app.post_form("/password/forgot", &[("who", "kominfo.kab-pasuruan")])
         .await;

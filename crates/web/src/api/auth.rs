@@ -1,11 +1,11 @@
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiUser, PathParam};
-use crate::service::auth::{verify_login, LoginError};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use simpul_app::auth::{verify_login, LoginError};
 use simpul_core::audit::AuditContext;
 
 #[derive(serde::Deserialize, utoipa::ToSchema)]

@@ -3,11 +3,11 @@ use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiUser, PathParam};
 use crate::pages::admin_groups::visible_groups;
-use crate::service::groups::{self, GroupInput};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use simpul_app::groups::{self, GroupInput};
 use simpul_store::groups::Group;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

@@ -5,16 +5,16 @@ use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiUser, CurrentUser, PathParam, Query};
 use crate::pages::kim_stats::{geojson_for, stats_for, StatsQuery};
-use crate::service::import::RowReport;
-use crate::service::import::{commit as commit_plan, plan_upload};
-use crate::service::members::{self, MemberExport, MemberInput};
-use crate::service::registry::{self as reg, DirectoryQuery, KimInput, PAGE_SIZE};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use simpul_app::import::RowReport;
+use simpul_app::import::{commit as commit_plan, plan_upload};
+use simpul_app::members::{self, MemberExport, MemberInput};
+use simpul_app::registry::{self as reg, DirectoryQuery, KimInput, PAGE_SIZE};
 use simpul_core::registry::Transition;
 use simpul_store::registry::KimRecord;
 
@@ -120,7 +120,7 @@ pub async fn list(
     Query(q): Query<DirectoryQuery>,
 ) -> AppResult<Json<KimPage>> {
     let user = optional_user(&state, &headers).await?;
-    let filter = reg::directory_filter(user.as_ref(), &q)?;
+    let filter = reg::directory_filter(user.as_ref().map(|u| &u.actor), &q)?;
     let page = q.page.unwrap_or_default();
     let (kims, total) = state
         .store
@@ -167,7 +167,7 @@ pub async fn show(
     let user = optional_user(&state, &headers).await?;
     let k = state.store.kim(id).await?;
     let village = reg::kim_village(&k).await?;
-    if !reg::can_see(user.as_ref(), &k, &village) {
+    if !reg::can_see(user.as_ref().map(|u| &u.actor), &k, &village) {
         return Err(AppError::NotFound);
     }
     Ok(Json(KimView::for_caller(k, user.as_ref())))
@@ -419,7 +419,7 @@ async fn import_in_background(
     commit: bool,
 ) -> AppResult<Response> {
     let job_id =
-        crate::service::import_job::start_upload(state, user, &user.audit(ctx), name, body, commit)
+        simpul_app::import_job::start_upload(state, user, &user.audit(ctx), name, body, commit)
             .await?;
     let status_url = format!("/api/v1/jobs/{job_id}");
     Ok((
@@ -474,7 +474,7 @@ pub async fn import(
             written,
             total_rows: plan.rows.len(),
             errors,
-            rows: crate::service::import::report_rows(&plan.rows),
+            rows: simpul_app::import::report_rows(&plan.rows),
         }),
     )
         .into_response())

@@ -2,11 +2,11 @@ use super::auth::GrantView;
 use crate::csrf::RequestCtx;
 use crate::error::AppResult;
 use crate::extract::{ApiJson, ApiUser, PathParam, Query};
-use crate::service::accounts::{self, NewAccount, NewGrant};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
+use simpul_app::accounts::{self, NewAccount, NewGrant};
 use simpul_core::PageNumber;
 
 #[derive(serde::Serialize, utoipa::ToSchema)]

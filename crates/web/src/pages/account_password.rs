@@ -5,12 +5,12 @@ use super::{render, render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, SessionUser};
-use crate::service::accounts;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use simpul_app::accounts;
 
 #[derive(Template)]
 #[template(path = "password_change.html")]
@@ -56,8 +56,15 @@ pub async fn change(
     CsrfForm(input): CsrfForm<PasswordInput>,
 ) -> AppResult<Response> {
     let audit = user.audit(&ctx);
-    match accounts::change_own_password(&state, &user, &audit, &input.current, &input.password)
-        .await
+    match accounts::change_own_password(
+        &state,
+        &user,
+        &audit,
+        user.session.as_deref(),
+        &input.current,
+        &input.password,
+    )
+    .await
     {
         Ok(()) => Ok(Redirect::to("/account/password?done=1").into_response()),
         Err(AppError::Invalid(fields)) => {

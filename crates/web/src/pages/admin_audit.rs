@@ -5,13 +5,13 @@ use super::{render, render_with_status, Page};
 use crate::csrf::{urlencode, RequestCtx};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CurrentUser, Query, SessionUser};
-use crate::service::outbox::{self, OutboxEntry};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use simpul_app::outbox::{self, OutboxEntry};
 use simpul_core::authz::Action;
 use simpul_store::audit::{AuditFilter, AuditRecord};
 

@@ -6,12 +6,12 @@ use crate::csrf::RequestCtx;
 use crate::error::{AppResult, FieldError};
 use crate::extract::{CsrfForm, PathParam, Query, SessionUser};
 use crate::i18n::Messages;
-use crate::service::accounts::{self, NewAccount, NewGrant};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use simpul_app::accounts::{self, NewAccount, NewGrant};
 use simpul_core::{PageNumber, Role};
 
 /// The role and scope inputs shared by the new-account and add-role forms.

@@ -5,13 +5,13 @@ use crate::csrf::{set_cookie, RequestCtx, LANG_COOKIE, SESSION_COOKIE};
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, MaybeUser, PathParam, Query};
 use crate::i18n::Locale;
-use crate::service::auth::{request_reset, verify_login, LoginError};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use simpul_app::auth::{request_reset, verify_login, LoginError};
 use simpul_core::audit::AuditContext;
 use simpul_core::LocalPath;
 

@@ -6,12 +6,12 @@ use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, PathParam, Query, SessionUser};
 use crate::i18n::Messages;
-use crate::service::members::{self, MemberInput};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use simpul_app::members::{self, MemberInput};
 use simpul_core::registry::{AgeBand, Gender, MemberRole, PhoneE164};
 use simpul_store::members::MemberRecord;
 

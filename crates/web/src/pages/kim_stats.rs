@@ -6,12 +6,12 @@ use crate::charts::{format_count, percent_bar_chart, stacked_bar_chart, Bar};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CurrentUser, MaybeUser, PathParam, Query, SessionUser};
-use crate::service::registry::{self as reg, DirectoryQuery};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
+use simpul_app::registry::{self as reg, DirectoryQuery};
 use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::registry::KimStatus;
 use simpul_core::{Level, RegionCode};
@@ -237,7 +237,7 @@ pub async fn map(
     MaybeUser(user): MaybeUser,
     Query(q): Query<DirectoryQuery>,
 ) -> AppResult<Response> {
-    reg::directory_filter(user.as_ref(), &q)?;
+    reg::directory_filter(user.as_ref().map(|u| &u.actor), &q)?;
     let mut base = q.clone();
     base.page = None;
     let qs = serde_urlencoded::to_string(&base).unwrap_or_default();
@@ -262,7 +262,7 @@ pub async fn geojson_for(
     who: Option<&CurrentUser>,
     q: &DirectoryQuery,
 ) -> AppResult<serde_json::Value> {
-    let filter = reg::directory_filter(who, q)?;
+    let filter = reg::directory_filter(who.map(|u| &u.actor), q)?;
     let (kims, _) = state.store.search_kims(&filter, 20_000, 0).await?;
     let index = state.regions.index(&state.store).await?;
     let features: Vec<serde_json::Value> = kims
@@ -288,7 +288,7 @@ pub async fn file(
 ) -> AppResult<Response> {
     let k = state.store.kim(id).await?;
     let village = reg::kim_village(&k).await?;
-    if !reg::can_see(user.as_ref(), &k, &village) {
+    if !reg::can_see(user.as_ref().map(|u| &u.actor), &k, &village) {
         return Err(AppError::NotFound);
     }
     let file_id = match slot.as_str() {

@@ -10,10 +10,10 @@ pub mod smtp;
 
 use reqwest::header::HeaderMap;
 use reqwest::{Client, Response, StatusCode};
-use simpul::mailer::Mailer;
 use simpul::server::{spawn, Running};
+use simpul_app::mail::Mailer;
+use simpul_app::Config;
 use simpul_store::Store;
-use simpul_web::WebConfig;
 use sqlx::Connection;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -294,10 +294,10 @@ pub struct TestApp {
     panics: simpul_web::panics::PanicCounter,
 }
 
-pub fn web_config() -> WebConfig {
-    WebConfig {
+pub fn web_config() -> Config {
+    Config {
         base_url: "http://simpul.test".into(),
-        ..WebConfig::default()
+        ..Config::default()
     }
 }
 
@@ -306,7 +306,7 @@ impl TestApp {
         Self::spawn_with(engine, web_config(), None).await
     }
 
-    pub async fn spawn_with(engine: Engine, web: WebConfig, mailer: Option<Mailer>) -> TestApp {
+    pub async fn spawn_with(engine: Engine, web: Config, mailer: Option<Mailer>) -> TestApp {
         let db = TestDb::new(engine).await;
         let mut app = Self::attach(engine, &db.url, web, mailer).await;
         app.db = Some(db);
@@ -314,12 +314,7 @@ impl TestApp {
     }
 
     /// Another server instance on an existing database (multi-instance tests).
-    pub async fn attach(
-        engine: Engine,
-        url: &str,
-        web: WebConfig,
-        mailer: Option<Mailer>,
-    ) -> TestApp {
+    pub async fn attach(engine: Engine, url: &str, web: Config, mailer: Option<Mailer>) -> TestApp {
         let store = simpul::server::open_store(url).await.unwrap();
         let any_port = "127.0.0.1:0".parse().unwrap();
         let running = spawn(store.clone(), web, any_port, Some(any_port), mailer)

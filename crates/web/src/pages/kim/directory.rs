@@ -7,11 +7,11 @@ use crate::error::AppResult;
 use crate::extract::{MaybeUser, Query};
 use crate::i18n::Messages;
 use crate::pages::{render, Page};
-use crate::service::registry::{self as reg, DirectoryQuery, PAGE_SIZE};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use simpul_app::registry::{self as reg, DirectoryQuery, PAGE_SIZE};
 use simpul_core::authz::Action;
 use simpul_core::regions::RegionIndex;
 use simpul_core::registry::{KimStatus, Topic};
@@ -159,7 +159,7 @@ pub async fn directory(
     MaybeUser(user): MaybeUser,
     Query(q): Query<DirectoryQuery>,
 ) -> AppResult<Response> {
-    let filter = reg::directory_filter(user.as_ref(), &q)?;
+    let filter = reg::directory_filter(user.as_ref().map(|u| &u.actor), &q)?;
     let q = q.canonical()?;
     let page_no = q.page.unwrap_or_default().get();
     let (kims, total) = state
@@ -222,7 +222,7 @@ pub async fn directory(
         can_export: staff,
         can_import: user
             .as_ref()
-            .is_some_and(|u| crate::service::import::import_territory(u).is_ok()),
+            .is_some_and(|u| simpul_app::import::import_territory(u).is_ok()),
         filtered: !query_string(&base).is_empty(),
         query_string: query_string(&base),
         region_selects,

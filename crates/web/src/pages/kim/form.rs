@@ -3,12 +3,12 @@ use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, PathParam, Query, SessionUser};
 use crate::pages::{form_errors, render, render_with_status, Page};
-use crate::service::registry::{self as reg, KimInput};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use simpul_app::registry::{self as reg, KimInput};
 use simpul_core::authz::Action;
 use simpul_core::registry::Topic;
 

@@ -9,11 +9,11 @@ use crate::error::{AppError, AppResult};
 use crate::extract::{Query, SessionUser};
 use crate::i18n::Messages;
 use crate::pages::{render, Page};
-use crate::service::registry::KimInput;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::response::Response;
+use simpul_app::registry::KimInput;
 use simpul_core::{Level, RegionCode};
 
 pub struct VillageHit {

@@ -3,12 +3,12 @@ use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, CurrentUser, MaybeUser, PathParam, Query, SessionUser};
 use crate::pages::{form_errors, render_with_status, Page};
-use crate::service::registry as reg;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use simpul_app::registry as reg;
 use simpul_core::authz::Action;
 use simpul_core::registry::{KimStatus, PhoneE164, Transition};
 use simpul_store::registry::KimRecord;
@@ -102,7 +102,7 @@ async fn profile_page(
 ) -> AppResult<Response> {
     let k = state.store.kim(id).await?;
     let village = reg::kim_village(&k).await?;
-    if !reg::can_see(user, &k, &village) {
+    if !reg::can_see(user.map(|u| &u.actor), &k, &village) {
         return Err(AppError::NotFound);
     }
     let index = state.regions.index(&state.store).await?;

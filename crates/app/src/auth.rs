@@ -2,7 +2,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::i18n::Messages;
-use crate::state::AppState;
+use crate::AppCtx;
 use chrono::{Duration, Utc};
 use simpul_core::audit::AuditContext;
 use simpul_core::secrets::{dummy_verify, verify_password};
@@ -26,7 +26,7 @@ impl From<simpul_store::StoreError> for LoginError {
 /// client address before the password is looked at; once either is over its limit inside the
 /// window, even a right password waits. Parallel attempts cannot slip past the limit together.
 pub async fn verify_login(
-    state: &AppState,
+    state: &AppCtx,
     username: &str,
     password: &str,
     ip: &str,
@@ -72,7 +72,7 @@ pub async fn verify_login(
 /// Queue a reset link for the account named by username or e-mail. Says nothing about whether
 /// the account exists; accounts without an e-mail address ask their administrator instead.
 pub async fn request_reset(
-    state: &AppState,
+    state: &AppCtx,
     t: &Messages<'_>,
     audit: &AuditContext,
     who: &str,

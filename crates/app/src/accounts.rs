@@ -1,10 +1,10 @@
 //! Creating accounts, granting and revoking roles, activating and deactivating.
 
 use crate::error::{AppError, AppResult, FieldError};
-use crate::extract::CurrentUser;
-use crate::state::AppState;
+use crate::AppCtx;
 use simpul_core::accounts::{check_new_password, parse_display_name, parse_email};
 use simpul_core::audit::AuditContext;
+use simpul_core::authz::Actor;
 use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::{PageNumber, RegionCode, Role, Scope, Username};
 use simpul_store::accounts::{NewUser, UserSummary};
@@ -39,7 +39,7 @@ pub struct NewGrant {
 
 /// Parse a role and scope, check they fit together and exist; returns their territory.
 pub async fn parse_grant(
-    state: &AppState,
+    state: &AppCtx,
     role: &str,
     kind: &str,
     reference: &str,
@@ -61,8 +61,8 @@ pub async fn parse_grant(
 }
 
 pub async fn create(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     input: &NewAccount,
 ) -> AppResult<i64> {
@@ -99,7 +99,7 @@ pub async fn create(
         return Err(AppError::Invalid(errors));
     }
     let (role, scope, territory) = grant.expect("no errors");
-    if !who.actor.can(Action::GrantRole {
+    if !who.can(Action::GrantRole {
         role,
         territory: &territory,
     }) {
@@ -134,7 +134,7 @@ pub async fn create(
 
 /// The target account's most senior role and the union of its territories.
 async fn standing(
-    state: &AppState,
+    state: &AppCtx,
     user_id: i64,
 ) -> AppResult<(Option<Role>, ScopeRegions, Option<RegionCode>)> {
     let grants = state.store.resolved_grants(user_id).await?;
@@ -150,12 +150,12 @@ async fn standing(
 }
 
 /// May `who` see this account? Admins see accounts with a grant inside their oversight.
-pub async fn check_visible(state: &AppState, who: &CurrentUser, user_id: i64) -> AppResult<()> {
-    if !who.actor.can(Action::Oversee) {
+pub async fn check_visible(state: &AppCtx, who: &Actor, user_id: i64) -> AppResult<()> {
+    if !who.can(Action::Oversee) {
         return Err(AppError::Forbidden);
     }
     state.store.user(user_id).await?;
-    let oversight = who.actor.oversight();
+    let oversight = who.oversight();
     if matches!(oversight, ScopeRegions::All) {
         return Ok(());
     }
@@ -174,13 +174,13 @@ pub async fn check_visible(state: &AppState, who: &CurrentUser, user_id: i64) ->
 
 /// May `who` manage (deactivate, reset, grant to) this account? Returns its home region.
 pub async fn check_manage(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     user_id: i64,
 ) -> AppResult<Option<RegionCode>> {
     check_visible(state, who, user_id).await?;
     let (role, territory, region) = standing(state, user_id).await?;
-    if who.actor.can(simpul_core::Action::ManageAccount {
+    if who.can(simpul_core::Action::ManageAccount {
         role,
         territory: &territory,
     }) {
@@ -191,23 +191,23 @@ pub async fn check_manage(
 }
 
 pub async fn list(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     query: &str,
     page: PageNumber,
 ) -> AppResult<Vec<UserSummary>> {
-    if !who.actor.can(Action::Oversee) {
+    if !who.can(Action::Oversee) {
         return Err(AppError::Forbidden);
     }
     Ok(state
         .store
-        .list_users(&who.actor.oversight(), query, 50, page.offset(50))
+        .list_users(&who.oversight(), query, 50, page.offset(50))
         .await?)
 }
 
 pub async fn add_grant(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     user_id: i64,
     input: &NewGrant,
@@ -215,7 +215,7 @@ pub async fn add_grant(
     check_manage(state, who, user_id).await?;
     let (role, scope, territory) =
         parse_grant(state, &input.role, &input.scope_kind, &input.scope_ref).await?;
-    if !who.actor.can(Action::GrantRole {
+    if !who.can(Action::GrantRole {
         role,
         territory: &territory,
     }) {
@@ -232,8 +232,8 @@ pub async fn add_grant(
 }
 
 pub async fn revoke_grant(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     user_id: i64,
     grant_id: i64,
@@ -248,7 +248,7 @@ pub async fn revoke_grant(
         .territory(&grant.scope)
         .await
         .unwrap_or_else(|_| ScopeRegions::none());
-    if !who.actor.can(Action::GrantRole {
+    if !who.can(Action::GrantRole {
         role: grant.role,
         territory: &territory,
     }) {
@@ -258,14 +258,14 @@ pub async fn revoke_grant(
 }
 
 pub async fn set_active(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     user_id: i64,
     active: bool,
 ) -> AppResult<()> {
     let region = check_manage(state, who, user_id).await?;
-    if user_id == who.actor.user_id {
+    if user_id == who.user_id {
         return Err(AppError::invalid("active", "error.self_deactivate"));
     }
     Ok(state
@@ -275,8 +275,8 @@ pub async fn set_active(
 }
 
 pub async fn set_password(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     user_id: i64,
     password: &str,
@@ -297,13 +297,14 @@ pub async fn set_password(
 /// every API token and every outstanding reset link of the account ends with the old password
 /// (review finding: they used to outlive it); the session making the change stays signed in.
 pub async fn change_own_password(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
+    keep_session: Option<&str>,
     current: &str,
     new: &str,
 ) -> AppResult<()> {
-    let user = state.store.user(who.actor.user_id).await?;
+    let user = state.store.user(who.user_id).await?;
     let (current, phc) = (current.to_owned(), user.password_hash.clone());
     let ok =
         tokio::task::spawn_blocking(move || simpul_core::secrets::verify_password(&current, &phc))
@@ -325,6 +326,18 @@ pub async fn change_own_password(
         .map_err(AppError::internal)?;
     Ok(state
         .store
-        .change_own_password(audit, who.actor.user_id, &hash, who.session.as_deref())
+        .change_own_password(audit, who.user_id, &hash, keep_session)
         .await?)
+}
+
+/// The person behind `user_id` as the services see them: name and grants as they are now (a job
+/// started yesterday runs with today's rights).
+pub async fn actor(state: &AppCtx, user_id: i64) -> AppResult<Actor> {
+    let user = state.store.user(user_id).await?;
+    let grants = state.store.resolved_grants(user_id).await?;
+    Ok(Actor {
+        user_id,
+        username: user.username,
+        grants,
+    })
 }

@@ -1,10 +1,10 @@
 //! Coordination groups (Bakorwil): kabupaten/kota of one province coordinated together.
 
 use crate::error::{AppError, AppResult, FieldError};
-use crate::extract::CurrentUser;
-use crate::state::AppState;
+use crate::AppCtx;
 use simpul_core::audit::AuditContext;
 use simpul_core::authz::Action;
+use simpul_core::authz::Actor;
 use simpul_core::{Level, RegionCode};
 use simpul_store::StoreError;
 
@@ -19,8 +19,8 @@ pub struct GroupInput {
 }
 
 pub async fn save(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     id: Option<i64>,
     input: &GroupInput,
@@ -29,7 +29,7 @@ pub async fn save(
         .ok()
         .filter(|c| c.level() == Level::Province)
         .ok_or_else(|| AppError::invalid("province", "error.province"))?;
-    if !who.actor.can(Action::ManageGroups {
+    if !who.can(Action::ManageGroups {
         province: &province,
     }) {
         return Err(AppError::Forbidden);
@@ -65,7 +65,7 @@ pub async fn save(
     }
     if let Some(id) = id {
         let existing = state.store.group(id).await?;
-        if !who.actor.can(Action::ManageGroups {
+        if !who.can(Action::ManageGroups {
             province: &existing.province,
         }) {
             return Err(AppError::Forbidden);
@@ -89,14 +89,9 @@ pub async fn save(
     }
 }
 
-pub async fn delete(
-    state: &AppState,
-    who: &CurrentUser,
-    audit: &AuditContext,
-    id: i64,
-) -> AppResult<()> {
+pub async fn delete(state: &AppCtx, who: &Actor, audit: &AuditContext, id: i64) -> AppResult<()> {
     let group = state.store.group(id).await?;
-    if !who.actor.can(Action::ManageGroups {
+    if !who.can(Action::ManageGroups {
         province: &group.province,
     }) {
         return Err(AppError::Forbidden);
@@ -111,8 +106,8 @@ pub async fn delete(
 }
 
 /// Who may see groups: any administrator (the list is not secret inside the administration).
-pub fn check_view(who: &CurrentUser) -> AppResult<()> {
-    if who.actor.can(Action::Oversee) {
+pub fn check_view(who: &Actor) -> AppResult<()> {
+    if who.can(Action::Oversee) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

@@ -1,11 +1,11 @@
 //! The mail outbox as administrators see it: only mail to accounts they may manage (or, for
 //! people without an account yet, addressed inside their territory), and never a secret link.
 
+use crate::accounts;
 use crate::error::{AppError, AppResult};
-use crate::extract::CurrentUser;
-use crate::service::accounts;
-use crate::state::AppState;
+use crate::AppCtx;
 use simpul_core::authz::Action;
+use simpul_core::authz::Actor;
 use std::collections::HashMap;
 
 /// One mail as an administrator may read it.
@@ -17,15 +17,15 @@ pub struct OutboxEntry {
 
 /// The mails `who` may read, newest first; `hidden` replaces secret links.
 pub async fn visible(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     hidden: &str,
     limit: i64,
 ) -> AppResult<Vec<OutboxEntry>> {
-    if !who.actor.can(Action::ReadOutbox) {
+    if !who.can(Action::ReadOutbox) {
         return Err(AppError::Forbidden);
     }
-    let mails = state.store.outbox(&who.actor.oversight(), limit).await?;
+    let mails = state.store.outbox(&who.oversight(), limit).await?;
     // A mail to an account is listed only to those who may manage that account: a provincial
     // admin does not read a peer provincial admin's mail.
     let mut manageable: HashMap<i64, bool> = HashMap::new();

@@ -1,10 +1,10 @@
 //! The KIM registry use cases: register, edit, move through the lifecycle, list, statistics.
 
 use crate::error::{AppError, AppResult, FieldError};
-use crate::extract::CurrentUser;
-use crate::state::AppState;
+use crate::AppCtx;
 use chrono::NaiveDate;
 use simpul_core::audit::AuditContext;
+use simpul_core::authz::Actor;
 use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::registry::{
     is_possible_duplicate, normalize_kim_name, normalize_social, KimName, KimStatus, LatLon,
@@ -140,7 +140,7 @@ fn too_long(text: &str, max: usize) -> bool {
 }
 
 /// Validate a profile into storable form; every problem is reported at once, field by field.
-pub async fn validate(state: &AppState, input: &KimInput) -> AppResult<KimProfile> {
+pub async fn validate(state: &AppCtx, input: &KimInput) -> AppResult<KimProfile> {
     let mut errors = Vec::new();
     let name = KimName::parse(&input.name)
         .map_err(|e| errors.push(FieldError::new("name", e.message_key())))
@@ -232,7 +232,7 @@ pub async fn validate(state: &AppState, input: &KimInput) -> AppResult<KimProfil
 
 /// An existing KIM of the same village with a similar name, if any.
 pub async fn possible_duplicate(
-    state: &AppState,
+    state: &AppCtx,
     profile: &KimProfile,
     except: Option<i64>,
 ) -> AppResult<Option<i64>> {
@@ -249,15 +249,15 @@ pub async fn possible_duplicate(
 /// Register a KIM as a draft, or submitted right away. A KIM officer who registers it becomes
 /// its officer (a role scoped to the new KIM).
 pub async fn register(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     input: &KimInput,
     submit: bool,
 ) -> AppResult<(i64, Option<i64>)> {
     let profile = validate(state, input).await?;
     let village = profile.village.clone().expect("validated");
-    if !who.actor.can(Action::RegisterKim { village: &village }) {
+    if !who.can(Action::RegisterKim { village: &village }) {
         return Err(AppError::Forbidden);
     }
     let duplicate = possible_duplicate(state, &profile, None).await?;
@@ -267,11 +267,10 @@ pub async fn register(
         KimStatus::Draft
     };
     let is_admin = who
-        .actor
         .grants
         .iter()
         .any(|g| g.role.is_admin() && g.territory.contains_region(&village));
-    let officer = (!is_admin).then_some(who.actor.user_id);
+    let officer = (!is_admin).then_some(who.user_id);
     let id = state
         .store
         .create_kim(audit, &profile, status.as_str(), None, duplicate, officer)
@@ -284,14 +283,14 @@ pub async fn kim_village(kim: &KimRecord) -> AppResult<RegionCode> {
 }
 
 /// May `who` see this KIM? Published ones are public; others only for its people and admins.
-pub fn can_see(who: Option<&CurrentUser>, kim: &KimRecord, village: &RegionCode) -> bool {
+pub fn can_see(who: Option<&Actor>, kim: &KimRecord, village: &RegionCode) -> bool {
     let published = KimStatus::parse(&kim.status).is_some_and(|s| s.is_public());
     published
         || who.is_some_and(|u| {
-            u.actor.can(Action::ViewKimPrivate {
+            u.can(Action::ViewKimPrivate {
                 kim_id: kim.id,
                 village,
-            }) || u.actor.can(Action::EditKim {
+            }) || u.can(Action::EditKim {
                 kim_id: kim.id,
                 village,
             })
@@ -299,15 +298,15 @@ pub fn can_see(who: Option<&CurrentUser>, kim: &KimRecord, village: &RegionCode)
 }
 
 pub async fn update(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     id: i64,
     input: &KimInput,
 ) -> AppResult<()> {
     let kim = state.store.kim(id).await?;
     let village = kim_village(&kim).await?;
-    if !who.actor.can(Action::EditKim {
+    if !who.can(Action::EditKim {
         kim_id: id,
         village: &village,
     }) {
@@ -326,7 +325,7 @@ pub async fn update(
         return Err(AppError::invalid("village", "error.village_locked"));
     }
     if moved
-        && !who.actor.can(Action::RegisterKim {
+        && !who.can(Action::RegisterKim {
             village: profile.village.as_ref().expect("validated"),
         })
     {
@@ -351,17 +350,17 @@ pub async fn update(
 
 /// Who may make which move: submitting is the KIM's own business; the rest is for
 /// administrators of the region; marking inactive is the scheduled job's.
-pub fn may(who: &CurrentUser, t: Transition, kim_id: i64, village: &RegionCode) -> bool {
+pub fn may(who: &Actor, t: Transition, kim_id: i64, village: &RegionCode) -> bool {
     match t {
-        Transition::Submit => who.actor.can(Action::EditKim { kim_id, village }),
+        Transition::Submit => who.can(Action::EditKim { kim_id, village }),
         Transition::MarkInactive => false,
-        _ => who.actor.can(Action::VerifyKim { village }),
+        _ => who.can(Action::VerifyKim { village }),
     }
 }
 
 pub async fn transition(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     id: i64,
     t: Transition,
@@ -395,7 +394,7 @@ pub async fn transition(
 /// Apply a lifecycle move (already authorized), assigning the number on first verification and
 /// notifying the KIM's officers.
 pub async fn apply(
-    state: &AppState,
+    state: &AppCtx,
     audit: &AuditContext,
     kim: &KimRecord,
     t: Transition,
@@ -426,9 +425,8 @@ pub async fn apply(
             from.as_str(),
             to.as_str(),
             reason,
-            (t == Transition::Verify).then_some(
-                &crate::service::import::number_for as &(dyn Fn(&str, i64) -> String + Sync),
-            ),
+            (t == Transition::Verify)
+                .then_some(&crate::import::number_for as &(dyn Fn(&str, i64) -> String + Sync)),
             Some((&title, &body, &officers)),
         )
         .await;
@@ -509,7 +507,7 @@ pub const PAGE_SIZE: i64 = 20;
 
 /// The directory filter for this viewer: the public sees published KIMs; staff also see
 /// unpublished ones inside their territory.
-pub fn directory_filter(who: Option<&CurrentUser>, q: &DirectoryQuery) -> AppResult<KimFilter> {
+pub fn directory_filter(who: Option<&Actor>, q: &DirectoryQuery) -> AppResult<KimFilter> {
     let region = q.chosen_region()?;
     let topic = match q.topic.trim() {
         "" => None,
@@ -525,7 +523,7 @@ pub fn directory_filter(who: Option<&CurrentUser>, q: &DirectoryQuery) -> AppRes
         s => Some(KimStatus::parse(s).ok_or_else(|| AppError::invalid("status", "error.status"))?),
     };
     let oversight = who
-        .map(|u| u.actor.oversight())
+        .map(|u| u.oversight())
         .unwrap_or_else(ScopeRegions::none);
     let public: Vec<String> = KimStatus::ALL
         .iter()

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 const RECHECK: Duration = Duration::from_secs(30);
 
 #[derive(Clone)]
-pub(crate) struct RegionCache {
+pub struct RegionCache {
     inner: Arc<RwLock<Cached>>,
 }
 

@@ -3,10 +3,10 @@
 //! spacing, with the parent names to disambiguate); importing the same file twice adds nothing.
 
 use crate::error::{AppError, AppResult, FieldError};
-use crate::extract::CurrentUser;
-use crate::service::registry::{validate, KimInput};
-use crate::state::AppState;
+use crate::registry::{validate, KimInput};
+use crate::AppCtx;
 use simpul_core::audit::AuditContext;
+use simpul_core::authz::Actor;
 use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::regions::{fold, normalize_name, parse_query, Region};
 use simpul_core::registry::{normalize_kim_name, KimNumber, KimStatus};
@@ -84,7 +84,7 @@ impl Plan {
 
 /// Finds regions by code or by names, caching each parent's children.
 struct Matcher<'a> {
-    state: &'a AppState,
+    state: &'a AppCtx,
     children: HashMap<Option<RegionCode>, Vec<Region>>,
 }
 
@@ -225,7 +225,7 @@ fn row_error(field: &str, key: &str) -> RowError {
 /// `territory`: where the importer may register KIMs; `may_verify`: whether rows may arrive
 /// verified (otherwise they arrive submitted).
 pub async fn plan(
-    state: &AppState,
+    state: &AppCtx,
     table: &Table,
     territory: &ScopeRegions,
     may_verify: bool,
@@ -387,10 +387,9 @@ pub fn check_headers(table: &Table) -> Result<(), Vec<String>> {
 }
 
 /// Where this user may import: the territory of their account-managing grants.
-pub fn import_territory(who: &CurrentUser) -> AppResult<ScopeRegions> {
+pub fn import_territory(who: &Actor) -> AppResult<ScopeRegions> {
     let territory = ScopeRegions::union(
-        who.actor
-            .grants
+        who.grants
             .iter()
             .filter(|g| {
                 matches!(
@@ -403,7 +402,7 @@ pub fn import_territory(who: &CurrentUser) -> AppResult<ScopeRegions> {
             .map(|g| g.territory.clone()),
     );
     if territory.is_empty()
-        || !who.actor.can(Action::ManageRegistry {
+        || !who.can(Action::ManageRegistry {
             territory: &territory,
         })
     {
@@ -424,8 +423,8 @@ pub fn number_for(village: &str, seq: i64) -> String {
 /// Read an uploaded spreadsheet and check every row against the registry and `who`'s
 /// territory. `progress(done, total)` follows the rows.
 pub async fn plan_upload(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     filename: &str,
     bytes: &[u8],
     progress: impl FnMut(usize, usize),
@@ -443,7 +442,7 @@ pub async fn plan_upload(
 /// Write every row the check accepted, in one transaction: all of them or, on any failure or
 /// crash, none. `progress(done)` follows the rows written.
 pub async fn commit(
-    state: &AppState,
+    state: &AppCtx,
     audit: &AuditContext,
     plan: &Plan,
     progress: impl FnMut(usize),

@@ -6,15 +6,22 @@
 //! the re-check marks rows already written as "exists", so nothing is written twice.
 
 use crate::error::AppError;
-use crate::extract::CurrentUser;
-use crate::service::import;
-use crate::service::jobs::{JobError, Progress};
-use crate::state::AppState;
+use crate::import;
+use crate::jobs::{JobError, JobKind, Progress};
+use crate::AppCtx;
 use serde_json::Value;
 use simpul_core::audit::AuditContext;
+use simpul_core::authz::Actor;
 use simpul_store::jobs::Job;
 
 pub const KIND: &str = "kim_import";
+
+pub static JOB: JobKind = JobKind {
+    name: KIND,
+    run: |state, job, progress| Box::pin(run(state, job, progress)),
+    max_attempts: 5,
+    max_backoff: std::time::Duration::from_secs(60),
+};
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ImportJobInput {
@@ -44,12 +51,12 @@ impl ImportJobResult {
     }
 }
 
-pub async fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Value, JobError> {
+pub async fn run(state: &AppCtx, job: &Job, progress: &Progress) -> Result<Value, JobError> {
     let input: ImportJobInput =
         serde_json::from_str(&job.payload).map_err(|_| "error.internal_detail")?;
     // The person's rights are read again now: a role withdrawn since the upload stops the job.
     let user_id = job.created_by.ok_or("error.forbidden_detail")?;
-    let who = CurrentUser::load(state, user_id, None)
+    let who = crate::accounts::actor(state, user_id)
         .await
         .map_err(error_key)?;
     let file = state
@@ -70,7 +77,7 @@ pub async fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Val
         let total = plan.ready.len();
         let audit = AuditContext {
             actor_id: Some(user_id),
-            actor_name: who.actor.username.clone(),
+            actor_name: who.username.clone(),
             request_id: Some(format!("job-{}", job.id)),
             ip: None,
         };
@@ -110,8 +117,8 @@ fn error_key(e: AppError) -> JobError {
 
 /// Keep an uploaded spreadsheet and queue its check (or check and commit) for `who`.
 pub async fn start_upload(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     filename: &str,
     bytes: &[u8],
@@ -126,13 +133,9 @@ pub async fn start_upload(
 }
 
 /// Queue an import job for `who` (and wake this instance's worker).
-pub async fn start(
-    state: &AppState,
-    who: &CurrentUser,
-    input: &ImportJobInput,
-) -> Result<i64, AppError> {
+pub async fn start(state: &AppCtx, who: &Actor, input: &ImportJobInput) -> Result<i64, AppError> {
     let payload = serde_json::to_value(input).map_err(AppError::internal)?;
-    Ok(crate::service::jobs::enqueue(state, KIND, &payload, who.actor.user_id).await?)
+    Ok(crate::jobs::enqueue(state, KIND, &payload, who.user_id).await?)
 }
 
 /// The result of a finished import job, if it has one.

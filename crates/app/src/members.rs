@@ -2,11 +2,11 @@
 //! and shown masked, exportable and erasable on request, invitations to create an account.
 
 use crate::error::{AppError, AppResult, FieldError};
-use crate::extract::CurrentUser;
-use crate::service::registry::{kim_village, parse_date};
-use crate::state::AppState;
+use crate::registry::{kim_village, parse_date};
+use crate::AppCtx;
 use simpul_core::audit::AuditContext;
 use simpul_core::authz::Action;
+use simpul_core::authz::Actor;
 use simpul_core::registry::{AgeBand, Gender, MemberRole, Nik, PhoneE164};
 use simpul_core::RegionCode;
 use simpul_store::members::{MemberData, MemberRecord};
@@ -42,18 +42,18 @@ pub enum Access {
 
 /// The KIM, its village and what `who` may do with its members.
 pub async fn access(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     kim_id: i64,
 ) -> AppResult<(KimRecord, RegionCode, Access)> {
     let kim = state.store.kim(kim_id).await?;
     let village = kim_village(&kim).await?;
-    if who.actor.can(Action::EditKim {
+    if who.can(Action::EditKim {
         kim_id,
         village: &village,
     }) {
         Ok((kim, village, Access::Edit))
-    } else if who.actor.can(Action::ViewKimPrivate {
+    } else if who.can(Action::ViewKimPrivate {
         kim_id,
         village: &village,
     }) {
@@ -63,11 +63,7 @@ pub async fn access(
     }
 }
 
-async fn editable(
-    state: &AppState,
-    who: &CurrentUser,
-    kim_id: i64,
-) -> AppResult<(KimRecord, RegionCode)> {
+async fn editable(state: &AppCtx, who: &Actor, kim_id: i64) -> AppResult<(KimRecord, RegionCode)> {
     match access(state, who, kim_id).await? {
         (kim, village, Access::Edit) => Ok((kim, village)),
         _ => Err(AppError::Forbidden),
@@ -75,7 +71,7 @@ async fn editable(
 }
 
 fn validate(
-    state: &AppState,
+    state: &AppCtx,
     village: &RegionCode,
     input: &MemberInput,
     existing: Option<&MemberRecord>,
@@ -172,8 +168,8 @@ fn validate(
 }
 
 pub async fn list(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     kim_id: i64,
 ) -> AppResult<(KimRecord, Vec<MemberRecord>, bool)> {
     let (kim, _, access) = access(state, who, kim_id).await?;
@@ -182,8 +178,8 @@ pub async fn list(
 }
 
 pub async fn save(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     kim_id: i64,
     member_id: Option<i64>,
@@ -207,7 +203,7 @@ pub async fn save(
             if Some(other) != member_id {
                 let other_village = kim_village(&state.store.kim(other_kim).await?).await?;
                 if other_kim == kim_id
-                    || who.actor.can(Action::ViewKimPrivate {
+                    || who.can(Action::ViewKimPrivate {
                         kim_id: other_kim,
                         village: &other_village,
                     })
@@ -245,8 +241,8 @@ pub async fn save(
 }
 
 pub async fn member(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     kim_id: i64,
     member_id: i64,
 ) -> AppResult<(KimRecord, MemberRecord, bool)> {
@@ -259,8 +255,8 @@ pub async fn member(
 }
 
 pub async fn delete(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     kim_id: i64,
     member_id: i64,
@@ -301,8 +297,8 @@ pub struct MemberExport {
 }
 
 pub async fn export(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     kim_id: i64,
     member_id: i64,
@@ -333,8 +329,8 @@ pub async fn export(
 
 /// Create an invitation link (valid 7 days); mailed when the member has an address.
 pub async fn invite(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     kim_id: i64,
     member_id: i64,
@@ -354,7 +350,7 @@ pub async fn invite(
     // KIM officer's invitation gives a member's account until an administrator approves the
     // officer role (review finding: officers could mint officer accounts on their own).
     let officer = MemberRole::parse(&m.role).is_some_and(|r| r.is_officer());
-    let grant_role = if officer && who.actor.can(Action::VerifyKim { village: &village }) {
+    let grant_role = if officer && who.can(Action::VerifyKim { village: &village }) {
         "kim_officer"
     } else {
         "kim_member"
@@ -398,7 +394,7 @@ pub async fn invite(
 /// Does this member wait for an administrator to approve their account's officer role? (An
 /// officer by role whose account holds only a member's grant.)
 pub async fn officer_approval_pending(
-    state: &AppState,
+    state: &AppCtx,
     kim_id: i64,
     m: &MemberRecord,
 ) -> AppResult<bool> {
@@ -415,14 +411,14 @@ pub async fn officer_approval_pending(
 }
 
 /// May `who` approve officer roles in this KIM? (Its region's administrators.)
-pub fn may_approve_officer(who: &CurrentUser, village: &RegionCode) -> bool {
-    who.actor.can(Action::VerifyKim { village })
+pub fn may_approve_officer(who: &Actor, village: &RegionCode) -> bool {
+    who.can(Action::VerifyKim { village })
 }
 
 /// An administrator of the KIM's region approves a member's officer role for their account.
 pub async fn approve_officer(
-    state: &AppState,
-    who: &CurrentUser,
+    state: &AppCtx,
+    who: &Actor,
     audit: &AuditContext,
     kim_id: i64,
     member_id: i64,

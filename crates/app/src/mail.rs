@@ -1,0 +1,145 @@
+//! Mail leaves through the outbox: every queued mail gets a `mail.send` job in the transaction
+//! that queues it (see `simpul_store::outbox`), and that job hands it to SMTP (lettre). An SMTP
+//! server that is down makes the job retry with backoff (the mail waits, nothing is lost); a
+//! lease on the outbox row keeps two workers from sending the same mail. A sweep every minute
+//! gives a job to pending mail that has none (queued while SMTP was not configured, or whose
+//! job was given up).
+
+use crate::jobs::{JobError, JobKind, Progress, ScheduleDef};
+use crate::AppCtx;
+use anyhow::{Context, Result};
+use lettre::message::Mailbox;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde_json::Value;
+use simpul_store::jobs::Job;
+use std::time::Duration;
+
+pub struct Mailer {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl Mailer {
+    pub fn new(smtp_url: &str, from: &str) -> Result<Mailer> {
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(smtp_url)
+            .context("invalid --smtp-url")?
+            .timeout(Some(Duration::from_secs(20)))
+            .build();
+        let from = from
+            .parse()
+            .with_context(|| format!("--smtp-from {from:?} is not a mail address"))?;
+        Ok(Mailer { transport, from })
+    }
+
+    pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<()> {
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to
+                .parse()
+                .with_context(|| format!("bad recipient {to:?}"))?)
+            .subject(subject)
+            .body(body.to_owned())?;
+        self.transport.send(message).await?;
+        Ok(())
+    }
+}
+
+pub static SEND: JobKind = JobKind {
+    name: simpul_store::outbox::SEND_MAIL_JOB,
+    run: |state, job, progress| Box::pin(send_job(state, job, progress)),
+    max_attempts: 8,
+    max_backoff: Duration::from_secs(600),
+};
+
+pub static SWEEP: JobKind = JobKind {
+    name: "mail.sweep",
+    run: |state, job, progress| Box::pin(sweep_job(state, job, progress)),
+    max_attempts: 3,
+    max_backoff: Duration::from_secs(60),
+};
+
+pub static EVERY_MINUTE: ScheduleDef = ScheduleDef {
+    name: "mail.sweep",
+    every: Duration::from_secs(60),
+    kind: &SWEEP,
+};
+
+#[derive(serde::Deserialize)]
+struct SendInput {
+    mail_id: i64,
+}
+
+async fn send_job(state: &AppCtx, job: &Job, _: &Progress) -> Result<Value, JobError> {
+    let input: SendInput =
+        serde_json::from_str(&job.payload).map_err(|_| "error.internal_detail")?;
+    let Some(mailer) = &state.mailer else {
+        // No SMTP here: the mail stays in the outbox for the administrators (and the sweep
+        // gives it a job again if SMTP is configured later).
+        return Ok(serde_json::json!({ "kept_in_outbox": true }));
+    };
+    let store = &state.store;
+    let lease = chrono::Duration::seconds(120);
+    let mail = store
+        .claim_mail_by_id(input.mail_id, lease)
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    let Some(mail) = mail else {
+        // Sent already, given up, or another worker holds it.
+        return Ok(serde_json::json!({ "skipped": true }));
+    };
+    match mailer
+        .send(&mail.to_addr, &mail.subject, &mail.body_for_delivery())
+        .await
+    {
+        Ok(()) => {
+            store
+                .mark_mail_sent(mail.id)
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?;
+            if let Some(d) = mail.delivery_id {
+                let _ = store.mark_delivery(d, "sent", None).await;
+            }
+            Ok(serde_json::json!({ "sent": true }))
+        }
+        Err(err) => {
+            let reason = format!("{err:#}");
+            tracing::warn!(mail = mail.id, error = %reason, "mail delivery failed");
+            store
+                .mark_mail_failed(mail.id, &reason, mail.attempts)
+                .await
+                .map_err(|e| JobError::Retry(e.to_string()))?;
+            let given_up = mail.attempts >= simpul_store::outbox::MAX_ATTEMPTS;
+            if let Some(d) = mail.delivery_id {
+                let status = if given_up { "failed" } else { "queued" };
+                let _ = store.mark_delivery(d, status, Some(&reason)).await;
+            }
+            if given_up {
+                Err(JobError::Failed("notify.error_mail"))
+            } else {
+                Err(JobError::Retry(reason))
+            }
+        }
+    }
+}
+
+async fn sweep_job(state: &AppCtx, _: &Job, _: &Progress) -> Result<Value, JobError> {
+    if state.mailer.is_none() {
+        return Ok(serde_json::json!({ "queued": 0 }));
+    }
+    let ids = state
+        .store
+        .mails_waiting_for_a_job(500)
+        .await
+        .map_err(|e| JobError::Retry(e.to_string()))?;
+    for id in &ids {
+        state
+            .store
+            .enqueue(&simpul_store::outbox::send_mail_job(*id))
+            .await
+            .map_err(|e| JobError::Retry(e.to_string()))?;
+    }
+    if !ids.is_empty() {
+        state.jobs_wake.notify_one();
+    }
+    Ok(serde_json::json!({ "queued": ids.len() }))
+}

@@ -80,7 +80,7 @@ async fn a_dead_workers_job_is_taken_over_and_the_stale_worker_is_fenced(engine:
     }
     assert!(store.claim_job(short).await.unwrap().is_none());
     let given_up = store.job(doomed).await.unwrap();
-    assert_eq!(given_up.status, "failed");
+    assert_eq!(given_up.status, "dead", "given up after its attempts");
     assert!(given_up.error.is_some());
     store.close().await;
     db.drop_db().await;

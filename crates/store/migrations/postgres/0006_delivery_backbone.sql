@@ -5,7 +5,7 @@
 -- idempotency key: queuing the same key twice yields one job. `dead`: given up after its attempts.
 ALTER TABLE jobs ADD COLUMN max_attempts BIGINT NOT NULL DEFAULT 5;
 ALTER TABLE jobs ADD COLUMN dedupe_key TEXT;
-CREATE UNIQUE INDEX jobs_dedupe ON jobs (dedupe_key) WHERE dedupe_key IS NOT NULL;
+CREATE UNIQUE INDEX jobs_dedupe ON jobs (dedupe_key) WHERE dedupe_key IS NOT NULL AND status IN ('queued', 'running');
 CREATE INDEX jobs_kind ON jobs (kind, id);
 
 -- Cron-like schedules: the instance that moves `next_run_at` forward (a conditional update)

@@ -341,3 +341,47 @@ pub async fn actor(state: &AppCtx, user_id: i64) -> AppResult<Actor> {
         grants,
     })
 }
+
+/// A person sets their own e-mail address and the phone number the office's messaging gateway
+/// reaches them on; empty clears one. Field-level messages for what is not valid.
+pub async fn set_contact(
+    state: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    email: &str,
+    phone: &str,
+) -> AppResult<()> {
+    let mut errors = Vec::new();
+    let email = match email.trim() {
+        "" => None,
+        e => match parse_email(e) {
+            Ok(e) => Some(e),
+            Err(e) => {
+                errors.push(FieldError::new("email", e.message_key()));
+                None
+            }
+        },
+    };
+    let phone = match phone.trim() {
+        "" => None,
+        p => match simpul_core::registry::phone::PhoneE164::parse(p) {
+            Ok(p) => Some(p.as_str().to_owned()),
+            Err(e) => {
+                errors.push(FieldError::new("phone", e.message_key()));
+                None
+            }
+        },
+    };
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    Ok(state
+        .store
+        .set_contact(audit, who.user_id, email.as_deref(), phone.as_deref())
+        .await?)
+}
+
+/// A person's own phone for the messaging gateway.
+pub async fn own_phone(state: &AppCtx, who: &Actor) -> AppResult<Option<String>> {
+    Ok(state.store.user_phone(who.user_id).await?)
+}

@@ -111,6 +111,15 @@ impl<'a> Messages<'a> {
         }
     }
 
+    /// The message when `text` is a catalogue key, else `text` itself (a job's error is a key
+    /// when the job knows what went wrong, and an operator-facing cause otherwise).
+    pub fn get_or<'b>(&self, text: &'b str) -> &'b str
+    where
+        'a: 'b,
+    {
+        self.map.get(text).map(|s| s.as_str()).unwrap_or(text)
+    }
+
     /// A message with `{name}` placeholders filled in.
     pub fn fmt(&self, key: &str, args: &[(&str, &str)]) -> String {
         let mut s = self.get(key).to_owned();
@@ -138,7 +147,14 @@ mod tests {
         let keys: std::collections::HashSet<&str> = c.keys(Locale::Id).into_iter().collect();
         let root = concat!(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
-        for dir in ["templates", "src", "src/pages", "src/api", "src/service"] {
+        for dir in [
+            "src",
+            "../web/templates",
+            "../web/src",
+            "../web/src/pages",
+            "../web/src/pages/kim",
+            "../web/src/api",
+        ] {
             for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
@@ -188,6 +204,24 @@ mod tests {
                 .map(|s| format!("transition.{}", s.as_str())),
         );
         wanted.extend(Topic::ALL.iter().map(|s| format!("topic.{}", s.as_str())));
+        for k in simpul_core::notify::Kind::ALL {
+            wanted.push(format!("notify.kind_{}", k.as_str()));
+        }
+        for c in simpul_core::notify::Channel::ALL {
+            wanted.push(format!("notify.channel_{}", c.as_str()));
+            if c != simpul_core::notify::Channel::App {
+                wanted.push(format!("notify.unavailable_{}", c.as_str()));
+            }
+        }
+        for s in ["queued", "sent", "delivered", "failed", "digest"] {
+            wanted.push(format!("deliveries.status_{s}"));
+        }
+        for s in ["queued", "running", "done", "failed", "dead"] {
+            wanted.push(format!("jobs.status_{s}"));
+        }
+        for k in crate::manifest::job_kinds() {
+            wanted.push(format!("jobs.kind_{}", k.name.replace('.', "_")));
+        }
         wanted.extend(
             SocialKind::ALL
                 .iter()

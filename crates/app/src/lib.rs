@@ -23,6 +23,7 @@ pub mod mail;
 pub mod manifest;
 pub mod members;
 pub mod notify;
+pub mod operations;
 pub mod outbox;
 pub mod push_keys;
 pub mod registry;

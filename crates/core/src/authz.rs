@@ -113,6 +113,13 @@ pub enum Action<'a> {
     },
     /// Import or export the registry of a territory.
     ManageRegistry { territory: &'a ScopeRegions },
+    /// See the delivery log of notifications (each row still checked against the recipient's
+    /// account) and retry failed deliveries.
+    ReadDeliveries,
+    /// See the background job queue of the installation and run failed jobs again.
+    OperateJobs,
+    /// Set the messaging gateway (signed webhook) of the office of `region`.
+    ManageGateway { region: &'a RegionCode },
 }
 
 /// Roles that may create and manage accounts.
@@ -210,6 +217,15 @@ impl Actor {
                 .grants
                 .iter()
                 .any(|g| manages_accounts(g.role) && g.territory.contains(territory)),
+            Action::ReadDeliveries => self.grants.iter().any(|g| manages_accounts(g.role)),
+            Action::OperateJobs => self
+                .grants
+                .iter()
+                .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
+            Action::ManageGateway { region } => self
+                .grants
+                .iter()
+                .any(|g| manages_accounts(g.role) && g.territory.contains_region(region)),
         }
     }
 }
@@ -304,6 +320,9 @@ mod tests {
             territory: &regions(&["35.14"])
         }));
         assert!(!bakorwil.can(Action::ReadOutbox));
+        assert!(nasional.can(Action::OperateJobs));
+        assert!(!bakorwil.can(Action::OperateJobs));
+        assert!(!bakorwil.can(Action::ReadDeliveries));
         let member = actor(Role::KimMember, regions(&["35.14.10.2001"]));
         assert!(member.can(Action::UseAccount));
         assert!(!member.can(Action::Oversee));

@@ -411,3 +411,36 @@ impl Store {
         Ok(if rows.len() == 1 { rows.pop() } else { None })
     }
 }
+
+impl Store {
+    /// A person's own contact for notifications (e-mail, and a phone the office's messaging
+    /// gateway can reach), audit-logged without the values themselves (personal data).
+    pub async fn set_contact(
+        &self,
+        ctx: &AuditContext,
+        user_id: i64,
+        email: Option<&str>,
+        phone: Option<&str>,
+    ) -> Result<()> {
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            sqlx::query("UPDATE users SET email = $1, phone = $2, updated_at = $3 WHERE id = $4")
+                .bind(email).bind(phone).bind(chrono::Utc::now()).bind(user_id)
+                .execute(&mut *tx).await?;
+            let event = AuditEvent::new("account.contact_changed", "user", user_id).with_summary(
+                serde_json::json!({ "email": email.is_some(), "phone": phone.is_some() }),
+            );
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+        });
+        Ok(())
+    }
+
+    pub async fn user_phone(&self, user_id: i64) -> Result<Option<String>> {
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar("SELECT phone FROM users WHERE id = $1")
+            .bind(user_id).fetch_optional(p).await?)
+            .flatten(),
+        )
+    }
+}

@@ -71,6 +71,36 @@ pub static PICK_JS: LazyLock<Asset> = LazyLock::new(|| {
         include_bytes!("../static/pick.js"),
     )
 });
+pub static LIVE_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "live",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/live.js"),
+    )
+});
+pub static PUSH_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "push",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/push.js"),
+    )
+});
+
+/// The service worker, served at `/sw.js` (its scope is the folder it is served from, so it
+/// cannot live under `/static/`) and revalidated on every load, as browsers expect.
+pub async fn service_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        &include_bytes!("../static/sw.js")[..],
+    )
+        .into_response()
+}
+
 pub static FAVICON: LazyLock<Asset> = LazyLock::new(|| {
     asset(
         "favicon",
@@ -90,6 +120,8 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         &*LEAFLET_CSS,
         &*MAP_JS,
         &*PICK_JS,
+        &*LIVE_JS,
+        &*PUSH_JS,
     ] {
         if a.url == wanted {
             return (

@@ -69,6 +69,39 @@ fn page_routes() -> Routes {
             "/account/password",
             get(account_password::form).post(account_password::change),
         )
+        .route(
+            "/account/notifications",
+            get(notifications::page).post(notifications::save),
+        )
+        .route(
+            "/account/notifications/contact",
+            post(notifications::contact),
+        )
+        .route("/account/notifications/test", post(notifications::test))
+        .route(
+            "/account/notifications/read",
+            post(notifications::mark_read),
+        )
+        .route(
+            "/account/push-subscriptions",
+            post(notifications::subscribe),
+        )
+        .route(
+            "/account/push-subscriptions/{id}/delete",
+            post(notifications::unsubscribe),
+        )
+        .route("/live", get(notifications::live))
+        .route("/admin/deliveries", get(operations::deliveries))
+        .route(
+            "/admin/deliveries/{id}/retry",
+            post(operations::retry_delivery),
+        )
+        .route("/admin/jobs", get(operations::jobs))
+        .route("/admin/jobs/{id}/retry", post(operations::requeue_job))
+        .route(
+            "/admin/gateways",
+            get(operations::gateways).post(operations::save_gateway),
+        )
         .route("/regions", get(regions::index))
         .route("/regions/search", get(regions::search))
         .route("/regions/{code}", get(regions::show))
@@ -222,6 +255,7 @@ fn all_routes() -> Routes {
         .merge(api_routes())
         .route("/healthz", get(ops::healthz))
         .route("/static/{*path}", get(assets::serve))
+        .route("/sw.js", get(assets::service_worker))
 }
 
 /// Every route's path pattern (`/kim/{id}`), in the order declared.

@@ -18,6 +18,7 @@ mod import_bombs;
 mod jobs;
 mod mail;
 mod multi_instance;
+mod notify;
 mod ops;
 mod page_fuzz;
 mod regions;

@@ -13,6 +13,8 @@ pub mod kim;
 pub mod kim_import;
 pub mod kim_members;
 pub mod kim_stats;
+pub mod notifications;
+pub mod operations;
 pub mod regions;
 
 use crate::csrf::RequestCtx;
@@ -33,6 +35,9 @@ pub struct Page<'a> {
     pub user: Option<&'a CurrentUser>,
     pub is_admin: bool,
     pub can_outbox: bool,
+    pub can_deliveries: bool,
+    pub can_jobs: bool,
+    pub live_js: &'static str,
     pub css: &'static str,
     pub favicon: &'static str,
     pub htmx: &'static str,
@@ -48,6 +53,9 @@ impl<'a> Page<'a> {
             user,
             is_admin: user.is_some_and(|u| u.actor.can(Action::Oversee)),
             can_outbox: user.is_some_and(|u| u.actor.can(Action::ReadOutbox)),
+            can_deliveries: user.is_some_and(|u| u.actor.can(Action::ReadDeliveries)),
+            can_jobs: user.is_some_and(|u| u.actor.can(Action::OperateJobs)),
+            live_js: &crate::assets::LIVE_JS.url,
             css: &crate::assets::CSS.url,
             favicon: &crate::assets::FAVICON.url,
             htmx: &crate::assets::HTMX.url,

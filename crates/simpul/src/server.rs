@@ -80,6 +80,7 @@ pub async fn spawn(
         Some(at) => Some(serve_metrics(state.clone(), at, stopped.clone()).await?),
         None => None,
     };
+    state.shutdown = Some(stopped.clone());
     let panics = state.panics.clone();
     if state.config.run_jobs {
         panics.watch(tokio::spawn(simpul_app::jobs::worker(

@@ -10,6 +10,9 @@ pub struct AppState {
     pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// This instance's panics (handlers and background tasks).
     pub panics: crate::panics::PanicCounter,
+    /// Flips when the server shuts down: open live streams end then (a graceful shutdown
+    /// waits for every open response).
+    pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 impl Deref for AppState {
@@ -29,6 +32,7 @@ impl AppState {
             app: AppCtx::new(store, config).await?,
             metrics,
             panics: Default::default(),
+            shutdown: None,
         })
     }
 }

@@ -16,6 +16,7 @@ mod hardening;
 mod hardening_files;
 mod import_bombs;
 mod jobs;
+mod live;
 mod mail;
 mod multi_instance;
 mod notify;

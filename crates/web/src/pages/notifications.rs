@@ -398,6 +398,7 @@ struct Stream {
     events: tokio::sync::broadcast::Receiver<LiveEvent>,
     ready: VecDeque<Event>,
     check: bool,
+    shutdown: Option<tokio::sync::watch::Receiver<bool>>,
 }
 
 /// `/live`: the signed-in person's new notifications as server-sent events. Each event's id is
@@ -419,6 +420,7 @@ pub async fn live(
     };
     let start = Stream {
         events: state.live.subscribe(),
+        shutdown: state.shutdown.clone(),
         state,
         user_id,
         last,
@@ -476,7 +478,19 @@ pub async fn live(
             }
             // Wait for an event about this person; re-check now and then regardless, in case
             // an event was lost between instances.
-            match tokio::time::timeout(Duration::from_secs(30), s.events.recv()).await {
+            let stopping = async {
+                match s.shutdown.as_mut() {
+                    Some(rx) => {
+                        let _ = rx.wait_for(|stop| *stop).await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
+            let next = tokio::select! {
+                next = tokio::time::timeout(Duration::from_secs(30), s.events.recv()) => next,
+                _ = stopping => return None,
+            };
+            match next {
                 Ok(Ok(LiveEvent::Notified(users))) => s.check = users.contains(&s.user_id),
                 Ok(Ok(LiveEvent::Changed)) => {}
                 Ok(Ok(LiveEvent::Resync)) | Err(_) => s.check = true,

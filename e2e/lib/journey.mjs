@@ -156,6 +156,8 @@ export function escapeRegExp(s) {
  * the page to change, and so do the journeys.
  */
 export async function htmxSettled(page) {
-  await page.waitForLoadState('networkidle');
+  // Not 'networkidle': a signed-in page keeps its live notification stream open.
+  await page.waitForLoadState('load');
+  await page.waitForTimeout(150);
   await page.waitForFunction(() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping'));
 }

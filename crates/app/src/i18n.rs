@@ -213,6 +213,10 @@ mod tests {
                 wanted.push(format!("notify.unavailable_{}", c.as_str()));
             }
         }
+        for t in ["test", "welcome"] {
+            wanted.push(format!("notify.msg.{t}.title"));
+            wanted.push(format!("notify.msg.{t}.body"));
+        }
         for s in ["queued", "sent", "delivered", "failed", "digest"] {
             wanted.push(format!("deliveries.status_{s}"));
         }

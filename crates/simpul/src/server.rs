@@ -154,6 +154,10 @@ pub async fn serve(settings: Settings, shutdown: impl Future<Output = ()>) -> Re
         Some(url) => Some(Mailer::new(url, &settings.smtp_from)?),
         None => None,
     };
+    if demo.is_some() {
+        let ctx = simpul_app::AppCtx::new(store.clone(), web_config(&settings)).await?;
+        crate::demo::seed_notifications(&ctx).await?;
+    }
     let running = spawn(
         store.clone(),
         web_config(&settings),

@@ -207,3 +207,27 @@ mod tests {
         assert_eq!(BAKORWIL.iter().map(|(_, m)| m.len()).sum::<usize>(), 38);
     }
 }
+
+/// A welcome for every demo account in East Java, through the notification backbone (so the
+/// demo's inbox, delivery log and job queue have something to show). Sent once: the
+/// idempotency key keeps a restart from sending it again.
+pub async fn seed_notifications(ctx: &simpul_app::AppCtx) -> Result<()> {
+    use simpul_app::notify::{notify, Audience, Message};
+    use simpul_core::notify::{Kind, Priority};
+    let message = Message {
+        kind: Kind::Account,
+        priority: Priority::Normal,
+        template: "welcome",
+        args: vec![],
+        link: "/account/notifications".into(),
+        dedupe_key: Some("demo-welcome".into()),
+    };
+    let audience = Audience::Roles {
+        roles: Role::ALL.to_vec(),
+        region: Some(RegionCode::parse(EAST_JAVA).expect("valid code")),
+    };
+    notify(ctx, &audience, &message)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo notifications: {e:?}"))?;
+    Ok(())
+}

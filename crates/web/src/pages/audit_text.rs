@@ -159,7 +159,8 @@ pub fn line(t: Messages<'_>, e: &AuditRecord, zone: Zone, lang: &str) -> AuditLi
     let name = ["after", "before"].iter().find_map(|p| {
         summary
             .get(p)?
-            .get("name")?
+            .get("name")
+            .or_else(|| summary.get(p)?.get("username"))?
             .as_str()
             .filter(|s| !s.is_empty())
             .map(str::to_owned)

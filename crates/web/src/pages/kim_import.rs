@@ -178,8 +178,9 @@ pub async fn columns(
     CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
 ) -> AppResult<Response> {
     let job = own_job(&state, &user, job_id).await?;
+    // Still running (or failed): its page says so.
     let Some(result) = import_job::result_of(&job) else {
-        return Err(AppError::NotFound);
+        return Ok(Redirect::to(&format!("/kim/import/jobs/{job_id}")).into_response());
     };
     let columns = (0..result.columns.len())
         .map(|i| {

@@ -55,6 +55,32 @@ impl<'a> Page<'a> {
         }
     }
 
+    /// "28 Februari 2020" in the reader's language.
+    pub fn date(&self, d: impl std::borrow::Borrow<chrono::NaiveDate>) -> String {
+        simpul_core::calendar::long_date(*d.borrow(), self.lang)
+    }
+
+    /// "28 Februari 2020, 14.05 WIB": a moment in the reader's zone (their territory's
+    /// province; WIB for the ministry and for visitors), the zone stated.
+    pub fn time(&self, at: impl std::borrow::Borrow<chrono::DateTime<chrono::Utc>>) -> String {
+        simpul_core::calendar::long_time(*at.borrow(), self.zone(), self.lang)
+    }
+
+    /// The reader's time zone.
+    pub fn zone(&self) -> simpul_core::calendar::Zone {
+        use simpul_core::authz::ScopeRegions;
+        let region = self.user.and_then(|u| match u.actor.oversight() {
+            ScopeRegions::Regions(r) => r.first().cloned(),
+            ScopeRegions::All => None,
+        });
+        simpul_core::calendar::Zone::of(region.as_ref())
+    }
+
+    /// A coordinate for reading: five decimals (about a metre), not a float's seventeen digits.
+    pub fn coord(&self, v: impl std::borrow::Borrow<f64>) -> String {
+        format!("{:.5}", v.borrow())
+    }
+
     /// The localized message for a field's first error, if any.
     pub fn field_error(&self, errors: &[FieldError], field: &str) -> Option<&'a str> {
         errors

@@ -6,7 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiUser, CurrentUser, PathParam, Query};
 use crate::pages::kim_stats::{geojson_for, stats_for, StatsQuery};
 use crate::service::import::RowReport;
-use crate::service::import::{commit as commit_plan, plan_upload};
+use crate::service::import::{commit_and_link, plan_upload};
 use crate::service::members::{self, MemberExport, MemberInput};
 use crate::service::registry::{self as reg, DirectoryQuery, KimInput, PAGE_SIZE};
 use crate::state::AppState;
@@ -455,10 +455,10 @@ pub async fn import(
     if p.background {
         return import_in_background(&state, &ctx, &user, name, &body, p.commit).await;
     }
-    let plan = plan_upload(&state, &user, name, &body, |_, _| {}).await?;
+    let mut plan = plan_upload(&state, &user, name, &body, |_, _| {}).await?;
     let errors = plan.errors();
     let written = if p.commit && errors == 0 {
-        commit_plan(&state, &user.audit(&ctx), &plan, |_| {}).await?
+        commit_and_link(&state, &user.audit(&ctx), &mut plan, |_| {}).await?
     } else {
         0
     };

@@ -374,11 +374,8 @@ pub async fn plan(
             "" => Some(KimStatus::Submitted),
             s => match office::parse_status_word(s) {
                 Some(st @ (KimStatus::Draft | KimStatus::Submitted)) => Some(st),
-                Some(st @ (KimStatus::Verified | KimStatus::Active | KimStatus::Inactive))
-                    if may_verify =>
-                {
-                    Some(st)
-                }
+                // An office's own records, as its export wrote them: any status it may decide.
+                Some(st) if may_verify => Some(st),
                 _ => {
                     errors.push(row_error("status", "error.import_status"));
                     None

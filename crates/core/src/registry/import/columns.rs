@@ -130,7 +130,7 @@ impl Field {
     }
 
     /// Compact header spellings that mean this field (see [`compact`]).
-    fn aliases(self) -> &'static [&'static str] {
+    pub(super) fn aliases(self) -> &'static [&'static str] {
         match self {
             Field::Name => &[
                 "namakim",

@@ -88,9 +88,6 @@ pub fn parse_date_id(text: &str) -> Option<NaiveDate> {
     if s.is_empty() {
         return None;
     }
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        return Some(d);
-    }
     // "Jumat, 12 Maret 2021": drop the weekday.
     let lower = s.to_lowercase();
     let s = match WEEKDAYS.iter().find(|w| lower.starts_with(*w)) {

@@ -51,7 +51,7 @@ async fn an_office_spreadsheet_is_read_as_written(engine: Engine) {
     let token = app.api_token("kominfo.kab-pasuruan").await;
     let csv = "No;Nama KIM;Desa/Kelurahan;Kecamatan;Kabupaten/Kota;Nama Ketua;No HP Ketua;Persetujuan;Tgl SK;Nomor SK;Tanggal Berdiri;Bidang;Status\n\
                1;KIM Kabar Ledug;Ledug;Prigen;Kab. Pasuruan;Siti Aminah;0812-3456-7001;Ya;12 Maret 2021;188/1/2021;1/5/2019;Kesehatan dan Pertanian;Aktif\n\
-               2;KIM Warta Jatiarjo;Jatiarjo;Prigen;Kab/Kota Pasuruan;Budi Santoso;0812 3456 7002;;44267;;05-06-20;UMKM;\n\
+               2;KIM Warta Jatiarjo;Jatiarjo;Prigen;Kabupaten Pasuruan;Budi Santoso;0812 3456 7002;;44267;;05-06-20;UMKM;\n\
                3;KIM Suara Lumbangrejo;Lumbangrejo;Prigen;Kab. Pasuruan;;;;;;;Literasi Digital;Tidak Aktif\n";
     let (status, report) = import(&app, &token, csv, true).await;
     assert_eq!(status, StatusCode::OK, "{report}");
@@ -88,7 +88,7 @@ async fn unknown_columns_are_chosen_on_a_page(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     app.login_as("kominfo.kab-pasuruan").await;
     let csv = "Nama Kelompok;Desa;Kec;Kab;Warna Seragam;Keterangan Petugas\n\
-               KIM Seragam Biru;Ledug;Prigen;Pasuruan;biru;sudah dicek\n";
+               KIM Seragam Biru;Ledug;Prigen;Kab. Pasuruan;biru;sudah dicek\n";
     let csrf = app.csrf().await;
     let part = reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("daftar.csv");
     let r = app
@@ -127,7 +127,8 @@ async fn unknown_columns_are_chosen_on_a_page(engine: Engine) {
     let r = app.post_form(&format!("{checked}/commit"), &[]).await;
     let done = crate::common::header(r.headers(), "location").to_owned();
     let html = wait_for(&app, &done, "tersimpan").await;
-    let id: i64 = html
+    let report = html.split("id=\"import-report\"").nth(1).expect("the report");
+    let id: i64 = report
         .split("href=\"/kim/")
         .nth(1)
         .and_then(|s| s.split('"').next())
@@ -206,7 +207,7 @@ async fn an_export_round_trips_into_another_instance(engine: Engine) {
     assert!(before.iter().any(|r| r[0] == "KIM Pulang Pergi"));
     assert!(text.contains("\"Nama KIM\",\"Kode Desa\",\"Desa/Kelurahan\""));
     assert!(text.contains("(0343) 123456"), "phones as Excel keeps text: {text}");
-    assert!(text.contains("Kesehatan, Budaya"));
+    assert!(text.contains("Budaya, Kesehatan"));
     one.finish().await;
     // Another instance of the same office takes the export as it is.
     let two = TestApp::spawn(engine).await;
@@ -240,11 +241,12 @@ async fn statistics_are_public_and_audit_reads_as_sentences(engine: Engine) {
     let doc: Value = r.json().await.unwrap();
     assert!(doc["features"].as_array().unwrap().iter().any(|f| f["properties"]["kind"] == "regency"));
     // The audit log: sentences, a select of actions, times in WIB, no JSON.
-    let (_, html) = app.get_text("/admin/audit?action=kim.transition").await;
-    assert!(html.contains("<option value=\"kim.transition\" selected>"), "{html}");
-    assert!(html.contains("mengubah status KIM"));
+    let (_, html) = app.get_text("/admin/audit?action=kim.import").await;
+    assert!(html.contains("<option value=\"kim.import\" selected>"), "{html}");
+    assert!(html.contains("mengimpor KIM <a href=\"/kim/"), "{html}");
     assert!(html.contains(" WIB"));
-    assert!(!html.contains("{&quot;") && !html.contains("{\""), "no raw JSON");
+    let log = html.split("id=\"audit\"").nth(1).expect("the log");
+    assert!(!log.contains("{&quot;") && !log.contains("{\"") && !log.contains("kim.import"), "no raw JSON, no codes");
     let r = app
         .api(Method::GET, "/api/v1/kims/stats?region=35", &app.api_token("kominfo.jatim").await, None)
         .await;

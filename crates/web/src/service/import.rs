@@ -630,12 +630,15 @@ pub async fn plan_upload_columns(
     }
     let may_verify = true;
     let mut plan = plan(state, &table, &territory, may_verify, progress).await?;
+    // The report names the file's own headers, with the fields they were read as.
+    let mut guessed = guessed;
     if let Some(columns) = columns {
-        for (g, c) in plan.columns.iter_mut().zip(columns) {
+        for (g, c) in guessed.iter_mut().zip(columns) {
             g.field = c.clone();
             g.known = true;
         }
     }
+    plan.columns = guessed;
     Ok(plan)
 }
 

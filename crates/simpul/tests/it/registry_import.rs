@@ -194,9 +194,9 @@ async fn import_reads_xlsx_and_old_encodings(engine: Engine) {
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["written"], 1);
     // Windows-1252 (Excel's "CSV" on Windows): the right single quote of "Ma’ruf" is 0x92.
-    let mut cp1252 = b"nama_kim;desa;kecamatan;kabupaten_kota\nKIM Ma".to_vec();
+    let mut cp1252 = b"nama_kim;desa;kecamatan;kabupaten_kota;status\nKIM Ma".to_vec();
     cp1252.push(0x92);
-    cp1252.extend_from_slice(b"ruf;Jatiarjo;Prigen;Kab. Pasuruan\n");
+    cp1252.extend_from_slice(b"ruf;Jatiarjo;Prigen;Kab. Pasuruan;Aktif\n");
     let (status, report) = import(&app, &token, cp1252, "kim.csv", true).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     let page: Value = app.get("/api/v1/kims?q=ruf").await.json().await.unwrap();

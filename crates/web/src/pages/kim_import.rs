@@ -139,8 +139,18 @@ pub async fn check(
         page.error = Some(page.page.t.get("error.no_file").to_owned());
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
-    let id =
-        import_job::start_upload(&state, &user, &user.audit(&ctx), &name, &bytes, false).await?;
+    // Kept, then checked; unknown columns bring the person to choose what they hold.
+    let file_id = state
+        .store
+        .save_file(&user.audit(&ctx), "import", "application/octet-stream", &name, &bytes)
+        .await?;
+    let input = ImportJobInput {
+        file_id,
+        commit: false,
+        columns: None,
+        ask_columns: true,
+    };
+    let id = import_job::start(&state, &user, &input).await?;
     show_job(&state, id).await
 }
 
@@ -159,6 +169,7 @@ pub async fn commit(
         file_id: result.file_id,
         commit: true,
         columns: chosen_columns(&result),
+        ask_columns: false,
     };
     let id = import_job::start(&state, &user, &input).await?;
     show_job(&state, id).await
@@ -194,6 +205,7 @@ pub async fn columns(
         file_id: result.file_id,
         commit: false,
         columns: Some(columns),
+        ask_columns: true,
     };
     let id = import_job::start(&state, &user, &input).await?;
     show_job(&state, id).await
@@ -303,6 +315,10 @@ pub async fn job_page(
     }
     if result.needs_mapping {
         page.needs_mapping = true;
+        // Columns were chosen, and still none holds the KIM's name.
+        if result.columns.iter().all(|c| c.known) {
+            page.error = Some(t.get("error.import_headers").to_owned());
+        }
         return render(page);
     }
     page.summary = Some(summary);

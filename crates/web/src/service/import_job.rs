@@ -25,6 +25,10 @@ pub struct ImportJobInput {
     /// The field each column holds, as the person chose (see `import::apply_columns`).
     #[serde(default)]
     pub columns: Option<Vec<String>>,
+    /// Unknown columns end the check with the columns to choose (the web's mapping step)
+    /// rather than fail it (the API's and the CLI's answer).
+    #[serde(default)]
+    pub ask_columns: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -79,6 +83,9 @@ pub async fn run(state: &AppState, job: &Job, progress: &Progress) -> Result<Val
     )
     .await
     .map_err(error_key)?;
+    if plan.needs_mapping && !input.ask_columns {
+        return Err(JobError::Failed("error.import_headers"));
+    }
     let mut written = 0;
     if input.commit && plan.errors() == 0 {
         let total = plan.ready.len();
@@ -142,6 +149,7 @@ pub async fn start_upload(
         file_id,
         commit,
         columns: None,
+        ask_columns: false,
     };
     start(state, who, &input).await
 }

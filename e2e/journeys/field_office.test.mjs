@@ -78,8 +78,9 @@ describe('The office in the field', { timeout: 300_000 }, () => {
       await visit(page, '/kim/import');
       const download = page.waitForEvent('download');
       await page.click('a[href="/kim/import/template.csv"]');
-      const template = await (await download).path();
-      await page.setInputFiles('#file', template);
+      const saved = await download;
+      const buffer = (await import('node:fs')).readFileSync(await saved.path());
+      await page.setInputFiles('#file', { name: saved.suggestedFilename(), mimeType: 'text/csv', buffer });
       await navigate(page, () => page.click('#import-form button[type=submit]'));
       await page.locator('#import-summary').waitFor({ timeout: 30_000 });
       assert.match(await page.locator('#import-report').textContent(), /baris contoh dari templat/);

@@ -130,9 +130,18 @@ mod tests {
         assert_eq!(long_date(d, "id"), "28 Februari 2020");
         assert_eq!(long_date(d, "en"), "28 February 2020");
         let at = Utc.with_ymd_and_hms(2020, 2, 28, 17, 5, 0).unwrap();
-        assert_eq!(long_time(at, Zone::Wib, "id"), "29 Februari 2020, 00.05 WIB");
-        assert_eq!(long_time(at, Zone::Wita, "en"), "29 February 2020, 01:05 WITA");
+        assert_eq!(
+            long_time(at, Zone::Wib, "id"),
+            "29 Februari 2020, 00.05 WIB"
+        );
+        assert_eq!(
+            long_time(at, Zone::Wita, "en"),
+            "29 February 2020, 01:05 WITA"
+        );
         let at = Utc.with_ymd_and_hms(2020, 2, 28, 7, 5, 0).unwrap();
-        assert_eq!(long_time(at, Zone::Wit, "id"), "28 Februari 2020, 16.05 WIT");
+        assert_eq!(
+            long_time(at, Zone::Wit, "id"),
+            "28 Februari 2020, 16.05 WIT"
+        );
     }
 }

@@ -118,7 +118,10 @@ fn page_routes() -> Routes {
         .route("/kim/export.xlsx", get(kim_import::export_xlsx))
         .route("/kim/import/jobs/{job_id}", get(kim_import::job_page))
         .route("/kim/import/jobs/{job_id}/commit", post(kim_import::commit))
-        .route("/kim/import/jobs/{job_id}/columns", post(kim_import::columns))
+        .route(
+            "/kim/import/jobs/{job_id}/columns",
+            post(kim_import::columns),
+        )
         .route("/kim/{id}", get(kim::profile).post(kim::update))
         .route("/kim/{id}/edit", get(kim::edit_form))
         .route("/kim/{id}/transition", post(kim::transition))

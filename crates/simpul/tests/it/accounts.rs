@@ -57,7 +57,10 @@ async fn provincial_admin_creates_an_account_through_the_form(engine: Engine) {
     // And the creation is audited in Pasuruan's territory.
     let (_, html) = app.get_text("/admin/audit?action=account.create").await;
     // As a sentence with a link to the account, never the action code.
-    assert!(html.contains("</strong> membuat <a href=\"/admin/users/"), "{html}");
+    assert!(
+        html.contains("</strong> membuat <a href=\"/admin/users/"),
+        "{html}"
+    );
     assert!(html.contains("akun ani.prigen</a>"), "{html}");
     assert!(!html.contains(">account.create<"));
     app.finish().await;

@@ -332,13 +332,7 @@ fn cases() -> Vec<Case> {
             form(&[("reason", "matrix")]),
         ),
         // Coverage statistics are public (published counts); staff see every status.
-        case(
-            M::GET,
-            "/kim/stats?region={kimregency}",
-            Anyone,
-            true,
-            None,
-        ),
+        case(M::GET, "/kim/stats?region={kimregency}", Anyone, true, None),
         case(M::GET, "/kim/map.geojson", Anyone, false, None),
         case(M::GET, "/kim/import", Managers, false, None),
         case(M::GET, "/kim/import/jobs/{job}", JobOwner, true, None),

@@ -65,10 +65,17 @@ async fn an_office_spreadsheet_is_read_as_written(engine: Engine) {
     assert_eq!(k.sk_date.unwrap().to_string(), "2021-03-12");
     assert_eq!(k.founded_on.unwrap().to_string(), "2019-05-01");
     assert_eq!(k.topics, "agriculture,health");
-    assert_eq!(k.phone.as_deref(), Some("+6281234567001"), "the leader's phone is the contact");
+    assert_eq!(
+        k.phone.as_deref(),
+        Some("+6281234567001"),
+        "the leader's phone is the contact"
+    );
     let members = app.store.members_of(ids[0]).await.unwrap();
     assert_eq!(members.len(), 1);
-    assert_eq!((members[0].name.as_str(), members[0].role.as_str()), ("Siti Aminah", "ketua"));
+    assert_eq!(
+        (members[0].name.as_str(), members[0].role.as_str()),
+        ("Siti Aminah", "ketua")
+    );
     assert!(members[0].consent_on.is_some());
     // Row 2: no consent, so the leader is the contact only, and the report says so. An Excel
     // serial date; an empty status waits for verification.
@@ -79,7 +86,10 @@ async fn an_office_spreadsheet_is_read_as_written(engine: Engine) {
     assert_eq!(k.founded_on.unwrap().to_string(), "2020-06-05");
     assert_eq!(k.phone.as_deref(), Some("+6281234567002"));
     assert!(app.store.members_of(ids[1]).await.unwrap().is_empty());
-    assert_eq!(codes(&rows[1], "warnings"), ["import.warn_leader_no_consent"]);
+    assert_eq!(
+        codes(&rows[1], "warnings"),
+        ["import.warn_leader_no_consent"]
+    );
     assert_eq!(kim(&app, ids[2]).await.status, "inactive");
     app.finish().await;
 }
@@ -102,9 +112,15 @@ async fn unknown_columns_are_chosen_on_a_page(engine: Engine) {
     let job = crate::common::header(r.headers(), "location").to_owned();
     let html = wait_for(&app, &job, "import-columns").await;
     // The recognised columns are chosen already; the unknown ones are flagged, with a sample.
-    assert!(html.contains("<option value=\"nama_kim\" selected>"), "{html}");
+    assert!(
+        html.contains("<option value=\"nama_kim\" selected>"),
+        "{html}"
+    );
     assert!(html.contains("Warna Seragam") && html.contains("biru"));
-    assert!(!html.contains("import-summary"), "nothing checked before the columns are chosen");
+    assert!(
+        !html.contains("import-summary"),
+        "nothing checked before the columns are chosen"
+    );
     // "Keterangan Petugas" goes to the address; "Warna Seragam" is not imported.
     let r = app
         .post_form(
@@ -127,7 +143,10 @@ async fn unknown_columns_are_chosen_on_a_page(engine: Engine) {
     let r = app.post_form(&format!("{checked}/commit"), &[]).await;
     let done = crate::common::header(r.headers(), "location").to_owned();
     let html = wait_for(&app, &done, "tersimpan").await;
-    let report = html.split("id=\"import-report\"").nth(1).expect("the report");
+    let report = html
+        .split("id=\"import-report\"")
+        .nth(1)
+        .expect("the report");
     let id: i64 = report
         .split("href=\"/kim/")
         .nth(1)
@@ -135,7 +154,10 @@ async fn unknown_columns_are_chosen_on_a_page(engine: Engine) {
         .and_then(|s| s.parse().ok())
         .expect("a link to the KIM");
     let k = kim(&app, id).await;
-    assert_eq!((k.name.as_str(), k.address.as_str()), ("KIM Seragam Biru", "sudah dicek"));
+    assert_eq!(
+        (k.name.as_str(), k.address.as_str()),
+        ("KIM Seragam Biru", "sudah dicek")
+    );
     app.finish().await;
 }
 
@@ -206,7 +228,10 @@ async fn an_export_round_trips_into_another_instance(engine: Engine) {
     let (text, before) = export(&one, "35.14.10.2005").await;
     assert!(before.iter().any(|r| r[0] == "KIM Pulang Pergi"));
     assert!(text.contains("\"Nama KIM\",\"Kode Desa\",\"Desa/Kelurahan\""));
-    assert!(text.contains("(0343) 123456"), "phones as Excel keeps text: {text}");
+    assert!(
+        text.contains("(0343) 123456"),
+        "phones as Excel keeps text: {text}"
+    );
     assert!(text.contains("Budaya, Kesehatan"));
     one.finish().await;
     // Another instance of the same office takes the export as it is.
@@ -226,7 +251,10 @@ async fn statistics_are_public_and_audit_reads_as_sentences(engine: Engine) {
     let (status, html) = app.get_text("/kim/stats?region=35").await;
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("/api/v1/kims/stats"));
-    assert!(!html.contains(">Ditolak<") && !html.contains(">Draf<"), "counts of published KIMs only");
+    assert!(
+        !html.contains(">Ditolak<") && !html.contains(">Draf<"),
+        "counts of published KIMs only"
+    );
     assert!(html.contains("Kabupaten Pasuruan"));
     let (_, html) = app.get_text("/kim/stats").await;
     assert!(html.contains("/kim/stats?region=35"));
@@ -234,21 +262,41 @@ async fn statistics_are_public_and_audit_reads_as_sentences(engine: Engine) {
     app.login_as("kominfo.kab-pasuruan").await;
     let (_, html) = app.get_text("/kim/stats").await;
     assert!(html.contains(">Ditolak<"), "their own region in full");
-    assert_eq!(app.get("/kim/stats?region=35").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.get("/kim/stats?region=35").await.status(),
+        StatusCode::OK
+    );
     // The map's points follow the session (the API's endpoint knows only tokens).
-    let r = app.get("/kim/map.geojson?region=35.14&status=submitted").await;
+    let r = app
+        .get("/kim/map.geojson?region=35.14&status=submitted")
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let doc: Value = r.json().await.unwrap();
-    assert!(doc["features"].as_array().unwrap().iter().any(|f| f["properties"]["kind"] == "regency"));
+    assert!(doc["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["properties"]["kind"] == "regency"));
     // The audit log: sentences, a select of actions, times in WIB, no JSON.
     let (_, html) = app.get_text("/admin/audit?action=kim.import").await;
-    assert!(html.contains("<option value=\"kim.import\" selected>"), "{html}");
-    assert!(html.contains("mengimpor KIM <a href=\"/kim/"), "{html}");
+    assert!(
+        html.contains("<option value=\"kim.import\" selected>"),
+        "{html}"
+    );
+    assert!(html.contains("mengimpor <a href=\"/kim/"), "{html}");
     assert!(html.contains(" WIB"));
     let log = html.split("id=\"audit\"").nth(1).expect("the log");
-    assert!(!log.contains("{&quot;") && !log.contains("{\"") && !log.contains("kim.import"), "no raw JSON, no codes");
+    assert!(
+        !log.contains("{&quot;") && !log.contains("{\"") && !log.contains("kim.import"),
+        "no raw JSON, no codes"
+    );
     let r = app
-        .api(Method::GET, "/api/v1/kims/stats?region=35", &app.api_token("kominfo.jatim").await, None)
+        .api(
+            Method::GET,
+            "/api/v1/kims/stats?region=35",
+            &app.api_token("kominfo.jatim").await,
+            None,
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     app.finish().await;

@@ -1,6 +1,7 @@
 //! The audit log (browse, filter, export as CSV) and the mail outbox, within the
 //! administrator's territory.
 
+use super::audit_text::{self, AuditLine};
 use super::{render, render_with_status, Page};
 use crate::csrf::{urlencode, RequestCtx};
 use crate::error::{AppError, AppResult, FieldError};
@@ -12,7 +13,6 @@ use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
-use super::audit_text::{self, AuditLine};
 use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::calendar::Zone;
 use simpul_store::audit::{AuditFilter, AuditRecord};
@@ -136,11 +136,13 @@ pub async fn audit(
     let page = Page::new(&state, &ctx, Some(&user));
     let t = page.t;
     // The reader's zone: the province of their territory (WIB for the ministry).
-    let zone = Zone::of(match user.actor.oversight() {
-        ScopeRegions::Regions(r) => r.first().cloned(),
-        ScopeRegions::All => None,
-    }
-    .as_ref());
+    let zone = Zone::of(
+        match user.actor.oversight() {
+            ScopeRegions::Regions(r) => r.first().cloned(),
+            ScopeRegions::All => None,
+        }
+        .as_ref(),
+    );
     let entries = entries
         .iter()
         .map(|e| audit_text::line(t, e, zone, page.lang))

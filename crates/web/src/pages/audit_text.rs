@@ -82,17 +82,17 @@ const SHOWN: [&str; 12] = [
 fn value_text(t: Messages<'_>, key: &str, v: &Value, lang: &str) -> Option<String> {
     Some(match v {
         Value::Null => return None,
-        Value::Bool(b) => t.get(if *b { "common.yes" } else { "common.no" }).to_owned(),
+        Value::Bool(b) => t
+            .get(if *b { "common.yes" } else { "common.no" })
+            .to_owned(),
         Value::Number(n) => n.to_string(),
         Value::String(s) if s.is_empty() => return None,
         Value::String(s) => match key {
             "status" => t.get(&format!("status.{s}")).to_owned(),
-            "role" | "grant_role" => {
-                match t.get(&format!("role.{s}")) {
-                    "" => t.get(&format!("member_role.{s}")).to_owned(),
-                    role => role.to_owned(),
-                }
-            }
+            "role" | "grant_role" => match t.get(&format!("role.{s}")) {
+                "" => t.get(&format!("member_role.{s}")).to_owned(),
+                role => role.to_owned(),
+            },
             "reason" => {
                 // A known reason in words; a rejection's reason as the admin typed it.
                 match t.get(&format!("audit_reason.{s}")) {

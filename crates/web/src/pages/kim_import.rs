@@ -142,7 +142,13 @@ pub async fn check(
     // Kept, then checked; unknown columns bring the person to choose what they hold.
     let file_id = state
         .store
-        .save_file(&user.audit(&ctx), "import", "application/octet-stream", &name, &bytes)
+        .save_file(
+            &user.audit(&ctx),
+            "import",
+            "application/octet-stream",
+            &name,
+            &bytes,
+        )
         .await?;
     let input = ImportJobInput {
         file_id,
@@ -195,7 +201,10 @@ pub async fn columns(
     };
     let columns = (0..result.columns.len())
         .map(|i| {
-            let chosen = form.get(&format!("col_{i}")).map(String::as_str).unwrap_or("");
+            let chosen = form
+                .get(&format!("col_{i}"))
+                .map(String::as_str)
+                .unwrap_or("");
             Field::from_key(chosen)
                 .map(|f| f.key().to_owned())
                 .unwrap_or_default()
@@ -304,14 +313,15 @@ pub async fn job_page(
         .collect();
     if !result.commit {
         page.mapping_job = Some(job.id);
-        page.field_options = std::iter::once((String::new(), t.get("import.column_ignore").to_owned()))
-            .chain(Field::ALL.into_iter().map(|f| {
-                (
-                    f.key().to_owned(),
-                    t.get(&format!("import.field_{}", f.key())).to_owned(),
-                )
-            }))
-            .collect();
+        page.field_options =
+            std::iter::once((String::new(), t.get("import.column_ignore").to_owned()))
+                .chain(Field::ALL.into_iter().map(|f| {
+                    (
+                        f.key().to_owned(),
+                        t.get(&format!("import.field_{}", f.key())).to_owned(),
+                    )
+                }))
+                .collect();
     }
     if result.needs_mapping {
         page.needs_mapping = true;
@@ -385,7 +395,10 @@ fn template_headers() -> Vec<&'static str> {
 
 /// The example row, which the check flags if it is left in place.
 fn template_rows() -> Vec<Vec<String>> {
-    let mut row: Vec<String> = TEMPLATE_EXAMPLE.iter().map(|(_, v)| v.to_string()).collect();
+    let mut row: Vec<String> = TEMPLATE_EXAMPLE
+        .iter()
+        .map(|(_, v)| v.to_string())
+        .collect();
     row.extend(["Budi Contoh", "0813-1111-2222", "Ya"].map(str::to_owned));
     vec![row]
 }
@@ -439,7 +452,8 @@ fn export_headers() -> Vec<&'static str> {
 /// Dates as Indonesia writes them in a sheet: Excel in any locale reads "dd/mm/yyyy" as text
 /// or as the right date, and the import reads it back.
 fn sheet_date(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.format("%d/%m/%Y").to_string()).unwrap_or_default()
+    d.map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
 }
 
 /// The directory within the user's territory as rows (staff only), in the columns of

@@ -115,10 +115,15 @@ impl Numbers {
 
 /// Statistics anyone may read: counts of the published KIMs (no names, no personal data),
 /// for any region above the villages.
-async fn public_stats(state: &AppState, q: &StatsQuery) -> AppResult<(Option<RegionCode>, Vec<RegionStats>)> {
+async fn public_stats(
+    state: &AppState,
+    q: &StatsQuery,
+) -> AppResult<(Option<RegionCode>, Vec<RegionStats>)> {
     let region = match q.region.trim() {
         "" => None,
-        code => Some(RegionCode::parse(code).map_err(|_| AppError::invalid("region", "error.region"))?),
+        code => {
+            Some(RegionCode::parse(code).map_err(|_| AppError::invalid("region", "error.region"))?)
+        }
     };
     if region.as_ref().is_some_and(|r| r.level() == Level::Village) {
         return Err(AppError::invalid("region", "error.region"));
@@ -129,7 +134,8 @@ async fn public_stats(state: &AppState, q: &StatsQuery) -> AppResult<(Option<Reg
     let mut stats = state.store.kim_stats(region.as_ref()).await?;
     let index = state.regions.index(&state.store).await?;
     for s in &mut stats {
-        s.by_status.retain(|st, _| KimStatus::parse(st).is_some_and(|k| k.is_public()));
+        s.by_status
+            .retain(|st, _| KimStatus::parse(st).is_some_and(|k| k.is_public()));
         s.kims = s.by_status.values().sum();
         if let Ok(code) = RegionCode::parse(&s.code) {
             s.villages = index.villages_under(&code) as i64;
@@ -344,7 +350,10 @@ pub async fn map(
     let index = state.regions.index(&state.store).await?;
     let page = Page::new(&state, &ctx, user.as_ref());
     let t = page.t;
-    let without_location = found.iter().filter(|k| k.lat.is_none() || k.lon.is_none()).count();
+    let without_location = found
+        .iter()
+        .filter(|k| k.lat.is_none() || k.lon.is_none())
+        .count();
     let kims = found
         .iter()
         .map(|k| MapItem {
@@ -367,7 +376,10 @@ pub async fn map(
             String::new()
         },
         without_location: if without_location > 0 {
-            t.fmt("map.without_location", &[("n", &without_location.to_string())])
+            t.fmt(
+                "map.without_location",
+                &[("n", &without_location.to_string())],
+            )
         } else {
             String::new()
         },

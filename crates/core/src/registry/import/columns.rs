@@ -304,7 +304,9 @@ pub fn recognise(header: &str) -> Recognised {
         return Recognised::Ignore;
     }
     for field in Field::ALL {
-        if compact(field.key()) == c || compact(field.label()) == c || field.aliases().contains(&c.as_str())
+        if compact(field.key()) == c
+            || compact(field.label()) == c
+            || field.aliases().contains(&c.as_str())
         {
             return Recognised::Field(field);
         }

@@ -42,8 +42,20 @@ const MONTHS: [(&str, u32); 30] = [
 ];
 
 const WEEKDAYS: [&str; 14] = [
-    "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday",
+    "senin",
+    "selasa",
+    "rabu",
+    "kamis",
+    "jumat",
+    "sabtu",
+    "minggu",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
 ];
 
 fn month_named(word: &str) -> Option<u32> {
@@ -54,7 +66,11 @@ fn month_named(word: &str) -> Option<u32> {
     MONTHS
         .iter()
         .find(|(name, _)| *name == w)
-        .or_else(|| MONTHS.iter().find(|(name, _)| name.starts_with(&w) && w.len() >= 3))
+        .or_else(|| {
+            MONTHS
+                .iter()
+                .find(|(name, _)| name.starts_with(&w) && w.len() >= 3)
+        })
         .map(|(_, m)| *m)
 }
 
@@ -98,7 +114,7 @@ pub fn parse_date_id(text: &str) -> Option<NaiveDate> {
         return excel_serial(s);
     }
     let parts: Vec<&str> = s
-        .split(|c: char| matches!(c, '/' | '-' | '.' | ' ' | ','))
+        .split(['/', '-', '.', ' ', ','])
         .filter(|p| !p.is_empty())
         .collect();
     let [a, b, c] = parts.as_slice() else {
@@ -114,8 +130,11 @@ pub fn parse_date_id(text: &str) -> Option<NaiveDate> {
         return NaiveDate::from_ymd_opt(year, month, day);
     }
     let month = number(b)?;
-    NaiveDate::from_ymd_opt(year, month, day)
-        .or_else(|| (day <= 12).then(|| NaiveDate::from_ymd_opt(year, day, month)).flatten())
+    NaiveDate::from_ymd_opt(year, month, day).or_else(|| {
+        (day <= 12)
+            .then(|| NaiveDate::from_ymd_opt(year, day, month))
+            .flatten()
+    })
 }
 
 /// Excel's day number (1900 system; 1 = 1900-01-01, with its phantom 29 February 1900), for

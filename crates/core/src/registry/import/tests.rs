@@ -34,8 +34,16 @@ fn office_headers_are_recognised() {
 #[test]
 fn every_label_and_key_reads_back_as_its_field() {
     for field in Field::ALL {
-        assert_eq!(recognise(field.label()), Recognised::Field(field), "{field:?}");
-        assert_eq!(recognise(field.key()), Recognised::Field(field), "{field:?}");
+        assert_eq!(
+            recognise(field.label()),
+            Recognised::Field(field),
+            "{field:?}"
+        );
+        assert_eq!(
+            recognise(field.key()),
+            Recognised::Field(field),
+            "{field:?}"
+        );
         assert_eq!(Field::from_key(field.key()), Some(field));
     }
 }
@@ -109,20 +117,32 @@ fn topics_and_statuses_in_bahasa_indonesia() {
     assert_eq!(parse_topic_word("Kesehatan"), Some(Topic::Health));
     assert_eq!(parse_topic_word("ekonomi & umkm"), Some(Topic::Economy));
     assert_eq!(parse_topic_word("UMKM"), Some(Topic::Economy));
-    assert_eq!(parse_topic_word("Literasi Digital"), Some(Topic::DigitalLiteracy));
-    assert_eq!(parse_topic_word("digital_literacy"), Some(Topic::DigitalLiteracy));
+    assert_eq!(
+        parse_topic_word("Literasi Digital"),
+        Some(Topic::DigitalLiteracy)
+    );
+    assert_eq!(
+        parse_topic_word("digital_literacy"),
+        Some(Topic::DigitalLiteracy)
+    );
     assert_eq!(
         split_topics("Kesehatan dan Pendidikan; Seni dan Budaya, wisata"),
         ["health", "education", "culture", "tourism"]
     );
-    assert_eq!(split_topics("health, agriculture"), ["health", "agriculture"]);
+    assert_eq!(
+        split_topics("health, agriculture"),
+        ["health", "agriculture"]
+    );
     assert_eq!(split_topics("Memancing"), ["memancing"]);
     for t in Topic::ALL {
         assert_eq!(parse_topic_word(topic_word(t)), Some(t));
     }
     assert_eq!(parse_status_word("Aktif"), Some(KimStatus::Active));
     assert_eq!(parse_status_word("Tidak Aktif"), Some(KimStatus::Inactive));
-    assert_eq!(parse_status_word("TERVERIFIKASI"), Some(KimStatus::Verified));
+    assert_eq!(
+        parse_status_word("TERVERIFIKASI"),
+        Some(KimStatus::Verified)
+    );
     assert_eq!(parse_status_word("Diajukan"), Some(KimStatus::Submitted));
     assert_eq!(parse_status_word("draft"), Some(KimStatus::Draft));
     assert_eq!(parse_status_word("tutup"), None);
@@ -143,7 +163,10 @@ fn consent_is_never_guessed() {
 #[test]
 fn example_row_and_similar_rows() {
     assert!(is_template_example("KIM Contoh Sumber Rejeki", ""));
-    assert!(is_template_example("KIM Sumber Rejeki", "kim.sumberrejeki@example.id"));
+    assert!(is_template_example(
+        "KIM Sumber Rejeki",
+        "kim.sumberrejeki@example.id"
+    ));
     assert!(!is_template_example("KIM Sumber Rejeki", ""));
     let mut rows = SimilarRows::new();
     assert_eq!(rows.add("35.14.10.2001", "KIM Prigen Maju", 2), None);

@@ -200,9 +200,14 @@ pub async fn stats(
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
     let full = oversees(user.as_ref(), &q);
-    let (region, stats) = match &user {
-        Some(u) if full => stats_for(&state, u, &q).await?,
-        _ => public_stats(&state, &q).await?,
+    let (full, (region, stats)) = match &user {
+        // A territory with no one region of its own (a Bakorwil group) has no default page:
+        // the public figures then, from which its kabupaten are a link away.
+        Some(u) if full => match stats_for(&state, u, &q).await {
+            Err(AppError::Forbidden) => (false, public_stats(&state, &q).await?),
+            other => (true, other?),
+        },
+        _ => (false, public_stats(&state, &q).await?),
     };
     let index = state.regions.index(&state.store).await?;
     let page = Page::new(&state, &ctx, user.as_ref());

@@ -33,3 +33,6 @@ scripts/api-fuzz.sh
 
 echo "== browser journeys (headless Chromium, 360x800, axe-core, 50 KB page budget)"
 (cd e2e && SIMPUL_BIN=../target/debug/simpul node --test --test-concurrency=1 journeys/*.test.mjs)
+
+echo "== walk of every screen as every demo role (../shared/tools/walk.mjs)"
+scripts/walk.sh

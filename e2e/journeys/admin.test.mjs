@@ -35,7 +35,7 @@ describe('admin', { timeout: 180_000 }, () => {
       await checkPage(page, 'admin-jatim-users');
 
       await visit(page, '/admin/audit');
-      await page.locator('table#audit').waitFor({ state: 'visible' });
+      await page.locator('ol#audit').waitFor({ state: 'visible' });
       await checkPage(page, 'admin-jatim-audit');
 
       await logout(page, { check: 'admin-jatim' });
@@ -47,7 +47,7 @@ describe('admin', { timeout: 180_000 }, () => {
       await login(page, USERS.pasuruan, { check: 'admin-pasuruan' });
 
       await visit(page, '/admin/audit');
-      await page.locator('table#audit').waitFor({ state: 'visible' });
+      await page.locator('ol#audit').waitFor({ state: 'visible' });
       await checkPage(page, 'admin-pasuruan-audit');
 
       await logout(page, { check: 'admin-pasuruan' });
@@ -62,7 +62,7 @@ describe('admin', { timeout: 180_000 }, () => {
 
       // …but the audit log is not.
       await visit(page, '/admin/audit', { status: null });
-      assert.equal(await page.locator('table#audit').count(), 0, 'anonymous visitor must not see table#audit');
+      assert.equal(await page.locator('ol#audit').count(), 0, 'anonymous visitor must not see table#audit');
       await checkPage(page, 'anonymous-admin-audit');
     });
   });

@@ -9,10 +9,11 @@ use simpul_core::audit::AuditContext;
 use simpul_core::authz::Actor;
 use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::regions::{fold, normalize_name, parse_query, Region};
-use simpul_core::registry::{normalize_kim_name, KimNumber, KimStatus};
+use simpul_core::registry::import::{self as office, Field, Recognised};
+use simpul_core::registry::{is_possible_duplicate, normalize_kim_name, KimNumber, KimStatus};
 use simpul_core::sheet::{self, header_key, Limits, Table};
 use simpul_core::{Level, RegionCode};
-use simpul_store::registry::{ImportKim, KimProfile};
+use simpul_store::registry::{ImportKim, ImportLeader, KimProfile};
 use std::collections::HashMap;
 
 /// The template's columns, in order. Only `nama_kim` and a village (code or names) are required.
@@ -56,12 +57,22 @@ pub struct RowReport {
     pub village: Option<String>,
     /// Message-catalogue keys with the field they concern.
     pub errors: Vec<RowError>,
+    /// What deserves a look but does not stop the row: a similar KIM already in the village,
+    /// a similar row earlier in the file, a leader not recorded as a member.
+    #[serde(default)]
+    pub warnings: Vec<RowError>,
+    /// The KIM this row created (after the commit), or the one it matched ("exists").
+    #[serde(default)]
+    pub kim_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
 pub struct RowError {
     pub field: String,
     pub code: String,
+    /// What the message names: an earlier line's number, an existing KIM's name.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub detail: String,
 }
 
 /// A validated row ready to write.
@@ -69,11 +80,32 @@ pub struct ReadyRow {
     pub profile: KimProfile,
     pub status: KimStatus,
     pub import_key: String,
+    /// The leader as the KIM's first member, when the sheet records their consent.
+    pub leader: Option<ImportLeader>,
+    /// Its row in [`Plan::rows`].
+    pub row: usize,
+}
+
+/// One column of the sheet and the field it is read as.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ColumnChoice {
+    pub header: String,
+    /// A field key ([`Field::key`]), or "" when the column is not imported.
+    pub field: String,
+    /// The first row's cell, to help choose.
+    pub sample: String,
+    /// Whether the header was recognised (or chosen) rather than unknown.
+    pub known: bool,
 }
 
 pub struct Plan {
     pub rows: Vec<RowReport>,
     pub ready: Vec<ReadyRow>,
+    /// How each column was read.
+    pub columns: Vec<ColumnChoice>,
+    /// Some columns are unknown (or no column holds the KIM's name): the person chooses what
+    /// they hold before any row is checked.
+    pub needs_mapping: bool,
 }
 
 impl Plan {
@@ -218,6 +250,70 @@ fn row_error(field: &str, key: &str) -> RowError {
     RowError {
         field: field.to_owned(),
         code: key.to_owned(),
+        detail: String::new(),
+    }
+}
+
+/// The registry form's field names as the sheet's columns, so a report names the column.
+fn sheet_field(form_field: &str) -> &str {
+    match form_field {
+        "name" => "nama_kim",
+        "village" => "kode_desa",
+        "address" => "alamat",
+        "founded_on" => "tanggal_berdiri",
+        "sk_number" => "no_sk",
+        "sk_date" => "tanggal_sk",
+        "sk_issuer" => "penerbit_sk",
+        "phone" => "telepon",
+        "topics" => "topik",
+        other => other,
+    }
+}
+
+/// The field key a header is read as: its field, "" when it is not imported, or its own
+/// normalised text when unknown (reported by [`check_headers`]).
+pub fn key_of(header: &str) -> String {
+    match office::recognise(header) {
+        Recognised::Field(f) => f.key().to_owned(),
+        Recognised::Ignore => String::new(),
+        Recognised::Unknown => header_key(header),
+    }
+}
+
+/// How each column would be read, with the first row's cell as a sample.
+pub fn guess_columns(table: &Table) -> Vec<ColumnChoice> {
+    table
+        .headers
+        .iter()
+        .enumerate()
+        .map(|(i, h)| {
+            let recognised = office::recognise(h);
+            ColumnChoice {
+                header: sheet::excerpt(h, 60).into_owned(),
+                field: match recognised {
+                    Recognised::Field(f) => f.key().to_owned(),
+                    _ => String::new(),
+                },
+                sample: table
+                    .rows
+                    .first()
+                    .and_then(|r| r.cells.get(i))
+                    .map(|c| sheet::excerpt(c, 40).into_owned())
+                    .unwrap_or_default(),
+                known: recognised != Recognised::Unknown,
+            }
+        })
+        .collect()
+}
+
+/// Read the columns as the person chose (`columns[i]` a field key or "" for "not imported"):
+/// the headers become the chosen keys. Unknown keys are not imported either.
+pub fn apply_columns(table: &mut Table, columns: &[String]) {
+    for (i, header) in table.headers.iter_mut().enumerate() {
+        let chosen = columns.get(i).map(String::as_str).unwrap_or("");
+        *header = Field::from_key(chosen)
+            .map(|f| f.key().to_owned())
+            .unwrap_or_default();
     }
 }
 
@@ -231,7 +327,9 @@ pub async fn plan(
     may_verify: bool,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Plan, crate::error::AppError> {
-    let keys: Vec<String> = table.headers.iter().map(|h| header_key(h)).collect();
+    let keys: Vec<String> = table.headers.iter().map(|h| key_of(h)).collect();
+    let today = chrono::Utc::now().date_naive();
+    let mut similar_rows = office::SimilarRows::new();
     let default_province = match territory {
         ScopeRegions::Regions(r) if r.len() == 1 => Some(r[0].province()),
         _ => None,
@@ -244,6 +342,8 @@ pub async fn plan(
     let mut plan = Plan {
         rows: Vec::new(),
         ready: Vec::new(),
+        columns: guess_columns(table),
+        needs_mapping: false,
     };
     let total = table.rows.len();
     for (i, row) in table.rows.iter().enumerate() {
@@ -254,6 +354,10 @@ pub async fn plan(
             .collect();
         let get = |k: &str| cells.get(k).cloned().unwrap_or_default();
         let mut errors = Vec::new();
+        let mut warnings = Vec::new();
+        if office::is_template_example(&get("nama_kim"), &get("email")) {
+            errors.push(row_error("nama_kim", "error.import_example_row"));
+        }
         let village = match matcher.village(&cells, default_province.as_ref()).await? {
             Ok(v) if territory.contains_region(&v) => Some(v),
             Ok(_) => {
@@ -265,37 +369,38 @@ pub async fn plan(
                 None
             }
         };
-        let status = match get("status").trim().to_lowercase().as_str() {
-            "" => Some(if may_verify {
-                KimStatus::Verified
-            } else {
-                KimStatus::Submitted
-            }),
-            s => match KimStatus::parse(s) {
+        // An empty status waits for the office's verification: never verified by default.
+        let status = match get("status").trim() {
+            "" => Some(KimStatus::Submitted),
+            s => match office::parse_status_word(s) {
                 Some(st @ (KimStatus::Draft | KimStatus::Submitted)) => Some(st),
-                Some(st @ (KimStatus::Verified | KimStatus::Active)) if may_verify => Some(st),
+                // An office's own records, as its export wrote them: any status it may decide.
+                Some(st) if may_verify => Some(st),
                 _ => {
                     errors.push(row_error("status", "error.import_status"));
                     None
                 }
             },
         };
-        let topics = get("topik")
-            .split([',', ';', '/'])
-            .map(|t| t.trim().to_lowercase())
-            .filter(|t| !t.is_empty())
-            .collect();
+        let topics = office::split_topics(&get("topik"));
+        // The leader's phone is the KIM's contact when the KIM has no number of its own.
+        let phone = match (get("telepon"), get("telepon_ketua")) {
+            (own, leader) if own.trim().is_empty() => leader,
+            (own, _) => own,
+        };
+        let leader_name = get("ketua").trim().to_owned();
+        let consent = office::parse_consent(&get("persetujuan_ketua"), today);
         let input = KimInput {
             name: get("nama_kim"),
             village: village.as_ref().map(|v| v.to_string()).unwrap_or_default(),
             address: get("alamat"),
             lat: get("lat"),
             lon: get("lon"),
-            founded_on: get("tanggal_berdiri"),
+            founded_on: office::normalize_date(&get("tanggal_berdiri")),
             sk_number: get("no_sk"),
-            sk_date: get("tanggal_sk"),
+            sk_date: office::normalize_date(&get("tanggal_sk")),
             sk_issuer: get("penerbit_sk"),
-            phone: get("telepon"),
+            phone,
             email: get("email"),
             instagram: get("instagram"),
             website: get("website"),
@@ -310,39 +415,58 @@ pub async fn plan(
                     fields
                         .into_iter()
                         .filter(|f: &FieldError| !(f.field == "village" && village.is_none()))
-                        .map(|f| row_error(f.field, f.key)),
+                        .map(|f| row_error(sheet_field(f.field), f.key)),
                 );
             }
             Err(e) => return Err(e),
         }
+        let leader = leader_member(&leader_name, &get("telepon_ketua"), consent, &mut warnings);
         let mut outcome = if errors.is_empty() { "ok" } else { "error" };
+        let mut kim_id = None;
         if let (Some(p), Some(v), Some(status), true) =
             (profile, &village, status, errors.is_empty())
         {
             let import_key = format!("{v}|{}", normalize_kim_name(&p.name));
-            let exists = state
-                .store
-                .kim_id_by_import_key(&import_key)
-                .await?
-                .is_some()
-                || state
-                    .store
-                    .kims_in_village(v)
-                    .await?
+            let in_village = state.store.kims_in_village(v).await?;
+            let existing = match state.store.kim_id_by_import_key(&import_key).await? {
+                Some(id) => Some(id),
+                None => in_village
                     .iter()
-                    .any(|(_, n)| normalize_kim_name(n) == p.name_norm);
-            if exists {
+                    .find(|(_, n)| normalize_kim_name(n) == p.name_norm)
+                    .map(|(id, _)| *id),
+            };
+            if let Some(id) = existing {
                 outcome = "exists";
+                kim_id = Some(id);
             } else if let Some(first) = seen.get(&import_key) {
-                errors.push(row_error("nama_kim", "error.import_repeated"));
+                errors.push(RowError {
+                    detail: first.to_string(),
+                    ..row_error("nama_kim", "error.import_repeated")
+                });
                 outcome = "error";
-                let _ = first;
             } else {
+                if let Some((_, similar)) = in_village
+                    .iter()
+                    .find(|(_, n)| is_possible_duplicate(n, &p.name))
+                {
+                    warnings.push(RowError {
+                        detail: sheet::excerpt(similar, NAME_IN_REPORT).into_owned(),
+                        ..row_error("nama_kim", "import.warn_similar_kim")
+                    });
+                }
+                if let Some(earlier) = similar_rows.add(v.as_str(), &p.name, row.line) {
+                    warnings.push(RowError {
+                        detail: earlier.to_string(),
+                        ..row_error("nama_kim", "import.warn_similar_row")
+                    });
+                }
                 seen.insert(import_key.clone(), row.line);
                 plan.ready.push(ReadyRow {
                     profile: p,
                     status,
                     import_key,
+                    leader,
+                    row: plan.rows.len(),
                 });
             }
         }
@@ -352,6 +476,8 @@ pub async fn plan(
             outcome: outcome.to_owned(),
             village: village.map(|v| v.to_string()),
             errors,
+            warnings,
+            kim_id,
         });
         progress(i + 1, total);
     }
@@ -368,12 +494,44 @@ pub fn report_rows(rows: &[RowReport]) -> Vec<RowReport> {
         .collect()
 }
 
+/// The leader as the KIM's first member when their consent is recorded; otherwise a note that
+/// they were not recorded (their phone may still be the KIM's contact).
+fn leader_member(
+    name: &str,
+    phone: &str,
+    consent: Option<chrono::NaiveDate>,
+    warnings: &mut Vec<RowError>,
+) -> Option<ImportLeader> {
+    if name.is_empty() {
+        return None;
+    }
+    let Some(consent_on) = consent else {
+        warnings.push(row_error("ketua", "import.warn_leader_no_consent"));
+        return None;
+    };
+    let phone = match phone.trim() {
+        "" => None,
+        p => match simpul_core::registry::PhoneE164::parse(p) {
+            Ok(p) => Some(p.as_str().to_owned()),
+            Err(_) => {
+                warnings.push(row_error("telepon_ketua", "import.warn_leader_phone"));
+                None
+            }
+        },
+    };
+    Some(ImportLeader {
+        name: sheet::excerpt(name, 200).into_owned(),
+        phone,
+        consent_on,
+    })
+}
+
 /// Check the header row: the name column must be there, and unknown columns are reported.
 pub fn check_headers(table: &Table) -> Result<(), Vec<String>> {
-    let keys: Vec<String> = table.headers.iter().map(|h| header_key(h)).collect();
+    let keys: Vec<String> = table.headers.iter().map(|h| key_of(h)).collect();
     let mut problems: Vec<String> = keys
         .iter()
-        .filter(|k| !COLUMNS.contains(&k.as_str()))
+        .filter(|k| !k.is_empty() && Field::from_key(k).is_none())
         .cloned()
         .collect();
     if !keys.iter().any(|k| k == "nama_kim") {
@@ -429,14 +587,58 @@ pub async fn plan_upload(
     bytes: &[u8],
     progress: impl FnMut(usize, usize),
 ) -> AppResult<Plan> {
+    let plan = plan_upload_columns(state, who, filename, bytes, None, progress).await?;
+    if plan.needs_mapping {
+        return Err(AppError::invalid("file", "error.import_headers"));
+    }
+    Ok(plan)
+}
+
+/// [`plan_upload`] with the columns read as `columns` says (see [`apply_columns`]); without
+/// it, a sheet with unknown columns is not checked but answered with `needs_mapping`.
+pub async fn plan_upload_columns(
+    state: &AppCtx,
+    who: &Actor,
+    filename: &str,
+    bytes: &[u8],
+    columns: Option<&[String]>,
+    progress: impl FnMut(usize, usize),
+) -> AppResult<Plan> {
     let territory = import_territory(who)?;
     let format = sheet::detect_format(filename, bytes)
         .map_err(|e| AppError::invalid("file", e.message_key()))?;
-    let table = sheet::read_table(bytes, format, &Limits::default())
+    let mut table = sheet::read_table(bytes, format, &Limits::default())
         .map_err(|e| AppError::invalid("file", e.message_key()))?;
-    check_headers(&table).map_err(|_| AppError::invalid("file", "error.import_headers"))?;
+    let guessed = guess_columns(&table);
+    if let Some(columns) = columns {
+        apply_columns(&mut table, columns);
+    }
+    if check_headers(&table).is_err() {
+        let mut guessed = guessed;
+        if let Some(columns) = columns {
+            for (g, c) in guessed.iter_mut().zip(columns) {
+                g.field = c.clone();
+            }
+        }
+        return Ok(Plan {
+            rows: Vec::new(),
+            ready: Vec::new(),
+            columns: guessed,
+            needs_mapping: true,
+        });
+    }
     let may_verify = true;
-    plan(state, &table, &territory, may_verify, progress).await
+    let mut plan = plan(state, &table, &territory, may_verify, progress).await?;
+    // The report names the file's own headers, with the fields they were read as.
+    let mut guessed = guessed;
+    if let Some(columns) = columns {
+        for (g, c) in guessed.iter_mut().zip(columns) {
+            g.field = c.clone();
+            g.known = true;
+        }
+    }
+    plan.columns = guessed;
+    Ok(plan)
 }
 
 /// Write every row the check accepted, in one transaction: all of them or, on any failure or
@@ -447,6 +649,31 @@ pub async fn commit(
     plan: &Plan,
     progress: impl FnMut(usize),
 ) -> AppResult<usize> {
+    Ok(write(state, audit, plan, progress).await?.len())
+}
+
+/// [`commit`], then link every row to its KIM (`RowReport::kim_id`).
+pub async fn commit_and_link(
+    state: &AppCtx,
+    audit: &AuditContext,
+    plan: &mut Plan,
+    progress: impl FnMut(usize),
+) -> AppResult<usize> {
+    let ids = write(state, audit, plan, progress).await?;
+    for (ready, id) in plan.ready.iter().zip(&ids) {
+        if let Some(row) = plan.rows.get_mut(ready.row) {
+            row.kim_id = Some(*id);
+        }
+    }
+    Ok(ids.len())
+}
+
+async fn write(
+    state: &AppCtx,
+    audit: &AuditContext,
+    plan: &Plan,
+    progress: impl FnMut(usize),
+) -> AppResult<Vec<i64>> {
     if plan.errors() > 0 {
         return Err(AppError::invalid("file", "error.import_has_errors"));
     }
@@ -457,6 +684,7 @@ pub async fn commit(
             profile: &r.profile,
             status: r.status.as_str(),
             import_key: &r.import_key,
+            leader: r.leader.as_ref(),
         })
         .collect();
     let ids = state
@@ -464,5 +692,5 @@ pub async fn commit(
         .import_kims(audit, &rows, &number_for, progress)
         .await?;
     state.store.analyze().await?;
-    Ok(ids.len())
+    Ok(ids)
 }

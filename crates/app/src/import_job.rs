@@ -29,6 +29,13 @@ pub struct ImportJobInput {
     pub file_id: i64,
     /// Write the rows (after checking them again); otherwise only check.
     pub commit: bool,
+    /// The field each column holds, as the person chose (see `import::apply_columns`).
+    #[serde(default)]
+    pub columns: Option<Vec<String>>,
+    /// Unknown columns end the check with the columns to choose (the web's mapping step)
+    /// rather than fail it (the API's and the CLI's answer).
+    #[serde(default)]
+    pub ask_columns: bool,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -42,6 +49,12 @@ pub struct ImportJobResult {
     pub written: usize,
     /// The rows worth showing (see [`import::report_rows`]).
     pub report: Vec<import::RowReport>,
+    /// How each column was read.
+    #[serde(default)]
+    pub columns: Vec<import::ColumnChoice>,
+    /// Nothing was checked: the person first says what the unknown columns hold.
+    #[serde(default)]
+    pub needs_mapping: bool,
 }
 
 impl ImportJobResult {
@@ -67,11 +80,19 @@ pub async fn run(state: &AppCtx, job: &Job, progress: &Progress) -> Result<Value
     if file.kind != "import" {
         return Err(JobError::Failed("error.not_found_detail"));
     }
-    let plan = import::plan_upload(state, &who, &file.filename, &file.data, |done, total| {
-        progress.set("check", done, total)
-    })
+    let mut plan = import::plan_upload_columns(
+        state,
+        &who,
+        &file.filename,
+        &file.data,
+        input.columns.as_deref(),
+        |done, total| progress.set("check", done, total),
+    )
     .await
     .map_err(error_key)?;
+    if plan.needs_mapping && !input.ask_columns {
+        return Err(JobError::Failed("error.import_headers"));
+    }
     let mut written = 0;
     if input.commit && plan.errors() == 0 {
         let total = plan.ready.len();
@@ -81,7 +102,7 @@ pub async fn run(state: &AppCtx, job: &Job, progress: &Progress) -> Result<Value
             request_id: Some(format!("job-{}", job.id)),
             ip: None,
         };
-        written = import::commit(state, &audit, &plan, |done| {
+        written = import::commit_and_link(state, &audit, &mut plan, |done| {
             progress.set("write", done, total)
         })
         .await
@@ -97,6 +118,8 @@ pub async fn run(state: &AppCtx, job: &Job, progress: &Progress) -> Result<Value
         errors: plan.errors(),
         written,
         report: import::report_rows(&plan.rows),
+        columns: plan.columns,
+        needs_mapping: plan.needs_mapping,
     };
     serde_json::to_value(result).map_err(|_| JobError::Failed("error.internal_detail"))
 }
@@ -129,7 +152,13 @@ pub async fn start_upload(
         .store
         .save_file(audit, "import", "application/octet-stream", filename, bytes)
         .await?;
-    start(state, who, &ImportJobInput { file_id, commit }).await
+    let input = ImportJobInput {
+        file_id,
+        commit,
+        columns: None,
+        ask_columns: false,
+    };
+    start(state, who, &input).await
 }
 
 /// Queue an import job for `who` (and wake this instance's worker).

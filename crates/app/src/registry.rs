@@ -122,13 +122,14 @@ pub fn parse_date(
     if text.is_empty() {
         return None;
     }
-    match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-        Ok(d) if d <= chrono::Utc::now().date_naive() => Some(d),
-        Ok(_) => {
+    // ISO from a date input, or "28/02/2020", "28 Februari 2020" typed by hand.
+    match simpul_core::registry::import::parse_date_id(text) {
+        Some(d) if d <= chrono::Utc::now().date_naive() => Some(d),
+        Some(_) => {
             errors.push(FieldError::new(field, "error.date_future"));
             None
         }
-        Err(_) => {
+        None => {
             errors.push(FieldError::new(field, "error.date"));
             None
         }

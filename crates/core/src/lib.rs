@@ -7,6 +7,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod authz;
+pub mod calendar;
 pub mod local_path;
 pub mod notify;
 pub mod paging;

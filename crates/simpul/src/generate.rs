@@ -238,6 +238,7 @@ pub async fn generate(
                 profile: p,
                 status: s,
                 import_key: k,
+                leader: None,
             })
             .collect();
         let ids = store

@@ -532,6 +532,17 @@ pub struct ImportKim<'a> {
     pub profile: &'a KimProfile,
     pub status: &'a str,
     pub import_key: &'a str,
+    /// The leader, recorded as the KIM's first member (their consent is on record).
+    pub leader: Option<&'a ImportLeader>,
+}
+
+/// A KIM's leader from an imported sheet: a member with the role "ketua".
+#[derive(Debug, Clone)]
+pub struct ImportLeader {
+    pub name: String,
+    /// E.164.
+    pub phone: Option<String>,
+    pub consent_on: NaiveDate,
 }
 
 impl Store {
@@ -558,6 +569,12 @@ impl Store {
                         .bind(village.as_str()).fetch_one(&mut *tx).await?;
                     sqlx::query("UPDATE kims SET reg_number = $1 WHERE id = $2")
                         .bind(number_for(village.as_str(), seq)).bind(id).execute(&mut *tx).await?;
+                }
+                if let Some(leader) = row.leader {
+                    sqlx::query("INSERT INTO kim_members (kim_id, name, role, phone, consent_on, created_at, updated_at) VALUES ($1, $2, 'ketua', $3, $4, $5, $5)")
+                        .bind(id).bind(&leader.name).bind(&leader.phone).bind(leader.consent_on).bind(now)
+                        .execute(&mut *tx).await?;
+                    sqlx::query("UPDATE kims SET member_count = member_count + 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
                 }
                 let event = AuditEvent::new("kim.import", "kim", id)
                     .in_region(Some(village.clone()))

@@ -138,6 +138,7 @@ fn page_routes() -> Routes {
         .route("/kim/new", get(kim::new_form))
         .route("/kim/village-picker", get(kim::village_picker))
         .route("/kim/map", get(kim_stats::map))
+        .route("/kim/map.geojson", get(kim_stats::map_geojson))
         .route("/kim/stats", get(kim_stats::stats))
         .route(
             "/kim/import",
@@ -150,6 +151,10 @@ fn page_routes() -> Routes {
         .route("/kim/export.xlsx", get(kim_import::export_xlsx))
         .route("/kim/import/jobs/{job_id}", get(kim_import::job_page))
         .route("/kim/import/jobs/{job_id}/commit", post(kim_import::commit))
+        .route(
+            "/kim/import/jobs/{job_id}/columns",
+            post(kim_import::columns),
+        )
         .route("/kim/{id}", get(kim::profile).post(kim::update))
         .route("/kim/{id}/edit", get(kim::edit_form))
         .route("/kim/{id}/transition", post(kim::transition))

@@ -29,8 +29,22 @@
     return box;
   }
 
+  // Kabupaten/kota names at the centre of their KIMs: without a base map they say where is where.
+  function isLabel(f) { return f.properties && f.properties.kind === "regency"; }
+
+  function label(f, latlng) {
+    var span = document.createElement("span");
+    span.className = "regency-label";
+    span.textContent = f.properties.name || "";
+    return L.marker(latlng, { interactive: false, keyboard: false,
+      icon: L.divIcon({ className: "", html: span, iconSize: null }) });
+  }
+
   function draw(el, points, outline) {
-    var d = el.dataset, layer = L.geoJSON(points, { // throws on bad data: el stays as is
+    var d = el.dataset, labels = null;
+    if (!d.tiles) labels = L.geoJSON(points, { filter: isLabel, pointToLayer: label });
+    var layer = L.geoJSON(points, { // throws on bad data: el stays as is
+      filter: function (f) { return !isLabel(f); },
       pointToLayer: function (f, latlng) {
         var c = COLORS[f.properties && f.properties.status] || "#b35c00";
         return L.circleMarker(latlng, { radius: 6, color: "#fff", weight: 1, fillColor: c, fillOpacity: 0.9 });
@@ -50,6 +64,7 @@
     }
     if (d.attribution) map.attributionControl.addAttribution(d.attribution);
     layer.addTo(map);
+    if (labels) labels.addTo(map);
     var b = parseBounds(d.bounds), pts = layer.getBounds();
     if (b) map.fitBounds(b);
     else if (pts.isValid()) map.fitBounds(pts, { padding: [12, 12], maxZoom: 13 });

@@ -3,6 +3,7 @@
 //!
 //! Pure domain: every parser here turns typed text into a type that cannot hold a bad value.
 
+pub mod import;
 pub mod location;
 pub mod members;
 pub mod name;

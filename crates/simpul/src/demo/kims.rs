@@ -281,6 +281,7 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<Option<i64>> {
             profile: p,
             status: st,
             import_key: key,
+            leader: None,
         })
         .collect();
     let ids = store

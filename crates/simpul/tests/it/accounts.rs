@@ -56,7 +56,13 @@ async fn provincial_admin_creates_an_account_through_the_form(engine: Engine) {
     other.finish().await;
     // And the creation is audited in Pasuruan's territory.
     let (_, html) = app.get_text("/admin/audit?action=account.create").await;
-    assert!(html.contains("account.create") && html.contains("35.14.10"));
+    // As a sentence with a link to the account, never the action code.
+    assert!(
+        html.contains("</strong> membuat <a href=\"/admin/users/"),
+        "{html}"
+    );
+    assert!(html.contains("akun ani.prigen</a>"), "{html}");
+    assert!(!html.contains(">account.create<"));
     app.finish().await;
 }
 
@@ -82,7 +88,7 @@ async fn bad_account_input_gets_field_errors(engine: Engine) {
     for msg in [
         "Nama pengguna 3–64 karakter",
         "Nama harus 1–120 karakter.",
-        "Alamat surel tidak sah.",
+        "Alamat surel tidak valid.",
         "Kata sandi harus 10–128 karakter.",
         "Wilayah atau Bakorwil ini tidak ada.",
     ] {

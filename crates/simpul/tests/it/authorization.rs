@@ -46,16 +46,21 @@ enum Rule {
     /// A background job: only the account that started it (the in-scope job is
     /// kominfo.kab-pasuruan's, the other a Semarang account's).
     JobOwner,
+    /// Everyone, signed in or not (public pages that used to be staff-only).
+    Anyone,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
+    if rule == Rule::Anyone {
+        return true;
+    }
     if rule == Rule::KimView {
         return in_scope || role == Some(Role::NationalAdmin);
     }
     let Some(role) = role else { return false };
     let national = role == Role::NationalAdmin;
     match rule {
-        Rule::Account => true,
+        Rule::Account | Rule::Anyone => true,
         Rule::Oversee => role.is_admin() && (in_scope || national),
         Rule::Manage => {
             matches!(
@@ -345,15 +350,18 @@ fn cases() -> Vec<Case> {
             true,
             form(&[("reason", "matrix")]),
         ),
-        case(
-            M::GET,
-            "/kim/stats?region={kimregency}",
-            Oversee,
-            true,
-            None,
-        ),
+        // Coverage statistics are public (published counts); staff see every status.
+        case(M::GET, "/kim/stats?region={kimregency}", Anyone, true, None),
+        case(M::GET, "/kim/map.geojson", Anyone, false, None),
         case(M::GET, "/kim/import", Managers, false, None),
         case(M::GET, "/kim/import/jobs/{job}", JobOwner, true, None),
+        case(
+            M::POST,
+            "/kim/import/jobs/{job}/columns",
+            JobOwner,
+            true,
+            form(&[("col_0", "nama_kim")]),
+        ),
         case(M::GET, "/kim/export.csv", Oversee, false, None),
         // KIM registry: API
         case(

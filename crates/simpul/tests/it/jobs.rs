@@ -161,7 +161,7 @@ async fn web_import_runs_as_a_job_with_progress_then_report_then_commit(engine: 
     };
     assert!(body.contains("id=\"import-report\""), "{body}");
     assert!(
-        body.contains("Kode desa tidak dikenal."),
+        body.contains("Kode desa ini tidak ada di daftar wilayah Kemendagri."),
         "row error in Indonesian"
     );
     assert!(!body.contains("id=\"import-commit\""), "nothing to commit");

@@ -10,6 +10,7 @@ mod authorization;
 mod backup;
 mod crash;
 mod field;
+mod field_office;
 mod generate;
 mod groups;
 mod hardening;

@@ -72,6 +72,7 @@ const PAGES: &[Page] = &[
     page("/kim/new", "/kim/new", PICKER),
     page("/kim/village-picker", "/kim/village-picker", PICKER),
     page("/kim/map", "/kim/map", DIRECTORY),
+    page("/kim/map.geojson", "/kim/map.geojson", DIRECTORY),
     page("/kim/stats", "/kim/stats", &["region"]),
     page("/kim/import", "/kim/import", &[]),
     page("/kim/import/{file}", "/kim/import/template.xlsx", &[]),

@@ -93,10 +93,11 @@ async fn import_checks_every_row_then_writes_all_at_once(engine: Engine) {
         before,
         "nothing half-written"
     );
-    // A clean file goes in whole, verified with numbers.
-    let good = "nama_kim,kode_desa,desa,kecamatan,kabupaten_kota,telepon,topik\n\
-                KIM Impor Satu,,Prigen,Kec. Prigen,Kab. Pasuruan,0812 1234 5678,\"health, disaster\"\n\
-                KIM Impor Enam,,Jatiarjo,Prigen,Kab. Pasuruan,,\n";
+    // A clean file goes in whole: verified ones with numbers, an empty status waiting for
+    // verification (never verified by default).
+    let good = "nama_kim,kode_desa,desa,kecamatan,kabupaten_kota,telepon,topik,status\n\
+                KIM Impor Satu,,Prigen,Kec. Prigen,Kab. Pasuruan,0812 1234 5678,\"health, disaster\",Terverifikasi\n\
+                KIM Impor Enam,,Jatiarjo,Prigen,Kab. Pasuruan,,,\n";
     let (status, dry) = import(&app, &token, good.as_bytes().to_vec(), "kim.csv", false).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(dry["written"], 0);
@@ -193,9 +194,9 @@ async fn import_reads_xlsx_and_old_encodings(engine: Engine) {
     assert_eq!(status, StatusCode::OK, "{report}");
     assert_eq!(report["written"], 1);
     // Windows-1252 (Excel's "CSV" on Windows): the right single quote of "Ma’ruf" is 0x92.
-    let mut cp1252 = b"nama_kim;desa;kecamatan;kabupaten_kota\nKIM Ma".to_vec();
+    let mut cp1252 = b"nama_kim;desa;kecamatan;kabupaten_kota;status\nKIM Ma".to_vec();
     cp1252.push(0x92);
-    cp1252.extend_from_slice(b"ruf;Jatiarjo;Prigen;Kab. Pasuruan\n");
+    cp1252.extend_from_slice(b"ruf;Jatiarjo;Prigen;Kab. Pasuruan;Aktif\n");
     let (status, report) = import(&app, &token, cp1252, "kim.csv", true).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     let page: Value = app.get("/api/v1/kims?q=ruf").await.json().await.unwrap();
@@ -213,13 +214,13 @@ async fn export_is_scoped(engine: Engine) {
     let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert!(!records.is_empty());
     assert!(
-        records.iter().all(|r| r[3].starts_with("35.14.")),
+        records.iter().all(|r| r[1].starts_with("35.14.")),
         "only Pasuruan's KIMs"
     );
     assert!(
         records
             .iter()
-            .any(|r| &r[2] == "draft" || &r[2] == "submitted" || &r[2] == "rejected"),
+            .any(|r| &r[16] == "Draf" || &r[16] == "Diajukan" || &r[16] == "Ditolak"),
         "staff export includes unpublished ones"
     );
     let r = app.get("/kim/export.xlsx").await;

@@ -12,7 +12,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use simpul_app::import::RowReport;
-use simpul_app::import::{commit as commit_plan, plan_upload};
+use simpul_app::import::{commit_and_link, plan_upload};
 use simpul_app::members::{self, MemberExport, MemberInput};
 use simpul_app::registry::{self as reg, DirectoryQuery, KimInput, PAGE_SIZE};
 use simpul_core::registry::Transition;
@@ -455,10 +455,10 @@ pub async fn import(
     if p.background {
         return import_in_background(&state, &ctx, &user, name, &body, p.commit).await;
     }
-    let plan = plan_upload(&state, &user, name, &body, |_, _| {}).await?;
+    let mut plan = plan_upload(&state, &user, name, &body, |_, _| {}).await?;
     let errors = plan.errors();
     let written = if p.commit && errors == 0 {
-        commit_plan(&state, &user.audit(&ctx), &plan, |_| {}).await?
+        commit_and_link(&state, &user.audit(&ctx), &mut plan, |_| {}).await?
     } else {
         0
     };

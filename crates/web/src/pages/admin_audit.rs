@@ -1,6 +1,7 @@
 //! The audit log (browse, filter, export as CSV) and the mail outbox, within the
 //! administrator's territory.
 
+use super::audit_text::{self, AuditLine};
 use super::{render, render_with_status, Page};
 use crate::csrf::{urlencode, RequestCtx};
 use crate::error::{AppError, AppResult, FieldError};
@@ -12,7 +13,8 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, NaiveDate, TimeZone, Utc};
 use simpul_app::outbox::{self, OutboxEntry};
-use simpul_core::authz::Action;
+use simpul_core::authz::{Action, ScopeRegions};
+use simpul_core::calendar::Zone;
 use simpul_store::audit::{AuditFilter, AuditRecord};
 
 /// Audit filters as typed in the form (dates as YYYY-MM-DD).
@@ -102,7 +104,11 @@ pub async fn entries(
 struct AuditPage<'a> {
     page: Page<'a>,
     f: AuditQuery,
-    entries: Vec<AuditRecord>,
+    entries: Vec<AuditLine>,
+    /// (code, what it means) for the action filter, "all" first.
+    actions: Vec<(&'static str, &'a str)>,
+    /// "Waktu dalam WIB (UTC+7)".
+    zone_note: String,
     errors: Vec<FieldError>,
     query: String,
     next_before: Option<i64>,
@@ -127,6 +133,28 @@ pub async fn audit(
     } else {
         None
     };
+    let page = Page::new(&state, &ctx, Some(&user));
+    let t = page.t;
+    // The reader's zone: the province of their territory (WIB for the ministry).
+    let zone = Zone::of(
+        match user.actor.oversight() {
+            ScopeRegions::Regions(r) => r.first().cloned(),
+            ScopeRegions::All => None,
+        }
+        .as_ref(),
+    );
+    let entries = entries
+        .iter()
+        .map(|e| audit_text::line(t, e, zone, page.lang))
+        .collect();
+    let actions = std::iter::once(("", t.get("audit.all_actions")))
+        .chain(
+            audit_text::ACTIONS
+                .iter()
+                .map(|a| (*a, t.get(&audit_text::action_name_key(a)))),
+        )
+        .collect();
+    let zone_note = t.fmt("audit.zone_note", &[("zone", zone.name())]);
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
@@ -135,7 +163,9 @@ pub async fn audit(
     render_with_status(
         status,
         AuditPage {
-            page: Page::new(&state, &ctx, Some(&user)),
+            page,
+            actions,
+            zone_note,
             query: q.without_cursor(),
             f: q,
             entries,

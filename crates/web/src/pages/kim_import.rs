@@ -10,11 +10,12 @@ use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use simpul_app::import::{import_territory, COLUMNS};
+use simpul_app::import::{import_territory, RowError, RowReport};
 use simpul_app::import_job::{self, ImportJobInput, ImportJobResult};
 use simpul_app::jobs;
 use simpul_app::registry::{self as reg, DirectoryQuery};
 use simpul_core::authz::Action;
+use simpul_core::registry::import::{topic_word, Field, TEMPLATE_EXAMPLE};
 use simpul_core::sheet;
 use simpul_core::RegionCode;
 use simpul_store::jobs::Job;
@@ -30,11 +31,41 @@ struct ImportPage<'a> {
     page: Page<'a>,
     error: Option<String>,
     summary: Option<String>,
-    rows: Vec<(usize, String, String, String)>,
+    rows: Vec<ReportRow>,
+    /// The columns and the field each is read as: a form when `mapping_job` is set.
+    columns: Vec<ColumnRow>,
+    /// The check job whose columns the person may (or must) choose again.
+    mapping_job: Option<i64>,
+    /// Some columns are unknown: nothing was checked yet.
+    needs_mapping: bool,
+    /// (field key, label) for the column selects, "not imported" first.
+    field_options: Vec<(String, String)>,
     /// The finished check job whose rows may now be written.
     commit_job: Option<i64>,
     /// A job still running: what it does and how far it is.
     running: Option<Running>,
+}
+
+/// One row of the report, in words.
+struct ReportRow {
+    line: usize,
+    name: String,
+    /// "ok", "exists" or "error": the badge's style.
+    outcome: String,
+    outcome_text: String,
+    /// "Telepon: Nomor telepon tidak valid."
+    problems: Vec<String>,
+    notes: Vec<String>,
+    /// The KIM the row created or matched.
+    kim_id: Option<i64>,
+}
+
+struct ColumnRow {
+    index: usize,
+    header: String,
+    sample: String,
+    field: String,
+    known: bool,
 }
 
 struct Running {
@@ -51,6 +82,10 @@ impl<'a> ImportPage<'a> {
             error: None,
             summary: None,
             rows: Vec::new(),
+            columns: Vec::new(),
+            mapping_job: None,
+            needs_mapping: false,
+            field_options: Vec::new(),
             commit_job: None,
             running: None,
         }
@@ -104,8 +139,24 @@ pub async fn check(
         page.error = Some(page.page.t.get("error.no_file").to_owned());
         return render_with_status(StatusCode::UNPROCESSABLE_ENTITY, page);
     };
-    let id =
-        import_job::start_upload(&state, &user, &user.audit(&ctx), &name, &bytes, false).await?;
+    // Kept, then checked; unknown columns bring the person to choose what they hold.
+    let file_id = state
+        .store
+        .save_file(
+            &user.audit(&ctx),
+            "import",
+            "application/octet-stream",
+            &name,
+            &bytes,
+        )
+        .await?;
+    let input = ImportJobInput {
+        file_id,
+        commit: false,
+        columns: None,
+        ask_columns: true,
+    };
+    let id = import_job::start(&state, &user, &input).await?;
     show_job(&state, id).await
 }
 
@@ -123,6 +174,47 @@ pub async fn commit(
     let input = ImportJobInput {
         file_id: result.file_id,
         commit: true,
+        columns: chosen_columns(&result),
+        ask_columns: false,
+    };
+    let id = import_job::start(&state, &user, &input).await?;
+    show_job(&state, id).await
+}
+
+/// The columns as the check read them, for the next job over the same file.
+fn chosen_columns(result: &ImportJobResult) -> Option<Vec<String>> {
+    (!result.columns.is_empty()).then(|| result.columns.iter().map(|c| c.field.clone()).collect())
+}
+
+/// Check the same file again, with the columns read as the person chose (`col_0`, `col_1`, ...:
+/// a field key, or "" for "not imported").
+pub async fn columns(
+    State(state): State<AppState>,
+    SessionUser(user): SessionUser,
+    PathParam(job_id): PathParam<i64>,
+    CsrfForm(form): CsrfForm<std::collections::HashMap<String, String>>,
+) -> AppResult<Response> {
+    let job = own_job(&state, &user, job_id).await?;
+    // Still running (or failed): its page says so.
+    let Some(result) = import_job::result_of(&job) else {
+        return Ok(Redirect::to(&format!("/kim/import/jobs/{job_id}")).into_response());
+    };
+    let columns = (0..result.columns.len())
+        .map(|i| {
+            let chosen = form
+                .get(&format!("col_{i}"))
+                .map(String::as_str)
+                .unwrap_or("");
+            Field::from_key(chosen)
+                .map(|f| f.key().to_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    let input = ImportJobInput {
+        file_id: result.file_id,
+        commit: false,
+        columns: Some(columns),
+        ask_columns: true,
     };
     let id = import_job::start(&state, &user, &input).await?;
     show_job(&state, id).await
@@ -207,65 +299,113 @@ pub async fn job_page(
             ],
         )
     };
-    page.summary = Some(summary);
-    page.rows = result
-        .report
+    page.columns = result
+        .columns
         .iter()
-        .map(|r| {
-            let problems = r
-                .errors
-                .iter()
-                .map(|e| format!("{}: {}", e.field, t.get(&e.code)))
-                .collect::<Vec<_>>()
-                .join("; ");
-            (
-                r.line,
-                r.name.clone(),
-                t.get(&format!("import.outcome_{}", r.outcome)).to_owned(),
-                problems,
-            )
+        .enumerate()
+        .map(|(index, c)| ColumnRow {
+            index,
+            header: c.header.clone(),
+            sample: c.sample.clone(),
+            field: c.field.clone(),
+            known: c.known,
         })
         .collect();
+    if !result.commit {
+        page.mapping_job = Some(job.id);
+        page.field_options =
+            std::iter::once((String::new(), t.get("import.column_ignore").to_owned()))
+                .chain(Field::ALL.into_iter().map(|f| {
+                    (
+                        f.key().to_owned(),
+                        t.get(&format!("import.field_{}", f.key())).to_owned(),
+                    )
+                }))
+                .collect();
+    }
+    if result.needs_mapping {
+        page.needs_mapping = true;
+        // Columns were chosen, and still none holds the KIM's name.
+        if result.columns.iter().all(|c| c.known) {
+            page.error = Some(t.get("error.import_headers").to_owned());
+        }
+        return render(page);
+    }
+    page.summary = Some(summary);
+    page.rows = result.report.iter().map(|r| report_row(t, r)).collect();
     if result.committable() {
         page.commit_job = Some(job.id);
     }
     render(page)
 }
 
+/// A report row in the person's words: the column's name, never a field key or a code.
+fn report_row(t: crate::i18n::Messages<'_>, r: &RowReport) -> ReportRow {
+    let say = |e: &RowError| {
+        let column = t.get(&format!("import.field_{}", e.field));
+        let message = t.fmt(&e.code, &[("detail", &e.detail)]);
+        format!("{column}: {message}")
+    };
+    ReportRow {
+        line: r.line,
+        name: r.name.clone(),
+        outcome: r.outcome.clone(),
+        outcome_text: t.get(&format!("import.outcome_{}", r.outcome)).to_owned(),
+        problems: r.errors.iter().map(say).collect(),
+        notes: r.warnings.iter().map(say).collect(),
+        kim_id: r.kim_id,
+    }
+}
+
 #[derive(serde::Deserialize)]
 pub struct Empty {}
 
+/// The template's and the export's KIM columns, in order.
+const SHEET_FIELDS: [Field; 19] = [
+    Field::Name,
+    Field::VillageCode,
+    Field::Village,
+    Field::District,
+    Field::Regency,
+    Field::Province,
+    Field::Address,
+    Field::Lat,
+    Field::Lon,
+    Field::FoundedOn,
+    Field::SkNumber,
+    Field::SkDate,
+    Field::SkIssuer,
+    Field::Phone,
+    Field::Email,
+    Field::Topics,
+    Field::Status,
+    Field::Instagram,
+    Field::Website,
+];
+
+/// The template's headers: the KIM columns, then the leader's (recorded as the first member
+/// when consent is given).
+fn template_headers() -> Vec<&'static str> {
+    SHEET_FIELDS
+        .iter()
+        .chain(&[Field::Leader, Field::LeaderPhone, Field::Consent])
+        .map(|f| f.label())
+        .collect()
+}
+
+/// The example row, which the check flags if it is left in place.
 fn template_rows() -> Vec<Vec<String>> {
-    vec![[
-        "KIM Sumber Rejeki",
-        "35.14.10.2001",
-        "",
-        "",
-        "",
-        "",
-        "Jl. Raya Prigen 1",
-        "-7.69",
-        "112.63",
-        "2019-05-01",
-        "188/12/424.011/2019",
-        "2019-05-10",
-        "Kepala Desa",
-        "0812-3456-7890",
-        "kim.sumberrejeki@example.id",
-        "kesehatan, pertanian",
-        "",
-        "@kimsumberrejeki",
-        "",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()]
+    let mut row: Vec<String> = TEMPLATE_EXAMPLE
+        .iter()
+        .map(|(_, v)| v.to_string())
+        .collect();
+    row.extend(["Budi Contoh", "0813-1111-2222", "Ya"].map(str::to_owned));
+    vec![row]
 }
 
 pub async fn template(PathParam(format): PathParam<String>) -> AppResult<Response> {
-    // Topic slugs in the example are Indonesian words people type; the importer maps the slugs.
-    let mut rows = template_rows();
-    rows[0][15] = "health, agriculture".into();
+    let rows = template_rows();
+    let headers = template_headers();
     match format.as_str() {
         "template.csv" => Ok((
             [
@@ -275,11 +415,11 @@ pub async fn template(PathParam(format): PathParam<String>) -> AppResult<Respons
                     "attachment; filename=\"simpul-kim-template.csv\"",
                 ),
             ],
-            sheet::write_csv(&COLUMNS, &rows),
+            sheet::write_csv(&headers, &rows),
         )
             .into_response()),
         "template.xlsx" => {
-            let bytes = sheet::write_xlsx("KIM", &COLUMNS, &rows).map_err(AppError::internal)?;
+            let bytes = sheet::write_xlsx("KIM", &headers, &rows).map_err(AppError::internal)?;
             Ok((
                 [
                     (
@@ -299,26 +439,25 @@ pub async fn template(PathParam(format): PathParam<String>) -> AppResult<Respons
     }
 }
 
-const EXPORT_COLUMNS: [&str; 16] = [
-    "no_registrasi",
-    "nama_kim",
-    "status",
-    "kode_desa",
-    "desa",
-    "kecamatan",
-    "kabupaten_kota",
-    "provinsi",
-    "alamat",
-    "lat",
-    "lon",
-    "telepon",
-    "email",
-    "topik",
-    "jumlah_anggota",
-    "tanggal_berdiri",
-];
+/// The export's headers: the template's KIM columns (so an export imports again), then what
+/// only this registry knows (read back but not imported: the receiving office numbers anew).
+fn export_headers() -> Vec<&'static str> {
+    SHEET_FIELDS
+        .iter()
+        .map(|f| f.label())
+        .chain(["No. Registrasi", "Jumlah Anggota"])
+        .collect()
+}
 
-/// The directory within the user's territory as rows (staff only).
+/// Dates as Indonesia writes them in a sheet: Excel in any locale reads "dd/mm/yyyy" as text
+/// or as the right date, and the import reads it back.
+fn sheet_date(d: Option<chrono::NaiveDate>) -> String {
+    d.map(|d| d.format("%d/%m/%Y").to_string())
+        .unwrap_or_default()
+}
+
+/// The directory within the user's territory as rows (staff only), in the columns of
+/// [`export_headers`]. The filter is the directory page's.
 pub async fn export_rows(
     state: &AppState,
     who: &CurrentUser,
@@ -340,10 +479,37 @@ pub async fn export_rows(
     for k in kims {
         let village = RegionCode::parse(&k.village_code).map_err(AppError::internal)?;
         let chain = village.ancestors();
+        let social: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&k.social).unwrap_or_default();
+        let social = |kind: &str| {
+            social
+                .get(kind)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned()
+        };
+        // "0812-3456-7890": Excel keeps it as text (a bare +628… would become 6.28E+12).
+        let phone = k
+            .phone
+            .as_deref()
+            .map(|p| {
+                simpul_core::registry::PhoneE164::parse(p)
+                    .map(|p| p.national_grouped())
+                    .unwrap_or_else(|_| p.to_owned())
+            })
+            .unwrap_or_default();
+        let topics = k
+            .topics
+            .split(',')
+            .filter_map(simpul_core::registry::Topic::parse)
+            .map(topic_word)
+            .collect::<Vec<_>>()
+            .join(", ");
+        let status = simpul_core::registry::KimStatus::parse(&k.status)
+            .map(simpul_core::registry::import::status_word)
+            .unwrap_or_default();
         rows.push(vec![
-            k.reg_number.clone().unwrap_or_default(),
             k.name.clone(),
-            k.status.clone(),
             k.village_code.clone(),
             name(&village),
             name(&chain[2]),
@@ -352,11 +518,18 @@ pub async fn export_rows(
             k.address.clone(),
             k.lat.map(|v| v.to_string()).unwrap_or_default(),
             k.lon.map(|v| v.to_string()).unwrap_or_default(),
-            k.phone.clone().unwrap_or_default(),
+            sheet_date(k.founded_on),
+            k.sk_number.clone(),
+            sheet_date(k.sk_date),
+            k.sk_issuer.clone(),
+            phone,
             k.email.clone().unwrap_or_default(),
-            k.topics.clone(),
+            topics,
+            status.to_owned(),
+            social("instagram"),
+            social("website"),
+            k.reg_number.clone().unwrap_or_default(),
             k.member_count.to_string(),
-            k.founded_on.map(|d| d.to_string()).unwrap_or_default(),
         ]);
     }
     Ok(rows)
@@ -395,12 +568,12 @@ async fn export(
                     format!("attachment; filename=\"simpul-kim-{stamp}.csv\""),
                 ),
             ],
-            sheet::write_csv(&EXPORT_COLUMNS, &rows),
+            sheet::write_csv(&export_headers(), &rows),
         )
             .into_response()),
         "export.xlsx" => {
             let bytes =
-                sheet::write_xlsx("KIM", &EXPORT_COLUMNS, &rows).map_err(AppError::internal)?;
+                sheet::write_xlsx("KIM", &export_headers(), &rows).map_err(AppError::internal)?;
             Ok((
                 [
                     (

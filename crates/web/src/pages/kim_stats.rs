@@ -73,11 +73,88 @@ pub struct StatRow {
     code: String,
     name: String,
     drill: bool,
-    counts: Vec<i64>,
-    total: i64,
-    members: i64,
-    villages: i64,
+    counts: Vec<String>,
+    total: String,
+    members: String,
+    villages: String,
     coverage: String,
+}
+
+/// Numbers as the reader's language writes them: "8.494" and "3,0%" in Indonesian, "8,494"
+/// and "3.0%" in English.
+struct Numbers {
+    group: char,
+    decimal: char,
+}
+
+impl Numbers {
+    fn for_lang(lang: &str) -> Numbers {
+        if lang == "en" {
+            Numbers {
+                group: ',',
+                decimal: '.',
+            }
+        } else {
+            Numbers {
+                group: '.',
+                decimal: ',',
+            }
+        }
+    }
+
+    fn count(&self, n: i64) -> String {
+        format_count(n.max(0) as u64, self.group)
+    }
+
+    /// A share (0.0–1.0) as a percentage with one decimal.
+    fn percent(&self, share: f64) -> String {
+        let text = format!("{:.1}", share * 100.0);
+        text.replace('.', &self.decimal.to_string())
+    }
+}
+
+/// Statistics anyone may read: counts of the published KIMs (no names, no personal data),
+/// for any region above the villages.
+async fn public_stats(
+    state: &AppState,
+    q: &StatsQuery,
+) -> AppResult<(Option<RegionCode>, Vec<RegionStats>)> {
+    let region = match q.region.trim() {
+        "" => None,
+        code => {
+            Some(RegionCode::parse(code).map_err(|_| AppError::invalid("region", "error.region"))?)
+        }
+    };
+    if region.as_ref().is_some_and(|r| r.level() == Level::Village) {
+        return Err(AppError::invalid("region", "error.region"));
+    }
+    if let Some(r) = &region {
+        state.store.region(r).await?;
+    }
+    let mut stats = state.store.kim_stats(region.as_ref()).await?;
+    let index = state.regions.index(&state.store).await?;
+    for s in &mut stats {
+        s.by_status
+            .retain(|st, _| KimStatus::parse(st).is_some_and(|k| k.is_public()));
+        s.kims = s.by_status.values().sum();
+        if let Ok(code) = RegionCode::parse(&s.code) {
+            s.villages = index.villages_under(&code) as i64;
+        }
+    }
+    Ok((region, stats))
+}
+
+/// Whether `who` oversees the region asked for (or, with none asked, has a territory of their
+/// own): then they see every status; otherwise the public counts.
+fn oversees(who: Option<&CurrentUser>, q: &StatsQuery) -> bool {
+    let Some(who) = who.filter(|w| w.actor.can(Action::Oversee)) else {
+        return false;
+    };
+    let oversight = who.actor.oversight();
+    match q.region.trim() {
+        "" => true,
+        code => RegionCode::parse(code).is_ok_and(|c| oversight.contains_region(&c)),
+    }
 }
 
 #[derive(Template)]
@@ -91,8 +168,12 @@ struct StatsPage<'a> {
     rows: Vec<StatRow>,
     coverage_chart: String,
     status_chart: String,
-    api_query: String,
+    /// Counts of published KIMs only (the visitor oversees no part of this region).
+    public_view: bool,
 }
+
+/// Charts are drawn this wide: a 360 px phone shows them unshrunk.
+const CHART_WIDTH: u32 = 320;
 
 const COLORS: [(&str, &str); 7] = [
     ("active", "#0b5d75"),
@@ -115,20 +196,34 @@ fn percent(part: i64, whole: i64) -> f64 {
 pub async fn stats(
     State(state): State<AppState>,
     ctx: RequestCtx,
-    SessionUser(user): SessionUser,
+    MaybeUser(user): MaybeUser,
     Query(q): Query<StatsQuery>,
 ) -> AppResult<Response> {
-    let (region, stats) = stats_for(&state, &user, &q).await?;
+    let full = oversees(user.as_ref(), &q);
+    let (full, (region, stats)) = match &user {
+        // A territory with no one region of its own (a Bakorwil group) has no default page:
+        // the public figures then, from which its kabupaten are a link away.
+        Some(u) if full => match stats_for(&state, u, &q).await {
+            Err(AppError::Forbidden) => (false, public_stats(&state, &q).await?),
+            other => (true, other?),
+        },
+        _ => (false, public_stats(&state, &q).await?),
+    };
     let index = state.regions.index(&state.store).await?;
-    let page = Page::new(&state, &ctx, Some(&user));
+    let page = Page::new(&state, &ctx, user.as_ref());
     let t = page.t;
+    let num = Numbers::for_lang(page.lang);
     let name = |code: &str| {
         RegionCode::parse(code)
             .ok()
             .and_then(|c| index.get(&c).map(|r| r.name.clone()))
             .unwrap_or_else(|| code.to_owned())
     };
-    let statuses: Vec<&str> = COLORS.iter().map(|(s, _)| *s).collect();
+    let statuses: Vec<&str> = COLORS
+        .iter()
+        .map(|(s, _)| *s)
+        .filter(|s| full || KimStatus::parse(s).is_some_and(|k| k.is_public()))
+        .collect();
     let (mut kims, mut villages, mut covered) = (0, 0, 0);
     let rows: Vec<StatRow> = stats
         .iter()
@@ -142,14 +237,14 @@ pub async fn stats(
                 drill: s.code.len() < 13,
                 counts: statuses
                     .iter()
-                    .map(|st| s.by_status.get(*st).copied().unwrap_or(0))
+                    .map(|st| num.count(s.by_status.get(*st).copied().unwrap_or(0)))
                     .collect(),
-                total: s.kims,
-                members: s.members,
-                villages: s.villages,
+                total: num.count(s.kims),
+                members: num.count(s.members),
+                villages: num.count(s.villages),
                 coverage: format!(
-                    "{:.1}%",
-                    percent(s.villages_with_active_kim, s.villages) * 100.0
+                    "{}%",
+                    num.percent(percent(s.villages_with_active_kim, s.villages))
                 ),
             }
         })
@@ -158,15 +253,17 @@ pub async fn stats(
         .iter()
         .map(|(s, c)| (t.get(&format!("status.{s}")), *c))
         .collect();
-    let bars: Vec<Bar> = rows
+    let bars: Vec<Bar> = stats
         .iter()
-        .filter(|r| r.total > 0)
-        .map(|r| Bar {
-            label: r.name.clone(),
+        .filter(|s| s.kims > 0)
+        .map(|s| Bar {
+            label: name(&s.code),
             segments: statuses
                 .iter()
-                .zip(&r.counts)
-                .map(|(s, n)| (t.get(&format!("status.{s}")).to_owned(), *n as f64))
+                .map(|st| {
+                    let n = s.by_status.get(*st).copied().unwrap_or(0);
+                    (t.get(&format!("status.{st}")).to_owned(), n as f64)
+                })
                 .collect(),
         })
         .collect();
@@ -196,22 +293,20 @@ pub async fn stats(
         summary: t.fmt(
             "stats.summary",
             &[
-                ("kims", &format_count(kims as u64, '.')),
-                ("covered", &format_count(covered as u64, '.')),
-                ("villages", &format_count(villages as u64, '.')),
-                ("pct", &format!("{:.1}", percent(covered, villages) * 100.0)),
+                ("kims", &num.count(kims)),
+                ("covered", &num.count(covered)),
+                ("villages", &num.count(villages)),
+                ("pct", &num.percent(percent(covered, villages))),
             ],
         ),
-        coverage_chart: percent_bar_chart(t.get("stats.coverage_chart"), &coverage, 400),
-        status_chart: stacked_bar_chart(t.get("stats.status_chart"), &bars, &series, 400),
+        // Drawn at a phone's width, so the 12 px labels are not shrunk on a 360 px screen.
+        coverage_chart: percent_bar_chart(t.get("stats.coverage_chart"), &coverage, CHART_WIDTH),
+        status_chart: stacked_bar_chart(t.get("stats.status_chart"), &bars, &series, CHART_WIDTH),
+        public_view: !full,
         status_names: statuses
             .iter()
             .map(|s| t.get(&format!("status.{s}")))
             .collect(),
-        api_query: region
-            .as_ref()
-            .map(|r| format!("?region={r}"))
-            .unwrap_or_default(),
         region_name,
         ancestors,
         rows,
@@ -224,6 +319,13 @@ pub async fn stats(
 struct MapPage<'a> {
     page: Page<'a>,
     query: String,
+    /// The same KIMs as the map, as a list: what a screen reader or a phone without
+    /// JavaScript gets.
+    kims: Vec<MapItem>,
+    /// "and 25 more": KIMs beyond the list (narrow the filter in the directory).
+    more: String,
+    /// How many KIMs of the list have no location and so are not on the map.
+    without_location: String,
     tiles: String,
     attribution: String,
     leaflet_css: &'static str,
@@ -231,18 +333,61 @@ struct MapPage<'a> {
     map_js: &'static str,
 }
 
+struct MapItem {
+    id: i64,
+    name: String,
+    place: String,
+    status: String,
+    status_class: &'static str,
+}
+
+/// KIMs the map's list shows at most.
+const MAP_LIST: i64 = 300;
+
 pub async fn map(
     State(state): State<AppState>,
     ctx: RequestCtx,
     MaybeUser(user): MaybeUser,
     Query(q): Query<DirectoryQuery>,
 ) -> AppResult<Response> {
-    reg::directory_filter(user.as_ref().map(|u| &u.actor), &q)?;
+    let filter = reg::directory_filter(user.as_ref().map(|u| &u.actor), &q)?;
+    let (found, total) = state.store.search_kims(&filter, MAP_LIST, 0).await?;
+    let index = state.regions.index(&state.store).await?;
+    let page = Page::new(&state, &ctx, user.as_ref());
+    let t = page.t;
+    let without_location = found
+        .iter()
+        .filter(|k| k.lat.is_none() || k.lon.is_none())
+        .count();
+    let kims = found
+        .iter()
+        .map(|k| MapItem {
+            id: k.id,
+            name: k.name.clone(),
+            place: super::kim::place_name(&index, &k.village_code),
+            status: t.get(&format!("status.{}", k.status)).to_owned(),
+            status_class: status_class(&k.status),
+        })
+        .collect();
     let mut base = q.clone();
     base.page = None;
     let qs = serde_urlencoded::to_string(&base).unwrap_or_default();
     render(MapPage {
-        page: Page::new(&state, &ctx, user.as_ref()),
+        page,
+        kims,
+        more: if total > MAP_LIST {
+            t.fmt("map.more", &[("n", &(total - MAP_LIST).to_string())])
+        } else {
+            String::new()
+        },
+        without_location: if without_location > 0 {
+            t.fmt(
+                "map.without_location",
+                &[("n", &without_location.to_string())],
+            )
+        } else {
+            String::new()
+        },
         query: if qs.is_empty() {
             String::new()
         } else {
@@ -256,11 +401,49 @@ pub async fn map(
     })
 }
 
+/// The legend's colour class of a status, as map.js colours the points.
+fn status_class(status: &str) -> &'static str {
+    match status {
+        "verified" | "active" => "dot-active",
+        "inactive" => "dot-inactive",
+        _ => "dot-other",
+    }
+}
+
+/// The map's points for the person looking at it (their session decides what they may see,
+/// as on the directory page; the API's own endpoint knows only bearer tokens).
+pub async fn map_geojson(
+    State(state): State<AppState>,
+    MaybeUser(user): MaybeUser,
+    Query(q): Query<DirectoryQuery>,
+) -> AppResult<Response> {
+    let doc = points(&state, user.as_ref(), &q, true).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/geo+json"),
+            (header::CACHE_CONTROL, "private, no-store"),
+        ],
+        doc.to_string(),
+    )
+        .into_response())
+}
+
 /// The KIM points of a directory query as GeoJSON (at most 20,000 points).
 pub async fn geojson_for(
     state: &AppState,
     who: Option<&CurrentUser>,
     q: &DirectoryQuery,
+) -> AppResult<serde_json::Value> {
+    points(state, who, q, false).await
+}
+
+/// [`geojson_for`], with (`labels`) one labelled point per kabupaten/kota, where its KIMs are
+/// on average: what a map without a base map shows to say where is where.
+async fn points(
+    state: &AppState,
+    who: Option<&CurrentUser>,
+    q: &DirectoryQuery,
+    labels: bool,
 ) -> AppResult<serde_json::Value> {
     let filter = reg::directory_filter(who.map(|u| &u.actor), q)?;
     let (kims, _) = state.store.search_kims(&filter, 20_000, 0).await?;
@@ -277,6 +460,26 @@ pub async fn geojson_for(
             }))
         })
         .collect();
+    let mut regencies: std::collections::BTreeMap<&str, (f64, f64, usize)> = Default::default();
+    for k in kims.iter().filter(|_| labels) {
+        if let (Some(lat), Some(lon)) = (k.lat, k.lon) {
+            let e = regencies.entry(k.regency_code.as_str()).or_default();
+            *e = (e.0 + lat, e.1 + lon, e.2 + 1);
+        }
+    }
+    let mut features = features;
+    for (code, (lat, lon, n)) in regencies {
+        let name = RegionCode::parse(code)
+            .ok()
+            .and_then(|c| index.get(&c).map(|r| r.name.clone()))
+            .unwrap_or_else(|| code.to_owned());
+        let n_f = n as f64;
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon / n_f, lat / n_f]},
+            "properties": {"kind": "regency", "name": name, "count": n},
+        }));
+    }
     Ok(serde_json::json!({"type": "FeatureCollection", "features": features}))
 }
 

@@ -6,6 +6,7 @@ pub mod account_password;
 pub mod admin_audit;
 pub mod admin_groups;
 pub mod admin_users;
+pub mod audit_text;
 pub mod auth;
 pub mod dashboard;
 pub mod home;
@@ -43,6 +44,36 @@ pub struct Page<'a> {
     pub htmx: &'static str,
 }
 
+/// A value a template hands to a [`Page`] formatter, by value or through however many
+/// references askama adds.
+pub trait Shown<T> {
+    fn value(&self) -> T;
+}
+
+impl Shown<chrono::NaiveDate> for chrono::NaiveDate {
+    fn value(&self) -> chrono::NaiveDate {
+        *self
+    }
+}
+
+impl Shown<chrono::DateTime<chrono::Utc>> for chrono::DateTime<chrono::Utc> {
+    fn value(&self) -> chrono::DateTime<chrono::Utc> {
+        *self
+    }
+}
+
+impl Shown<f64> for f64 {
+    fn value(&self) -> f64 {
+        *self
+    }
+}
+
+impl<T, V: Shown<T> + ?Sized> Shown<T> for &V {
+    fn value(&self) -> T {
+        (**self).value()
+    }
+}
+
 impl<'a> Page<'a> {
     pub fn new(state: &'a AppState, ctx: &RequestCtx, user: Option<&'a CurrentUser>) -> Page<'a> {
         Page {
@@ -60,6 +91,32 @@ impl<'a> Page<'a> {
             favicon: &crate::assets::FAVICON.url,
             htmx: &crate::assets::HTMX.url,
         }
+    }
+
+    /// "28 Februari 2020" in the reader's language.
+    pub fn date(&self, d: impl Shown<chrono::NaiveDate>) -> String {
+        simpul_core::calendar::long_date(d.value(), self.lang)
+    }
+
+    /// "28 Februari 2020, 14.05 WIB": a moment in the reader's zone (their territory's
+    /// province; WIB for the ministry and for visitors), the zone stated.
+    pub fn time(&self, at: impl Shown<chrono::DateTime<chrono::Utc>>) -> String {
+        simpul_core::calendar::long_time(at.value(), self.zone(), self.lang)
+    }
+
+    /// The reader's time zone.
+    pub fn zone(&self) -> simpul_core::calendar::Zone {
+        use simpul_core::authz::ScopeRegions;
+        let region = self.user.and_then(|u| match u.actor.oversight() {
+            ScopeRegions::Regions(r) => r.first().cloned(),
+            ScopeRegions::All => None,
+        });
+        simpul_core::calendar::Zone::of(region.as_ref())
+    }
+
+    /// A coordinate for reading: five decimals (about a metre), not a float's seventeen digits.
+    pub fn coord(&self, v: impl Shown<f64>) -> String {
+        format!("{:.5}", v.value())
     }
 
     /// The localized message for a field's first error, if any.

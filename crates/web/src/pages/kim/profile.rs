@@ -146,7 +146,7 @@ async fn profile_page(
             .await?
             .into_iter()
             .map(|h| HistoryRow {
-                at: h.at.format("%Y-%m-%d %H:%M").to_string(),
+                at: page.time(h.at),
                 who: h.actor_name,
                 what: match (&h.from, &h.reg_number) {
                     (Some(_), Some(n)) if h.to == "verified" => {

@@ -439,11 +439,14 @@ pub async fn plan_upload(
     plan(state, &table, &territory, may_verify, progress).await
 }
 
-/// Write every row the check accepted, in one transaction: all of them or, on any failure or
-/// crash, none. `progress(done)` follows the rows written.
+/// Write every row the check accepted: all of them or, on any failure or crash, none. The rows
+/// are staged under `batch` in short transactions and become visible at once (see
+/// `Store::import_kims`); a rerun under the same `batch` clears what a crashed run staged.
+/// `progress(done)` follows the rows written.
 pub async fn commit(
     state: &AppCtx,
     audit: &AuditContext,
+    batch: &str,
     plan: &Plan,
     progress: impl FnMut(usize),
 ) -> AppResult<usize> {
@@ -461,8 +464,14 @@ pub async fn commit(
         .collect();
     let ids = state
         .store
-        .import_kims(audit, &rows, &number_for, progress)
+        .import_kims(audit, batch, &rows, &number_for, progress)
         .await?;
     state.store.analyze().await?;
     Ok(ids.len())
+}
+
+/// A staging batch of its own, for a commit that no job reruns (a request, the command line):
+/// what a crash leaves staged under it is cleared a day later.
+pub fn one_off_batch() -> String {
+    format!("once-{}", hex::encode(rand::random::<[u8; 12]>()))
 }

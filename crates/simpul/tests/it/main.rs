@@ -15,6 +15,7 @@ mod groups;
 mod hardening;
 mod hardening_files;
 mod import_bombs;
+mod import_lock;
 mod jobs;
 mod mail;
 mod multi_instance;

@@ -458,7 +458,8 @@ pub async fn import(
     let plan = plan_upload(&state, &user, name, &body, |_, _| {}).await?;
     let errors = plan.errors();
     let written = if p.commit && errors == 0 {
-        commit_plan(&state, &user.audit(&ctx), &plan, |_| {}).await?
+        let batch = simpul_app::import::one_off_batch();
+        commit_plan(&state, &user.audit(&ctx), &batch, &plan, |_| {}).await?
     } else {
         0
     };

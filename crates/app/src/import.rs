@@ -641,25 +641,29 @@ pub async fn plan_upload_columns(
     Ok(plan)
 }
 
-/// Write every row the check accepted, in one transaction: all of them or, on any failure or
-/// crash, none. `progress(done)` follows the rows written.
+/// Write every row the check accepted: all of them or, on any failure or crash, none. The rows
+/// are staged under `batch` in short transactions and become visible at once (see
+/// `Store::import_kims`); a rerun under the same `batch` clears what a crashed run staged.
+/// `progress(done)` follows the rows written.
 pub async fn commit(
     state: &AppCtx,
     audit: &AuditContext,
+    batch: &str,
     plan: &Plan,
     progress: impl FnMut(usize),
 ) -> AppResult<usize> {
-    Ok(write(state, audit, plan, progress).await?.len())
+    Ok(write(state, audit, batch, plan, progress).await?.len())
 }
 
 /// [`commit`], then link every row to its KIM (`RowReport::kim_id`).
 pub async fn commit_and_link(
     state: &AppCtx,
     audit: &AuditContext,
+    batch: &str,
     plan: &mut Plan,
     progress: impl FnMut(usize),
 ) -> AppResult<usize> {
-    let ids = write(state, audit, plan, progress).await?;
+    let ids = write(state, audit, batch, plan, progress).await?;
     for (ready, id) in plan.ready.iter().zip(&ids) {
         if let Some(row) = plan.rows.get_mut(ready.row) {
             row.kim_id = Some(*id);
@@ -671,6 +675,7 @@ pub async fn commit_and_link(
 async fn write(
     state: &AppCtx,
     audit: &AuditContext,
+    batch: &str,
     plan: &Plan,
     progress: impl FnMut(usize),
 ) -> AppResult<Vec<i64>> {
@@ -689,8 +694,14 @@ async fn write(
         .collect();
     let ids = state
         .store
-        .import_kims(audit, &rows, &number_for, progress)
+        .import_kims(audit, batch, &rows, &number_for, progress)
         .await?;
     state.store.analyze().await?;
     Ok(ids)
+}
+
+/// A staging batch of its own, for a commit that no job reruns (a request, the command line):
+/// what a crash leaves staged under it is cleared a day later.
+pub fn one_off_batch() -> String {
+    format!("once-{}", hex::encode(rand::random::<[u8; 12]>()))
 }

@@ -1,9 +1,12 @@
 //! The KIM import as a background job, so that a 100,000-row file neither times out a request
 //! nor leaves the person staring at a blank page: the job checks every row of a stored upload
-//! (and, for a commit, writes them all in one transaction) while the page shows its progress.
+//! (and, for a commit, writes them all or none) while the page shows its progress.
 //!
-//! Rerunning the job after a crash is safe: the commit is one transaction (nothing or all), and
-//! the re-check marks rows already written as "exists", so nothing is written twice.
+//! Rerunning the job after a crash is safe: the commit stages its rows in short transactions
+//! under the job's batch and makes them visible in one (nothing or all); the rerun clears what
+//! the dead run staged, and its re-check marks rows already visible as "exists", so nothing is
+//! written twice. The short transactions leave SQLite's write lock free between chunks for
+//! logins, sessions, audit entries and this job's own lease renewals.
 
 use crate::error::AppError;
 use crate::import;
@@ -102,7 +105,9 @@ pub async fn run(state: &AppCtx, job: &Job, progress: &Progress) -> Result<Value
             request_id: Some(format!("job-{}", job.id)),
             ip: None,
         };
-        written = import::commit_and_link(state, &audit, &mut plan, |done| {
+        // The batch is the job's: a rerun after a crash clears what the dead run staged.
+        let batch = format!("job-{}", job.id);
+        written = import::commit_and_link(state, &audit, &batch, &mut plan, |done| {
             progress.set("write", done, total)
         })
         .await

@@ -81,7 +81,7 @@ pub async fn run(
             request_id: None,
             ip: None,
         };
-        let written = import::commit(&state, &ctx, &plan, |_| {})
+        let written = import::commit(&state, &ctx, &import::one_off_batch(), &plan, |_| {})
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         out.push_str(&format!("{written} KIMs written.\n"));

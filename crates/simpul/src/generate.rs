@@ -1,7 +1,7 @@
 //! `simpul generate`: a realistic synthetic registry at a chosen scale, deterministic for a seed,
 //! for load tests and benchmarks. `province` is East Java's 325 KIMs; `national` spreads 80,000
 //! KIMs and about 600,000 members over every province in proportion to its villages.
-//! Written in batches of 5,000 KIMs, each batch one transaction.
+//! Written in batches of 5,000 KIMs, each batch all or nothing (see `Store::import_kims`).
 
 use anyhow::{bail, Result};
 use rand::rngs::StdRng;
@@ -242,7 +242,13 @@ pub async fn generate(
             })
             .collect();
         let ids = store
-            .import_kims(&ctx, &rows, &simpul_app::import::number_for, |_| {})
+            .import_kims(
+                &ctx,
+                &format!("generate-{seed}-{written}"),
+                &rows,
+                &simpul_app::import::number_for,
+                |_| {},
+            )
             .await?;
         let mut members = Vec::with_capacity(batch * 8);
         for id in &ids {

@@ -545,48 +545,227 @@ pub struct ImportLeader {
     pub consent_on: NaiveDate,
 }
 
+/// Rows staged per transaction. Each chunk holds SQLite's only write lock for a moment (tens
+/// of milliseconds), so logins, sessions and audit entries get it between chunks.
+pub const IMPORT_CHUNK: usize = 500;
+
+/// Rows per statement when the final transaction hands out registration numbers (two binds a
+/// row, well under both engines' limits on bound parameters).
+const NUMBERS_PER_STATEMENT: usize = 1_000;
+
+/// Staged rows of an import that never finished (its job given up) are cleared after this.
+const ABANDONED_AFTER_HOURS: i64 = 24;
+
+/// Statuses that carry a registration number.
+fn numbered(status: &str) -> bool {
+    matches!(status, "verified" | "active" | "inactive" | "dissolved")
+}
+
 impl Store {
-    /// Write a whole import in one transaction: every KIM or none. Verified and active ones get
-    /// their registration numbers from the village sequences. `progress` sees rows written.
+    /// Write a whole import: every KIM or none, without one long transaction. The rows are
+    /// first staged under `batch` (for example `job-42`) in chunks of [`IMPORT_CHUNK`], each its
+    /// own short transaction, in tables nothing else reads (migration 0007); one final
+    /// transaction then turns them into KIMs with a few set-based statements, handing out the
+    /// registration numbers from the village sequences in row order and writing the
+    /// `kim.import` audit entries alongside. A crash before that leaves only invisible staged
+    /// rows, which the rerun under the same `batch` clears first; a crash after it leaves the
+    /// KIMs, which the rerun's check reports as existing. `progress` sees rows staged, and the
+    /// total once the KIMs are visible. Returns the new KIMs' ids in row order.
     pub async fn import_kims(
         &self,
         ctx: &AuditContext,
+        batch: &str,
         rows: &[ImportKim<'_>],
-        number_for: &(dyn Fn(&str, i64) -> String + Sync),
+        number_for: &NumberFor,
         mut progress: impl FnMut(usize),
     ) -> Result<Vec<i64>> {
         let now = Utc::now();
+        let batch_id = self.open_import_batch(batch, now).await?;
+        let mut staged = 0;
+        for chunk in rows.chunks(IMPORT_CHUNK) {
+            self.stage_import_chunk(batch_id, staged, chunk).await?;
+            staged += chunk.len();
+            if staged < rows.len() {
+                progress(staged);
+            }
+        }
+        let ids = self
+            .publish_import(ctx, batch_id, rows, number_for, now)
+            .await?;
+        progress(rows.len());
+        // Outside the publishing transaction, to keep it short: a crash here leaves staged rows
+        // that the next import under this batch, or a day's wait, clears.
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            sqlx::query("DELETE FROM kim_import_batches WHERE id = $1").bind(batch_id).execute(&mut *tx).await?;
+            tx.commit().await?;
+        });
+        Ok(ids)
+    }
+
+    /// A fresh staging batch named `key`: what an earlier run under the same key staged, and any
+    /// batch abandoned long ago, is cleared first.
+    async fn open_import_batch(&self, key: &str, now: DateTime<Utc>) -> Result<i64> {
+        let abandoned = now - chrono::Duration::hours(ABANDONED_AFTER_HOURS);
         Ok(with_pool!(self, pool => {
             let mut tx = pool.begin_write().await?;
-            let mut ids = Vec::with_capacity(rows.len());
-            for (i, row) in rows.iter().enumerate() {
-                let village = row.profile.village()?;
-                let id = insert_kim!(tx, row.profile, village, row.status, Some(row.import_key), None::<i64>, ctx.actor_id, now);
-                if matches!(row.status, "verified" | "active" | "inactive" | "dissolved") {
-                    let seq: i64 = sqlx::query_scalar(
-                        "INSERT INTO kim_number_seq (village_code, last_seq) VALUES ($1, 1) \
-                         ON CONFLICT (village_code) DO UPDATE SET last_seq = kim_number_seq.last_seq + 1 RETURNING last_seq")
-                        .bind(village.as_str()).fetch_one(&mut *tx).await?;
-                    sqlx::query("UPDATE kims SET reg_number = $1 WHERE id = $2")
-                        .bind(number_for(village.as_str(), seq)).bind(id).execute(&mut *tx).await?;
-                }
-                if let Some(leader) = row.leader {
-                    sqlx::query("INSERT INTO kim_members (kim_id, name, role, phone, consent_on, created_at, updated_at) VALUES ($1, $2, 'ketua', $3, $4, $5, $5)")
-                        .bind(id).bind(&leader.name).bind(&leader.phone).bind(leader.consent_on).bind(now)
-                        .execute(&mut *tx).await?;
-                    sqlx::query("UPDATE kims SET member_count = member_count + 1 WHERE id = $1").bind(id).execute(&mut *tx).await?;
-                }
-                let event = AuditEvent::new("kim.import", "kim", id)
-                    .in_region(Some(village.clone()))
-                    .with_summary(json!({"after": {"name": row.profile.name, "status": row.status}}));
-                audit_in_tx!(tx, ctx, &event);
-                ids.push(id);
-                if i % 200 == 0 {
-                    progress(i);
-                }
+            sqlx::query("DELETE FROM kim_import_batches WHERE key = $1 OR created_at < $2")
+                .bind(key).bind(abandoned).execute(&mut *tx).await?;
+            let id: i64 = sqlx::query_scalar("INSERT INTO kim_import_batches (key, created_at) VALUES ($1, $2) RETURNING id")
+                .bind(key).bind(now).fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            id
+        }))
+    }
+
+    /// Stage `chunk` (rows `first..` of the import) in one short transaction.
+    async fn stage_import_chunk(
+        &self,
+        batch_id: i64,
+        first: usize,
+        chunk: &[ImportKim<'_>],
+    ) -> Result<()> {
+        let villages = chunk
+            .iter()
+            .map(|r| r.profile.village())
+            .collect::<Result<Vec<_>>>()?;
+        let seq = |i: usize| i64::try_from(first + i).unwrap_or(i64::MAX);
+        with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            let mut qb = QueryBuilder::new(
+                "INSERT INTO kim_import_rows (batch_id, seq, name, name_norm, village_code, district_code, regency_code, \
+                 province_code, address, lat, lon, founded_on, sk_number, sk_date, sk_issuer, phone, email, social, topics, \
+                 status, import_key, audit_summary) ");
+            qb.push_values(chunk.iter().zip(&villages).enumerate(), |mut b, (i, (row, village))| {
+                let p = row.profile;
+                let ancestors = village.ancestors();
+                let summary = json!({"after": {"name": p.name, "status": row.status}});
+                b.push_bind(batch_id).push_bind(seq(i)).push_bind(&p.name).push_bind(&p.name_norm)
+                    .push_bind(village.as_str()).push_bind(ancestors[2].to_string())
+                    .push_bind(ancestors[1].to_string()).push_bind(ancestors[0].to_string())
+                    .push_bind(&p.address).push_bind(p.lat).push_bind(p.lon).push_bind(p.founded_on)
+                    .push_bind(&p.sk_number).push_bind(p.sk_date).push_bind(&p.sk_issuer)
+                    .push_bind(&p.phone).push_bind(&p.email).push_bind(&p.social_json)
+                    .push_bind(p.topics.join(",")).push_bind(row.status).push_bind(row.import_key)
+                    .push_bind(summary.to_string());
+            });
+            qb.build().execute(&mut *tx).await?;
+            let topics: Vec<(i64, &String)> = chunk.iter().enumerate()
+                .flat_map(|(i, row)| row.profile.topics.iter().map(move |t| (seq(i), t)))
+                .collect();
+            if !topics.is_empty() {
+                let mut qb = QueryBuilder::new("INSERT INTO kim_import_topics (batch_id, seq, topic) ");
+                qb.push_values(topics, |mut b, (seq, topic)| {
+                    b.push_bind(batch_id).push_bind(seq).push_bind(topic);
+                });
+                qb.build().execute(&mut *tx).await?;
             }
             tx.commit().await?;
-            progress(rows.len());
+        });
+        Ok(())
+    }
+
+    /// Turn a staged batch into KIMs, their topics, numbers and audit entries, in one
+    /// transaction of a few set-based statements. Returns the ids in row order.
+    async fn publish_import(
+        &self,
+        ctx: &AuditContext,
+        batch_id: i64,
+        rows: &[ImportKim<'_>],
+        number_for: &NumberFor,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<i64>> {
+        // Registration numbers per village, in row order, from the village sequences.
+        let mut per_village: Vec<(&str, i64)> = Vec::new();
+        let mut index = std::collections::HashMap::new();
+        for row in rows.iter().filter(|r| numbered(r.status)) {
+            let village = row.profile.village()?.as_str();
+            let i = *index.entry(village).or_insert_with(|| {
+                per_village.push((village, 0));
+                per_village.len() - 1
+            });
+            per_village[i].1 += 1;
+        }
+        Ok(with_pool!(self, pool => {
+            let mut tx = pool.begin_write().await?;
+            // The first sequence number each village's rows take.
+            let mut next = std::collections::HashMap::with_capacity(per_village.len());
+            for part in per_village.chunks(NUMBERS_PER_STATEMENT) {
+                let mut qb = QueryBuilder::new("INSERT INTO kim_number_seq (village_code, last_seq) ");
+                qb.push_values(part, |mut b, (village, n)| {
+                    b.push_bind(*village).push_bind(*n);
+                });
+                qb.push(" ON CONFLICT (village_code) DO UPDATE SET last_seq = kim_number_seq.last_seq + excluded.last_seq \
+                          RETURNING village_code, last_seq");
+                let last: Vec<(String, i64)> = qb.build_query_as().fetch_all(&mut *tx).await?;
+                for (village, last_seq) in last {
+                    let n = index.get(village.as_str()).map_or(0, |&i| per_village[i].1);
+                    next.insert(village, last_seq - n + 1);
+                }
+            }
+            let mut numbers: Vec<(i64, String)> = Vec::with_capacity(rows.len());
+            for (i, row) in rows.iter().enumerate().filter(|(_, r)| numbered(r.status)) {
+                let village = row.profile.village()?.as_str();
+                let seq = next.get_mut(village).ok_or_else(|| StoreError::Invalid("no sequence for a village".into()))?;
+                numbers.push((i64::try_from(i).unwrap_or(i64::MAX), number_for(village, *seq)));
+                *seq += 1;
+            }
+            for part in numbers.chunks(NUMBERS_PER_STATEMENT) {
+                let mut qb = QueryBuilder::new("UPDATE kim_import_rows SET reg_number = v.column2 FROM (");
+                qb.push_values(part, |mut b, (seq, number)| {
+                    b.push_bind(*seq).push_bind(number);
+                });
+                qb.push(") AS v WHERE kim_import_rows.batch_id = ").push_bind(batch_id)
+                    .push(" AND kim_import_rows.seq = v.column1");
+                qb.build().execute(&mut *tx).await?;
+            }
+            let written = sqlx::query(
+                "INSERT INTO kims (name, name_norm, village_code, district_code, regency_code, province_code, address, lat, lon, \
+                 founded_on, sk_number, sk_date, sk_issuer, phone, email, social, topics, status, reg_number, import_key, \
+                 created_by, created_at, updated_at, status_at, last_activity_at) \
+                 SELECT name, name_norm, village_code, district_code, regency_code, province_code, address, lat, lon, \
+                 founded_on, sk_number, sk_date, sk_issuer, phone, email, social, topics, status, reg_number, import_key, \
+                 $2, $3, $3, $3, $3 FROM kim_import_rows WHERE batch_id = $1 ORDER BY seq")
+                .bind(batch_id).bind(ctx.actor_id).bind(now).execute(&mut *tx).await?.rows_affected();
+            if written != rows.len() as u64 {
+                // Another run cleared this batch meanwhile: write nothing rather than part.
+                return Err(StoreError::Conflict("import_batch_changed".into()));
+            }
+            sqlx::query(
+                "INSERT INTO kim_topics (kim_id, topic) SELECT k.id, t.topic FROM kim_import_topics t \
+                 JOIN kim_import_rows s ON s.batch_id = t.batch_id AND s.seq = t.seq \
+                 JOIN kims k ON k.import_key = s.import_key WHERE t.batch_id = $1")
+                .bind(batch_id).execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor_id, actor_name, action, object_type, object_id, region_code, summary, request_id, ip) \
+                 SELECT $2, $3, $4, 'kim.import', 'kim', CAST(k.id AS TEXT), s.village_code, s.audit_summary, $5, $6 \
+                 FROM kim_import_rows s JOIN kims k ON k.import_key = s.import_key WHERE s.batch_id = $1 ORDER BY s.seq")
+                .bind(batch_id).bind(now).bind(ctx.actor_id).bind(&ctx.actor_name).bind(&ctx.request_id).bind(&ctx.ip)
+                .execute(&mut *tx).await?;
+            let ids: Vec<i64> = sqlx::query_scalar(
+                "SELECT k.id FROM kim_import_rows s JOIN kims k ON k.import_key = s.import_key WHERE s.batch_id = $1 ORDER BY s.seq")
+                .bind(batch_id).fetch_all(&mut *tx).await?;
+            // Leaders whose consent is on record become each KIM's first member ("ketua").
+            let leaders: Vec<(i64, &ImportLeader)> = rows.iter().zip(&ids)
+                .filter_map(|(row, id)| row.leader.map(|l| (*id, l)))
+                .collect();
+            for part in leaders.chunks(IMPORT_CHUNK) {
+                let mut qb = QueryBuilder::new(
+                    "INSERT INTO kim_members (kim_id, name, role, phone, consent_on, created_at, updated_at) ");
+                qb.push_values(part, |mut b, (id, l)| {
+                    b.push_bind(*id).push_bind(&l.name).push_bind("ketua").push_bind(&l.phone)
+                        .push_bind(l.consent_on).push_bind(now).push_bind(now);
+                });
+                qb.build().execute(&mut *tx).await?;
+                let mut qb = QueryBuilder::new("UPDATE kims SET member_count = member_count + 1 WHERE id IN (");
+                let mut sep = qb.separated(", ");
+                for (id, _) in part {
+                    sep.push_bind(*id);
+                }
+                qb.push(")");
+                qb.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
             ids
         }))
     }

@@ -285,7 +285,7 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<Option<i64>> {
         })
         .collect();
     let ids = store
-        .import_kims(ctx, &rows, &simpul_app::import::number_for, |_| {})
+        .import_kims(ctx, "demo", &rows, &simpul_app::import::number_for, |_| {})
         .await?;
     // Members: a board and some members per KIM.
     let mut members = Vec::new();

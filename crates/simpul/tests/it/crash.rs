@@ -1,6 +1,6 @@
 //! Crash safety: the real `simpul` binary is killed with SIGKILL in the middle of a bulk import,
-//! then restarted on the same database. Nothing may be half-written (the import is one
-//! transaction), nothing lost (the job is taken over once its lease runs out and finishes),
+//! then restarted on the same database. Nothing may be half-written (the import stages its rows
+//! in short transactions and makes them visible in one), nothing lost (the job is taken over once its lease runs out and finishes),
 //! and nothing written twice (rerunning skips rows already registered).
 
 use crate::common::{Engine, TestDb, PASSWORD};
@@ -113,40 +113,20 @@ async fn written(store: &Store) -> (i64, usize) {
     (kims, events)
 }
 
-/// Sees whether another connection holds SQLite's write lock (the import's transaction):
-/// a write transaction here fails at once instead of waiting. Two sightings 20 ms apart rule
-/// out a short heartbeat update.
-struct WriterProbe(sqlx::SqliteConnection);
-
-impl WriterProbe {
-    async fn open(url: &str) -> WriterProbe {
-        use sqlx::ConnectOptions;
-        let options: sqlx::sqlite::SqliteConnectOptions = url.parse().unwrap();
-        WriterProbe(
-            options
-                .busy_timeout(Duration::ZERO)
-                .connect()
-                .await
-                .unwrap(),
-        )
-    }
-
-    async fn locked_once(&mut self) -> bool {
-        match sqlx::query("BEGIN IMMEDIATE").execute(&mut self.0).await {
-            Ok(_) => {
-                sqlx::query("ROLLBACK").execute(&mut self.0).await.unwrap();
-                false
-            }
-            Err(_) => true,
+/// Rows an unfinished import has staged (written, not yet visible), read straight from the
+/// database: the import is in its write stage while there are some.
+async fn staged_rows(engine: Engine, url: &str) -> i64 {
+    use sqlx::Connection;
+    let sql = "SELECT COUNT(*) FROM kim_import_rows";
+    match engine {
+        Engine::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap()
         }
-    }
-
-    async fn writer_busy(&mut self) -> bool {
-        if !self.locked_once().await {
-            return false;
+        Engine::Postgres => {
+            let mut c = sqlx::PgConnection::connect(url).await.unwrap();
+            sqlx::query_scalar(sql).fetch_one(&mut c).await.unwrap()
         }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        self.locked_once().await
     }
 }
 
@@ -195,12 +175,7 @@ async fn killed_during_a_bulk_import_nothing_is_half_written_lost_or_doubled(eng
         .unwrap();
     let id = started["job_id"].as_i64().expect("job started");
 
-    // Kill while the rows are being written. PostgreSQL shows the write progress; on SQLite the
-    // import's transaction holds the single write lock, which this test sees directly.
-    let mut sqlite_probe = match engine {
-        Engine::Sqlite => Some(WriterProbe::open(&db.url).await),
-        Engine::Postgres => None,
-    };
+    // Kill while the rows are being written: staged in short transactions, not yet visible.
     let deadline = Instant::now() + Duration::from_secs(300);
     loop {
         assert!(
@@ -216,10 +191,7 @@ async fn killed_during_a_bulk_import_nothing_is_half_written_lost_or_doubled(eng
             j["status"], "done",
             "the import finished before it could be killed; raise ROWS: {j}"
         );
-        let writing = match &mut sqlite_probe {
-            Some(probe) => probe.writer_busy().await,
-            None => j["stage"] == "write" && j["progress_done"].as_i64() > Some(0),
-        };
+        let writing = staged_rows(engine, &db.url).await > 0;
         if writing {
             break;
         }
@@ -233,6 +205,12 @@ async fn killed_during_a_bulk_import_nothing_is_half_written_lost_or_doubled(eng
         "an import is all or nothing, found {kims} of {ROWS} after the kill"
     );
     assert_eq!(events as i64, kims, "audit and data are written together");
+    if kims == 0 {
+        assert!(
+            staged_rows(engine, &db.url).await > 0,
+            "killed mid-write: only invisible staged rows"
+        );
+    }
     let orphan = store.job(id).await.unwrap();
     assert_eq!(
         orphan.status, "running",
@@ -263,6 +241,11 @@ async fn killed_during_a_bulk_import_nothing_is_half_written_lost_or_doubled(eng
     let (kims, events) = written(&store).await;
     assert_eq!(kims, ROWS as i64, "nothing lost");
     assert_eq!(events, ROWS, "nothing written twice");
+    assert_eq!(
+        staged_rows(engine, &db.url).await,
+        0,
+        "the rerun cleared what the dead server staged"
+    );
     eprintln!(
         "crash test ({engine:?}): killed with {} rows committed; the rerun wrote {}",
         ROWS as i64 - result["written"].as_i64().unwrap(),

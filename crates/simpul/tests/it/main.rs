@@ -16,6 +16,7 @@ mod groups;
 mod hardening;
 mod hardening_files;
 mod import_bombs;
+mod import_lock;
 mod jobs;
 mod live;
 mod mail;

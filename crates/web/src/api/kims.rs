@@ -458,7 +458,8 @@ pub async fn import(
     let mut plan = plan_upload(&state, &user, name, &body, |_, _| {}).await?;
     let errors = plan.errors();
     let written = if p.commit && errors == 0 {
-        commit_and_link(&state, &user.audit(&ctx), &mut plan, |_| {}).await?
+        let batch = simpul_app::import::one_off_batch();
+        commit_and_link(&state, &user.audit(&ctx), &batch, &mut plan, |_| {}).await?
     } else {
         0
     };

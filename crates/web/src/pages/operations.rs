@@ -144,7 +144,7 @@ async fn office_names(
     user: &crate::CurrentUser,
 ) -> AppResult<Vec<(String, String)>> {
     let index = state.regions.index(&state.store).await?;
-    Ok(operations::gateway_offices(&state, user)
+    Ok(operations::gateway_offices(state, user)
         .await?
         .into_iter()
         .map(|code| {

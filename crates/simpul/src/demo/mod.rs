@@ -196,18 +196,6 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn slugs_are_readable() {
-        assert_eq!(regency_slug("Kabupaten Pasuruan"), "kab-pasuruan");
-        assert_eq!(regency_slug("Kota Surabaya"), "kota-surabaya");
-        assert_eq!(BAKORWIL.iter().map(|(_, m)| m.len()).sum::<usize>(), 38);
-    }
-}
-
 /// A welcome for every demo account in East Java, through the notification backbone (so the
 /// demo's inbox, delivery log and job queue have something to show). Sent once: the
 /// idempotency key keeps a restart from sending it again.
@@ -230,4 +218,16 @@ pub async fn seed_notifications(ctx: &simpul_app::AppCtx) -> Result<()> {
         .await
         .map_err(|e| anyhow::anyhow!("demo notifications: {e:?}"))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_readable() {
+        assert_eq!(regency_slug("Kabupaten Pasuruan"), "kab-pasuruan");
+        assert_eq!(regency_slug("Kota Surabaya"), "kota-surabaya");
+        assert_eq!(BAKORWIL.iter().map(|(_, m)| m.len()).sum::<usize>(), 38);
+    }
 }

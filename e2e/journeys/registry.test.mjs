@@ -55,7 +55,7 @@ describe('KIM registry', { timeout: 240_000 }, () => {
       await navigate(page, () => page.click('button[name=submit][value="1"]'));
       kimPath = new URL(page.url()).pathname;
       assert.match(kimPath, /^\/kim\/\d+$/);
-      assert.match(await page.locator('.badge').first().textContent(), /Diajukan/);
+      assert.match(await page.locator('main .badge').first().textContent(), /Diajukan/);
       await checkPage(page, 'registry-submitted');
       await logout(page, { check: 'registry-officer' });
     });

@@ -27,6 +27,7 @@ pub mod operations;
 pub mod outbox;
 pub mod push_keys;
 pub mod registry;
+pub mod stats;
 
 pub use ctx::{AppCtx, Config, Secret};
 pub use error::{AppError, AppResult, FieldError};

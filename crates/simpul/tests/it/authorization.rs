@@ -125,6 +125,8 @@ fn cases() -> Vec<Case> {
     let new_user = json!({"username": "{new}", "display_name": "Warga", "password": "sangat-rahasia-123", "role": "kim_member", "scope_kind": "region", "scope_ref": "{region}"});
     let grant = json!({"role": "kim_member", "scope_kind": "region", "scope_ref": "{region}"});
     let group = json!({"province": "{province}", "name": "{groupname}", "members": ["{regency}"]});
+    // A browser's key (any valid P-256 point will do).
+    let push_key = simpul_delivery::push::VapidKeys::generate().public_key();
     vec![
         // Pages
         case(M::GET, "/dashboard", Account, false, None),
@@ -224,6 +226,49 @@ fn cases() -> Vec<Case> {
             M::POST,
             "/account/notifications/test",
             Account,
+            false,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/account/notifications/contact",
+            Account,
+            false,
+            form(&[("email", "warga@desa.test"), ("phone", "081234567890")]),
+        ),
+        case(
+            M::POST,
+            "/account/notifications/read",
+            Account,
+            false,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/account/push-subscriptions",
+            Account,
+            false,
+            form(&[
+                ("endpoint", "https://push.example.com/send/abc"),
+                ("p256dh", push_key.as_str()),
+                ("auth", "AAECAwQFBgcICQoLDA0ODw"),
+            ]),
+        ),
+        case(
+            M::POST,
+            "/admin/gateways",
+            Managers,
+            false,
+            form(&[
+                ("region", "35.14"),
+                ("url", "https://relay.example.id/hook"),
+            ]),
+        ),
+        // A finished job cannot be run again (409, allowed); others are refused.
+        case(
+            M::POST,
+            "/admin/jobs/{job}/retry",
+            Province,
             false,
             form(&[]),
         ),

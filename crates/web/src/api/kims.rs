@@ -4,7 +4,7 @@ use super::users::Created;
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiUser, CurrentUser, PathParam, Query};
-use crate::pages::kim_stats::{geojson_for, stats_for, StatsQuery};
+use crate::pages::kim_stats::geojson_for;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -15,6 +15,7 @@ use simpul_app::import::RowReport;
 use simpul_app::import::{commit_and_link, plan_upload};
 use simpul_app::members::{self, MemberExport, MemberInput};
 use simpul_app::registry::{self as reg, DirectoryQuery, KimInput, PAGE_SIZE};
+use simpul_app::stats::{stats_for, StatsQuery};
 use simpul_core::registry::Transition;
 use simpul_store::registry::KimRecord;
 

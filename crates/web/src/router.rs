@@ -4,7 +4,7 @@
 //! fail until it is (the latter reads [`route_paths`]).
 
 use crate::state::AppState;
-use crate::{api, assets, csrf, ops, pages};
+use crate::{api, assets, csrf, ops, pages, public_cache};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::routing::{delete, get, post, put, MethodRouter};
@@ -239,6 +239,7 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(state.panics.clone()))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::request_context))
         .layer(middleware::from_fn_with_state(state.clone(), ops::security_headers))
+        .layer(middleware::from_fn_with_state(state.clone(), public_cache::layer))
         .layer(middleware::from_fn(ops::track))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))

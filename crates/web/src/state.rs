@@ -10,6 +10,8 @@ pub struct AppState {
     pub(crate) metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     /// This instance's panics (handlers and background tasks).
     pub panics: crate::panics::PanicCounter,
+    /// Anonymous renders of the public pages (see `public_cache`).
+    pub public_cache: crate::public_cache::PublicCache,
 }
 
 impl Deref for AppState {
@@ -25,8 +27,10 @@ impl AppState {
         config: Config,
         metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     ) -> Result<AppState, simpul_store::StoreError> {
+        let app = AppCtx::new(store, config).await?;
         Ok(AppState {
-            app: AppCtx::new(store, config).await?,
+            public_cache: crate::public_cache::PublicCache::start(&app),
+            app,
             metrics,
             panics: Default::default(),
         })

@@ -20,6 +20,7 @@ mod mail;
 mod multi_instance;
 mod ops;
 mod page_fuzz;
+mod public_cache;
 mod regions;
 mod registry;
 mod registry_import;

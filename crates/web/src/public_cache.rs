@@ -80,6 +80,9 @@ struct Inner {
     since: AtomicU64,
     /// Logical clock for least-recently-used eviction.
     clock: AtomicU64,
+    /// One render at a time per key: after a drop, a crowd asking for the same page waits for
+    /// the first render instead of each making its own.
+    renders: std::sync::Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 #[derive(Default)]
@@ -113,6 +116,7 @@ impl PublicCache {
                 generation: AtomicU64::new(0),
                 since: AtomicU64::new(unix_now()),
                 clock: AtomicU64::new(0),
+                renders: Default::default(),
             }),
         };
         tokio::spawn(watch(
@@ -177,6 +181,21 @@ impl PublicCache {
         }
         entries.bytes += entry.size;
         entries.map.insert(key, entry);
+    }
+
+    /// The gate of one key's render (see `Inner::renders`).
+    fn gate(&self, key: &str) -> Arc<tokio::sync::Mutex<()>> {
+        let mut renders = self.inner.renders.lock().expect("render gates lock");
+        renders.entry(key.to_owned()).or_default().clone()
+    }
+
+    /// Forget a gate nobody else waits at.
+    fn ungate(&self, key: &str, gate: Arc<tokio::sync::Mutex<()>>) {
+        let mut renders = self.inner.renders.lock().expect("render gates lock");
+        // Ours and the map's: nobody else holds it, and cloning it needs this lock.
+        if Arc::strong_count(&gate) <= 2 {
+            renders.remove(key);
+        }
     }
 
     #[cfg(test)]
@@ -299,8 +318,32 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         metrics::counter!("public_cache_total", "result" => "hit").increment(1);
         return entry.answer(&conditions, gzip);
     }
+    let gate = cache.gate(&key);
+    let turn = gate.lock().await;
+    if let Some(entry) = cache.get(&key) {
+        drop(turn);
+        cache.ungate(&key, gate);
+        metrics::counter!("public_cache_total", "result" => "hit").increment(1);
+        return entry.answer(&conditions, gzip);
+    }
     metrics::counter!("public_cache_total", "result" => "miss").increment(1);
-    let visitor_token = crate::csrf::cookie(headers, crate::csrf::CSRF_COOKIE).map(str::to_owned);
+    let response = render(cache, key.clone(), &conditions, gzip, req, next).await;
+    drop(turn);
+    cache.ungate(&key, gate);
+    response
+}
+
+/// Render a public page for an anonymous visitor, keep it if it may be shared, answer.
+async fn render(
+    cache: &PublicCache,
+    key: String,
+    conditions: &Conditions,
+    gzip: bool,
+    req: Request,
+    next: Next,
+) -> Response {
+    let visitor_token =
+        crate::csrf::cookie(req.headers(), crate::csrf::CSRF_COOKIE).map(str::to_owned);
     let generation = cache.inner.generation.load(Ordering::SeqCst);
     let modified = cache.inner.since.load(Ordering::SeqCst);
 
@@ -355,7 +398,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     parts.headers.remove(SET_COOKIE);
     let entry = Arc::new(Entry::new(parts.headers, body, modified));
-    let answer = entry.answer(&conditions, gzip);
+    let answer = entry.answer(conditions, gzip);
     cache.insert(key, entry, generation);
     answer
 }
@@ -562,6 +605,7 @@ mod tests {
                 generation: AtomicU64::new(0),
                 since: AtomicU64::new(0),
                 clock: AtomicU64::new(0),
+                renders: Default::default(),
             }),
         };
         let entry = || Arc::new(Entry::new(HeaderMap::new(), Bytes::from_static(b"x"), 0));

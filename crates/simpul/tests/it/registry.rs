@@ -650,7 +650,10 @@ async fn inactivity_job_marks_dormant_kims(engine: Engine) {
         if after["total"] == 0 {
             break;
         }
-        assert!(std::time::Instant::now() < deadline, "still listed: {after}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "still listed: {after}"
+        );
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     // Activity brings a KIM back.

@@ -1,6 +1,10 @@
 //! Surge-proof public pages: an in-memory render cache for anonymous visitors, with validators
 //! (`ETag`, `Last-Modified`, 304 answers) and `Cache-Control` a reverse proxy can follow.
 //!
+//! The layer is the outermost one: a hit is answered before tracing, request ids, the timeout
+//! and compression run (like a reverse proxy's hit, it is counted in `public_cache_total`
+//! only, not in the request log or `http_requests_total`); a miss goes through all of them.
+//!
 //! What is cached: a `GET` of one of [`PUBLIC_ROUTES`] by a visitor with neither a session
 //! cookie nor an `Authorization` header, answered 200. The key is the path, the query and the
 //! visitor's language (the `simpul_lang` cookie; `Accept-Language` on the API); each entry
@@ -316,7 +320,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
     let cache = &state.public_cache;
     if let Some(entry) = cache.get(&key) {
         metrics::counter!("public_cache_total", "result" => "hit").increment(1);
-        return entry.answer(&conditions, gzip);
+        return with_request_id(entry.answer(&conditions, gzip), None);
     }
     let gate = cache.gate(&key);
     let turn = gate.lock().await;
@@ -324,7 +328,7 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         drop(turn);
         cache.ungate(&key, gate);
         metrics::counter!("public_cache_total", "result" => "hit").increment(1);
-        return entry.answer(&conditions, gzip);
+        return with_request_id(entry.answer(&conditions, gzip), None);
     }
     metrics::counter!("public_cache_total", "result" => "miss").increment(1);
     let response = render(cache, key.clone(), &conditions, gzip, req, next).await;
@@ -342,6 +346,9 @@ async fn render(
     req: Request,
     next: Next,
 ) -> Response {
+    let mut req = req;
+    // The body is compressed here, once; the compression layer inside must leave it plain.
+    req.headers_mut().remove(ACCEPT_ENCODING);
     let visitor_token =
         crate::csrf::cookie(req.headers(), crate::csrf::CSRF_COOKIE).map(str::to_owned);
     let generation = cache.inner.generation.load(Ordering::SeqCst);
@@ -397,10 +404,23 @@ async fn render(
         return Response::from_parts(parts, Body::from(body));
     }
     parts.headers.remove(SET_COOKIE);
+    let request_id = parts.headers.get(REQUEST_ID).cloned();
     let entry = Arc::new(Entry::new(parts.headers, body, modified));
-    let answer = entry.answer(conditions, gzip);
+    let answer = with_request_id(entry.answer(conditions, gzip), request_id);
     cache.insert(key, entry, generation);
     answer
+}
+
+const REQUEST_ID: &str = "x-request-id";
+
+/// Every response carries a request id: a miss keeps the one its render was logged under, a
+/// hit (logged nowhere) gets a fresh one.
+fn with_request_id(mut response: Response, id: Option<HeaderValue>) -> Response {
+    let id = id.unwrap_or_else(|| {
+        HeaderValue::from_str(&uuid::Uuid::new_v4().to_string()).expect("a UUID is a valid header")
+    });
+    response.headers_mut().insert(REQUEST_ID, id);
+    response
 }
 
 /// A request's validators.
@@ -439,6 +459,8 @@ impl Entry {
         ] {
             headers.remove(h);
         }
+        // Per request, not per page.
+        headers.remove(REQUEST_ID);
         let hash = hex::encode(&sha2::Sha256::digest(&body)[..16]);
         let tag = |suffix: &str| {
             HeaderValue::from_str(&format!("\"{hash}{suffix}\"")).expect("hex is a valid header")

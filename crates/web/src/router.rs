@@ -239,7 +239,6 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(state.panics.clone()))
         .layer(middleware::from_fn_with_state(state.clone(), csrf::request_context))
         .layer(middleware::from_fn_with_state(state.clone(), ops::security_headers))
-        .layer(middleware::from_fn_with_state(state.clone(), public_cache::layer))
         .layer(middleware::from_fn(ops::track))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
@@ -251,5 +250,8 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(middleware::map_request(ops::set_aside_client_request_id))
+        // Outermost (layers apply after routing, so it knows the route): a cached public page
+        // is answered before tracing, request ids, timeouts and compression.
+        .layer(middleware::from_fn_with_state(state.clone(), public_cache::layer))
         .with_state(state)
 }

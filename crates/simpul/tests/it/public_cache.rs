@@ -264,6 +264,7 @@ async fn no_visitor_secret_is_ever_in_a_cached_page(engine: Engine) {
         "/kim?region=35.14".into(),
         format!("/kim/{kim}"),
     ];
+    let mut request_ids = std::collections::HashSet::new();
     for round in 0..2 {
         // A visitor who already holds a CSRF token (from the login page).
         app.new_visitor();
@@ -276,6 +277,11 @@ async fn no_visitor_secret_is_ever_in_a_cached_page(engine: Engine) {
                 "{path}, round {round}"
             );
             assert!(header(r.headers(), "cache-control").starts_with("public"));
+            let id = header(r.headers(), "x-request-id").to_owned();
+            assert!(
+                id.len() == 36 && request_ids.insert(id),
+                "one request id per response"
+            );
             let html = r.text().await.unwrap();
             assert!(!html.contains(&token), "{path} holds the visitor's token");
             assert!(!html.contains("csrf_token"), "{path} holds a form token");

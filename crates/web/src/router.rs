@@ -252,6 +252,6 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::map_request(ops::set_aside_client_request_id))
         // Outermost (layers apply after routing, so it knows the route): a cached public page
         // is answered before tracing, request ids, timeouts and compression.
-        .layer(middleware::from_fn_with_state(state.clone(), public_cache::layer))
+        .layer(middleware::from_fn_with_state(state.public_cache.clone(), public_cache::layer))
         .with_state(state)
 }

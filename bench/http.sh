@@ -8,7 +8,7 @@ set -euo pipefail
 
 # ---------------------------------------------------------------- settings --
 # Paths (with query string) to benchmark, whitespace separated.
-TARGETS="${TARGETS:-/regions/35.14 /api/v1/regions?q=prigen /kim?region=35.14 /api/v1/kims?region=35.14}"
+TARGETS="${TARGETS:-/ /regions/35.14 /kim?region=35.14 /api/v1/regions?q=prigen /api/v1/kims?region=35.14}"
 DURATION="${DURATION:-15s}"            # wrk -d for the measured run
 WARMUP="${WARMUP:-3s}"                 # wrk -d for the warm-up run; 0 = none
 THREADS="${THREADS:-2}"                # wrk -t
@@ -224,7 +224,7 @@ parse_wrk() {
   printf '%.0f %s %s\n' "$rps" "$p50ms" "$p99ms"
 }
 
-declare -A RES_RPS RES_P50 RES_P99
+declare -A RES_RPS RES_P50 RES_P99 RES_LOAD
 RAW_LOGS=()
 WARNINGS=()
 
@@ -251,6 +251,8 @@ run_wrk() {
   slug="$(echo "$label" | tr ' ' '-')"
   out="$WORK/wrk-$i-$slug.txt"
   log "measure  $label $url ($DURATION)"
+  # The 1-minute load average as the measurement starts: other work on the machine shows here.
+  RES_LOAD["$i,$label"]="$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')"
   run_tracked "$out" timeout --kill-after=5 $((DURATION_S + 60)) \
     wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$url"
   res="$(parse_wrk "$out")"
@@ -455,13 +457,20 @@ report() {
   echo "Command: \`wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency <url>\`" \
        "(after a \`wrk -t$THREADS -c$CONNECTIONS -d$WARMUP <url>\` warm-up); wrk and the server share this machine."
   echo
-  echo "| target | server | req/s | p50 ms | p99 ms |"
-  echo "|---|---|---:|---:|---:|"
+  echo "| target | server | req/s | p50 ms | p99 ms | share of nginx | load at start |"
+  echo "|---|---|---:|---:|---:|---:|---:|"
+  local ceiling share
   for i in "${!TARGET_LIST[@]}"; do
+    ceiling="${RES_RPS["$i,nginx static"]-}"
     for label in "${labels[@]}"; do
       [ -n "${RES_RPS["$i,$label"]+x}" ] || continue
-      printf '| `%s` | %s | %s | %s | %s |\n' "${TARGET_LIST[$i]}" "$label" \
-        "${RES_RPS["$i,$label"]}" "${RES_P50["$i,$label"]}" "${RES_P99["$i,$label"]}"
+      share="-"
+      if [ -n "$ceiling" ] && [ "$ceiling" -gt 0 ]; then
+        share="$(awk -v a="${RES_RPS["$i,$label"]}" -v b="$ceiling" 'BEGIN { printf "%.2f×", a / b }')"
+      fi
+      printf '| `%s` | %s | %s | %s | %s | %s | %s |\n' "${TARGET_LIST[$i]}" "$label" \
+        "${RES_RPS["$i,$label"]}" "${RES_P50["$i,$label"]}" "${RES_P99["$i,$label"]}" \
+        "$share" "${RES_LOAD["$i,$label"]}"
     done
   done
   if [ "${#WARNINGS[@]}" -gt 0 ]; then

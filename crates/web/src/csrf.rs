@@ -63,7 +63,7 @@ pub fn set_cookie(
     HeaderValue::from_str(&s).expect("cookie values are ASCII tokens")
 }
 
-fn locale_of(headers: &HeaderMap, is_api: bool) -> Locale {
+pub(crate) fn locale_of(headers: &HeaderMap, is_api: bool) -> Locale {
     if let Some(locale) = cookie(headers, LANG_COOKIE).and_then(Locale::parse) {
         return locale;
     }

@@ -14,6 +14,7 @@ mod extract;
 mod i18n;
 mod ops;
 pub mod panics;
+pub mod public_cache;
 mod router;
 mod state;
 

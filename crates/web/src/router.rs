@@ -4,7 +4,7 @@
 //! fail until it is (the latter reads [`route_paths`]).
 
 use crate::state::AppState;
-use crate::{api, assets, csrf, ops, pages};
+use crate::{api, assets, csrf, ops, pages, public_cache};
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request};
 use axum::routing::{delete, get, post, put, MethodRouter};
@@ -289,5 +289,8 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(SetRequestIdLayer::new(request_id, MakeRequestUuid))
         .layer(middleware::map_request(ops::set_aside_client_request_id))
+        // Outermost (layers apply after routing, so it knows the route): a cached public page
+        // is answered before tracing, request ids, timeouts and compression.
+        .layer(middleware::from_fn_with_state(state.public_cache.clone(), public_cache::layer))
         .with_state(state)
 }

@@ -13,6 +13,8 @@ pub struct AppState {
     /// Flips when the server shuts down: open live streams end then (a graceful shutdown
     /// waits for every open response).
     pub shutdown: Option<tokio::sync::watch::Receiver<bool>>,
+    /// Anonymous renders of the public pages (see `public_cache`).
+    pub public_cache: crate::public_cache::PublicCache,
 }
 
 impl Deref for AppState {
@@ -28,8 +30,10 @@ impl AppState {
         config: Config,
         metrics: Option<metrics_exporter_prometheus::PrometheusHandle>,
     ) -> Result<AppState, simpul_store::StoreError> {
+        let app = AppCtx::new(store, config).await?;
         Ok(AppState {
-            app: AppCtx::new(store, config).await?,
+            public_cache: crate::public_cache::PublicCache::start(&app),
+            app,
             metrics,
             panics: Default::default(),
             shutdown: None,

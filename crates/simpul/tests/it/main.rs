@@ -24,6 +24,7 @@ mod multi_instance;
 mod notify;
 mod ops;
 mod page_fuzz;
+mod public_cache;
 mod regions;
 mod registry;
 mod registry_import;

@@ -27,6 +27,8 @@ pub struct RegionIndex {
     by_code: HashMap<RegionCode, usize>,
     /// Villages under each province, regency and district.
     villages_under: HashMap<RegionCode, usize>,
+    /// Regions per level (provinces first).
+    per_level: [usize; 4],
 }
 
 /// How well a name matches: lower is better.
@@ -45,6 +47,7 @@ impl RegionIndex {
             let level = region.level();
             let norm = normalize_name(&region.name, level);
             let is_city = level == Level::Regency && region.name.starts_with("Kota ");
+            index.per_level[level.depth() as usize - 1] += 1;
             if level == Level::Village {
                 for ancestor in region.code.ancestors() {
                     *index.villages_under.entry(ancestor).or_default() += 1;
@@ -64,6 +67,11 @@ impl RegionIndex {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+
+    /// How many regions of `level` there are.
+    pub fn count(&self, level: Level) -> usize {
+        self.per_level[level.depth() as usize - 1]
     }
 
     pub fn is_empty(&self) -> bool {
@@ -311,6 +319,14 @@ mod tests {
         assert_eq!(
             index.villages_under(&RegionCode::parse("35.14.10.2001").unwrap()),
             1
+        );
+        assert_eq!(index.count(Level::Village), 2);
+        assert_eq!(
+            index.count(Level::Province)
+                + index.count(Level::Regency)
+                + index.count(Level::District)
+                + index.count(Level::Village),
+            index.len()
         );
     }
 }

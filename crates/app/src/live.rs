@@ -73,7 +73,7 @@ impl LiveBus {
         let mut bus = LiveBus::local();
         if store.engine() == simpul_store::Engine::Postgres {
             bus.store = Some(store.clone());
-            tokio::spawn(listen(store.clone(), bus.tx.clone()));
+            tokio::spawn(listen(store.clone(), bus.tx.downgrade()));
         }
         bus
     }
@@ -116,33 +116,44 @@ impl LiveBus {
     }
 }
 
-async fn listen(store: Store, tx: broadcast::Sender<LiveEvent>) {
+/// Forward other instances' events to this process's bus until the bus is dropped (the
+/// listener holds it weakly: a short-lived context, such as the demo's seeding, does not keep a
+/// database connection listening for the rest of the process) or the store is closed.
+async fn listen(store: Store, bus: broadcast::WeakSender<LiveEvent>) {
     let mut delay = std::time::Duration::from_millis(200);
-    loop {
+    let alive =
+        |bus: &broadcast::WeakSender<LiveEvent>| bus.upgrade().is_some() && !store.is_closed();
+    while alive(&bus) {
         match store.live_listener().await {
             Ok(Some(mut listener)) => {
                 delay = std::time::Duration::from_millis(200);
                 // Anything published while we were not listening is picked up by a resync.
-                let _ = tx.send(LiveEvent::Resync);
+                if let Some(tx) = bus.upgrade() {
+                    let _ = tx.send(LiveEvent::Resync);
+                }
                 loop {
-                    match listener.recv().await {
-                        Ok(n) => {
+                    let next =
+                        tokio::time::timeout(std::time::Duration::from_secs(5), listener.recv())
+                            .await;
+                    let Some(tx) = bus.upgrade() else { return };
+                    match next {
+                        Ok(Ok(n)) => {
                             if let Some(event) = LiveEvent::decode(n.payload()) {
                                 let _ = tx.send(event);
                             }
                         }
-                        Err(e) => {
+                        Ok(Err(e)) => {
                             tracing::warn!(error = %e, "live listener lost its connection");
                             break;
                         }
+                        // Quiet: check that the bus and the store are still there.
+                        Err(_) if store.is_closed() => return,
+                        Err(_) => {}
                     }
                 }
             }
             Ok(None) => return,
             Err(e) => tracing::warn!(error = %e, "live listener cannot connect"),
-        }
-        if store.is_closed() {
-            return;
         }
         tokio::time::sleep(delay).await;
         delay = (delay * 2).min(std::time::Duration::from_secs(10));

@@ -90,6 +90,8 @@ pub struct AppCtx {
     pub http: reqwest::Client,
     /// The Web Push key pair, once loaded (see `push_keys`).
     pub vapid: Arc<std::sync::OnceLock<Arc<simpul_delivery::push::VapidKeys>>>,
+    /// Registry counts per region while nothing changed (see `stats::counts`).
+    pub stats_cache: crate::stats::StatsCache,
 }
 
 impl AppCtx {
@@ -111,6 +113,7 @@ impl AppCtx {
                 .build()
                 .expect("HTTP client (rustls) builds"),
             vapid: Default::default(),
+            stats_cache: Default::default(),
         })
     }
 

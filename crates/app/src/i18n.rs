@@ -213,7 +213,14 @@ mod tests {
                 wanted.push(format!("notify.unavailable_{}", c.as_str()));
             }
         }
-        for t in ["test", "welcome"] {
+        let status_templates = KimStatus::ALL
+            .iter()
+            .map(|s| format!("kim_status_{}", s.as_str()));
+        let templates = ["test", "welcome", "nik_duplicate", "officer_request"]
+            .map(String::from)
+            .into_iter()
+            .chain(status_templates);
+        for t in templates {
             wanted.push(format!("notify.msg.{t}.title"));
             wanted.push(format!("notify.msg.{t}.body"));
         }

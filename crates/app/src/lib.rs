@@ -13,6 +13,7 @@ pub mod regions_cache;
 pub mod accounts;
 pub mod auth;
 pub mod channels;
+pub mod export;
 pub mod groups;
 pub mod housekeeping;
 pub mod import;

@@ -23,6 +23,7 @@ pub static DELIVERY: Capability = Capability {
         &crate::mail::SEND,
         &crate::mail::SWEEP,
         &crate::notify::DELIVER,
+        &crate::notify::SEND,
         &crate::notify::DIGEST,
     ],
     schedules: &[&crate::mail::EVERY_MINUTE, &crate::notify::DIGEST_HOURLY],

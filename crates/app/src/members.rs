@@ -217,17 +217,21 @@ pub async fn save(
             }
         }
     }
-    let t = state.catalog.messages(crate::Locale::Id);
     let duplicate =
         hidden_duplicate
             .as_ref()
             .map(|(other, village)| simpul_store::members::NikDuplicate {
                 other_member: *other,
                 other_village: village,
-                title: t.get("members.nik_duplicate_title"),
-                body: t.get("members.nik_duplicate_body"),
+                notice: simpul_store::notify::PendingNotice {
+                    users: Vec::new(),
+                    template: "nik_duplicate".into(),
+                    args: Vec::new(),
+                    link: String::new(),
+                    dedupe_key: format!("nik_duplicate:{other}"),
+                },
             });
-    Ok(state
+    let id = state
         .store
         .save_member_flagged(
             audit,
@@ -237,7 +241,11 @@ pub async fn save(
             &data,
             duplicate.as_ref(),
         )
-        .await?)
+        .await?;
+    if duplicate.is_some() {
+        state.jobs_wake.notify_one();
+    }
+    Ok(id)
 }
 
 pub async fn member(
@@ -389,6 +397,65 @@ pub async fn invite(
         state.store.queue_mail(&mail).await?;
     }
     Ok(link)
+}
+
+/// Accept a member's invitation: check the chosen username and password, create the account
+/// with its KIM grant and link the member. When the member is recorded as an officer but the
+/// invitation granted only a member's role, the region's administrators are asked to approve
+/// the officer role. `NotFound` for an unknown, used or expired invitation; `Invalid` per
+/// field; `Conflict` for a taken username.
+pub async fn accept_invite(
+    ctx: &AppCtx,
+    token: &str,
+    username: &str,
+    password: &str,
+    locale: crate::Locale,
+) -> AppResult<i64> {
+    let mut errors = Vec::new();
+    let username = simpul_core::Username::parse(username)
+        .map_err(|e| errors.push(FieldError::new("username", e.message_key())))
+        .ok();
+    if let Err(e) = simpul_core::accounts::check_new_password(password) {
+        errors.push(FieldError::new("password", e.message_key()));
+    }
+    let member_id = ctx
+        .store
+        .invite_member(token)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(username) = username.filter(|_| errors.is_empty()) else {
+        return Err(AppError::Invalid(errors));
+    };
+    let member = ctx.store.member(member_id).await?;
+    let password = password.to_owned();
+    let hash = tokio::task::spawn_blocking(move || simpul_core::secrets::hash_password(&password))
+        .await
+        .map_err(AppError::internal)?;
+    let user = simpul_store::accounts::NewUser {
+        username: username.to_string(),
+        display_name: member.name.clone(),
+        email: member.email.clone(),
+        password_hash: hash,
+        locale: locale.code().into(),
+    };
+    let notice = simpul_store::notify::PendingNotice {
+        users: Vec::new(),
+        template: "officer_request".into(),
+        args: vec![("name".into(), member.name.clone())],
+        link: format!("/kim/{}/members/{member_id}", member.kim_id),
+        dedupe_key: format!("officer_request:{member_id}"),
+    };
+    match ctx.store.accept_invite(token, &user, &notice).await {
+        Ok(id) => {
+            ctx.jobs_wake.notify_one();
+            Ok(id)
+        }
+        Err(simpul_store::StoreError::Conflict(_)) => Err(AppError::Conflict(FieldError::new(
+            "username",
+            "error.username_taken",
+        ))),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Does this member wait for an administrator to approve their account's officer role? (An

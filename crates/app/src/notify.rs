@@ -47,8 +47,8 @@ pub enum Audience {
 pub struct Message {
     pub kind: Kind,
     pub priority: Priority,
-    pub template: &'static str,
-    pub args: Vec<(&'static str, String)>,
+    pub template: std::borrow::Cow<'static, str>,
+    pub args: Vec<(String, String)>,
     /// Where the notification leads (a path of this site).
     pub link: String,
     /// The same key never notifies a person twice (for example `alert:42:update:3`).
@@ -120,7 +120,7 @@ fn available(r: &Recipient, gateways: &[String]) -> Vec<Channel> {
 
 /// Send `message` to `audience`. Returns when every in-app row and delivery job is written;
 /// the deliveries themselves run on the job queue.
-#[tracing::instrument(skip_all, fields(kind = %message.kind, template = message.template), err(Debug))]
+#[tracing::instrument(skip_all, fields(kind = %message.kind, template = %message.template), err(Debug))]
 pub async fn notify(ctx: &AppCtx, audience: &Audience, message: &Message) -> AppResult<Report> {
     let users = resolve(ctx, audience).await?;
     let recipients = ctx.store.recipients(&users).await?;
@@ -216,7 +216,11 @@ pub async fn notify(ctx: &AppCtx, audience: &Audience, message: &Message) -> App
 
 fn render(ctx: &AppCtx, locale: Locale, message: &Message) -> (String, String) {
     let t = ctx.catalog.messages(locale);
-    let args: Vec<(&str, &str)> = message.args.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let args: Vec<(&str, &str)> = message
+        .args
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
     (
         t.fmt(&format!("notify.msg.{}.title", message.template), &args),
         t.fmt(&format!("notify.msg.{}.body", message.template), &args),
@@ -319,7 +323,7 @@ pub async fn send_test(ctx: &AppCtx, who: &Actor) -> AppResult<Report> {
     let message = Message {
         kind: Kind::Account,
         priority: Priority::Urgent,
-        template: "test",
+        template: "test".into(),
         args: vec![],
         link: "/account/notifications".into(),
         dedupe_key: None,
@@ -366,6 +370,33 @@ pub static DELIVER: JobKind = JobKind {
     max_attempts: simpul_store::notify::DELIVER_ATTEMPTS,
     max_backoff: Duration::from_secs(600),
 };
+
+/// Sends a notice a store transaction decided ([`simpul_store::notify::PendingNotice`]).
+pub static SEND: JobKind = JobKind {
+    name: simpul_store::notify::SEND_JOB,
+    run: |ctx, job, progress| Box::pin(send_job(ctx, job, progress)),
+    max_attempts: 5,
+    max_backoff: Duration::from_secs(300),
+};
+
+/// Account notices (a KIM's status, a NIK seen twice, an officer role to approve) are all of
+/// kind [`Kind::Account`]; the notice's dedupe key keeps a retried job from telling anyone twice.
+async fn send_job(ctx: &AppCtx, job: &Job, _: &Progress) -> Result<Value, JobError> {
+    let notice: simpul_store::notify::PendingNotice =
+        serde_json::from_str(&job.payload).map_err(|_| "error.internal_detail")?;
+    let message = Message {
+        kind: Kind::Account,
+        priority: Priority::Normal,
+        template: notice.template.into(),
+        args: notice.args,
+        link: notice.link,
+        dedupe_key: Some(notice.dedupe_key),
+    };
+    let report = notify(ctx, &Audience::Users(notice.users), &message)
+        .await
+        .map_err(|e| JobError::Retry(format!("{e:?}")))?;
+    Ok(serde_json::json!({ "recipients": report.recipients, "written": report.written }))
+}
 
 pub static DIGEST: JobKind = JobKind {
     name: "notify.digest",

@@ -409,15 +409,23 @@ pub async fn apply(
         .store
         .kim_account_holders(kim.id, &[Role::KimOfficer.as_str()])
         .await?;
-    let t_id = state.catalog.messages(crate::Locale::Id);
-    let title = t_id.fmt("kim.notice_title", &[("name", &kim.name)]);
-    let body = t_id.fmt(
-        "kim.notice_body",
-        &[
-            ("status", t_id.get(&format!("status.{}", to.as_str()))),
-            ("reason", reason.unwrap_or("-")),
+    // The officers hear of it through the backbone, in their language and on their channels,
+    // once the change commits.
+    let notice = simpul_store::notify::PendingNotice {
+        users: officers,
+        template: format!("kim_status_{}", to.as_str()),
+        args: vec![
+            ("name".into(), kim.name.clone()),
+            ("reason".into(), reason.unwrap_or("-").to_owned()),
         ],
-    );
+        link: format!("/kim/{}", kim.id),
+        dedupe_key: format!(
+            "kim:{}:status:{}:{}",
+            kim.id,
+            to.as_str(),
+            chrono::Utc::now().timestamp_micros()
+        ),
+    };
     let result = state
         .store
         .transition_kim(
@@ -428,11 +436,14 @@ pub async fn apply(
             reason,
             (t == Transition::Verify)
                 .then_some(&crate::import::number_for as &(dyn Fn(&str, i64) -> String + Sync)),
-            Some((&title, &body, &officers)),
+            Some(&notice),
         )
         .await;
     match result {
-        Ok(k) => Ok(k),
+        Ok(k) => {
+            state.jobs_wake.notify_one();
+            Ok(k)
+        }
         Err(StoreError::Conflict(_)) => {
             Err(AppError::Conflict(FieldError::new("", "error.transition")))
         }

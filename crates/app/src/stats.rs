@@ -8,12 +8,46 @@ use simpul_core::authz::{Action, Actor, ScopeRegions};
 use simpul_core::registry::KimStatus;
 use simpul_core::{Level, RegionCode};
 use simpul_store::registry::RegionStats;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 #[derive(serde::Deserialize, Default, utoipa::IntoParams)]
 #[serde(default)]
 pub struct StatsQuery {
     /// Region whose children are counted; empty for the provinces of Indonesia.
     pub region: String,
+}
+
+/// The registry's counts per region, kept while nothing changed: every change to the registry
+/// is audit-logged, so the highest audit id (one index lookup) says whether the counts are
+/// still current. Statistics of a province read thousands of KIMs; on PostgreSQL that was the
+/// slowest registry route (BENCHMARKS.md).
+#[derive(Clone, Default)]
+pub struct StatsCache(Arc<Mutex<HashMap<Option<RegionCode>, Counted>>>);
+
+/// Counts and the change marker they were read at.
+type Counted = (i64, Vec<RegionStats>);
+
+/// Parents kept at most (every kabupaten/kota and province of the country fits).
+const CACHED_PARENTS: usize = 1_024;
+
+/// The counts below `parent` (the provinces for `None`), from the cache when current.
+pub async fn counts(state: &AppCtx, parent: Option<&RegionCode>) -> AppResult<Vec<RegionStats>> {
+    // Read the marker first: counts computed after it are at least as new as it says.
+    let marker = state.store.change_marker().await?;
+    let key = parent.cloned();
+    if let Some((at, stats)) = state.stats_cache.0.lock().expect("stats cache").get(&key) {
+        if *at == marker {
+            return Ok(stats.clone());
+        }
+    }
+    let stats = state.store.kim_stats(parent).await?;
+    let mut cache = state.stats_cache.0.lock().expect("stats cache");
+    if cache.len() >= CACHED_PARENTS {
+        cache.clear();
+    }
+    cache.insert(key, (marker, stats.clone()));
+    Ok(stats)
 }
 
 /// Statistics below a region the user oversees (staff only).
@@ -51,7 +85,7 @@ pub async fn stats_for(
     if let Some(r) = &region {
         state.store.region(r).await?;
     }
-    let mut stats = state.store.kim_stats(region.as_ref()).await?;
+    let mut stats = counts(state, region.as_ref()).await?;
     let index = state.regions.index(&state.store).await?;
     for s in &mut stats {
         if let Ok(code) = RegionCode::parse(&s.code) {
@@ -79,7 +113,7 @@ pub async fn public_stats(
     if let Some(r) = &region {
         state.store.region(r).await?;
     }
-    let mut stats = state.store.kim_stats(region.as_ref()).await?;
+    let mut stats = counts(state, region.as_ref()).await?;
     let index = state.regions.index(&state.store).await?;
     for s in &mut stats {
         s.by_status
@@ -90,4 +124,52 @@ pub async fn public_stats(
         }
     }
     Ok((region, stats))
+}
+
+/// The KIM points of a directory query as GeoJSON (at most 20,000 points).
+///
+/// With `labels`, also one labelled point per kabupaten/kota, where its KIMs are on average:
+/// what a map without a base map shows to say where is where.
+pub async fn kim_points(
+    state: &AppCtx,
+    who: Option<&Actor>,
+    q: &crate::registry::DirectoryQuery,
+    labels: bool,
+) -> AppResult<serde_json::Value> {
+    let filter = crate::registry::directory_filter(who, q)?;
+    let (kims, _) = state.store.search_kims(&filter, 20_000, 0).await?;
+    let index = state.regions.index(&state.store).await?;
+    let features: Vec<serde_json::Value> = kims
+        .iter()
+        .filter_map(|k| {
+            let (lat, lon) = (k.lat?, k.lon?);
+            Some(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"id": k.id, "name": k.name, "number": k.reg_number, "status": k.status,
+                    "url": format!("/kim/{}", k.id), "village": index.place_name(&k.village_code)},
+            }))
+        })
+        .collect();
+    let mut regencies: std::collections::BTreeMap<&str, (f64, f64, usize)> = Default::default();
+    for k in kims.iter().filter(|_| labels) {
+        if let (Some(lat), Some(lon)) = (k.lat, k.lon) {
+            let e = regencies.entry(k.regency_code.as_str()).or_default();
+            *e = (e.0 + lat, e.1 + lon, e.2 + 1);
+        }
+    }
+    let mut features = features;
+    for (code, (lat, lon, n)) in regencies {
+        let name = RegionCode::parse(code)
+            .ok()
+            .and_then(|c| index.get(&c).map(|r| r.name.clone()))
+            .unwrap_or_else(|| code.to_owned());
+        let n_f = n as f64;
+        features.push(serde_json::json!({
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon / n_f, lat / n_f]},
+            "properties": {"kind": "regency", "name": name, "count": n},
+        }));
+    }
+    Ok(serde_json::json!({"type": "FeatureCollection", "features": features}))
 }

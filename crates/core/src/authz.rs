@@ -130,6 +130,11 @@ fn manages_accounts(role: Role) -> bool {
     )
 }
 
+/// Who registers KIMs: the offices that manage accounts, and officers (in their village).
+fn may_register_kims(role: Role) -> bool {
+    manages_accounts(role) || role == Role::KimOfficer
+}
+
 /// An actor may grant a role when one of their account-managing grants outranks it (a national
 /// admin may also appoint national admins) and covers the whole territory.
 fn outranks(granter: Role, role: Role) -> bool {
@@ -153,6 +158,14 @@ impl Actor {
                     .any(|g| manages_accounts(g.role) && outranks(g.role, *r))
             })
             .collect()
+    }
+
+    /// Whether [`Action::RegisterKim`] holds for some village: the registration form makes
+    /// sense for this actor (where, is checked on submit). The same rule, without a village.
+    pub fn may_register_somewhere(&self) -> bool {
+        self.grants
+            .iter()
+            .any(|g| may_register_kims(g.role) && !g.territory.is_empty())
     }
 
     pub fn has_role(&self, role: Role) -> bool {
@@ -197,10 +210,10 @@ impl Actor {
                 .grants
                 .iter()
                 .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
-            Action::RegisterKim { village } => self.grants.iter().any(|g| {
-                (manages_accounts(g.role) || g.role == Role::KimOfficer)
-                    && g.territory.contains_region(village)
-            }),
+            Action::RegisterKim { village } => self
+                .grants
+                .iter()
+                .any(|g| may_register_kims(g.role) && g.territory.contains_region(village)),
             Action::EditKim { kim_id, village } => self.grants.iter().any(|g| {
                 kim_role(g, &[Role::KimOfficer], kim_id)
                     || (manages_accounts(g.role) && g.territory.contains_region(village))
@@ -407,6 +420,11 @@ mod tests {
             village: &village
         }));
         assert!(!member.can(Action::RegisterKim { village: &village }));
+        assert!(!member.may_register_somewhere());
+        assert!(actor(Role::KimOfficer, regions(&["35.14.10.2001"])).may_register_somewhere());
+        assert!(actor(Role::RegencyAdmin, regions(&["35.14"])).may_register_somewhere());
+        assert!(!actor(Role::Coordinator, regions(&["35.14"])).may_register_somewhere());
+        assert!(!actor(Role::PartnerStaff, ScopeRegions::All).may_register_somewhere());
     }
 
     #[test]

@@ -55,7 +55,7 @@ async fn main() -> anyhow::Result<()> {
     let message = Message {
         kind: Kind::Account,
         priority: Priority::Urgent,
-        template: "welcome",
+        template: "welcome".into(),
         args: vec![],
         link: "/account/notifications".into(),
         dedupe_key: Some(format!(

@@ -3,6 +3,7 @@
 //! KIMs and about 600,000 members over every province in proportion to its villages.
 //! Written in batches of 5,000 KIMs, each batch all or nothing (see `Store::import_kims`).
 
+use crate::names::{FIRST, FIRST_ELSEWHERE, LAST, LAST_ELSEWHERE, STATUSES, TOPICS, WORDS};
 use anyhow::{bail, Result};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -54,63 +55,6 @@ const CAPITALS: [(&str, f64, f64); 38] = [
     ("94", -3.36, 135.50),
     ("95", -4.10, 138.94),
     ("96", -0.88, 131.25),
-];
-
-const WORDS: [&str; 12] = [
-    "Maju",
-    "Sejahtera",
-    "Mandiri",
-    "Berdaya",
-    "Cerdas",
-    "Lestari",
-    "Makmur",
-    "Jaya",
-    "Sentosa",
-    "Madani",
-    "Gemilang",
-    "Harmoni",
-];
-const FIRST: [&str; 16] = [
-    "Siti", "Sri", "Dewi", "Nur", "Ahmad", "Muhammad", "Budi", "Agus", "Eko", "Wahyu", "Rina",
-    "Yuli", "Putu", "Made", "Yohanes", "Maria",
-];
-const LAST: [&str; 14] = [
-    "Rahayu",
-    "Wijaya",
-    "Santoso",
-    "Lestari",
-    "Hidayat",
-    "Kurniawan",
-    "Siregar",
-    "Nasution",
-    "Wulandari",
-    "Setiawan",
-    "Pratama",
-    "Saputra",
-    "Simanjuntak",
-    "Tanjung",
-];
-const TOPICS: [&str; 11] = [
-    "health",
-    "education",
-    "disaster",
-    "economy",
-    "agriculture",
-    "tourism",
-    "culture",
-    "social",
-    "governance",
-    "environment",
-    "digital_literacy",
-];
-const STATUSES: [(&str, u32); 7] = [
-    ("active", 690),
-    ("verified", 120),
-    ("submitted", 60),
-    ("draft", 40),
-    ("inactive", 40),
-    ("rejected", 30),
-    ("dissolved", 20),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -258,8 +202,8 @@ pub async fn generate(
                     MemberData {
                         name: format!(
                             "{} {}",
-                            FIRST[rng.gen_range(0..FIRST.len())],
-                            LAST[rng.gen_range(0..LAST.len())]
+                            pick(&mut rng, &FIRST, &FIRST_ELSEWHERE),
+                            pick(&mut rng, &LAST, &LAST_ELSEWHERE)
                         ),
                         role: ["ketua", "sekretaris", "bendahara", "admin_konten"]
                             .get(m)
@@ -286,4 +230,13 @@ pub async fn generate(
         kims: written,
         members: members_total,
     })
+}
+
+/// One name from `common` and `elsewhere` together.
+fn pick(rng: &mut StdRng, common: &[&'static str], elsewhere: &[&'static str]) -> &'static str {
+    let i = rng.gen_range(0..common.len() + elsewhere.len());
+    common
+        .get(i)
+        .copied()
+        .unwrap_or_else(|| elsewhere[i - common.len()])
 }

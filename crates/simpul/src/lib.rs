@@ -7,5 +7,6 @@ pub mod cli_import;
 pub mod config;
 pub mod demo;
 pub mod generate;
+mod names;
 pub mod regions_data;
 pub mod server;

@@ -61,6 +61,14 @@ struct GrantRow {
     region_code: Option<String>,
 }
 
+/// A grant with the current village of its KIM (for KIM-scoped grants).
+#[derive(sqlx::FromRow)]
+struct ResolvedRow {
+    #[sqlx(flatten)]
+    grant: GrantRow,
+    kim_village: Option<String>,
+}
+
 impl GrantRow {
     fn into_record(self) -> Result<GrantRecord> {
         let bad = || StoreError::Invalid(format!("grant {} is malformed", self.id));
@@ -173,14 +181,35 @@ impl Store {
         rows.into_iter().map(GrantRow::into_record).collect()
     }
 
-    /// Grants with their scopes resolved to territories, as the authorization policy needs.
+    /// Grants with their scopes resolved to territories, as the authorization policy needs. Runs
+    /// on every request: one query, which also reads the current village of each KIM-scoped
+    /// grant's KIM (a KIM may have moved since the grant). Only a coordination group's members
+    /// take a second query, for the few Bakorwil accounts.
     pub async fn resolved_grants(&self, user_id: i64) -> Result<Vec<Grant>> {
-        let mut out = Vec::new();
-        for g in self.grants_of(user_id).await? {
-            let territory = match self.territory(&g.scope).await {
-                Ok(t) => t,
-                Err(StoreError::NotFound) => ScopeRegions::none(),
-                Err(e) => return Err(e),
+        // The CASE keeps PostgreSQL from casting a region code ("35.14") as a number.
+        let sql = "SELECT g.id, g.user_id, g.role, g.scope_kind, g.scope_ref, g.region_code, k.village_code AS kim_village \
+                   FROM role_grants g LEFT JOIN kims k \
+                   ON k.id = CASE WHEN g.scope_kind = 'kim' THEN CAST(g.scope_ref AS BIGINT) END \
+                   WHERE g.user_id = $1 ORDER BY g.id";
+        let rows: Vec<ResolvedRow> =
+            with_pool!(self, p => sqlx::query_as(sql).bind(user_id).fetch_all(p).await?);
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let kim_village = row.kim_village;
+            let g = row.grant.into_record()?;
+            let territory = match &g.scope {
+                Scope::Kim(_) => ScopeRegions::Regions(
+                    kim_village
+                        .as_deref()
+                        .and_then(|v| RegionCode::parse(v).ok())
+                        .into_iter()
+                        .collect(),
+                ),
+                scope => match self.territory(scope).await {
+                    Ok(t) => t,
+                    Err(StoreError::NotFound) => ScopeRegions::none(),
+                    Err(e) => return Err(e),
+                },
             };
             out.push(Grant {
                 role: g.role,

@@ -93,12 +93,43 @@ pub use crate::notify::Notification;
 pub struct NikDuplicate<'a> {
     pub other_member: i64,
     pub other_village: &'a str,
-    /// The in-app notice for the administrators (title, body).
-    pub title: &'a str,
-    pub body: &'a str,
+    /// The notice for the administrators of both regions (who are added to its users).
+    pub notice: crate::notify::PendingNotice,
+}
+
+/// A KIM's leader (its first member with the role "ketua") as an export shows them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Leader {
+    pub kim_id: i64,
+    pub name: String,
+    pub phone: Option<String>,
+    pub consent_on: Option<NaiveDate>,
 }
 
 impl Store {
+    /// The leaders of these KIMs (the earliest recorded "ketua" of each), in chunks of a few
+    /// hundred ids so that an export of a whole province stays within bind limits.
+    pub async fn leaders_of(&self, kim_ids: &[i64]) -> Result<Vec<Leader>> {
+        let mut out = Vec::new();
+        for chunk in kim_ids.chunks(500) {
+            let rows: Vec<Leader> = with_pool!(self, p => {
+                let mut q = sqlx::QueryBuilder::new(
+                    "SELECT m.kim_id, m.name, m.phone, m.consent_on FROM kim_members m \
+                     WHERE m.role = 'ketua' AND m.id = (SELECT MIN(x.id) FROM kim_members x \
+                     WHERE x.kim_id = m.kim_id AND x.role = 'ketua') AND m.kim_id IN (",
+                );
+                let mut list = q.separated(", ");
+                for id in chunk {
+                    list.push_bind(*id);
+                }
+                q.push(")");
+                q.build_query_as().fetch_all(p).await?
+            });
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+
     pub async fn members_of(&self, kim_id: i64) -> Result<Vec<MemberRecord>> {
         let sql = format!("SELECT {MEMBER_COLUMNS} FROM kim_members WHERE kim_id = $1 ORDER BY id");
         Ok(with_pool!(self, p => sqlx::query_as(&sql).bind(kim_id).fetch_all(p).await?))
@@ -201,11 +232,12 @@ impl Store {
                 admins.extend(region_admins_in_tx!(tx, d.other_village));
                 admins.sort_unstable();
                 admins.dedup();
-                for admin in admins {
-                    sqlx::query("INSERT INTO notifications (user_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(admin).bind(d.title).bind(d.body).bind(format!("/kim/{kim_id}/members/{member_id}")).bind(now)
-                        .execute(&mut *tx).await?;
-                }
+                let mut notice = d.notice.clone();
+                notice.users.extend(admins);
+                // The member's id exists only now.
+                notice.link = format!("/kim/{kim_id}/members/{member_id}");
+                notice.dedupe_key = format!("{}:{member_id}", notice.dedupe_key);
+                crate::notify::queue_notice_in_tx!(tx, &notice);
                 let event = AuditEvent::new("member.nik_duplicate", "kim_member", member_id)
                     .in_region(Some(region.clone()))
                     .with_summary(json!({"after": {"kim_id": kim_id, "other_member_id": d.other_member, "other_village": d.other_village}}));
@@ -293,13 +325,13 @@ impl Store {
 
     /// Accept an invitation: create the account with its KIM-scoped grant and link the member,
     /// all at once. Returns the new user id.
-    /// `notice`: an in-app message (title, body) for the region's administrators when the
-    /// member holds an officer role the invitation did not grant (they approve it).
+    /// `notice`: told to the region's administrators (added to its users) when the member
+    /// holds an officer role the invitation did not grant (they approve it).
     pub async fn accept_invite(
         &self,
         token: &str,
         user: &crate::accounts::NewUser,
-        notice: (&str, &str),
+        notice: &crate::notify::PendingNotice,
     ) -> Result<i64> {
         let (member_id, role): (i64, String) = with_pool!(self, p => sqlx::query_as(
             "SELECT member_id, grant_role FROM kim_invites WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2")
@@ -332,12 +364,9 @@ impl Store {
                 .bind(user_id).bind(role).bind(kim.id.to_string()).bind(&kim.village_code).bind(now).execute(&mut *tx).await?;
             sqlx::query("UPDATE kim_members SET user_id = $1 WHERE id = $2").bind(user_id).bind(member_id).execute(&mut *tx).await?;
             if still_officer && role != "kim_officer" {
-                for admin in region_admins_in_tx!(tx, &kim.village_code) {
-                    sqlx::query("INSERT INTO notifications (user_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(admin).bind(notice.0).bind(notice.1)
-                        .bind(format!("/kim/{}/members/{member_id}", kim.id)).bind(now)
-                        .execute(&mut *tx).await?;
-                }
+                let mut notice = notice.clone();
+                notice.users.extend(region_admins_in_tx!(tx, &kim.village_code));
+                crate::notify::queue_notice_in_tx!(tx, &notice);
             }
             let ctx = AuditContext { actor_id: Some(user_id), actor_name: user.username.clone(), request_id: None, ip: None };
             let event = AuditEvent::new("member.accept_invite", "user", user_id)

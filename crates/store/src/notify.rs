@@ -19,6 +19,51 @@ pub const DELIVER_JOB: &str = "notify.deliver";
 /// receiver that is down for an hour still gets the message.
 pub const DELIVER_ATTEMPTS: i64 = 12;
 
+/// The job kind that sends a notice decided inside a store transaction (payload: a
+/// [`PendingNotice`]); its handler, in the application layer, calls `notify`.
+pub const SEND_JOB: &str = "notify.send";
+
+/// A notification decided inside a store transaction (a KIM's status changed, a NIK turned up
+/// twice, an officer role waits for approval). The transaction queues it as a `notify.send`
+/// job, so it goes out through the one notification backbone (the person's channels and
+/// language) exactly when the change commits, and never when it rolls back.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PendingNotice {
+    /// The accounts to tell; a transaction may add to them (the region's administrators).
+    pub users: Vec<i64>,
+    /// The catalogue template `notify.msg.<template>` and its placeholders.
+    pub template: String,
+    pub args: Vec<(String, String)>,
+    /// Where the notification leads (a path of this site).
+    pub link: String,
+    /// Notifies nobody twice, also when the job runs again.
+    pub dedupe_key: String,
+}
+
+impl PendingNotice {
+    pub fn job(&self) -> NewJob<'static> {
+        NewJob {
+            kind: SEND_JOB,
+            payload: serde_json::to_value(self).expect("a notice serializes"),
+            created_by: None,
+            max_attempts: 5,
+            dedupe_key: Some(format!("notice:{}", self.dedupe_key)),
+        }
+    }
+}
+
+/// Queue `notice` for sending when the caller's transaction commits. Nothing is queued for no
+/// recipients.
+macro_rules! queue_notice_in_tx {
+    ($tx:expr, $notice:expr) => {{
+        let notice: &$crate::notify::PendingNotice = $notice;
+        if !notice.users.is_empty() {
+            $crate::jobs::enqueue_in_tx!($tx, &notice.job());
+        }
+    }};
+}
+pub(crate) use queue_notice_in_tx;
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Notification {
     pub id: i64,

@@ -347,7 +347,7 @@ impl Store {
         to: &str,
         reason: Option<&str>,
         number_for: Option<&NumberFor>,
-        notice: Option<(&str, &str, &[i64])>,
+        notice: Option<&crate::notify::PendingNotice>,
     ) -> Result<KimRecord> {
         let now = Utc::now();
         with_pool!(self, pool => {
@@ -371,12 +371,8 @@ impl Store {
                 sqlx::query("UPDATE kims SET reg_number = $1 WHERE id = $2").bind(&n).bind(id).execute(&mut *tx).await?;
                 number = Some(n);
             }
-            if let Some((title, body, users)) = notice {
-                for user in users {
-                    sqlx::query("INSERT INTO notifications (user_id, title, body, link, created_at) VALUES ($1, $2, $3, $4, $5)")
-                        .bind(user).bind(title).bind(body).bind(format!("/kim/{id}")).bind(now)
-                        .execute(&mut *tx).await?;
-                }
+            if let Some(notice) = notice {
+                crate::notify::queue_notice_in_tx!(tx, notice);
             }
             let event = AuditEvent::new("kim.transition", "kim", id)
                 .in_region(RegionCode::parse(&village_code).ok())

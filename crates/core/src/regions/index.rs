@@ -65,6 +65,22 @@ impl RegionIndex {
         index
     }
 
+    /// A village's (or any region's) full name, innermost first: "Desa X, Kec. Y, Kabupaten
+    /// Z, Jawa Timur". An unparseable code is returned as it is.
+    pub fn place_name(&self, code: &str) -> String {
+        let Ok(code) = RegionCode::parse(code) else {
+            return code.to_owned();
+        };
+        let mut chain = code.ancestors();
+        chain.push(code);
+        chain
+            .iter()
+            .rev()
+            .filter_map(|c| self.get(c).map(|r| r.name.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -261,6 +277,17 @@ mod tests {
 
     fn codes(hits: &[SearchHit<'_>]) -> Vec<String> {
         hits.iter().map(|h| h.region.code.to_string()).collect()
+    }
+
+    #[test]
+    fn a_place_is_named_from_the_village_out() {
+        let index = sample();
+        assert_eq!(
+            index.place_name("35.14.10.2002"),
+            "Pecalukan, Prigen, Kabupaten Pasuruan, Jawa Timur"
+        );
+        assert_eq!(index.place_name("35.75"), "Kota Pasuruan, Jawa Timur");
+        assert_eq!(index.place_name("not a code"), "not a code");
     }
 
     #[test]

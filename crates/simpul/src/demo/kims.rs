@@ -2,6 +2,7 @@
 //! villages, with Javanese/Madurese names, members, a realistic mix of statuses and locations
 //! near each kabupaten/kota's seat. Deterministic (seeded), so every demo looks the same.
 
+use crate::names::{FIRST, JOBS, LAST, STATUSES, TOPICS, WORDS};
 use anyhow::Result;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -54,86 +55,6 @@ const SEATS: [(&str, f64, f64); 38] = [
     ("35.77", -7.630, 111.523),
     ("35.78", -7.257, 112.752),
     ("35.79", -7.871, 112.527),
-];
-
-const WORDS: [&str; 14] = [
-    "Maju",
-    "Sejahtera",
-    "Mandiri",
-    "Berdaya",
-    "Cerdas",
-    "Guyub Rukun",
-    "Lestari",
-    "Makmur",
-    "Jaya",
-    "Sentosa",
-    "Madani",
-    "Sumber Informasi",
-    "Gemilang",
-    "Harmoni",
-];
-const FIRST: [&str; 24] = [
-    "Siti", "Sri", "Dewi", "Nur", "Ahmad", "Muhammad", "Budi", "Agus", "Eko", "Wahyu", "Rina",
-    "Yuli", "Slamet", "Suparman", "Endang", "Heri", "Fitri", "Moh.", "Abdul", "Lilik", "Dwi",
-    "Tri", "Rudi", "Anik",
-];
-const LAST: [&str; 20] = [
-    "Rahayu",
-    "Wijaya",
-    "Santoso",
-    "Lestari",
-    "Hidayat",
-    "Kurniawan",
-    "Wulandari",
-    "Setiawan",
-    "Prasetyo",
-    "Hasan",
-    "Fauzi",
-    "Susanti",
-    "Purnomo",
-    "Maulana",
-    "Anwar",
-    "Safitri",
-    "Hariyanto",
-    "Zainal",
-    "Rosyidi",
-    "Ningsih",
-];
-const JOBS: [&str; 10] = [
-    "Petani",
-    "Guru",
-    "Pedagang",
-    "Perangkat desa",
-    "Ibu rumah tangga",
-    "Mahasiswa",
-    "Wiraswasta",
-    "Bidan",
-    "Nelayan",
-    "Karyawan swasta",
-];
-const TOPICS: [&str; 11] = [
-    "health",
-    "education",
-    "disaster",
-    "economy",
-    "agriculture",
-    "tourism",
-    "culture",
-    "social",
-    "governance",
-    "environment",
-    "digital_literacy",
-];
-
-/// (status, share in per mille).
-const STATUSES: [(&str, u32); 7] = [
-    ("active", 690),
-    ("verified", 120),
-    ("submitted", 60),
-    ("draft", 40),
-    ("inactive", 40),
-    ("rejected", 30),
-    ("dissolved", 20),
 ];
 
 fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {

@@ -205,7 +205,7 @@ pub async fn seed_notifications(ctx: &simpul_app::AppCtx) -> Result<()> {
     let message = Message {
         kind: Kind::Account,
         priority: Priority::Normal,
-        template: "welcome",
+        template: "welcome".into(),
         args: vec![],
         link: "/account/notifications".into(),
         dedupe_key: Some("demo-welcome".into()),

@@ -208,9 +208,10 @@ async fn export(app: &TestApp, region: &str) -> (String, Vec<Vec<String>>) {
         .records()
         .map(|r| r.unwrap().iter().map(str::to_owned).collect())
         .collect();
-    // The registration number is the receiving office's to give (column 20): left out.
+    // The registration number is the receiving office's to give (the column after the
+    // template's 22): left out.
     for r in &mut rows {
-        r.remove(19);
+        r.remove(22);
     }
     rows.sort();
     (text, rows)
@@ -219,9 +220,9 @@ async fn export(app: &TestApp, region: &str) -> (String, Vec<Vec<String>>) {
 async fn an_export_round_trips_into_another_instance(engine: Engine) {
     let one = TestApp::spawn(engine).await;
     let token = one.api_token("kominfo.kab-pasuruan").await;
-    let csv = "nama_kim,kode_desa,alamat,lat,lon,tanggal_berdiri,no_sk,tanggal_sk,penerbit_sk,telepon,email,topik,status,instagram,website\n\
-               KIM Pulang Pergi,35.14.10.2005,\"Jl. Raya 1, RT 2\",-7.6912345,112.6312345,2019-05-01,188/9/2019,10 Mei 2019,Kepala Desa,0343 123456,kim.pp@desa.id,\"kesehatan, budaya\",Aktif,@kimpulangpergi,https://kimpp.desa.id\n\
-               KIM Pulang Dua,35.14.10.2005,,,,,,,,,,,,,\n";
+    let csv = "nama_kim,kode_desa,alamat,lat,lon,tanggal_berdiri,no_sk,tanggal_sk,penerbit_sk,telepon,email,topik,status,instagram,website,ketua,telepon_ketua,persetujuan_ketua\n\
+               KIM Pulang Pergi,35.14.10.2005,\"Jl. Raya 1, RT 2\",-7.6912345,112.6312345,2019-05-01,188/9/2019,10 Mei 2019,Kepala Desa,0343 123456,kim.pp@desa.id,\"kesehatan, budaya\",Aktif,@kimpulangpergi,https://kimpp.desa.id,Siti Rahayu,0812-3456-7001,03/02/2024\n\
+               KIM Pulang Dua,35.14.10.2005,,,,,,,,,,,,,,,,\n";
     let (status, report) = import(&one, &token, csv, true).await;
     assert_eq!(status, StatusCode::OK, "{report}");
     one.login_as("kominfo.kab-pasuruan").await;
@@ -233,6 +234,10 @@ async fn an_export_round_trips_into_another_instance(engine: Engine) {
         "phones as Excel keeps text: {text}"
     );
     assert!(text.contains("Budaya, Kesehatan"));
+    // The leader travels too (the office may see its KIMs' members), as the KIM's first member.
+    let pp = before.iter().find(|r| r[0] == "KIM Pulang Pergi").unwrap();
+    assert_eq!(pp[19..22], ["Siti Rahayu", "0812-3456-7001", "03/02/2024"]);
+    assert_eq!(pp[22], "1", "one member");
     one.finish().await;
     // Another instance of the same office takes the export as it is.
     let two = TestApp::spawn(engine).await;

@@ -131,7 +131,7 @@ fn alert(key: &str) -> Message {
     Message {
         kind: Kind::Alert,
         priority: Priority::Urgent,
-        template: "test",
+        template: "test".into(),
         args: vec![],
         link: "/account/notifications".into(),
         dedupe_key: Some(key.into()),
@@ -312,7 +312,7 @@ async fn a_flood_is_rate_limited_into_one_digest(engine: Engine) {
         let m = Message {
             kind: Kind::Program,
             priority: Priority::Normal,
-            template: "test",
+            template: "test".into(),
             args: vec![],
             link: format!("/program/{i}"),
             dedupe_key: Some(format!("program-{i}")),

@@ -174,8 +174,16 @@ async fn officer_registers_and_regency_admin_verifies(engine: Engine) {
             >= 5
     );
     let officer_id = app.user_id("kim.prigen.ketua").await;
-    let notes = app.store.notifications(officer_id, 50).await.unwrap();
-    assert!(notes.iter().any(|n| n.title.contains("KIM Cahaya Prigen")));
+    // Each move was told to the officers through the backbone (one notice per move, in
+    // Indonesian, with the new status in words).
+    let notes = app.notifications_at_least(officer_id, 5).await;
+    let about: Vec<_> = notes
+        .iter()
+        .filter(|n| n.title.contains("KIM Cahaya Prigen") && n.kind == "account")
+        .collect();
+    assert!(about.len() >= 5, "{notes:?}");
+    assert!(about.iter().any(|n| n.title.contains("Terverifikasi")));
+    assert!(about.iter().all(|n| n.link == format!("/kim/{id}")));
     app.finish().await;
 }
 
@@ -592,6 +600,35 @@ async fn directory_map_and_statistics(engine: Engine) {
         .await
         .unwrap();
     assert_eq!(kec.len(), 24, "Pasuruan's kecamatan");
+    // The counts are kept between requests, but a new KIM shows at once, also when another
+    // instance registered it.
+    let pasuruan_total = |stats: &[Value]| {
+        stats
+            .iter()
+            .find(|s| s["code"] == "35.14")
+            .map(|s| s["kims"].as_i64().unwrap())
+            .unwrap()
+    };
+    let before = pasuruan_total(&stats);
+    let other = TestApp::attach(engine, app.db_url(), crate::common::web_config(), None).await;
+    let admin = other.api_token("kominfo.kab-pasuruan").await;
+    let r = other
+        .api(
+            Method::POST,
+            "/api/v1/kims",
+            &admin,
+            Some(json!({"name": "KIM Hitung Ulang", "village": "35.14.10.2005"})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let again: Vec<Value> = app
+        .api(Method::GET, "/api/v1/kims/stats?region=35", &jatim, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pasuruan_total(&again), before + 1);
+    other.finish().await;
     app.login_as("kominfo.jatim").await;
     let (status, html) = app.get_text("/kim/stats?region=35").await;
     assert_eq!(status, StatusCode::OK);

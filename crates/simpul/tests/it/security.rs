@@ -470,9 +470,12 @@ async fn a_nik_in_a_kim_the_saver_cannot_see_is_not_revealed(engine: Engine) {
     let r = add_member(&app, &officer, prigen, member("Sri L.")).await;
     assert_eq!(r.status(), StatusCode::CREATED, "no oracle");
     // ...and the region's administrators are told.
-    let notes = app.store.notifications(admin_id, 100).await.unwrap();
+    let notes = app.notifications_at_least(admin_id, notes_before + 1).await;
     assert_eq!(notes.len(), notes_before + 1);
     assert!(notes[0].title.contains("NIK sama"));
+    assert!(notes[0]
+        .link
+        .starts_with(&format!("/kim/{prigen}/members/")));
     // Who may see both KIMs is told directly.
     let r = add_member(&app, &admin, other, member("Sri Lestari 2")).await;
     assert_eq!(r.status(), StatusCode::CONFLICT);

@@ -4,7 +4,6 @@ use super::users::Created;
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiUser, CurrentUser, PathParam, Query};
-use crate::pages::kim_stats::geojson_for;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
@@ -365,7 +364,7 @@ pub async fn geojson(
     Query(q): Query<DirectoryQuery>,
 ) -> AppResult<Response> {
     let user = optional_user(&state, &headers).await?;
-    let doc = geojson_for(&state, user.as_ref(), &q).await?;
+    let doc = simpul_app::stats::kim_points(&state, user.as_deref(), &q, false).await?;
     Ok((
         [(header::CONTENT_TYPE, "application/geo+json")],
         doc.to_string(),

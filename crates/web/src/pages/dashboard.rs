@@ -120,7 +120,7 @@ pub async fn region_cards(
             )
         });
         let overview = if region.as_ref().is_none_or(|c| c.level() == Level::Province) {
-            let rows = state.store.kim_stats(region.as_ref()).await?;
+            let rows = simpul_app::stats::counts(state, region.as_ref()).await?;
             let kims: i64 = rows.iter().map(|r| r.kims).sum();
             let covered: i64 = rows.iter().map(|r| r.villages_with_active_kim).sum();
             let villages = match &region {

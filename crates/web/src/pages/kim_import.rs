@@ -13,11 +13,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use simpul_app::import::{import_territory, RowError, RowReport};
 use simpul_app::import_job::{self, ImportJobInput, ImportJobResult};
 use simpul_app::jobs;
-use simpul_app::registry::{self as reg, DirectoryQuery};
-use simpul_core::authz::Action;
-use simpul_core::registry::import::{topic_word, Field, TEMPLATE_EXAMPLE};
+use simpul_app::registry::DirectoryQuery;
+use simpul_core::registry::import::{Field, TEMPLATE_EXAMPLE};
 use simpul_core::sheet;
-use simpul_core::RegionCode;
 use simpul_store::jobs::Job;
 use std::time::Duration;
 
@@ -360,39 +358,6 @@ fn report_row(t: crate::i18n::Messages<'_>, r: &RowReport) -> ReportRow {
 #[derive(serde::Deserialize)]
 pub struct Empty {}
 
-/// The template's and the export's KIM columns, in order.
-const SHEET_FIELDS: [Field; 19] = [
-    Field::Name,
-    Field::VillageCode,
-    Field::Village,
-    Field::District,
-    Field::Regency,
-    Field::Province,
-    Field::Address,
-    Field::Lat,
-    Field::Lon,
-    Field::FoundedOn,
-    Field::SkNumber,
-    Field::SkDate,
-    Field::SkIssuer,
-    Field::Phone,
-    Field::Email,
-    Field::Topics,
-    Field::Status,
-    Field::Instagram,
-    Field::Website,
-];
-
-/// The template's headers: the KIM columns, then the leader's (recorded as the first member
-/// when consent is given).
-fn template_headers() -> Vec<&'static str> {
-    SHEET_FIELDS
-        .iter()
-        .chain(&[Field::Leader, Field::LeaderPhone, Field::Consent])
-        .map(|f| f.label())
-        .collect()
-}
-
 /// The example row, which the check flags if it is left in place.
 fn template_rows() -> Vec<Vec<String>> {
     let mut row: Vec<String> = TEMPLATE_EXAMPLE
@@ -405,7 +370,7 @@ fn template_rows() -> Vec<Vec<String>> {
 
 pub async fn template(PathParam(format): PathParam<String>) -> AppResult<Response> {
     let rows = template_rows();
-    let headers = template_headers();
+    let headers = simpul_app::export::template_headers();
     match format.as_str() {
         "template.csv" => Ok((
             [
@@ -439,102 +404,6 @@ pub async fn template(PathParam(format): PathParam<String>) -> AppResult<Respons
     }
 }
 
-/// The export's headers: the template's KIM columns (so an export imports again), then what
-/// only this registry knows (read back but not imported: the receiving office numbers anew).
-fn export_headers() -> Vec<&'static str> {
-    SHEET_FIELDS
-        .iter()
-        .map(|f| f.label())
-        .chain(["No. Registrasi", "Jumlah Anggota"])
-        .collect()
-}
-
-/// Dates as Indonesia writes them in a sheet: Excel in any locale reads "dd/mm/yyyy" as text
-/// or as the right date, and the import reads it back.
-fn sheet_date(d: Option<chrono::NaiveDate>) -> String {
-    d.map(|d| d.format("%d/%m/%Y").to_string())
-        .unwrap_or_default()
-}
-
-/// The directory within the user's territory as rows (staff only), in the columns of
-/// [`export_headers`]. The filter is the directory page's.
-pub async fn export_rows(
-    state: &AppState,
-    who: &CurrentUser,
-    q: &DirectoryQuery,
-) -> AppResult<Vec<Vec<String>>> {
-    if !who.actor.can(Action::Oversee) {
-        return Err(AppError::Forbidden);
-    }
-    let mut filter = reg::directory_filter(Some(who), q)?;
-    let oversight = who.actor.oversight();
-    if q.status.trim().is_empty() {
-        filter.statuses.clear();
-        filter.territory = Some(oversight);
-    }
-    let (kims, _) = state.store.search_kims(&filter, 200_000, 0).await?;
-    let index = state.regions.index(&state.store).await?;
-    let name = |code: &RegionCode| index.get(code).map(|r| r.name.clone()).unwrap_or_default();
-    let mut rows = Vec::with_capacity(kims.len());
-    for k in kims {
-        let village = RegionCode::parse(&k.village_code).map_err(AppError::internal)?;
-        let chain = village.ancestors();
-        let social: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&k.social).unwrap_or_default();
-        let social = |kind: &str| {
-            social
-                .get(kind)
-                .and_then(|v| v.as_str())
-                .unwrap_or_default()
-                .to_owned()
-        };
-        // "0812-3456-7890": Excel keeps it as text (a bare +628… would become 6.28E+12).
-        let phone = k
-            .phone
-            .as_deref()
-            .map(|p| {
-                simpul_core::registry::PhoneE164::parse(p)
-                    .map(|p| p.national_grouped())
-                    .unwrap_or_else(|_| p.to_owned())
-            })
-            .unwrap_or_default();
-        let topics = k
-            .topics
-            .split(',')
-            .filter_map(simpul_core::registry::Topic::parse)
-            .map(topic_word)
-            .collect::<Vec<_>>()
-            .join(", ");
-        let status = simpul_core::registry::KimStatus::parse(&k.status)
-            .map(simpul_core::registry::import::status_word)
-            .unwrap_or_default();
-        rows.push(vec![
-            k.name.clone(),
-            k.village_code.clone(),
-            name(&village),
-            name(&chain[2]),
-            name(&chain[1]),
-            name(&chain[0]),
-            k.address.clone(),
-            k.lat.map(|v| v.to_string()).unwrap_or_default(),
-            k.lon.map(|v| v.to_string()).unwrap_or_default(),
-            sheet_date(k.founded_on),
-            k.sk_number.clone(),
-            sheet_date(k.sk_date),
-            k.sk_issuer.clone(),
-            phone,
-            k.email.clone().unwrap_or_default(),
-            topics,
-            status.to_owned(),
-            social("instagram"),
-            social("website"),
-            k.reg_number.clone().unwrap_or_default(),
-            k.member_count.to_string(),
-        ]);
-    }
-    Ok(rows)
-}
-
 pub async fn export_csv(
     State(state): State<AppState>,
     SessionUser(user): SessionUser,
@@ -557,7 +426,7 @@ async fn export(
     format: &str,
     q: &DirectoryQuery,
 ) -> AppResult<Response> {
-    let rows = export_rows(state, user, q).await?;
+    let rows = simpul_app::export::export_rows(state, user, q).await?;
     let stamp = chrono::Utc::now().format("%Y%m%d");
     match format {
         "export.csv" => Ok((
@@ -568,12 +437,12 @@ async fn export(
                     format!("attachment; filename=\"simpul-kim-{stamp}.csv\""),
                 ),
             ],
-            sheet::write_csv(&export_headers(), &rows),
+            sheet::write_csv(&simpul_app::export::export_headers(), &rows),
         )
             .into_response()),
         "export.xlsx" => {
-            let bytes =
-                sheet::write_xlsx("KIM", &export_headers(), &rows).map_err(AppError::internal)?;
+            let bytes = sheet::write_xlsx("KIM", &simpul_app::export::export_headers(), &rows)
+                .map_err(AppError::internal)?;
             Ok((
                 [
                     (

@@ -520,63 +520,14 @@ pub async fn accept_invite(
     PathParam(token): PathParam<String>,
     CsrfForm(form): CsrfForm<AcceptForm>,
 ) -> AppResult<Response> {
-    let mut errors = Vec::new();
-    let username = simpul_core::Username::parse(&form.username)
-        .map_err(|e| errors.push(FieldError::new("username", e.message_key())))
-        .ok();
-    if let Err(e) = simpul_core::accounts::check_new_password(&form.password) {
-        errors.push(FieldError::new("password", e.message_key()));
-    }
-    let Some(member_id) = state.store.invite_member(&token).await? else {
-        return invite_page(
-            &state,
-            &ctx,
-            token,
-            form.username,
-            errors,
-            StatusCode::NOT_FOUND,
-        )
-        .await;
+    let result =
+        members::accept_invite(&state, &token, &form.username, &form.password, ctx.locale).await;
+    let (errors, status) = match result {
+        Ok(_) => return Ok(Redirect::to("/login?invited=1").into_response()),
+        Err(AppError::NotFound) => (Vec::new(), StatusCode::NOT_FOUND),
+        Err(AppError::Invalid(errors)) => (errors, StatusCode::UNPROCESSABLE_ENTITY),
+        Err(AppError::Conflict(e)) => (vec![e], StatusCode::CONFLICT),
+        Err(e) => return Err(e),
     };
-    if !errors.is_empty() {
-        return invite_page(
-            &state,
-            &ctx,
-            token,
-            form.username,
-            errors,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
-    }
-    let member = state.store.member(member_id).await?;
-    let password = form.password.clone();
-    let hash = tokio::task::spawn_blocking(move || simpul_core::secrets::hash_password(&password))
-        .await
-        .map_err(AppError::internal)?;
-    let user = simpul_store::accounts::NewUser {
-        username: username.expect("no errors").to_string(),
-        display_name: member.name.clone(),
-        email: member.email.clone(),
-        password_hash: hash,
-        locale: ctx.locale.code().into(),
-    };
-    let t = state.catalog.messages(crate::Locale::Id);
-    let body = t.fmt("members.officer_request_body", &[("name", &member.name)]);
-    let notice = (t.get("members.officer_request_title"), body.as_str());
-    match state.store.accept_invite(&token, &user, notice).await {
-        Ok(_) => Ok(Redirect::to("/login?invited=1").into_response()),
-        Err(simpul_store::StoreError::Conflict(_)) => {
-            invite_page(
-                &state,
-                &ctx,
-                token,
-                form.username,
-                vec![FieldError::new("username", "error.username_taken")],
-                StatusCode::CONFLICT,
-            )
-            .await
-        }
-        Err(e) => Err(e.into()),
-    }
+    invite_page(&state, &ctx, token, form.username, errors, status).await
 }

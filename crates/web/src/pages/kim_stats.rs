@@ -283,7 +283,7 @@ pub async fn map(
         .map(|k| MapItem {
             id: k.id,
             name: k.name.clone(),
-            place: super::kim::place_name(&index, &k.village_code),
+            place: index.place_name(&k.village_code),
             status: t.get(&format!("status.{}", k.status)).to_owned(),
             status_class: status_class(&k.status),
         })
@@ -336,7 +336,7 @@ pub async fn map_geojson(
     MaybeUser(user): MaybeUser,
     Query(q): Query<DirectoryQuery>,
 ) -> AppResult<Response> {
-    let doc = points(&state, user.as_ref(), &q, true).await?;
+    let doc = simpul_app::stats::kim_points(&state, user.as_deref(), &q, true).await?;
     Ok((
         [
             (header::CONTENT_TYPE, "application/geo+json"),
@@ -345,61 +345,6 @@ pub async fn map_geojson(
         doc.to_string(),
     )
         .into_response())
-}
-
-/// The KIM points of a directory query as GeoJSON (at most 20,000 points).
-pub async fn geojson_for(
-    state: &AppState,
-    who: Option<&CurrentUser>,
-    q: &DirectoryQuery,
-) -> AppResult<serde_json::Value> {
-    points(state, who, q, false).await
-}
-
-/// [`geojson_for`], with (`labels`) one labelled point per kabupaten/kota, where its KIMs are
-/// on average: what a map without a base map shows to say where is where.
-async fn points(
-    state: &AppState,
-    who: Option<&CurrentUser>,
-    q: &DirectoryQuery,
-    labels: bool,
-) -> AppResult<serde_json::Value> {
-    let filter = reg::directory_filter(who.map(|u| &u.actor), q)?;
-    let (kims, _) = state.store.search_kims(&filter, 20_000, 0).await?;
-    let index = state.regions.index(&state.store).await?;
-    let features: Vec<serde_json::Value> = kims
-        .iter()
-        .filter_map(|k| {
-            let (lat, lon) = (k.lat?, k.lon?);
-            Some(serde_json::json!({
-                "type": "Feature",
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": {"id": k.id, "name": k.name, "number": k.reg_number, "status": k.status,
-                    "url": format!("/kim/{}", k.id), "village": super::kim::place_name(&index, &k.village_code)},
-            }))
-        })
-        .collect();
-    let mut regencies: std::collections::BTreeMap<&str, (f64, f64, usize)> = Default::default();
-    for k in kims.iter().filter(|_| labels) {
-        if let (Some(lat), Some(lon)) = (k.lat, k.lon) {
-            let e = regencies.entry(k.regency_code.as_str()).or_default();
-            *e = (e.0 + lat, e.1 + lon, e.2 + 1);
-        }
-    }
-    let mut features = features;
-    for (code, (lat, lon, n)) in regencies {
-        let name = RegionCode::parse(code)
-            .ok()
-            .and_then(|c| index.get(&c).map(|r| r.name.clone()))
-            .unwrap_or_else(|| code.to_owned());
-        let n_f = n as f64;
-        features.push(serde_json::json!({
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon / n_f, lat / n_f]},
-            "properties": {"kind": "regency", "name": name, "count": n},
-        }));
-    }
-    Ok(serde_json::json!({"type": "FeatureCollection", "features": features}))
 }
 
 /// Serve a KIM's decree scan or logo to whoever may see the KIM.

@@ -460,6 +460,23 @@ impl TestApp {
     }
 
     /// Fail the test if the server panicked (the log above shows where, marked `PANIC`).
+    /// `user_id`'s notifications once at least `n` exist (notices decided inside a store
+    /// transaction arrive through a queued job a moment later); panics after ten seconds.
+    pub async fn notifications_at_least(
+        &self,
+        user_id: i64,
+        n: usize,
+    ) -> Vec<simpul_store::notify::Notification> {
+        for _ in 0..100 {
+            let notes = self.store.notifications(user_id, 200).await.unwrap();
+            if notes.len() >= n {
+                return notes;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("user {user_id} did not get {n} notifications");
+    }
+
     pub fn assert_no_panic(&self) {
         let n = self.panics.count();
         assert!(n == 0, "the server panicked {n} time(s): see `PANIC` above");

@@ -1,7 +1,7 @@
 //! The public KIM directory: search by name or place, cascading region filters that work with
 //! and without JavaScript, status and topic filters.
 
-use super::{may_register, place_name, status_badge};
+use super::{may_register, status_badge};
 use crate::csrf::RequestCtx;
 use crate::error::AppResult;
 use crate::extract::{MaybeUser, Query};
@@ -177,7 +177,7 @@ pub async fn directory(
             status: t.get(&format!("status.{}", k.status)).to_owned(),
             badge: status_badge(&k.status),
             number: k.reg_number.clone(),
-            place: place_name(&index, &k.village_code),
+            place: index.place_name(&k.village_code),
         })
         .collect();
     let staff = user.as_ref().is_some_and(|u| u.actor.can(Action::Oversee));
@@ -200,7 +200,7 @@ pub async fn directory(
     let region_selects = region_selects(&state, t, chosen).await?;
     let village = chosen
         .filter(|c| c.level() == Level::Village)
-        .map(|c| (c.to_string(), place_name(&index, c.as_str())));
+        .map(|c| (c.to_string(), index.place_name(c.as_str())));
     let places = matching_places(t, &index, &q, chosen);
     let mut base = q.clone();
     base.page = None;

@@ -3,7 +3,6 @@
 //! mean" suggestions; htmx refreshes just this part where JavaScript runs.
 
 use super::directory::{place_label, RegionSelect};
-use super::place_name;
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{Query, SessionUser};
@@ -157,7 +156,7 @@ pub async fn build(
         chosen: RegionCode::parse(&input.village)
             .ok()
             .filter(|c| c.level() == Level::Village && index.get(c).is_some())
-            .map(|c| place_name(&index, c.as_str())),
+            .map(|c| index.place_name(c.as_str())),
         selects,
         query,
         hits,

@@ -1,4 +1,4 @@
-use super::{place_name, status_badge};
+use super::status_badge;
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, CurrentUser, MaybeUser, PathParam, Query, SessionUser};
@@ -126,11 +126,7 @@ async fn profile_page(
     let moves = current
         .transitions()
         .into_iter()
-        .filter(|tr| match tr {
-            Transition::Submit => can_edit,
-            Transition::MarkInactive => false,
-            _ => can_verify,
-        })
+        .filter(|tr| user.is_some_and(|u| reg::may(u, *tr, id, &village)))
         .map(|tr| {
             (
                 tr.as_str(),
@@ -181,7 +177,7 @@ async fn profile_page(
         ProfilePage {
             status: t.get(&format!("status.{}", k.status)),
             badge: status_badge(&k.status),
-            place: place_name(&index, &k.village_code),
+            place: index.place_name(&k.village_code),
             places,
             phone: k
                 .phone
@@ -275,7 +271,7 @@ async fn confirm_page(
             heading: msg.fmt(&format!("kim.confirm_{action}"), &[("name", &k.name)]),
             explain: msg.get(&format!("kim.confirm_{action}_explain")),
             button: msg.get(&format!("transition.{action}")),
-            place: place_name(&index, &k.village_code),
+            place: index.place_name(&k.village_code),
             has_sk: k.sk_file_id.is_some(),
             reason: form.reason.clone(),
             reason_error: page.field_error(&errors, "reason"),

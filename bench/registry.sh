@@ -68,7 +68,7 @@ for engine in sqlite postgres; do
   for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
   token="$(curl -fsS -X POST "http://127.0.0.1:$port/api/v1/auth/token" -H 'content-type: application/json' \
     -d '{"username":"bench.admin","password":"bench-admin-password"}' | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')"
-  for target in "/kim?q=maju" "/api/v1/kims?q=maju" "/api/v1/kims?q=prigen" "/api/v1/kims?q=xyzzy" "/api/v1/kims?region=35.14" "/api/v1/kims/stats?region=35"; do
+  for target in "/kim?q=maju" "/kim?q=pasuruan" "/kim?region=35.14" "/api/v1/kims?q=maju" "/api/v1/kims?q=prigen" "/api/v1/kims?q=xyzzy" "/api/v1/kims?region=35.14" "/api/v1/kims/stats?region=35"; do
     url="http://127.0.0.1:$port$target"
     wrk -t2 -c64 -d3s -H "Authorization: Bearer $token" "$url" >/dev/null
     read -r rps p50 p99 <<<"$(wrk_line "$url" "$token")"

@@ -287,6 +287,18 @@ impl Store {
                 qb.push(" LIKE g.region_code || '.%' OR g.region_code LIKE ");
                 qb.push_bind(format!("{code}.%"));
                 qb.push(")");
+                // A Bakorwil grant is anchored in its province but covers only its group's
+                // kabupaten/kota: a message for a region inside one of them, or for a region
+                // holding one of them (the province), reaches it; one for another kabupaten of
+                // the province does not. The CASE keeps PostgreSQL from casting a region code.
+                qb.push(" AND (g.scope_kind <> 'group' OR EXISTS (SELECT 1 FROM coordination_group_members gm \
+                          WHERE gm.group_id = CASE WHEN g.scope_kind = 'group' THEN CAST(g.scope_ref AS BIGINT) END AND (gm.regency_code = ");
+                qb.push_bind(code.clone());
+                qb.push(" OR ");
+                qb.push_bind(code.clone());
+                qb.push(" LIKE gm.regency_code || '.%' OR gm.regency_code LIKE ");
+                qb.push_bind(format!("{code}.%"));
+                qb.push(")))");
             }
             qb.push(" ORDER BY g.user_id");
             qb.build_query_scalar().fetch_all(p).await?

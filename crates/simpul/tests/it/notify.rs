@@ -22,8 +22,47 @@ on_both_engines!(
     one_alert_reaches_the_app_push_email_and_the_gateway_once,
     failures_are_retried_logged_and_never_delivered_twice,
     a_flood_is_rate_limited_into_one_digest,
-    urgent_alerts_cannot_be_switched_off_and_the_test_button_shows_each_channel
+    urgent_alerts_cannot_be_switched_off_and_the_test_button_shows_each_channel,
+    a_bakorwil_hears_of_its_own_kabupaten_only
 );
+
+/// Holders of a role for a region: the Bakorwil of Malang (whose group holds Kabupaten
+/// Pasuruan) for a village of Pasuruan and for the province, not for Madiun's kabupaten.
+async fn a_bakorwil_hears_of_its_own_kabupaten_only(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let malang = app.user_id("bakorwil.malang").await;
+    let holders = |code: &'static str| {
+        let store = app.store.clone();
+        async move {
+            let region = simpul_core::RegionCode::parse(code).unwrap();
+            store
+                .grant_holders(&[simpul_core::Role::Coordinator], Some(&region))
+                .await
+                .unwrap()
+        }
+    };
+    assert!(
+        holders("35.14.10.2001").await.contains(&malang),
+        "a village of Pasuruan"
+    );
+    assert!(holders("35.14").await.contains(&malang));
+    assert!(holders("35").await.contains(&malang), "the province");
+    assert!(
+        !holders("35.01").await.contains(&malang),
+        "Pacitan is Madiun's"
+    );
+    assert!(!holders("35.01.01.2001").await.contains(&malang));
+    // Regency offices are unaffected: Pasuruan's admin for a village of Pasuruan.
+    let pasuruan = app.user_id("kominfo.kab-pasuruan").await;
+    let region = simpul_core::RegionCode::parse("35.14.10.2001").unwrap();
+    assert!(app
+        .store
+        .grant_holders(&[simpul_core::Role::RegencyAdmin], Some(&region))
+        .await
+        .unwrap()
+        .contains(&pasuruan));
+    app.finish().await;
+}
 
 /// A notifier beside the running server (same database); the server's worker delivers.
 async fn ctx_for(app: &TestApp) -> AppCtx {

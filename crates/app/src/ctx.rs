@@ -37,6 +37,8 @@ pub struct Config {
     pub job_concurrency: usize,
     /// The contact push services may use to reach the operator (VAPID `sub`, a `mailto:` URL).
     pub push_subject: String,
+    /// Verdict labels of the hoax clearing house (HOAKS, DISINFORMASI, MISINFORMASI, FAKTA).
+    pub hoax_labels: simpul_core::hoax::LabelSet,
 }
 
 /// A secret that never prints.
@@ -67,6 +69,7 @@ impl Default for Config {
             run_jobs: true,
             job_concurrency: 4,
             push_subject: "mailto:admin@simpul.invalid".into(),
+            hoax_labels: Default::default(),
         }
     }
 }
@@ -90,12 +93,15 @@ pub struct AppCtx {
     pub http: reqwest::Client,
     /// The Web Push key pair, once loaded (see `push_keys`).
     pub vapid: Arc<std::sync::OnceLock<Arc<simpul_delivery::push::VapidKeys>>>,
+    /// The hoax clearing house's matching index and labels.
+    pub hoax: crate::hoax::HoaxState,
 }
 
 impl AppCtx {
     pub async fn new(store: Store, config: Config) -> Result<AppCtx, simpul_store::StoreError> {
         let regions = RegionCache::load(&store).await?;
         let store_for_bus = store.clone();
+        let hoax = crate::hoax::HoaxState::new(config.hoax_labels.clone());
         Ok(AppCtx {
             cipher: simpul_core::secrets::FieldCipher::from_secret(&config.secret.0),
             store,
@@ -111,6 +117,7 @@ impl AppCtx {
                 .build()
                 .expect("HTTP client (rustls) builds"),
             vapid: Default::default(),
+            hoax,
         })
     }
 

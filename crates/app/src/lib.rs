@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod auth;
 pub mod channels;
 pub mod groups;
+pub mod hoax;
 pub mod housekeeping;
 pub mod import;
 pub mod import_job;

@@ -37,6 +37,8 @@ pub struct Config {
     pub job_concurrency: usize,
     /// The contact push services may use to reach the operator (VAPID `sub`, a `mailto:` URL).
     pub push_subject: String,
+    /// Verdict labels of the hoax clearing house (HOAKS, DISINFORMASI, MISINFORMASI, FAKTA).
+    pub hoax_labels: simpul_core::hoax::LabelSet,
 }
 
 /// A secret that never prints.
@@ -67,6 +69,7 @@ impl Default for Config {
             run_jobs: true,
             job_concurrency: 4,
             push_subject: "mailto:admin@simpul.invalid".into(),
+            hoax_labels: Default::default(),
         }
     }
 }
@@ -92,12 +95,15 @@ pub struct AppCtx {
     pub vapid: Arc<std::sync::OnceLock<Arc<simpul_delivery::push::VapidKeys>>>,
     /// Registry counts per region while nothing changed (see `stats::counts`).
     pub stats_cache: crate::stats::StatsCache,
+    /// The hoax clearing house's matching index and labels.
+    pub hoax: crate::hoax::HoaxState,
 }
 
 impl AppCtx {
     pub async fn new(store: Store, config: Config) -> Result<AppCtx, simpul_store::StoreError> {
         let regions = RegionCache::load(&store).await?;
         let store_for_bus = store.clone();
+        let hoax = crate::hoax::HoaxState::new(config.hoax_labels.clone());
         Ok(AppCtx {
             cipher: simpul_core::secrets::FieldCipher::from_secret(&config.secret.0),
             store,
@@ -114,6 +120,7 @@ impl AppCtx {
                 .expect("HTTP client (rustls) builds"),
             vapid: Default::default(),
             stats_cache: Default::default(),
+            hoax,
         })
     }
 

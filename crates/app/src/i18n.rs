@@ -269,6 +269,34 @@ mod tests {
                 .iter()
                 .map(|o| format!("import.outcome_{o}")),
         );
+        {
+            // The hoax clearing house's enumerations.
+            use simpul_core::hoax::{self, ClaimStatus};
+            wanted.extend(ClaimStatus::ALL.iter().map(|s| s.message_key()));
+            wanted.extend(hoax::Channel::ALL.iter().map(|c| c.message_key()));
+            wanted.extend(
+                hoax::LabelSet::default()
+                    .labels()
+                    .iter()
+                    .map(|l| l.message_key()),
+            );
+            wanted.extend(
+                hoax::topics::TOPICS
+                    .iter()
+                    .map(|(t, _)| format!("hoax.topic.{t}"))
+                    .chain(["hoax.topic.other".to_string()]),
+            );
+            wanted.extend(
+                [
+                    hoax::Reason::SameLink,
+                    hoax::Reason::SameImage,
+                    hoax::Reason::NearDuplicate,
+                    hoax::Reason::SameWords,
+                ]
+                .iter()
+                .map(|r| format!("hoax.reason.{}", r.as_str())),
+            );
+        }
         let missing: Vec<&String> = wanted
             .iter()
             .filter(|k| !keys.contains(k.as_str()))

@@ -15,6 +15,7 @@ pub mod auth;
 pub mod channels;
 pub mod export;
 pub mod groups;
+pub mod hoax;
 pub mod housekeeping;
 pub mod import;
 pub mod import_job;

@@ -29,7 +29,13 @@ pub static DELIVERY: Capability = Capability {
     schedules: &[&crate::mail::EVERY_MINUTE, &crate::notify::DIGEST_HOURLY],
 };
 
-pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY];
+pub static HOAX: Capability = Capability {
+    name: "hoax",
+    job_kinds: &[&crate::hoax::answer::ANSWER],
+    schedules: &[],
+};
+
+pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &HOAX];
 
 pub fn job_kinds() -> impl Iterator<Item = &'static JobKind> {
     CAPABILITIES

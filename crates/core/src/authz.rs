@@ -120,6 +120,13 @@ pub enum Action<'a> {
     OperateJobs,
     /// Set the messaging gateway (signed webhook) of the office of `region`.
     ManageGateway { region: &'a RegionCode },
+    /// Investigate a reported claim and give its verdict (`region`: where it was first
+    /// reported; `None`: reported without a region, every fact-checker's).
+    CheckClaim { region: Option<&'a RegionCode> },
+    /// See hoax trends (claims by topic, region and week) of the actor's territory.
+    ViewHoaxTrends,
+    /// Decide whether the office of `region` requires a second verifier before publishing.
+    ConfigureHoax { region: &'a RegionCode },
 }
 
 /// Roles that may create and manage accounts.
@@ -174,6 +181,16 @@ impl Actor {
 
     pub fn is_admin(&self) -> bool {
         self.grants.iter().any(|g| g.role.is_admin())
+    }
+
+    /// Where this actor checks claims (the union of their fact-checker grants).
+    pub fn fact_check_territory(&self) -> ScopeRegions {
+        ScopeRegions::union(
+            self.grants
+                .iter()
+                .filter(|g| g.role == Role::FactChecker)
+                .map(|g| g.territory.clone()),
+        )
     }
 
     /// The territory this actor oversees as an administrator: what lists and the audit log are
@@ -236,6 +253,17 @@ impl Actor {
                 .iter()
                 .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
             Action::ManageGateway { region } => self
+                .grants
+                .iter()
+                .any(|g| manages_accounts(g.role) && g.territory.contains_region(region)),
+            Action::CheckClaim { region } => self.grants.iter().any(|g| {
+                g.role == Role::FactChecker && region.is_none_or(|r| g.territory.contains_region(r))
+            }),
+            Action::ViewHoaxTrends => self
+                .grants
+                .iter()
+                .any(|g| g.role.is_admin() || g.role == Role::FactChecker),
+            Action::ConfigureHoax { region } => self
                 .grants
                 .iter()
                 .any(|g| manages_accounts(g.role) && g.territory.contains_region(region)),

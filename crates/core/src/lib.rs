@@ -8,6 +8,7 @@ pub mod accounts;
 pub mod audit;
 pub mod authz;
 pub mod calendar;
+pub mod hoax;
 pub mod local_path;
 pub mod notify;
 pub mod paging;

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod groups;
+pub mod hoax;
 pub mod jobs;
 pub mod kim_history;
 pub mod members;

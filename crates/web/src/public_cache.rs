@@ -55,6 +55,10 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/api/v1/regions/{code}",
     "/api/v1/kims",
     "/api/v1/kims.geojson",
+    "/hoax/clarifications",
+    "/hoax/clarifications/{id}",
+    "/hoax/clarifications/{id}/card.png",
+    "/api/v1/hoax/clarifications",
 ];
 
 /// Memory for cached bodies (both encodings counted).

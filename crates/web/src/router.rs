@@ -191,7 +191,38 @@ fn page_routes() -> Routes {
             "/invite/{token}",
             get(kim_members::invite_form).post(kim_members::accept_invite),
         )
+        .merge(hoax_page_routes())
 }
+
+/// The hoax clearing house's pages (issue 12).
+fn hoax_page_routes() -> Routes {
+    use pages::hoax::{public, verify};
+    Routes::new()
+        .route(
+            "/hoax",
+            get(public::check_form)
+                .post(public::check)
+                .layer(DefaultBodyLimit::max(HOAX_UPLOAD)),
+        )
+        .route("/hoax/mine", get(public::mine))
+        .route("/hoax/clarifications", get(public::clarifications))
+        .route("/hoax/clarifications/{id}", get(public::clarification))
+        .route("/hoax/clarifications/{id}/card.png", get(public::card))
+        .route("/hoax/queue", get(verify::queue))
+        .route("/hoax/trends", get(verify::trends))
+        .route("/hoax/settings", post(verify::settings))
+        .route("/hoax/images/{id}", get(verify::image))
+        .route("/hoax/claims/{id}", get(verify::claim))
+        .route("/hoax/claims/{id}/take", post(verify::take))
+        .route("/hoax/claims/{id}/notes", post(verify::note))
+        .route("/hoax/claims/{id}/verdict", post(verify::verdict))
+        .route("/hoax/claims/{id}/review", post(verify::review_verdict))
+        .route("/hoax/claims/{id}/reopen", post(verify::reopen))
+        .route("/hoax/claims/{id}/merge", post(verify::merge))
+}
+
+/// Four pictures of at most 5 MB each, the text and the form fields.
+const HOAX_UPLOAD: usize = 22 * 1024 * 1024;
 
 fn api_routes() -> Routes {
     use api::*;
@@ -240,6 +271,30 @@ fn api_routes() -> Routes {
             "/api/v1/kims/{id}/members/{member_id}/export",
             get(kims::export_member),
         )
+        .merge(hoax_api_routes())
+}
+
+fn hoax_api_routes() -> Routes {
+    use api::hoax;
+    Routes::new()
+        .route(
+            "/api/v1/hoax/reports",
+            post(hoax::report).layer(DefaultBodyLimit::max(HOAX_UPLOAD * 2)),
+        )
+        .route(
+            "/api/v1/hoax/gateway/{region}",
+            post(hoax::gateway).layer(DefaultBodyLimit::max(HOAX_UPLOAD * 2)),
+        )
+        .route("/api/v1/hoax/claims", get(hoax::claims))
+        .route("/api/v1/hoax/claims/{id}", get(hoax::claim))
+        .route("/api/v1/hoax/claims/{id}/take", post(hoax::take))
+        .route("/api/v1/hoax/claims/{id}/verdict", post(hoax::verdict))
+        .route(
+            "/api/v1/hoax/claims/{id}/review",
+            post(hoax::review_verdict),
+        )
+        .route("/api/v1/hoax/claims/{id}/merge", post(hoax::merge))
+        .route("/api/v1/hoax/clarifications", get(hoax::clarifications))
 }
 
 async fn not_found() -> crate::error::AppError {

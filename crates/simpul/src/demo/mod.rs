@@ -8,6 +8,7 @@ use simpul_core::{RegionCode, Role, Scope};
 use simpul_store::accounts::NewUser;
 use simpul_store::Store;
 
+pub mod hoax;
 pub mod kims;
 
 pub const DEMO_PASSWORD: &str = "simpul-demo-2026";
@@ -193,6 +194,8 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
             }
         }
     }
+    // The hoax clearing house: published clarifications, a spreading open claim, a queue.
+    hoax::seed(store, &ctx).await?;
     Ok(out)
 }
 

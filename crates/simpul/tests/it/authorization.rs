@@ -48,6 +48,10 @@ enum Rule {
     JobOwner,
     /// Everyone, signed in or not (public pages that used to be staff-only).
     Anyone,
+    /// Fact-checkers covering the claim's region (hoax clearing house).
+    FactCheck,
+    /// Hoax trends: administrators and fact-checkers.
+    HoaxTrends,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
@@ -83,6 +87,8 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
         }
         Rule::KimPrivate => (role.is_admin() || role == Role::KimOfficer) && (in_scope || national),
         Rule::JobOwner => role == Role::RegencyAdmin && in_scope,
+        Rule::FactCheck => role == Role::FactChecker && in_scope,
+        Rule::HoaxTrends => role.is_admin() || role == Role::FactChecker,
         Rule::KimView => unreachable!("decided above"),
     }
 }
@@ -475,6 +481,105 @@ fn cases() -> Vec<Case> {
             Some(json!("nama_kim,kode_desa\nKIM Uji Impor,{kimvillage}\n")),
         ),
         case(M::GET, "/api/v1/jobs/{job}", JobOwner, true, None),
+        // Hoax clearing house: pages (the public form is posted as multipart, below) ...
+        case(M::POST, "/hoax", Anyone, false, None),
+        case(M::GET, "/hoax/clarifications", Anyone, false, None),
+        case(M::GET, "/hoax/mine", Account, false, None),
+        case(M::GET, "/hoax/queue", FactCheck, false, None),
+        case(M::GET, "/hoax/trends", HoaxTrends, false, None),
+        case(
+            M::POST,
+            "/hoax/settings",
+            Province,
+            true,
+            form(&[("region", "{province}"), ("second_review", "")]),
+        ),
+        case(M::GET, "/hoax/claims/{claim}", FactCheck, true, None),
+        case(M::GET, "/hoax/images/{hoaximage}", FactCheck, true, None),
+        case(
+            M::POST,
+            "/hoax/claims/{claim}/take",
+            FactCheck,
+            true,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/hoax/claims/{claim}/notes",
+            FactCheck,
+            true,
+            form(&[("body", "matriks")]),
+        ),
+        case(
+            M::POST,
+            "/hoax/claims/{claim}/verdict",
+            FactCheck,
+            true,
+            form(&[
+                ("label", "hoaks"),
+                ("summary", "Ringkasan."),
+                ("explanation", "Penjelasan."),
+            ]),
+        ),
+        case(
+            M::POST,
+            "/hoax/claims/{claim}/review",
+            FactCheck,
+            true,
+            form(&[("decision", "approve")]),
+        ),
+        case(
+            M::POST,
+            "/hoax/claims/{claim}/reopen",
+            FactCheck,
+            true,
+            form(&[]),
+        ),
+        // ... and API (an allowed step the claim's state refuses answers 409: still allowed).
+        case(
+            M::POST,
+            "/api/v1/hoax/reports",
+            Account,
+            false,
+            Some(json!({"text": "matriks: pesan berantai tentang arisan"})),
+        ),
+        case(M::GET, "/api/v1/hoax/claims", FactCheck, false, None),
+        case(M::GET, "/api/v1/hoax/claims/{claim}", FactCheck, true, None),
+        case(
+            M::POST,
+            "/api/v1/hoax/claims/{claim}/take",
+            FactCheck,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/api/v1/hoax/claims/{claim}/verdict",
+            FactCheck,
+            true,
+            Some(json!({"label": "hoaks", "summary": "Ringkasan.", "explanation": "Penjelasan."})),
+        ),
+        case(
+            M::POST,
+            "/api/v1/hoax/claims/{claim}/review",
+            FactCheck,
+            true,
+            Some(json!({"approve": true})),
+        ),
+        case(
+            M::POST,
+            "/api/v1/hoax/claims/{claim}/merge",
+            FactCheck,
+            true,
+            Some(json!({"into": "{claim2}"})),
+        ),
+        case(
+            M::POST,
+            "/hoax/claims/{claim}/merge",
+            FactCheck,
+            true,
+            form(&[("into", "{claim2}")]),
+        ),
         // Last: changing one's password ends the caller's API token (the same password again).
         case(
             M::POST,
@@ -488,7 +593,7 @@ fn cases() -> Vec<Case> {
 
 /// Public routes: open to everyone, listed so the coverage check knows them.
 /// (Token revocation acts on the caller's own tokens only; tested in auth.rs.)
-const PUBLIC_API: [&str; 7] = [
+const PUBLIC_API: [&str; 9] = [
     "/api/v1/regions",
     "/api/v1/regions/{code}",
     "/api/v1/auth/token",
@@ -496,6 +601,9 @@ const PUBLIC_API: [&str; 7] = [
     "/api/v1/auth/tokens/{id}",
     "/api/v1/kims",
     "/api/v1/kims.geojson",
+    "/api/v1/hoax/clarifications",
+    // Authenticated by the office gateway's signature (hoax.rs tests it).
+    "/api/v1/hoax/gateway/{region}",
 ];
 
 /// Targets: a KIM member in Prigen (inside East Java, Bakorwil III and Pasuruan) and one in
@@ -635,7 +743,49 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
         kim_targets(&mut t, app, kim_id).await;
         t.insert("job", job_of(app, id).await);
     }
+    hoax_targets(&mut t, app, inside).await;
     t
+}
+
+/// Two claims and a report's picture in Kabupaten Pasuruan (inside) or Kota Semarang (outside).
+async fn hoax_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, inside: bool) {
+    use simpul_store::hoax::{NewReport, Placement};
+    let region = RegionCode::parse(if inside { "35.14" } else { "33.74" }).unwrap();
+    let ctx = AuditContext::system("test");
+    // Stored as re-encoded at intake; served as is, so any bytes stand for it here.
+    let png = b"\x89PNG matrix".to_vec();
+    let mut ids = Vec::new();
+    for text in [
+        "Matriks: jalan desa ditutup besok",
+        "Matriks: pasar desa pindah lusa",
+    ] {
+        let report = NewReport {
+            body: text.into(),
+            links: String::new(),
+            image_hashes: String::new(),
+            channel: "web",
+            region_code: Some(region.clone()),
+            reporter_id: None,
+            reporter_email: None,
+            gateway_region: None,
+            gateway_sender: None,
+            images: vec![("0000000000000000".into(), png.clone())],
+        };
+        let placement = Placement::NewClaim {
+            title: text.into(),
+            topic: None,
+        };
+        let (claim, report) = app
+            .store
+            .hoax_add_report(&ctx, &report, &placement)
+            .await
+            .unwrap();
+        ids.push((claim, report));
+    }
+    let image = app.store.hoax_image_ids(&[ids[0].1]).await.unwrap()[0].1;
+    t.insert("claim", ids[0].0.to_string());
+    t.insert("claim2", ids[1].0.to_string());
+    t.insert("hoaximage", image.to_string());
 }
 
 /// An import job started by `user` (its file does not exist, so it ends failed: still theirs
@@ -705,7 +855,24 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                 let body = c.body.as_ref().map(|b| {
                     serde_json::from_str::<serde_json::Value>(&fill(&b.to_string(), &t, n)).unwrap()
                 });
-                let response = if path.ends_with("/files") {
+                let response = if path == "/hoax" {
+                    // The public form: multipart, with the signed form token a browser gets.
+                    let csrf = app.csrf().await;
+                    let secret = crate::common::web_config().secret.0;
+                    let issued = chrono::Utc::now().timestamp() - 5;
+                    let form = reqwest::multipart::Form::new()
+                        .text("text", "matriks: pesan berantai tentang arisan")
+                        .text(
+                            "form_token",
+                            simpul_core::hoax::intake::form_token(&secret, issued),
+                        );
+                    app.client
+                        .post(app.url(&format!("{path}?csrf_token={csrf}")))
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap()
+                } else if path.ends_with("/files") {
                     let csrf = app.csrf().await;
                     let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec())
                         .file_name("sk.pdf");
@@ -796,6 +963,7 @@ async fn the_matrix_covers_every_api_route() {
                 .replace("{kim}", "{id}")
                 .replace("{job}", "{id}")
                 .replace("{kimmember2}", "{member_id}")
+                .replace("{claim}", "{id}")
                 .replace("{grant2}", "{grant_id}")
         })
         .collect();

@@ -15,6 +15,7 @@ mod generate;
 mod groups;
 mod hardening;
 mod hardening_files;
+mod hoax;
 mod import_bombs;
 mod import_lock;
 mod jobs;

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod groups;
+pub mod hoax;
 pub mod jobs;
 pub mod kims;
 pub mod regions;
@@ -141,10 +142,11 @@ fn common_problems(path: &str, op: &mut Operation) {
         kims::list, kims::create, kims::show, kims::update, kims::transition, kims::list_members, kims::add_member,
         kims::update_member, kims::delete_member, kims::export_member, kims::stats, kims::geojson, kims::import,
         jobs::show,
+        hoax::report, hoax::gateway, hoax::claims, hoax::claim, hoax::take, hoax::verdict, hoax::review_verdict, hoax::merge, hoax::clarifications,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth, &CommonProblems),
-    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"))
+    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"), (name = "hoax"))
 )]
 pub struct ApiDoc;
 

@@ -22,6 +22,7 @@ struct Dashboard<'a> {
     notes: Vec<simpul_store::members::Notification>,
     kims: Vec<super::dashboard::KimCard>,
     regions: Vec<super::dashboard::RegionCard>,
+    hoax: Vec<(String, String)>,
     can_tokens: bool,
 }
 
@@ -67,7 +68,9 @@ pub async fn dashboard(
     let notes = state.store.notifications(user.actor.user_id, 10).await?;
     let kims = super::dashboard::kim_cards(&state, page.t, &user).await?;
     let regions = super::dashboard::region_cards(&state, page.t, &user).await?;
+    let hoax = super::hoax::dashboard_links(&state, page.t, &user).await?;
     render(Dashboard {
+        hoax,
         kims,
         regions,
         can_tokens: super::dashboard::may_use_tokens(&user),

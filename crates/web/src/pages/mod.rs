@@ -9,6 +9,7 @@ pub mod admin_users;
 pub mod audit_text;
 pub mod auth;
 pub mod dashboard;
+pub mod hoax;
 pub mod home;
 pub mod kim;
 pub mod kim_import;

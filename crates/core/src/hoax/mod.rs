@@ -1,0 +1,26 @@
+//! The hoax clearing house: what a suspicious message is made of, whether it is a claim already
+//! checked, and the rules of checking one.
+//!
+//! - [`normalize`]: chat text (slang, elongation, digits for letters, Javanese and Madurese
+//!   words, amounts, forwarding boilerplate) to stemmed Indonesian words.
+//! - [`url`]: links to a canonical form.
+//! - [`matcher`]: ranked retrieval and the conservative instant-answer decision.
+//! - [`verdict`]: verdict labels.
+//! - [`workflow`]: claim states and who may move a claim between them.
+//! - [`intake`]: a submission parsed at the edge.
+
+pub mod intake;
+pub mod matcher;
+pub mod normalize;
+pub mod topics;
+pub mod url;
+pub mod verdict;
+pub mod workflow;
+
+#[cfg(test)]
+mod devset;
+
+pub use intake::{Channel, IntakeError, Submission};
+pub use matcher::{decide, Decision, Fingerprint, Index, Match, Reason};
+pub use verdict::{Label, LabelSet};
+pub use workflow::{ClaimStatus, Transition, WorkflowError};

@@ -1,0 +1,621 @@
+//! From a forwarded chat message to the words the matcher compares.
+//!
+//! Real messages arrive as "INFO PENTING!!! bantuan b4nsos 3,5 jt cair bsk, sebarkan ke grup
+//! sebelah 🙏🙏": capitals, emoji, elongated letters, digits for letters, chat abbreviations,
+//! Javanese or Madurese words, amounts written five ways, forwarding boilerplate. Each step below
+//! removes one kind of difference that does not change what the message claims, so that two
+//! messages making the same claim end with the same words, and two making different claims
+//! ("vaksin mengandung chip", "vaksin mengandung babi") keep the word that differs.
+//!
+//! Steps, in order: links out (canonicalised separately, see [`super::url`]); lower case;
+//! amounts to plain numbers; words split on anything that is not a letter or digit; digit
+//! reduplication ("anak2" → "anak anak") and digits inside words ("b4nj1r" → "banjir");
+//! elongated letters ("bangeeet" → "banget"); chat slang ([`slang.tsv`]) and Javanese/Madurese
+//! ([`lexicon.tsv`]) to Indonesian; forwarding boilerplate and stop words out; Sastrawi stemming.
+//!
+//! Negations ("tidak", "bukan", "belum", "jangan") are kept: "vaksin aman" and "vaksin tidak
+//! aman" are different claims.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// Longest word worth stemming or keeping; anything longer is noise (a hash, a base64 run).
+const MAX_WORD: usize = 40;
+
+fn table(src: &'static str) -> HashMap<&'static str, &'static str> {
+    src.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('\t'))
+        .map(|(a, b)| (a.trim(), b.trim()))
+        .collect()
+}
+
+/// Chat abbreviations and slang → Indonesian.
+fn slang() -> &'static HashMap<&'static str, &'static str> {
+    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    T.get_or_init(|| table(include_str!("slang.tsv")))
+}
+
+/// Javanese and Madurese → Indonesian (documented in `lexicon.tsv`).
+fn lexicon() -> &'static HashMap<&'static str, &'static str> {
+    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    T.get_or_init(|| table(include_str!("lexicon.tsv")))
+}
+
+/// Words that carry no claim: function words, and what people wrap a forward in ("Diteruskan",
+/// "Sebarkan!!", "dari grup sebelah", "tolong cek benar tidak"). Compared after slang mapping
+/// and before stemming. Negations are deliberately absent.
+const STOP: &[&str] = &[
+    "yang",
+    "di",
+    "ke",
+    "dari",
+    "dan",
+    "atau",
+    "ini",
+    "itu",
+    "ada",
+    "untuk",
+    "dengan",
+    "pada",
+    "adalah",
+    "akan",
+    "sudah",
+    "juga",
+    "saja",
+    "lagi",
+    "sangat",
+    "karena",
+    "kalau",
+    "jika",
+    "agar",
+    "supaya",
+    "oleh",
+    "dalam",
+    "para",
+    "pun",
+    "lah",
+    "kah",
+    "nya",
+    "si",
+    "sang",
+    "the",
+    "a",
+    "of",
+    "tapi",
+    "tetapi",
+    "sama",
+    "seperti",
+    "tentang",
+    "bahwa",
+    "kami",
+    "kita",
+    "saya",
+    "kamu",
+    "anda",
+    "mereka",
+    "dia",
+    "ia",
+    "beliau",
+    "semua",
+    "sekarang",
+    "hari",
+    "segera",
+    "cepat",
+    "mohon",
+    "tolong",
+    "harap",
+    "hati",
+    "waspada",
+    "penting",
+    "informasi",
+    "berita",
+    "info",
+    "terbaru",
+    "terkini",
+    "heboh",
+    "viral",
+    "viralkan",
+    "sebarkan",
+    "sebarluaskan",
+    "bagikan",
+    "share",
+    "diteruskan",
+    "teruskan",
+    "forwarded",
+    "forward",
+    "fw",
+    "fwd",
+    "copas",
+    "copy",
+    "paste",
+    "broadcast",
+    "bc",
+    "grup",
+    "group",
+    "sebelah",
+    "cek",
+    "benar",
+    "kabarnya",
+    "katanya",
+    "lho",
+    "loh",
+    "deh",
+    "dong",
+    "sih",
+    "kok",
+    "ya",
+    "yah",
+    "nih",
+    "tuh",
+    "wah",
+    "wow",
+    "astaga",
+    "innalillahi",
+    "subhanallah",
+    "masyaallah",
+    "bapak",
+    "ibu",
+    "saudara",
+    "sekalian",
+    "warga",
+    "teman",
+    "kawan",
+    "semoga",
+    "bermanfaat",
+    "amin",
+    "aamiin",
+    "terima",
+    "kasih",
+    "makasih",
+    "kawal",
+    "hoax",
+    "rp",
+    "sebanyak",
+    "banyak",
+    "orang",
+    "masih",
+    "bisa",
+    "jadi",
+    "telah",
+    "baru",
+    "pernah",
+    "sedang",
+    "lalu",
+    "kemudian",
+    "maka",
+    "hal",
+    "sebuah",
+    "satu",
+    "setiap",
+    "tiap",
+    "berikut",
+    "yaitu",
+    "yakni",
+    "menurut",
+    "hingga",
+    "sampai",
+    "bagi",
+    "tersebut",
+    "secara",
+];
+
+/// Words after which "tidak" asks rather than denies ("benar tidak?").
+const QUESTION_BEFORE_NOT: &[&str] = &["benar", "betul", "atau", "apa", "ya", "asli", "valid"];
+
+/// Words that turn a claim into its opposite; never dropped, never fuzzily matched.
+pub const NEGATIONS: &[&str] = &["tidak", "bukan", "belum", "jangan"];
+
+fn is_stop(w: &str) -> bool {
+    static S: OnceLock<std::collections::HashSet<&str>> = OnceLock::new();
+    S.get_or_init(|| STOP.iter().copied().collect()).contains(w)
+}
+
+/// The Sastrawi stemmer (Nazief-Adriani with the Sastrawi dictionary).
+///
+/// Why the `sastrawi` crate: it is a port of the reference PHP Sastrawi (the same algorithm and
+/// the same 29,000-word root dictionary as PySastrawi), with the reference test cases, pure Rust,
+/// and small (regex plus two tiny crates). We call only `stem_word` on words we have already
+/// lower-cased and reduced to ASCII letters: its sentence tokenizer unwraps on some input.
+struct Sastrawi {
+    stemmer: sastrawi::Stemmer<'static>,
+    dictionary: &'static sastrawi::Dictionary,
+}
+
+fn sastrawi() -> &'static Sastrawi {
+    static S: OnceLock<Sastrawi> = OnceLock::new();
+    S.get_or_init(|| {
+        let dictionary: &'static sastrawi::Dictionary =
+            Box::leak(Box::new(sastrawi::Dictionary::new()));
+        Sastrawi {
+            stemmer: sastrawi::Stemmer::new(dictionary),
+            dictionary,
+        }
+    })
+}
+
+/// Is this an Indonesian root word (in the Sastrawi dictionary)?
+pub fn is_root_word(w: &str) -> bool {
+    sastrawi().dictionary.find(&w.to_string())
+}
+
+/// The Sastrawi stem of one lower-case word; other words (digits, non-ASCII) unchanged.
+pub fn stem(word: &str) -> String {
+    if word.len() < 3 || word.len() > MAX_WORD || !word.bytes().all(|b| b.is_ascii_lowercase()) {
+        return word.to_string();
+    }
+    let mut w = word.to_string();
+    sastrawi().stemmer.stem_word(&mut w);
+    if w.is_empty() {
+        word.to_string()
+    } else {
+        w
+    }
+}
+
+/// The words of a message after every step above, in message order (duplicates kept: the
+/// order feeds the near-duplicate shingles). Links are not included: see [`super::url`].
+pub fn claim_words(text: &str) -> Vec<String> {
+    let without_links = super::url::strip_links(text);
+    let lowered = without_links.to_lowercase();
+    let mut out = Vec::new();
+    let raw: Vec<String> = split_words(&lowered);
+    let raw = join_amounts(raw);
+    let mut prev = String::new();
+    for token in raw {
+        for word in unleet(&token) {
+            let word = unelongate(&word);
+            let mapped = map_word(&word);
+            for w in mapped.split(' ') {
+                // "bener gak?", "betul tidak", "asli apa nggak": a question, not a negation.
+                let asks = w == "tidak" && QUESTION_BEFORE_NOT.contains(&prev.as_str());
+                prev = w.to_string();
+                if asks || w.is_empty() || is_stop(w) || w.chars().count() > MAX_WORD {
+                    continue;
+                }
+                if w.chars().count() == 1 && !w.bytes().all(|b| b.is_ascii_digit()) {
+                    continue;
+                }
+                let s = stem(w);
+                if !is_stop(&s) {
+                    out.push(s);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Slang, then Javanese/Madurese; apostrophes kept only for the lexicon's Madurese words.
+fn map_word(word: &str) -> String {
+    if let Some(m) = lexicon().get(word) {
+        return (*m).to_string();
+    }
+    let plain: String = word.chars().filter(|c| !is_apostrophe(*c)).collect();
+    if let Some(m) = slang().get(plain.as_str()) {
+        return (*m).to_string();
+    }
+    if let Some(m) = lexicon().get(plain.as_str()) {
+        return (*m).to_string();
+    }
+    plain
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '\u{2019}' || c == '`'
+}
+
+/// Split into words: runs of letters and digits, keeping `.` and `,` between two digits (amounts)
+/// and an apostrophe after a letter (Madurese "ta'", "jha'").
+fn split_words(s: &str) -> Vec<String> {
+    let chars: Vec<char> = s.chars().collect();
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        let prev = if i > 0 { chars[i - 1] } else { ' ' };
+        let next = chars.get(i + 1).copied().unwrap_or(' ');
+        let keep = c.is_alphanumeric()
+            || ((c == '.' || c == ',') && prev.is_ascii_digit() && next.is_ascii_digit())
+            || (is_apostrophe(c) && prev.is_alphabetic() && !next.is_alphanumeric());
+        if keep {
+            cur.push(if is_apostrophe(c) { '\'' } else { c });
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Amounts to plain numbers: "3,5 jt", "3.5 juta", "Rp 3.500.000", "rp3500000", "3500rb" all
+/// become "3500000"; "Rp" itself is a stop word.
+fn join_amounts(tokens: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = tokens[i].strip_prefix("rp").unwrap_or(&tokens[i]);
+        // "3500rb", "3,5jt": number and multiplier in one word.
+        let split = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+            .filter(|&p| p > 0);
+        let (num, unit_inline) = match split {
+            Some(p) => (&t[..p], Some(&t[p..])),
+            None => (t, None),
+        };
+        if let Some(value) = parse_number(num) {
+            let (unit, consumed) = match unit_inline {
+                Some(u) => (multiplier(u), 1),
+                None => match tokens.get(i + 1).and_then(|n| multiplier(n)) {
+                    Some(m) => (Some(m), 2),
+                    None => (Some(1.0), 1),
+                },
+            };
+            if unit_inline == Some("x") {
+                // "3x sehari": three times.
+                out.push(format_number(value));
+                out.push("kali".to_string());
+                i += 1;
+                continue;
+            }
+            if let Some(m) = unit {
+                out.push(format_number(value * m));
+                i += consumed;
+                continue;
+            }
+        }
+        out.push(tokens[i].clone());
+        i += 1;
+    }
+    out
+}
+
+fn multiplier(w: &str) -> Option<f64> {
+    match w {
+        "rb" | "ribu" | "k" | "rebu" | "ewu" => Some(1e3),
+        "jt" | "juta" | "jeti" | "yuta" => Some(1e6),
+        "m" | "miliar" | "milyar" | "em" => Some(1e9),
+        "t" | "triliun" => Some(1e12),
+        _ => None,
+    }
+}
+
+/// "3.500.000" (dots or commas grouping thousands), "3,5" and "3.5" (a decimal part).
+fn parse_number(s: &str) -> Option<f64> {
+    if s.is_empty() || !s.bytes().next()?.is_ascii_digit() || s.len() > 24 {
+        return None;
+    }
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+    {
+        return None;
+    }
+    let groups: Vec<&str> = s.split(['.', ',']).collect();
+    if groups.len() == 1 {
+        return s.parse().ok();
+    }
+    let thousands = groups[1..].iter().all(|g| g.len() == 3) && groups[0].len() <= 3;
+    if thousands {
+        return groups.concat().parse().ok();
+    }
+    if groups.len() == 2 {
+        return format!("{}.{}", groups[0], groups[1]).parse().ok();
+    }
+    None
+}
+
+fn format_number(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e18 {
+        format!("{}", v as i64)
+    } else {
+        format!("{v}")
+    }
+}
+
+/// "anak2" → ["anak", "anak"]; digits standing for letters inside a word ("b4nj1r" → "banjir",
+/// "h0aks" → "hoaks"); words that are numbers, or start or end with digits ("covid19", "5g"),
+/// are kept as written.
+fn unleet(token: &str) -> Vec<String> {
+    let chars: Vec<char> = token.chars().collect();
+    let letters = chars.iter().filter(|c| c.is_alphabetic()).count();
+    if letters == 0 {
+        return vec![token.to_string()];
+    }
+    if chars.len() > 2 && chars[chars.len() - 1] == '2' && chars[chars.len() - 2].is_alphabetic() {
+        let base: String = chars[..chars.len() - 1].iter().collect();
+        let base = unleet(&base).concat();
+        return vec![base.clone(), base];
+    }
+    let mut out = String::with_capacity(token.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let inside = i > 0
+            && i + 1 < chars.len()
+            && chars[i - 1].is_alphabetic()
+            && chars[i + 1].is_alphabetic();
+        let mapped = if inside {
+            match c {
+                '4' => 'a',
+                '1' => 'i',
+                '0' => 'o',
+                '3' => 'e',
+                '5' => 's',
+                '7' => 't',
+                '6' => 'g',
+                '8' => 'b',
+                _ => c,
+            }
+        } else {
+            c
+        };
+        out.push(mapped);
+    }
+    vec![out]
+}
+
+/// Letters repeated three or more times become one ("bangeeet" → "banget", "hoaxxx" → "hoax");
+/// a doubled letter is halved only when the word is not a root word but the halved one is
+/// ("paniik" → "panik", while "maaf" and "saat" stay).
+pub fn unelongate(word: &str) -> String {
+    let mut out: Vec<char> = Vec::with_capacity(word.len());
+    let chars: Vec<char> = word.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let mut j = i;
+        while j < chars.len() && chars[j] == c {
+            j += 1;
+        }
+        let run = j - i;
+        if c.is_alphabetic() && run >= 3 {
+            out.push(c);
+        } else {
+            out.extend(std::iter::repeat_n(c, run));
+        }
+        i = j;
+    }
+    let once: String = out.iter().collect();
+    if has_double(&once) && !is_known(&once) {
+        let halved = halve_doubles(&once);
+        if is_known(&halved) {
+            return halved;
+        }
+    }
+    once
+}
+
+fn is_known(w: &str) -> bool {
+    is_root_word(w) || slang().contains_key(w) || lexicon().contains_key(w) || {
+        let s = stem(w);
+        s != w && is_root_word(&s)
+    }
+}
+
+fn has_double(w: &str) -> bool {
+    let b = w.as_bytes();
+    b.windows(2)
+        .any(|p| p[0] == p[1] && p[0].is_ascii_alphabetic())
+}
+
+fn halve_doubles(w: &str) -> String {
+    let mut out = String::with_capacity(w.len());
+    let mut prev = None;
+    for c in w.chars() {
+        if Some(c) == prev && c.is_alphabetic() {
+            continue;
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> String {
+        claim_words(s).join(" ")
+    }
+
+    #[test]
+    fn case_emoji_punctuation_and_elongation_disappear() {
+        assert_eq!(
+            words("VAKSIN mengandung CHIP!!! 😱😱"),
+            words("vaksiiin mengandung chiiip")
+        );
+        assert_eq!(unelongate("bangeeet"), "banget");
+        assert_eq!(unelongate("maaf"), "maaf");
+        assert_eq!(unelongate("paniik"), "panik");
+    }
+
+    #[test]
+    fn digits_for_letters_and_reduplication() {
+        assert_eq!(words("b4nj1r bandang"), words("banjir bandang"));
+        assert_eq!(unleet("anak2"), vec!["anak", "anak"]);
+        assert_eq!(unleet("covid19"), vec!["covid19"]);
+        assert_eq!(unleet("5g"), vec!["5g"]);
+    }
+
+    #[test]
+    fn slang_and_regional_words_map_to_indonesian() {
+        assert_eq!(words("vaksin tdk aman"), words("vaksin ora aman"));
+        assert_eq!(words("vaksin tdk aman"), words("vaksin mboten aman"));
+        assert_eq!(words("vaksin tdk aman"), words("vaksin ta' aman"));
+        assert_eq!(
+            words("wong sing wis divaksin"),
+            words("orang yg sdh divaksin")
+        );
+        assert_eq!(
+            words("oreng se ampon divaksin"),
+            words("orang yang sudah divaksin")
+        );
+    }
+
+    #[test]
+    fn negation_is_kept() {
+        assert_ne!(words("vaksin aman"), words("vaksin tidak aman"));
+        assert!(claim_words("vaksin gak aman").contains(&"tidak".to_string()));
+    }
+
+    #[test]
+    fn amounts_written_five_ways_are_one_number() {
+        let want = vec!["3500000".to_string()];
+        for s in [
+            "3,5 jt",
+            "3.5 juta",
+            "Rp 3.500.000",
+            "rp3500000",
+            "3500rb",
+            "Rp3,5jt",
+        ] {
+            assert_eq!(claim_words(s), want, "{s}");
+        }
+        assert_eq!(claim_words("600 ribu"), vec!["600000"]);
+        assert_ne!(words("bantuan 600 ribu"), words("bantuan 300 ribu"));
+    }
+
+    #[test]
+    fn forwarding_boilerplate_is_dropped() {
+        assert_eq!(
+            words("Diteruskan. INFO PENTING!! Sebarkan ke grup sebelah: vaksin mengandung chip"),
+            words("vaksin mengandung chip")
+        );
+    }
+
+    #[test]
+    fn stemming_joins_affixed_forms() {
+        assert_eq!(stem("mengandung"), "kandung");
+        assert_eq!(stem("dibagikan"), "bagi");
+        assert_eq!(
+            words("pemerintah membagikan bantuan"),
+            words("pemerintah bagi bantuan")
+        );
+    }
+
+    #[test]
+    fn the_word_that_differs_survives() {
+        let a = claim_words("vaksin mengandung chip");
+        let b = claim_words("vaksin mengandung babi");
+        assert_ne!(a, b);
+        assert!(a.contains(&"chip".to_string()) && b.contains(&"babi".to_string()));
+    }
+
+    #[test]
+    fn hostile_text_does_not_panic() {
+        for s in [
+            "\\\\\\",
+            "\u{0}\u{1}\u{7f}",
+            "<script>alert(1)</script>",
+            "&amp;&lt;",
+            "9999999999999999999999999 jt",
+            "1.2.3.4.5",
+            "ــــ ﷽ 𝔥𝔬𝔞𝔵",
+            "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
+            let _ = claim_words(s);
+        }
+    }
+}

@@ -135,6 +135,8 @@ struct Doc {
 pub struct Index {
     docs: Vec<Option<Doc>>,
     postings: HashMap<String, Vec<u32>>,
+    /// Live texts containing each word (postings keep dead ids until a rebuild).
+    df: HashMap<String, u32>,
     links: HashMap<String, Vec<u32>>,
     images: Vec<(u64, u32)>,
     by_claim: HashMap<i64, Vec<u32>>,
@@ -197,6 +199,7 @@ impl Index {
         let doc = doc_of(claim_id, fp);
         for w in doc.tf.keys() {
             self.postings.entry(w.clone()).or_default().push(id);
+            *self.df.entry(w.clone()).or_default() += 1;
         }
         for l in &fp.links {
             self.links.entry(l.clone()).or_default().push(id);
@@ -225,6 +228,11 @@ impl Index {
             if let Some(doc) = self.docs[id as usize].take() {
                 self.total_len -= u64::from(doc.len);
                 self.live -= 1;
+                for w in doc.tf.keys() {
+                    if let Some(n) = self.df.get_mut(w) {
+                        *n = n.saturating_sub(1);
+                    }
+                }
             }
         }
         self.answerable.remove(&claim_id);
@@ -461,10 +469,20 @@ fn is_typo_of(a: &str, b: &str) -> bool {
     if is_number(a) || is_number(b) || NEGATIONS.contains(&a) || NEGATIONS.contains(&b) {
         return false;
     }
-    if is_root_word(a) && is_root_word(b) {
-        return false;
+    // Cheap filter first: one edit changes at most two letter counts by one each.
+    if a.is_ascii() && b.is_ascii() {
+        let mut counts = [0i32; 128];
+        for c in a.bytes() {
+            counts[usize::from(c & 0x7f)] += 1;
+        }
+        for c in b.bytes() {
+            counts[usize::from(c & 0x7f)] -= 1;
+        }
+        if counts.iter().map(|n| n.abs()).sum::<i32>() > 2 {
+            return false;
+        }
     }
-    strsim::damerau_levenshtein(a, b) <= 1
+    strsim::damerau_levenshtein(a, b) <= 1 && !(is_root_word(a) && is_root_word(b))
 }
 
 /// The conservative decision for the best matches of [`Index::search`].

@@ -102,11 +102,11 @@ pub async fn answer_claim(ctx: &AppCtx, claim_id: i64) -> AppResult<Answered> {
             &Message {
                 kind: Kind::Hoax,
                 priority: Priority::Normal,
-                template: "hoax_answer",
+                template: "hoax_answer".into(),
                 args: vec![
-                    ("claim", claim.title.clone()),
-                    ("label", label_name.clone()),
-                    ("summary", verdict.summary.clone()),
+                    ("claim".into(), claim.title.clone()),
+                    ("label".into(), label_name.clone()),
+                    ("summary".into(), verdict.summary.clone()),
                 ],
                 link: link.clone(),
                 dedupe_key: Some(format!("hoax:{claim_id}:answer:{stamp}")),
@@ -124,9 +124,9 @@ pub async fn answer_claim(ctx: &AppCtx, claim_id: i64) -> AppResult<Answered> {
 
     let absolute = format!("{}{}", ctx.config.base_url.trim_end_matches('/'), link);
     let args = [
-        ("claim", claim.title.as_str()),
-        ("label", label_name.as_str()),
-        ("summary", verdict.summary.as_str()),
+        ("claim".into(), claim.title.as_str()),
+        ("label".into(), label_name.as_str()),
+        ("summary".into(), verdict.summary.as_str()),
         ("link", absolute.as_str()),
     ];
     for r in reports.iter().filter(|r| r.reporter_id.is_none()) {
@@ -201,11 +201,11 @@ pub async fn answer_claim(ctx: &AppCtx, claim_id: i64) -> AppResult<Answered> {
             &Message {
                 kind: Kind::Hoax,
                 priority: Priority::Normal,
-                template: "hoax_clarification",
+                template: "hoax_clarification".into(),
                 args: vec![
-                    ("claim", claim.title.clone()),
-                    ("label", label_name.clone()),
-                    ("summary", verdict.summary.clone()),
+                    ("claim".into(), claim.title.clone()),
+                    ("label".into(), label_name.clone()),
+                    ("summary".into(), verdict.summary.clone()),
                 ],
                 link,
                 dedupe_key: Some(format!("hoax:{claim_id}:kims:{stamp}")),

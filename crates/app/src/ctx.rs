@@ -37,6 +37,8 @@ pub struct Config {
     pub job_concurrency: usize,
     /// The contact push services may use to reach the operator (VAPID `sub`, a `mailto:` URL).
     pub push_subject: String,
+    /// Emergency alerts: the earthquake radius rule, escalation delays, feed limits.
+    pub alerts: crate::alerts::AlertsConfig,
 }
 
 /// A secret that never prints.
@@ -67,6 +69,7 @@ impl Default for Config {
             run_jobs: true,
             job_concurrency: 4,
             push_subject: "mailto:admin@simpul.invalid".into(),
+            alerts: crate::alerts::AlertsConfig::default(),
         }
     }
 }

@@ -28,7 +28,19 @@ pub static DELIVERY: Capability = Capability {
     schedules: &[&crate::mail::EVERY_MINUTE, &crate::notify::DIGEST_HOURLY],
 };
 
-pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY];
+pub static ALERTS: Capability = Capability {
+    name: "alerts",
+    job_kinds: &[
+        &crate::alerts::ingest::POLL,
+        &crate::alerts::escalate::ESCALATE,
+    ],
+    schedules: &[
+        &crate::alerts::ingest::POLL_SCHEDULE,
+        &crate::alerts::escalate::ESCALATE_EVERY_MINUTE,
+    ],
+};
+
+pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &ALERTS];
 
 pub fn job_kinds() -> impl Iterator<Item = &'static JobKind> {
     CAPABILITIES

@@ -55,6 +55,10 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/api/v1/regions/{code}",
     "/api/v1/kims",
     "/api/v1/kims.geojson",
+    // Emergency alerts: the public page, one alert (or its CAP document) and the Atom feed.
+    "/peringatan",
+    "/peringatan/feed.atom",
+    "/peringatan/{id}",
 ];
 
 /// Memory for cached bodies (both encodings counted).

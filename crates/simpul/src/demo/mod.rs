@@ -8,6 +8,7 @@ use simpul_core::{RegionCode, Role, Scope};
 use simpul_store::accounts::NewUser;
 use simpul_store::Store;
 
+pub mod alerts;
 pub mod kims;
 
 pub const DEMO_PASSWORD: &str = "simpul-demo-2026";
@@ -193,6 +194,8 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
             }
         }
     }
+    // Emergency alerts: a past earthquake near Pasuruan, answered by some KIMs.
+    alerts::seed(store).await?;
     Ok(out)
 }
 

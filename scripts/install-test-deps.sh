@@ -21,6 +21,8 @@ command -v chromium >/dev/null 2>&1 || apt_install chromium
 command -v node >/dev/null 2>&1 || apt_install nodejs npm
 command -v python3 >/dev/null 2>&1 || apt_install python3 python3-pip
 { command -v pg_dump && command -v pg_restore; } >/dev/null 2>&1 || apt_install postgresql-client
+# xmllint validates every CAP document Simpul writes against the OASIS schema (alerts tests).
+command -v xmllint >/dev/null 2>&1 || apt_install libxml2-utils
 
 if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
   python3 -m pip install --quiet --disable-pip-version-check aiosmtpd==1.4.6 \

@@ -39,6 +39,8 @@ pub struct Config {
     pub push_subject: String,
     /// Verdict labels of the hoax clearing house (HOAKS, DISINFORMASI, MISINFORMASI, FAKTA).
     pub hoax_labels: simpul_core::hoax::LabelSet,
+    /// Emergency alerts: the earthquake radius rule, escalation delays, feed limits.
+    pub alerts: crate::alerts::AlertsConfig,
 }
 
 /// A secret that never prints.
@@ -70,6 +72,7 @@ impl Default for Config {
             job_concurrency: 4,
             push_subject: "mailto:admin@simpul.invalid".into(),
             hoax_labels: Default::default(),
+            alerts: crate::alerts::AlertsConfig::default(),
         }
     }
 }

@@ -153,6 +153,7 @@ mod tests {
             "../web/src",
             "../web/src/pages",
             "../web/src/pages/kim",
+            "../web/src/pages/alerts",
             "../web/src/api",
         ] {
             for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {

@@ -11,6 +11,7 @@ pub mod i18n;
 pub mod regions_cache;
 
 pub mod accounts;
+pub mod alerts;
 pub mod auth;
 pub mod channels;
 pub mod export;

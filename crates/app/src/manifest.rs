@@ -35,7 +35,19 @@ pub static HOAX: Capability = Capability {
     schedules: &[],
 };
 
-pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &HOAX];
+pub static ALERTS: Capability = Capability {
+    name: "alerts",
+    job_kinds: &[
+        &crate::alerts::ingest::POLL,
+        &crate::alerts::escalate::ESCALATE,
+    ],
+    schedules: &[
+        &crate::alerts::ingest::POLL_SCHEDULE,
+        &crate::alerts::escalate::ESCALATE_EVERY_MINUTE,
+    ],
+};
+
+pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &ALERTS, &HOAX];
 
 pub fn job_kinds() -> impl Iterator<Item = &'static JobKind> {
     CAPABILITIES

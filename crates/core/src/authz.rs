@@ -127,6 +127,17 @@ pub enum Action<'a> {
     ViewHoaxTrends,
     /// Decide whether the office of `region` requires a second verifier before publishing.
     ConfigureHoax { region: &'a RegionCode },
+    // Emergency alerts (issue 11). `None` regions mean national (several provinces).
+    /// Compose, update or cancel an alert concerning `region`.
+    ComposeAlert { region: Option<&'a RegionCode> },
+    /// Approve or reject another person's pending alert concerning `region`.
+    ApproveAlert { region: Option<&'a RegionCode> },
+    /// Watch an alert's board (who answered, who is silent) and its history and exports.
+    WatchAlert { region: Option<&'a RegionCode> },
+    /// Acknowledge an alert and send situation reports for this KIM.
+    AnswerAlert { kim_id: i64 },
+    /// Configure the feeds Simpul polls, and offices' approval setting.
+    ManageAlertFeeds,
 }
 
 /// Roles that may create and manage accounts.
@@ -267,6 +278,31 @@ impl Actor {
                 .grants
                 .iter()
                 .any(|g| manages_accounts(g.role) && g.territory.contains_region(region)),
+            // Emergency alerts.
+            Action::ComposeAlert { region } => self.grants.iter().any(|g| {
+                (manages_accounts(g.role) || g.role == Role::PartnerStaff)
+                    && region.map_or(g.territory == ScopeRegions::All, |r| {
+                        g.territory.contains_region(r)
+                    })
+            }),
+            Action::ApproveAlert { region } => self.grants.iter().any(|g| {
+                manages_accounts(g.role)
+                    && region.map_or(g.territory == ScopeRegions::All, |r| {
+                        g.territory.contains_region(r)
+                    })
+            }),
+            Action::WatchAlert { region } => self.grants.iter().any(|g| {
+                (g.role.is_admin() || g.role == Role::PartnerStaff)
+                    && region.is_none_or(|r| g.territory.contains_region(r))
+            }),
+            Action::AnswerAlert { kim_id } => self
+                .grants
+                .iter()
+                .any(|g| kim_role(g, &[Role::KimOfficer], kim_id)),
+            Action::ManageAlertFeeds => self
+                .grants
+                .iter()
+                .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
         }
     }
 }
@@ -453,6 +489,57 @@ mod tests {
         assert!(actor(Role::RegencyAdmin, regions(&["35.14"])).may_register_somewhere());
         assert!(!actor(Role::Coordinator, regions(&["35.14"])).may_register_somewhere());
         assert!(!actor(Role::PartnerStaff, ScopeRegions::All).may_register_somewhere());
+    }
+
+    #[test]
+    fn alerts_are_composed_and_watched_in_scope_and_answered_by_the_kims_officers() {
+        let pasuruan = code("35.14");
+        let surabaya = code("35.78");
+        let mitra = actor(Role::PartnerStaff, regions(&["35"]));
+        assert!(mitra.can(Action::ComposeAlert {
+            region: Some(&pasuruan)
+        }));
+        assert!(!mitra.can(Action::ApproveAlert {
+            region: Some(&pasuruan)
+        }));
+        assert!(!mitra.can(Action::ComposeAlert { region: None }));
+        let kab = actor(Role::RegencyAdmin, regions(&["35.14"]));
+        assert!(kab.can(Action::ComposeAlert {
+            region: Some(&pasuruan)
+        }));
+        assert!(!kab.can(Action::ComposeAlert {
+            region: Some(&surabaya)
+        }));
+        assert!(kab.can(Action::WatchAlert {
+            region: Some(&pasuruan)
+        }));
+        assert!(!kab.can(Action::WatchAlert {
+            region: Some(&surabaya)
+        }));
+        let bakorwil = actor(Role::Coordinator, regions(&["35.14"]));
+        assert!(bakorwil.can(Action::WatchAlert {
+            region: Some(&pasuruan)
+        }));
+        assert!(!bakorwil.can(Action::ComposeAlert {
+            region: Some(&pasuruan)
+        }));
+        let nasional = actor(Role::NationalAdmin, ScopeRegions::All);
+        assert!(nasional.can(Action::ComposeAlert { region: None }));
+        let officer = Actor {
+            user_id: 9,
+            username: "ketua".into(),
+            grants: vec![Grant {
+                role: Role::KimOfficer,
+                scope: Scope::Kim(7),
+                territory: regions(&["35.14.10.2001"]),
+            }],
+        };
+        assert!(officer.can(Action::AnswerAlert { kim_id: 7 }));
+        assert!(!officer.can(Action::AnswerAlert { kim_id: 8 }));
+        assert!(!officer.can(Action::WatchAlert {
+            region: Some(&pasuruan)
+        }));
+        assert!(!kab.can(Action::AnswerAlert { kim_id: 7 }));
     }
 
     #[test]

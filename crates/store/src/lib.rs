@@ -12,6 +12,7 @@ mod error;
 mod filter;
 
 pub mod accounts;
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod backup;

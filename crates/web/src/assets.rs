@@ -88,6 +88,15 @@ pub static PUSH_JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+pub static ALERTS_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "alerts",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/alerts.js"),
+    )
+});
+
 /// The service worker, served at `/sw.js` (its scope is the folder it is served from, so it
 /// cannot live under `/static/`) and revalidated on every load, as browsers expect.
 pub async fn service_worker() -> Response {
@@ -122,6 +131,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         &*PICK_JS,
         &*LIVE_JS,
         &*PUSH_JS,
+        &*ALERTS_JS,
     ] {
         if a.url == wanted {
             return (

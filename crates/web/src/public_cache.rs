@@ -59,6 +59,10 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/hoax/clarifications/{id}",
     "/hoax/clarifications/{id}/card.png",
     "/api/v1/hoax/clarifications",
+    // Emergency alerts: the public page, one alert (or its CAP document) and the Atom feed.
+    "/peringatan",
+    "/peringatan/feed.atom",
+    "/peringatan/{id}",
 ];
 
 /// Memory for cached bodies (both encodings counted).

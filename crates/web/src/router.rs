@@ -192,6 +192,32 @@ fn page_routes() -> Routes {
             get(kim_members::invite_form).post(kim_members::accept_invite),
         )
         .merge(hoax_page_routes())
+        // Emergency alerts (issue 11)
+        .route("/alerts", get(alerts::list))
+        .route(
+            "/alerts/new",
+            get(alerts::compose::form).post(alerts::compose::submit),
+        )
+        .route("/alerts/{id}", get(alerts::show))
+        .route("/alerts/{id}/ack", post(alerts::ack))
+        .route(
+            "/alerts/{id}/reports",
+            post(alerts::report).layer(DefaultBodyLimit::max(MAX_UPLOAD * 3)),
+        )
+        .route("/alerts/{id}/approve", post(alerts::approve))
+        .route("/alerts/{id}/cancel", post(alerts::cancel))
+        .route("/alerts/{id}/board", get(alerts::board::page))
+        .route("/alerts/{id}/board.csv", get(alerts::board::csv))
+        .route("/alerts/{id}/live", get(alerts::board::live))
+        .route("/alerts/{id}/photos/{file}", get(alerts::board::photo))
+        .route(
+            "/admin/alert-feeds",
+            get(alerts::feeds::page).post(alerts::feeds::save),
+        )
+        .route("/admin/alert-feeds/approval", post(alerts::feeds::approval))
+        .route("/peringatan", get(alerts::public::list))
+        .route("/peringatan/feed.atom", get(alerts::public::atom))
+        .route("/peringatan/{id}", get(alerts::public::show))
 }
 
 /// The hoax clearing house's pages (issue 12).

@@ -8,6 +8,7 @@ use simpul_core::{RegionCode, Role, Scope};
 use simpul_store::accounts::NewUser;
 use simpul_store::Store;
 
+pub mod alerts;
 pub mod hoax;
 pub mod kims;
 
@@ -196,6 +197,8 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
     }
     // The hoax clearing house: published clarifications, a spreading open claim, a queue.
     hoax::seed(store, &ctx).await?;
+    // Emergency alerts: a past earthquake near Pasuruan, answered by some KIMs.
+    alerts::seed(store).await?;
     Ok(out)
 }
 

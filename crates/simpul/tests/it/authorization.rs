@@ -48,6 +48,18 @@ enum Rule {
     JobOwner,
     /// Everyone, signed in or not (public pages that used to be staff-only).
     Anyone,
+    // Emergency alerts (the in-scope alert is the demo's province-wide earthquake, the other
+    // one a Semarang alert).
+    /// Composing: national, provincial, kabupaten/kota admins and partner staff, in scope.
+    AlertComposers,
+    /// Changing a province-wide alert: national and provincial admins and partner staff.
+    AlertProvince,
+    /// The board: administrators (incl. coordinators) and partner staff of the alert's area.
+    AlertWatch,
+    /// The alert's page: its watchers and the people of the KIMs it reaches.
+    AlertPage,
+    /// Answering: the officers of a KIM it reaches.
+    AlertAnswer,
     /// Fact-checkers covering the claim's region (hoax clearing house).
     FactCheck,
     /// Hoax trends: administrators and fact-checkers.
@@ -90,6 +102,33 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
         Rule::FactCheck => role == Role::FactChecker && in_scope,
         Rule::HoaxTrends => role.is_admin() || role == Role::FactChecker,
         Rule::KimView => unreachable!("decided above"),
+        Rule::AlertComposers => {
+            matches!(
+                role,
+                Role::NationalAdmin
+                    | Role::ProvincialAdmin
+                    | Role::RegencyAdmin
+                    | Role::PartnerStaff
+            ) && (in_scope || national)
+        }
+        Rule::AlertProvince => {
+            matches!(
+                role,
+                Role::NationalAdmin | Role::ProvincialAdmin | Role::PartnerStaff
+            ) && (in_scope || national)
+        }
+        Rule::AlertWatch => {
+            (role.is_admin() || role == Role::PartnerStaff) && (in_scope || national)
+        }
+        Rule::AlertPage => {
+            (role.is_admin()
+                || matches!(
+                    role,
+                    Role::PartnerStaff | Role::KimOfficer | Role::KimMember
+                ))
+                && (in_scope || national)
+        }
+        Rule::AlertAnswer => role == Role::KimOfficer && in_scope,
     }
 }
 
@@ -481,6 +520,82 @@ fn cases() -> Vec<Case> {
             Some(json!("nama_kim,kode_desa\nKIM Uji Impor,{kimvillage}\n")),
         ),
         case(M::GET, "/api/v1/jobs/{job}", JobOwner, true, None),
+        // Emergency alerts
+        case(M::GET, "/alerts", Account, false, None),
+        case(M::GET, "/alerts/new", AlertComposers, false, None),
+        case(
+            M::POST,
+            "/alerts/new",
+            AlertComposers,
+            true,
+            form(&[
+                ("hazard", "flood"),
+                ("severity", "moderate"),
+                ("urgency", "expected"),
+                ("certainty", "likely"),
+                ("headline", "Matriks"),
+                ("instruction", "Waspada."),
+                ("regions", "{kimregency}"),
+                ("action", "preview"),
+            ]),
+        ),
+        case(M::GET, "/alerts/{alert}", AlertPage, true, None),
+        case(M::GET, "/alerts/{alert}/board", AlertWatch, true, None),
+        case(M::GET, "/alerts/{alert}/board.csv", AlertWatch, true, None),
+        case(M::GET, "/alerts/{alert}/live", AlertWatch, true, None),
+        case(
+            M::GET,
+            "/alerts/{alert}/photos/{alertphoto}",
+            AlertWatch,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/alerts/{alert}/ack",
+            AlertAnswer,
+            true,
+            form(&[("kind", "safe")]),
+        ),
+        case(M::POST, "/alerts/{alert}/reports", AlertAnswer, true, None),
+        // The alert is not pending: an allowed approver hears 409.
+        case(
+            M::POST,
+            "/alerts/{alert}/approve",
+            Province,
+            true,
+            form(&[("decision", "approve")]),
+        ),
+        case(
+            M::POST,
+            "/alerts/{alert}/cancel",
+            AlertProvince,
+            true,
+            form(&[]),
+        ),
+        case(M::GET, "/admin/alert-feeds", Province, false, None),
+        case(
+            M::POST,
+            "/admin/alert-feeds",
+            Province,
+            false,
+            form(&[
+                ("name", "BMKG matriks"),
+                ("kind", "bmkg"),
+                ("url", "http://127.0.0.1:9/autogempa.json"),
+                ("every_secs", "60"),
+            ]),
+        ),
+        case(
+            M::POST,
+            "/admin/alert-feeds/approval",
+            Province,
+            true,
+            form(&[("region", "{kimregency}"), ("requires", "1")]),
+        ),
+        case(M::GET, "/peringatan", Anyone, false, None),
+        case(M::GET, "/peringatan/feed.atom", Anyone, false, None),
+        case(M::GET, "/peringatan/{alert}", Anyone, true, None),
         // Hoax clearing house: pages (the public form is posted as multipart, below) ...
         case(M::POST, "/hoax", Anyone, false, None),
         case(M::GET, "/hoax/clarifications", Anyone, false, None),
@@ -744,7 +859,74 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
         t.insert("job", job_of(app, id).await);
     }
     hoax_targets(&mut t, app, inside).await;
+    alert_targets(&mut t, app, inside).await;
     t
+}
+
+/// The demo's province-wide earthquake alert (inside), or a Semarang alert reaching the
+/// Semarang KIM (outside); each with a situation report's photo.
+async fn alert_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, inside: bool) {
+    let store = &app.store;
+    let ctx = AuditContext::system("test");
+    let kim: i64 = t["kim"].parse().unwrap();
+    let id = if inside {
+        store
+            .alert_by_identifier("bmkg-demo-pasuruan")
+            .await
+            .unwrap()
+            .expect("the demo's alert")
+            .id
+    } else {
+        let new = simpul_store::alerts::NewAlert {
+            identifier: "matrix-semarang".into(),
+            sender: "simpul@simpul.test".into(),
+            origin: "manual".into(),
+            feed_id: None,
+            state: "active".into(),
+            content: simpul_store::alerts::AlertContent {
+                hazard: "flood".into(),
+                severity: "severe".into(),
+                urgency: "immediate".into(),
+                certainty: "observed".into(),
+                headline: "Banjir Semarang".into(),
+                area_desc: "Kota Semarang".into(),
+                area_json: "{}".into(),
+                ..Default::default()
+            },
+            scope_region: Some(RegionCode::parse("33.74").unwrap()),
+            created_by: None,
+        };
+        let target = simpul_store::alerts::NewTarget {
+            kim_id: kim,
+            reason: "in_region".into(),
+            detail: String::new(),
+            regency_code: "33.74".into(),
+        };
+        store
+            .create_alert(&ctx, &new, &[target], Some("<alert/>"))
+            .await
+            .unwrap()
+    };
+    let photo = simpul_store::alerts::Photo {
+        content_type: "image/jpeg".into(),
+        filename: "x.jpg".into(),
+        data: vec![0xFF, 0xD8, 0xFF, 0xD9],
+    };
+    // A report from the target KIM (Prigen inside: a kabupaten admin sees only their KIMs').
+    assert!(store.alert_target_ids(id).await.unwrap().contains(&kim));
+    store
+        .add_alert_report(&ctx, id, kim, None, "matriks", None, &[photo], None)
+        .await
+        .unwrap();
+    let file = store
+        .alert_report_photos(id)
+        .await
+        .unwrap()
+        .last()
+        .unwrap()
+        .2;
+    t.insert("alert", id.to_string());
+    t.insert("alertphoto", file.to_string());
 }
 
 /// Two claims and a report's picture in Kabupaten Pasuruan (inside) or Kota Semarang (outside).
@@ -866,6 +1048,16 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                             "form_token",
                             simpul_core::hoax::intake::form_token(&secret, issued),
                         );
+                    app.client
+                        .post(app.url(&format!("{path}?csrf_token={csrf}")))
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap()
+                } else if path.starts_with("/alerts/") && path.ends_with("/reports") {
+                    // A situation report: multipart, as the phone's form sends it.
+                    let csrf = app.csrf().await;
+                    let form = reqwest::multipart::Form::new().text("body", "Laporan matriks");
                     app.client
                         .post(app.url(&format!("{path}?csrf_token={csrf}")))
                         .multipart(form)

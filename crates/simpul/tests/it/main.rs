@@ -4,6 +4,7 @@
 mod common;
 
 mod accounts;
+mod alerts;
 mod audit;
 mod auth;
 mod authorization;

@@ -115,6 +115,21 @@ const PAGES: &[Page] = &[
     page("/hoax/trends", "/hoax/trends", &["days", "saved"]),
     page("/hoax/images/{id}", "/hoax/images/1", &[]),
     page("/hoax/claims/{id}", "/hoax/claims/5", &[]),
+    // Emergency alerts
+    page("/alerts", "/alerts", &[]),
+    page("/alerts/new", "/alerts/new", &[]),
+    page("/alerts/{id}", "/alerts/{alert}", &["done"]),
+    page("/alerts/{id}/board", "/alerts/{alert}/board", &[]),
+    page("/alerts/{id}/board.csv", "/alerts/{alert}/board.csv", &[]),
+    page(
+        "/alerts/{id}/photos/{file}",
+        "/alerts/{alert}/photos/1",
+        &[],
+    ),
+    page("/admin/alert-feeds", "/admin/alert-feeds", &["done"]),
+    page("/peringatan", "/peringatan", &[]),
+    page("/peringatan/feed.atom", "/peringatan/feed.atom", &[]),
+    page("/peringatan/{id}", "/peringatan/{alert}", &[]),
     page("/healthz", "/healthz", &[]),
     page("/static/{*path}", "/static/simpul.css", &[]),
 ];
@@ -210,6 +225,16 @@ async fn targets(app: &TestApp) -> HashMap<&'static str, String> {
         ),
         ("group", group.to_string()),
         ("job", job.to_string()),
+        (
+            "alert",
+            store
+                .alert_by_identifier("bmkg-demo-pasuruan")
+                .await
+                .unwrap()
+                .expect("the demo's alert")
+                .id
+                .to_string(),
+        ),
     ])
 }
 
@@ -251,7 +276,7 @@ fn urls(p: &Page, t: &HashMap<&'static str, String>, values: &[String]) -> Vec<S
 
 /// GET routes that are no page: the live event stream (never ends; tested in live.rs) and the
 /// service worker script (a fixed file).
-const NOT_PAGES: [&str; 2] = ["/live", "/sw.js"];
+const NOT_PAGES: [&str; 3] = ["/live", "/sw.js", "/alerts/{id}/live"];
 
 #[tokio::test]
 async fn the_table_lists_every_page_of_the_router() {

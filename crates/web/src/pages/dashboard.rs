@@ -64,6 +64,21 @@ pub async fn kim_cards(
                 },
             );
         }
+        // Emergency alerts this KIM has not answered come first: the officer's next step.
+        if officer {
+            let mut waiting: Vec<(String, String)> = state
+                .store
+                .unanswered_alerts(id)
+                .await?
+                .into_iter()
+                .map(|(alert, headline)| {
+                    let text = t.fmt("alerts.dashboard_unanswered", &[("headline", &headline)]);
+                    (text, format!("/alerts/{alert}#answer"))
+                })
+                .collect();
+            waiting.append(&mut missing);
+            missing = waiting;
+        }
         out.push(KimCard {
             id,
             status: t.get(&format!("status.{}", k.status)).to_owned(),

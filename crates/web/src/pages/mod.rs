@@ -6,6 +6,7 @@ pub mod account_password;
 pub mod admin_audit;
 pub mod admin_groups;
 pub mod admin_users;
+pub mod alerts;
 pub mod audit_text;
 pub mod auth;
 pub mod dashboard;

@@ -1,0 +1,188 @@
+//! The admin's board and the history: targeted KIMs with status and reason, counts, time to
+//! the first and to 90% of acknowledgements, CSV export.
+
+use crate::error::{AppError, AppResult};
+use crate::AppCtx;
+use simpul_core::authz::{Action, Actor};
+use simpul_core::RegionCode;
+use simpul_store::alerts::{AlertFilter, AlertRecord, ReportRecord, TargetRow};
+
+/// Counts and timings of one alert.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    pub targeted: usize,
+    pub silent: usize,
+    pub received: usize,
+    pub safe: usize,
+    pub affected: usize,
+    pub need_help: usize,
+    pub escalated: usize,
+    pub via_village: usize,
+    /// Seconds from sending to the first acknowledgement.
+    pub first_ack_secs: Option<i64>,
+    /// Seconds from sending until 90% of the targeted KIMs had answered (None until then).
+    pub p90_ack_secs: Option<i64>,
+}
+
+pub fn stats(alert: &AlertRecord, targets: &[TargetRow]) -> Stats {
+    let mut s = Stats {
+        targeted: targets.len(),
+        ..Stats::default()
+    };
+    for t in targets {
+        match t.status.as_str() {
+            "received" => s.received += 1,
+            "safe" => s.safe += 1,
+            "affected" => s.affected += 1,
+            "need_help" => s.need_help += 1,
+            _ => s.silent += 1,
+        }
+        if t.escalated_at.is_some() {
+            s.escalated += 1;
+        }
+        if t.reason == "via_village" {
+            s.via_village += 1;
+        }
+    }
+    let Some(sent) = alert.sent_at else {
+        return s;
+    };
+    let mut acks: Vec<i64> = targets
+        .iter()
+        .filter_map(|t| t.first_ack_at)
+        .map(|a| (a - sent).num_seconds().max(0))
+        .collect();
+    acks.sort_unstable();
+    s.first_ack_secs = acks.first().copied();
+    if !targets.is_empty() {
+        // The smallest count that is at least 90% of the targets.
+        let need = (targets.len() * 9).div_ceil(10).max(1);
+        s.p90_ack_secs = acks.get(need - 1).copied();
+    }
+    s
+}
+
+/// Everything the board shows.
+pub struct Board {
+    pub alert: AlertRecord,
+    pub targets: Vec<TargetRow>,
+    pub stats: Stats,
+    pub reports: Vec<ReportRecord>,
+    /// (report id, file id) of photos.
+    pub photos: Vec<(i64, i64)>,
+}
+
+/// May this person watch this alert's board? Staff whose territory contains the alert's
+/// region, and staff of a part of it (a kabupaten/kota admin watches their own KIMs of a
+/// province-wide earthquake alert: the board then shows only those).
+pub fn may_watch(who: &Actor, alert: &AlertRecord) -> bool {
+    let scope = RegionCode::parse(&alert.scope_region).ok();
+    if who.can(Action::WatchAlert {
+        region: scope.as_ref(),
+    }) {
+        return true;
+    }
+    let Some(scope) = scope else {
+        return false;
+    };
+    who.grants.iter().any(|g| {
+        (g.role.is_admin() || g.role == simpul_core::Role::PartnerStaff)
+            && matches!(&g.territory, simpul_core::authz::ScopeRegions::Regions(roots)
+                if roots.iter().any(|r| scope.contains(r)))
+    })
+}
+
+pub async fn board(ctx: &AppCtx, who: &Actor, alert_id: i64) -> AppResult<Board> {
+    let alert = ctx.store.alert(alert_id).await?;
+    if !may_watch(who, &alert) {
+        return Err(AppError::NotFound);
+    }
+    let mut targets = ctx.store.alert_targets(alert_id).await?;
+    // Staff of a kabupaten see their own KIMs of a wider alert.
+    let oversight = who.oversight();
+    let partner = crate::alerts::send::alert_territory(who);
+    let view = simpul_core::authz::ScopeRegions::union([oversight, partner]);
+    targets.retain(|t| RegionCode::parse(&t.village_code).is_ok_and(|v| view.contains_region(&v)));
+    let stats = stats(&alert, &targets);
+    let reports = ctx.store.alert_reports(alert_id).await?;
+    let kims: std::collections::HashSet<i64> = targets.iter().map(|t| t.kim_id).collect();
+    let reports: Vec<ReportRecord> = reports
+        .into_iter()
+        .filter(|r| kims.contains(&r.kim_id))
+        .collect();
+    let ids: std::collections::HashSet<i64> = reports.iter().map(|r| r.id).collect();
+    let photos = ctx
+        .store
+        .alert_report_photos(alert_id)
+        .await?
+        .into_iter()
+        .filter(|(r, _, _)| ids.contains(r))
+        .map(|(r, _, f)| (r, f))
+        .collect();
+    Ok(Board {
+        alert,
+        targets,
+        stats,
+        reports,
+        photos,
+    })
+}
+
+/// Alerts this person may watch, newest first, with their statistics.
+pub async fn history(
+    ctx: &AppCtx,
+    who: &Actor,
+    limit: i64,
+) -> AppResult<Vec<(AlertRecord, Stats)>> {
+    let filter = AlertFilter {
+        territory: Some(simpul_core::authz::ScopeRegions::union([
+            who.oversight(),
+            crate::alerts::send::alert_territory(who),
+        ])),
+        ..AlertFilter::default()
+    };
+    let mut out = Vec::new();
+    for a in ctx.store.alerts(&filter, limit).await? {
+        if !may_watch(who, &a) {
+            continue;
+        }
+        let targets = ctx.store.alert_targets(a.id).await?;
+        let s = stats(&a, &targets);
+        out.push((a, s));
+    }
+    Ok(out)
+}
+
+/// The board as CSV (one row per targeted KIM), for the office's own records.
+pub fn board_csv(b: &Board) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "kim_id",
+        "kim",
+        "village_code",
+        "regency_code",
+        "reason",
+        "detail",
+        "status",
+        "status_at",
+        "first_ack_at",
+        "escalated_at",
+    ]);
+    let iso =
+        |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| d.to_rfc3339()).unwrap_or_default();
+    for t in &b.targets {
+        let _ = w.write_record([
+            t.kim_id.to_string(),
+            t.kim_name.clone(),
+            t.village_code.clone(),
+            t.regency_code.clone(),
+            t.reason.clone(),
+            t.detail.clone(),
+            t.status.clone(),
+            iso(t.status_at),
+            iso(t.first_ack_at),
+            iso(t.escalated_at),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -124,9 +124,9 @@ pub async fn answer_claim(ctx: &AppCtx, claim_id: i64) -> AppResult<Answered> {
 
     let absolute = format!("{}{}", ctx.config.base_url.trim_end_matches('/'), link);
     let args = [
-        ("claim".into(), claim.title.as_str()),
-        ("label".into(), label_name.as_str()),
-        ("summary".into(), verdict.summary.as_str()),
+        ("claim", claim.title.as_str()),
+        ("label", label_name.as_str()),
+        ("summary", verdict.summary.as_str()),
         ("link", absolute.as_str()),
     ];
     for r in reports.iter().filter(|r| r.reporter_id.is_none()) {

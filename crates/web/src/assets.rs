@@ -119,6 +119,19 @@ pub static FAVICON: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// `/favicon.ico`: what a browser asks for on a document without a `<link rel="icon">` (the
+/// Atom and CAP feeds it shows as XML). The SVG icon, revalidated daily.
+pub async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, FAVICON.content_type),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        FAVICON.bytes,
+    )
+        .into_response()
+}
+
 pub async fn serve(Path(path): Path<String>) -> Response {
     let wanted = format!("/static/{path}");
     for a in [

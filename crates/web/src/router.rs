@@ -342,6 +342,7 @@ fn all_routes() -> Routes {
         .route("/healthz", get(ops::healthz))
         .route("/static/{*path}", get(assets::serve))
         .route("/sw.js", get(assets::service_worker))
+        .route("/favicon.ico", get(assets::favicon))
 }
 
 /// Every route's path pattern (`/kim/{id}`), in the order declared.

@@ -276,7 +276,7 @@ fn urls(p: &Page, t: &HashMap<&'static str, String>, values: &[String]) -> Vec<S
 
 /// GET routes that are no page: the live event stream (never ends; tested in live.rs) and the
 /// service worker script (a fixed file).
-const NOT_PAGES: [&str; 3] = ["/live", "/sw.js", "/alerts/{id}/live"];
+const NOT_PAGES: [&str; 4] = ["/live", "/sw.js", "/favicon.ico", "/alerts/{id}/live"];
 
 #[tokio::test]
 async fn the_table_lists_every_page_of_the_router() {

@@ -4,6 +4,7 @@ use super::{render, render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::AppResult;
 use crate::extract::{CsrfForm, PathParam, SessionUser};
+use crate::pages::Empty;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -144,9 +145,6 @@ pub async fn create_token(
         error: None,
     })
 }
-
-#[derive(serde::Deserialize)]
-pub struct Empty {}
 
 pub async fn revoke_token(
     State(state): State<AppState>,

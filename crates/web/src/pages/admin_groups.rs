@@ -4,6 +4,7 @@ use super::{form_errors, render, render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, CurrentUser, PathParam, Query, SessionUser};
+use crate::pages::Empty;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -241,9 +242,6 @@ async fn save(
         }
     }
 }
-
-#[derive(serde::Deserialize)]
-pub struct Empty {}
 
 pub async fn delete(
     State(state): State<AppState>,

@@ -6,6 +6,7 @@ use crate::csrf::RequestCtx;
 use crate::error::{AppResult, FieldError};
 use crate::extract::{CsrfForm, PathParam, Query, SessionUser};
 use crate::i18n::Messages;
+use crate::pages::Empty;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -345,9 +346,6 @@ pub async fn add_grant(
         }
     }
 }
-
-#[derive(serde::Deserialize)]
-pub struct Empty {}
 
 pub async fn revoke_grant(
     State(state): State<AppState>,

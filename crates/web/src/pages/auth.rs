@@ -5,6 +5,7 @@ use crate::csrf::{set_cookie, RequestCtx, LANG_COOKIE, SESSION_COOKIE};
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, MaybeUser, PathParam, Query};
 use crate::i18n::Locale;
+use crate::pages::Empty;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -126,9 +127,6 @@ pub async fn login(
         },
     )
 }
-
-#[derive(serde::Deserialize)]
-pub struct Empty {}
 
 pub async fn logout(
     State(state): State<AppState>,

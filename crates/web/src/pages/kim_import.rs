@@ -5,6 +5,7 @@ use super::{render, render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
 use crate::extract::{CsrfForm, CurrentUser, PathParam, Query, SessionUser};
+use crate::pages::Empty;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::{Multipart, State};
@@ -354,9 +355,6 @@ fn report_row(t: crate::i18n::Messages<'_>, r: &RowReport) -> ReportRow {
         kim_id: r.kim_id,
     }
 }
-
-#[derive(serde::Deserialize)]
-pub struct Empty {}
 
 /// The example row, which the check flags if it is left in place.
 fn template_rows() -> Vec<Vec<String>> {

@@ -6,6 +6,7 @@ use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, PathParam, Query, SessionUser};
 use crate::i18n::Messages;
+use crate::pages::Empty;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -398,9 +399,6 @@ pub async fn export(
     )
         .into_response())
 }
-
-#[derive(serde::Deserialize)]
-pub struct Empty {}
 
 pub async fn invite(
     State(state): State<AppState>,

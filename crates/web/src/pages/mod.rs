@@ -192,3 +192,7 @@ pub fn error_page(state: &AppState, ctx: &RequestCtx, info: &ErrorInfo) -> Strin
     .render()
     .unwrap_or_else(|_| "Error".into())
 }
+
+/// The body of a form that carries nothing but its CSRF token (a button's POST).
+#[derive(serde::Deserialize, Default)]
+pub struct Empty {}

@@ -7,6 +7,7 @@ use super::{render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, PathParam, SessionUser};
+use crate::pages::Empty;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -299,9 +300,6 @@ pub async fn contact(
         Err(e) => Err(e),
     }
 }
-
-#[derive(serde::Deserialize, Default)]
-pub struct Empty {}
 
 pub async fn test(
     State(state): State<AppState>,

@@ -5,6 +5,7 @@ use super::{render, Page};
 use crate::csrf::RequestCtx;
 use crate::error::AppResult;
 use crate::extract::{CsrfForm, PathParam, Query, SessionUser};
+use crate::pages::Empty;
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -64,9 +65,6 @@ pub async fn deliveries(
         retried: q.retried.is_some(),
     })
 }
-
-#[derive(serde::Deserialize, Default)]
-pub struct Empty {}
 
 pub async fn retry_delivery(
     State(state): State<AppState>,

@@ -8,6 +8,7 @@ use super::{
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, CurrentUser, PathParam, Query, SessionUser};
+use crate::pages::Empty;
 use crate::pages::{form_errors, render, render_with_status, Page};
 use crate::state::AppState;
 use askama::Template;
@@ -253,9 +254,6 @@ pub async fn claim(
 ) -> AppResult<Response> {
     claim_page(&state, &ctx, &user, id, None, Vec::new(), StatusCode::OK).await
 }
-
-#[derive(serde::Deserialize)]
-pub struct Empty {}
 
 fn back(id: i64) -> Response {
     Redirect::to(&format!("/hoax/claims/{id}")).into_response()

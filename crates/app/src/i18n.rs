@@ -147,20 +147,23 @@ mod tests {
         let keys: std::collections::HashSet<&str> = c.keys(Locale::Id).into_iter().collect();
         let root = concat!(env!("CARGO_MANIFEST_DIR"));
         let mut missing = Vec::new();
-        for dir in [
-            "src",
-            "../web/templates",
-            "../web/src",
-            "../web/src/pages",
-            "../web/src/pages/kim",
-            "../web/src/pages/alerts",
-            "../web/src/api",
-        ] {
-            for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
+        // Every file under these folders, subfolders included (capabilities keep theirs in one).
+        fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
-                    continue;
+                    files(&path, out);
+                } else {
+                    out.push(path);
                 }
+            }
+        }
+        let mut paths = Vec::new();
+        for dir in ["src", "../web/templates", "../web/src"] {
+            files(&std::path::Path::new(root).join(dir), &mut paths);
+        }
+        {
+            for path in paths {
                 let text = std::fs::read_to_string(&path).unwrap();
                 for quote in ["t.get(\"", "t.fmt(\"", "msg_key: \"", "key: \""] {
                     let mut parts = text.split(quote);

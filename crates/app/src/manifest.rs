@@ -9,12 +9,100 @@ pub struct Capability {
     pub name: &'static str,
     pub job_kinds: &'static [&'static JobKind],
     pub schedules: &'static [&'static ScheduleDef],
+    /// The audit-log actions its services record (`alert.send`). The audit page offers them in
+    /// its filter and words each through `audit_action.<action>` in the catalogue.
+    pub audit_actions: &'static [&'static str],
+    /// Object types it records, each with the page an entry links to (`{}` is the object id);
+    /// the phrase for the type comes from `audit_object.<type>`.
+    pub audit_objects: &'static [AuditObject],
 }
+
+/// An audited object type and the page that shows one (`"/alerts/{}"`), if any.
+pub struct AuditObject {
+    pub kind: &'static str,
+    pub page: Option<&'static str>,
+}
+
+/// Actions of the platform itself (accounts, roles, Bakorwil groups, sign-in, API tokens), which
+/// belong to no capability.
+pub static PLATFORM_AUDIT_ACTIONS: &[&str] = &[
+    "account.create",
+    "account.activate",
+    "account.deactivate",
+    "account.password",
+    "account.password_changed",
+    "account.contact_changed",
+    "grant.add",
+    "grant.revoke",
+    "group.create",
+    "group.update",
+    "group.delete",
+    "auth.login",
+    "auth.logout",
+    "auth.reset_requested",
+    "auth.reset_completed",
+    "token.create",
+    "token.revoke",
+    "jobs.requeued",
+];
+
+pub static PLATFORM_AUDIT_OBJECTS: &[AuditObject] = &[
+    AuditObject {
+        kind: "user",
+        page: Some("/admin/users/{}"),
+    },
+    AuditObject {
+        kind: "coordination_group",
+        page: Some("/admin/groups/{}"),
+    },
+    AuditObject {
+        kind: "grant",
+        page: None,
+    },
+    AuditObject {
+        kind: "api_token",
+        page: None,
+    },
+    AuditObject {
+        kind: "job",
+        page: None,
+    },
+];
 
 pub static REGISTRY: Capability = Capability {
     name: "registry",
     job_kinds: &[&crate::import_job::JOB, &crate::housekeeping::MARK_INACTIVE],
     schedules: &[&crate::housekeeping::HOURLY],
+    audit_actions: &[
+        "kim.create",
+        "kim.update",
+        "kim.transition",
+        "kim.import",
+        "kim.file",
+        "member.add",
+        "member.update",
+        "member.delete",
+        "member.seed",
+        "member.export",
+        "member.invite",
+        "member.accept_invite",
+        "member.nik_duplicate",
+    ],
+    audit_objects: &[
+        AuditObject {
+            kind: "kim",
+            page: Some("/kim/{}"),
+        },
+        // A member's page is its KIM's member list, found from the entry's summary.
+        AuditObject {
+            kind: "kim_member",
+            page: None,
+        },
+        AuditObject {
+            kind: "file",
+            page: None,
+        },
+    ],
 };
 
 pub static DELIVERY: Capability = Capability {
@@ -27,12 +115,53 @@ pub static DELIVERY: Capability = Capability {
         &crate::notify::DIGEST,
     ],
     schedules: &[&crate::mail::EVERY_MINUTE, &crate::notify::DIGEST_HOURLY],
+    audit_actions: &[
+        "notify.prefs_saved",
+        "notify.gateway_saved",
+        "notify.delivery_retried",
+    ],
+    audit_objects: &[
+        AuditObject {
+            kind: "delivery",
+            page: None,
+        },
+        AuditObject {
+            kind: "region",
+            page: None,
+        },
+    ],
 };
 
 pub static HOAX: Capability = Capability {
     name: "hoax",
     job_kinds: &[&crate::hoax::answer::ANSWER],
     schedules: &[],
+    audit_actions: &[
+        "hoax.report",
+        "hoax.take",
+        "hoax.verdict",
+        "hoax.publish",
+        "hoax.approve",
+        "hoax.send_back",
+        "hoax.reopen",
+        "hoax.note",
+        "hoax.merge",
+        "hoax.settings",
+    ],
+    audit_objects: &[
+        AuditObject {
+            kind: "hoax_claim",
+            page: Some("/hoax/claims/{}"),
+        },
+        AuditObject {
+            kind: "hoax_report",
+            page: None,
+        },
+        AuditObject {
+            kind: "hoax_settings",
+            page: None,
+        },
+    ],
 };
 
 pub static ALERTS: Capability = Capability {
@@ -44,6 +173,38 @@ pub static ALERTS: Capability = Capability {
     schedules: &[
         &crate::alerts::ingest::POLL_SCHEDULE,
         &crate::alerts::escalate::ESCALATE_EVERY_MINUTE,
+    ],
+    audit_actions: &[
+        "alert.send",
+        "alert.submit",
+        "alert.approve",
+        "alert.reject",
+        "alert.update",
+        "alert.cancel",
+        "alert.ack",
+        "alert.report",
+        "alert.escalate",
+        "alert.feed",
+        "alert.settings",
+        "alert.area",
+    ],
+    audit_objects: &[
+        AuditObject {
+            kind: "alert",
+            page: Some("/alerts/{}"),
+        },
+        AuditObject {
+            kind: "alert_feed",
+            page: Some("/admin/alert-feeds"),
+        },
+        AuditObject {
+            kind: "alert_settings",
+            page: None,
+        },
+        AuditObject {
+            kind: "alert_area",
+            page: None,
+        },
     ],
 };
 
@@ -61,6 +222,22 @@ pub fn schedules() -> impl Iterator<Item = &'static ScheduleDef> {
         .flat_map(|c| c.schedules.iter().copied())
 }
 
+/// Every audited action, platform first, in the order the audit page's filter offers them.
+pub fn audit_actions() -> impl Iterator<Item = &'static str> {
+    PLATFORM_AUDIT_ACTIONS.iter().copied().chain(
+        CAPABILITIES
+            .iter()
+            .flat_map(|c| c.audit_actions.iter().copied()),
+    )
+}
+
+/// Every audited object type.
+pub fn audit_objects() -> impl Iterator<Item = &'static AuditObject> {
+    PLATFORM_AUDIT_OBJECTS
+        .iter()
+        .chain(CAPABILITIES.iter().flat_map(|c| c.audit_objects.iter()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -70,5 +247,95 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), n);
+    }
+
+    /// Every action and object type the audit page may meet is worded in the catalogue, so no
+    /// entry reads "made a change to data #12".
+    #[test]
+    fn every_audited_action_and_object_is_worded() {
+        let c = crate::i18n::Catalog::load();
+        let keys: std::collections::HashSet<&str> =
+            c.keys(crate::i18n::Locale::Id).into_iter().collect();
+        let mut missing = Vec::new();
+        for a in super::audit_actions() {
+            for table in ["audit_action", "audit_action_name"] {
+                let key = format!("{table}.{}", a.replace('.', "_"));
+                if !keys.contains(key.as_str()) {
+                    missing.push(key);
+                }
+            }
+        }
+        for o in super::audit_objects() {
+            let key = format!("audit_object.{}", o.kind);
+            if !keys.contains(key.as_str()) {
+                missing.push(key);
+            }
+        }
+        assert!(
+            missing.is_empty(),
+            "missing from the catalogue: {missing:#?}"
+        );
+    }
+
+    /// Every action a service records is declared in a manifest. The actions are read off the
+    /// sources: the prefixes used in `AuditEvent::new("prefix.…"`, then every `"prefix.word"`
+    /// literal of the store and the application layer that is not a job kind or a catalogue key.
+    #[test]
+    fn every_recorded_action_is_declared() {
+        fn sources(dir: &std::path::Path, out: &mut Vec<String>) {
+            for e in std::fs::read_dir(dir).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    sources(&p, out);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    out.push(std::fs::read_to_string(&p).unwrap());
+                }
+            }
+        }
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut texts = Vec::new();
+        sources(&root.join("../store/src"), &mut texts);
+        sources(&root.join("src"), &mut texts);
+        let literal = |s: &str| -> Option<(String, String)> {
+            let (prefix, word) = s.split_once('.')?;
+            let ok =
+                |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+            (ok(prefix) && ok(word)).then(|| (prefix.to_owned(), word.to_owned()))
+        };
+        let mut prefixes = std::collections::HashSet::new();
+        for t in &texts {
+            for part in t.split("AuditEvent::new(\"").skip(1) {
+                if let Some((prefix, _)) = part.split('"').next().and_then(literal) {
+                    prefixes.insert(prefix);
+                }
+            }
+        }
+        assert!(prefixes.contains("kim") && prefixes.contains("alert"));
+        let catalogue = crate::i18n::Catalog::load();
+        let keys: std::collections::HashSet<&str> = catalogue
+            .keys(crate::i18n::Locale::Id)
+            .into_iter()
+            .collect();
+        let jobs: std::collections::HashSet<&str> = super::job_kinds().map(|k| k.name).collect();
+        let declared: std::collections::HashSet<&str> = super::audit_actions().collect();
+        let mut undeclared = std::collections::BTreeSet::new();
+        for t in &texts {
+            for part in t.split('"') {
+                let Some((prefix, _)) = literal(part) else {
+                    continue;
+                };
+                if prefixes.contains(&prefix)
+                    && !declared.contains(part)
+                    && !jobs.contains(part)
+                    && !keys.contains(part)
+                {
+                    undeclared.insert(part.to_owned());
+                }
+            }
+        }
+        assert!(
+            undeclared.is_empty(),
+            "audit actions recorded but declared in no manifest: {undeclared:#?}"
+        );
     }
 }

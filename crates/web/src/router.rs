@@ -208,6 +208,8 @@ fn page_routes() -> Routes {
         .route("/alerts/{id}/cancel", post(alerts::cancel))
         .route("/alerts/{id}/board", get(alerts::board::page))
         .route("/alerts/{id}/board.csv", get(alerts::board::csv))
+        .route("/alerts/{id}/board.xlsx", get(alerts::board::xlsx))
+        .route("/alerts/{id}/board.geojson", get(alerts::board::geojson))
         .route("/alerts/{id}/live", get(alerts::board::live))
         .route("/alerts/{id}/photos/{file}", get(alerts::board::photo))
         .route(

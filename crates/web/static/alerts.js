@@ -8,5 +8,7 @@
   source.addEventListener('board', function (e) {
     board.innerHTML = e.data;
     board.setAttribute('data-updated', String(Date.now()));
+    // The board's map (map.js) fetches its points again.
+    document.dispatchEvent(new CustomEvent('board-updated'));
   });
 })();

@@ -2,7 +2,11 @@
 // as a table, so on any failure the div is left alone. Data: textContent only.
 (function () {
   "use strict";
-  var L, TEAL = "#0b5d75", COLORS = { verified: TEAL, active: TEAL, inactive: "#777" };
+  var L, TEAL = "#0b5d75", GREEN = "#0a7a3c", COLORS = {
+    verified: TEAL, active: TEAL, inactive: "#777",
+    // An alert board's answers (alerts_board.html).
+    silent: "#777", received: GREEN, safe: GREEN, affected: "#b35c00", need_help: "#b3261e"
+  };
   var INDONESIA = [[-11, 95], [6, 141]];
 
   function getJSON(url) {
@@ -69,6 +73,13 @@
     if (b) map.fitBounds(b);
     else if (pts.isValid()) map.fitBounds(pts, { padding: [12, 12], maxZoom: 13 });
     else map.fitBounds(INDONESIA);
+    // A live page (the alert board) says when its data moved: the points are fetched again.
+    if (d.refreshOn) document.addEventListener(d.refreshOn, function () {
+      getJSON(d.geojson).then(function (fc) {
+        layer.clearLayers();
+        layer.addData(fc);
+      }).catch(function (e) { console.warn("kim-map", e); });
+    });
   }
 
   function init(el) {

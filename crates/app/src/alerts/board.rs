@@ -186,3 +186,22 @@ pub fn board_csv(b: &Board) -> String {
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
+
+/// The board's KIMs with a location as GeoJSON points, coloured by their answer (`silent` until
+/// they answer). KIMs reached through their village have no point: the table lists them.
+pub fn board_points(b: &Board) -> serde_json::Value {
+    let features: Vec<serde_json::Value> = b
+        .targets
+        .iter()
+        .filter_map(|t| {
+            let (lat, lon) = (t.lat?, t.lon?);
+            Some(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"id": t.kim_id, "name": t.kim_name, "status": t.status,
+                    "url": format!("/kim/{}", t.kim_id)},
+            }))
+        })
+        .collect();
+    serde_json::json!({"type": "FeatureCollection", "features": features})
+}

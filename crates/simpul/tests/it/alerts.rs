@@ -574,6 +574,32 @@ async fn an_admin_composes_by_regions_and_the_officer_answers_from_the_phone(eng
     let (status, csv) = app.get_text(&format!("/alerts/{id}/board.csv")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(csv.contains(&format!("{kim},")) && csv.contains("need_help"));
+    // The workbook says it in words; the map has the KIM's point with its answer.
+    let r = app.get(&format!("/alerts/{id}/board.xlsx")).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let cells = crate::common::xlsx_cells(&r.bytes().await.unwrap());
+    assert_eq!(cells[0][2], "Jawaban");
+    let row = cells
+        .iter()
+        .find(|r| r[0] == village.name)
+        .expect("the KIM's row");
+    assert_eq!(row[2], "Butuh bantuan");
+    assert!(row[6].starts_with("Di wilayah yang dipilih"), "{row:?}");
+    let (status, points) = app.get_text(&format!("/alerts/{id}/board.geojson")).await;
+    assert_eq!(status, StatusCode::OK);
+    let points: serde_json::Value = serde_json::from_str(&points).unwrap();
+    let mine = points["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["id"] == kim);
+    if village.lat.is_some() {
+        assert_eq!(mine.unwrap()["properties"]["status"], "need_help");
+    }
+    // The audit log tells it in a sentence, with a link to the alert.
+    let (_, audit) = app.get_text("/admin/audit?action=alert.send").await;
+    assert!(audit.contains("mengirim"), "{audit}");
+    assert!(audit.contains(&format!("href=\"/alerts/{id}\"")), "{audit}");
     let (_, history) = app.get_text("/alerts").await;
     assert!(history.contains("Potensi longsor di lereng Welirang"));
     // The public sees it, from the render cache, without KIM statuses.

@@ -542,6 +542,14 @@ fn cases() -> Vec<Case> {
         case(M::GET, "/alerts/{alert}", AlertPage, true, None),
         case(M::GET, "/alerts/{alert}/board", AlertWatch, true, None),
         case(M::GET, "/alerts/{alert}/board.csv", AlertWatch, true, None),
+        case(M::GET, "/alerts/{alert}/board.xlsx", AlertWatch, true, None),
+        case(
+            M::GET,
+            "/alerts/{alert}/board.geojson",
+            AlertWatch,
+            true,
+            None,
+        ),
         case(M::GET, "/alerts/{alert}/live", AlertWatch, true, None),
         case(
             M::GET,

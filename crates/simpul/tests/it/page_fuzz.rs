@@ -121,6 +121,12 @@ const PAGES: &[Page] = &[
     page("/alerts/{id}", "/alerts/{alert}", &["done"]),
     page("/alerts/{id}/board", "/alerts/{alert}/board", &[]),
     page("/alerts/{id}/board.csv", "/alerts/{alert}/board.csv", &[]),
+    page("/alerts/{id}/board.xlsx", "/alerts/{alert}/board.xlsx", &[]),
+    page(
+        "/alerts/{id}/board.geojson",
+        "/alerts/{alert}/board.geojson",
+        &[],
+    ),
     page(
         "/alerts/{id}/photos/{file}",
         "/alerts/{alert}/photos/1",

@@ -148,11 +148,7 @@ pub async fn audit(
         .map(|e| audit_text::line(t, e, zone, page.lang))
         .collect();
     let actions = std::iter::once(("", t.get("audit.all_actions")))
-        .chain(
-            audit_text::ACTIONS
-                .iter()
-                .map(|a| (*a, t.get(&audit_text::action_name_key(a)))),
-        )
+        .chain(audit_text::actions().map(|a| (a, t.get(&audit_text::action_name_key(a)))))
         .collect();
     let zone_note = t.fmt("audit.zone_note", &[("zone", zone.name())]);
     let status = if errors.is_empty() {

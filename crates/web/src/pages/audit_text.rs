@@ -7,38 +7,11 @@ use serde_json::Value;
 use simpul_core::calendar::{long_date, long_time, Zone};
 use simpul_store::audit::AuditRecord;
 
-/// Every action the log records, in the order the filter offers them.
-pub const ACTIONS: [&str; 29] = [
-    "kim.create",
-    "kim.update",
-    "kim.transition",
-    "kim.import",
-    "kim.file",
-    "member.add",
-    "member.update",
-    "member.delete",
-    "member.seed",
-    "member.export",
-    "member.invite",
-    "member.accept_invite",
-    "member.nik_duplicate",
-    "account.create",
-    "account.activate",
-    "account.deactivate",
-    "account.password",
-    "account.password_changed",
-    "grant.add",
-    "grant.revoke",
-    "group.create",
-    "group.update",
-    "group.delete",
-    "auth.login",
-    "auth.logout",
-    "auth.reset_requested",
-    "auth.reset_completed",
-    "token.create",
-    "token.revoke",
-];
+/// Every action the log records, in the order the filter offers them: the platform's, then each
+/// capability's as its manifest declares them.
+pub fn actions() -> impl Iterator<Item = &'static str> {
+    simpul_app::manifest::audit_actions()
+}
 
 /// The catalogue key of an action's phrase: `audit_action.kim_create`.
 pub fn action_key(action: &str) -> String {
@@ -139,13 +112,12 @@ fn link(e: &AuditRecord, summary: &Value) -> Option<String> {
             .find_map(|p| summary.get(p)?.get("kim_id")?.as_i64())
     };
     match e.object_type.as_str() {
-        "kim" => Some(format!("/kim/{}", e.object_id)),
-        "user" => Some(format!("/admin/users/{}", e.object_id)),
-        "coordination_group" if e.action != "group.delete" => {
-            Some(format!("/admin/groups/{}", e.object_id))
-        }
+        "coordination_group" if e.action == "group.delete" => None,
         "kim_member" => kim_id().map(|k| format!("/kim/{k}/members")),
-        _ => None,
+        kind => simpul_app::manifest::audit_objects()
+            .find(|o| o.kind == kind)?
+            .page
+            .map(|page| page.replace("{}", &e.object_id)),
     }
 }
 

@@ -558,3 +558,14 @@ pub fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
 }
+
+/// An exported workbook's first sheet as text cells, the header row first (read with the same
+/// reader that imports offices' spreadsheets).
+pub fn xlsx_cells(bytes: &[u8]) -> Vec<Vec<String>> {
+    use simpul_core::sheet;
+    let table = sheet::read_table(bytes, sheet::Format::Xlsx, &sheet::Limits::default())
+        .expect("a readable workbook");
+    std::iter::once(table.headers)
+        .chain(table.rows.into_iter().map(|r| r.cells))
+        .collect()
+}

@@ -1,5 +1,6 @@
 //! The admin's live board: every targeted KIM with its answer and the reason it was targeted,
-//! counts and timings, situation reports with their (re-encoded) photos; CSV export. The table
+//! counts and timings, the KIMs on a map, situation reports with their (re-encoded) photos;
+//! CSV and XLSX export. The table
 //! refreshes itself through a server-sent event stream when something changes (any instance:
 //! the live bus); without JavaScript the page reloads itself every 30 seconds.
 
@@ -24,6 +25,11 @@ struct BoardPage<'a> {
     state_label: &'static str,
     places: Vec<String>,
     alerts_js: &'static str,
+    tiles: String,
+    attribution: String,
+    leaflet_css: &'static str,
+    leaflet_js: &'static str,
+    map_js: &'static str,
 }
 
 #[derive(Template)]
@@ -56,6 +62,11 @@ pub async fn page(
         places,
         b,
         alerts_js: &crate::assets::ALERTS_JS.url,
+        tiles: state.config.map_tiles.clone(),
+        attribution: state.config.map_attribution.clone(),
+        leaflet_css: &crate::assets::LEAFLET_CSS.url,
+        leaflet_js: &crate::assets::LEAFLET_JS.url,
+        map_js: &crate::assets::MAP_JS.url,
     })
 }
 
@@ -159,6 +170,86 @@ pub async fn csv(
             ("cache-control", "private, no-store".to_owned()),
         ],
         app_board::board_csv(&b),
+    )
+        .into_response())
+}
+
+/// The board as a workbook for the office's records and its report upward: one row per targeted
+/// KIM, in the reader's language (the CSV keeps the codes, for machines).
+pub async fn xlsx(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    PathParam(id): PathParam<i64>,
+) -> AppResult<Response> {
+    let b = app_board::board(&state, &user, id).await?;
+    let places = places(&state, &b).await?;
+    let page = Page::new(&state, &ctx, Some(&user));
+    let t = page.t;
+    let when =
+        |d: Option<chrono::DateTime<chrono::Utc>>| d.map(|d| page.time(d)).unwrap_or_default();
+    let label = |kind: &str, v: &str| t.get(&super::label_key(kind, v)).to_owned();
+    let headers = [
+        t.get("alerts.col_kim"),
+        t.get("alerts.col_place"),
+        t.get("alerts.answer"),
+        t.get("alerts.col_answered_at"),
+        t.get("alerts.first_ack"),
+        t.get("alerts.escalated"),
+        t.get("alerts.reason"),
+    ];
+    let rows: Vec<Vec<String>> = b
+        .targets
+        .iter()
+        .zip(&places)
+        .map(|(r, place)| {
+            let reason = match super::reason_detail(&t, &r.reason, &r.detail) {
+                d if d.is_empty() => label("reason", &r.reason),
+                d => format!("{} ({d})", label("reason", &r.reason)),
+            };
+            vec![
+                r.kim_name.clone(),
+                place.clone(),
+                label("ack", &r.status),
+                when(r.status_at),
+                when(r.first_ack_at),
+                when(r.escalated_at),
+                reason,
+            ]
+        })
+        .collect();
+    let bytes = simpul_core::sheet::write_xlsx(t.get("alerts.board"), &headers, &rows)
+        .map_err(AppError::internal)?;
+    Ok((
+        [
+            (
+                "content-type",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                "content-disposition",
+                format!("attachment; filename=\"peringatan-{id}.xlsx\""),
+            ),
+            ("cache-control", "private, no-store".to_owned()),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+/// The board's KIMs on the map (map.js), fetched again whenever the board moves.
+pub async fn geojson(
+    State(state): State<AppState>,
+    SessionUser(user): SessionUser,
+    PathParam(id): PathParam<i64>,
+) -> AppResult<Response> {
+    let b = app_board::board(&state, &user, id).await?;
+    Ok((
+        [
+            ("content-type", "application/geo+json"),
+            ("cache-control", "private, no-store"),
+        ],
+        app_board::board_points(&b).to_string(),
     )
         .into_response())
 }

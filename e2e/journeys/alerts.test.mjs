@@ -4,10 +4,27 @@
 // board. The Prigen KIM officer, on their own phone, finds the alert on their dashboard and
 // answers "Wilayah kami aman" with one tap; the admin's board shows it without a reload.
 import assert from 'node:assert/strict';
-import { describe, test } from 'node:test';
+import { createServer } from 'node:http';
+import { after, before, describe, test } from 'node:test';
 
 import { USERS, atPath, checkPage, linkTo, login, navigate, useServerAndBrowser, withPage } from '../lib/journey.mjs';
 import { newPage, newPhoneContext } from '../lib/browser.mjs';
+
+// A local tile server (every tile the same small grey PNG), so the map pickers can be opened
+// and drawn on without the internet; the server is told of it before it starts.
+const TILE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mN89+7dfwAJdAPZ0Qm9sAAAAABJRU5ErkJggg==',
+  'base64',
+);
+const tiles = createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' });
+  res.end(TILE);
+});
+before(async () => {
+  await new Promise((ok) => tiles.listen(0, '127.0.0.1', ok));
+  process.env.SIMPUL_MAP_TILES = `http://127.0.0.1:${tiles.address().port}/{z}/{x}/{y}.png`;
+});
+after(() => tiles.close());
 
 const env = useServerAndBrowser('alerts');
 const OFFICER = 'kim.prigen.ketua';
@@ -65,6 +82,40 @@ describe('alerts', { timeout: 240_000 }, () => {
     } finally {
       await admin.close().catch(() => {});
     }
+  });
+
+  test('an admin draws the area on the map: a circle centre and a polygon, closed by a button', async () => {
+    await withPage(env, 'alerts-draw', async (page) => {
+      await login(page, USERS.pasuruan);
+      await navigate(page, async () => (await linkTo(page, 'nav.main', '/alerts')).click(), {
+        url: atPath('/alerts'),
+      });
+      await navigate(page, () => page.locator('#compose-link').click(), { url: atPath('/alerts/new') });
+      // The circle: its centre picked on the map.
+      const circle = page.locator('details', { has: page.locator('#circle_lat') });
+      await circle.locator('summary').click();
+      await circle.locator('button.pick-map').click();
+      const circleMap = circle.locator('.pick-area');
+      await circleMap.locator('.leaflet-tile-loaded').first().waitFor();
+      await circleMap.click({ position: { x: 120, y: 100 } });
+      assert.match(await page.inputValue('#circle_lat'), /^-?\d+(\.\d+)?$/);
+      assert.match(await page.inputValue('#circle_lon'), /^-?\d+(\.\d+)?$/);
+      // The polygon: three taps and "close", written as CAP text into the field.
+      const poly = page.locator('details', { has: page.locator('#polygon') });
+      await poly.locator('summary').click();
+      await poly.locator('button.pick-map').click();
+      const polyMap = poly.locator('.pick-area');
+      await polyMap.locator('.leaflet-tile-loaded').first().waitFor();
+      for (const [x, y] of [[80, 80], [220, 90], [150, 200]]) {
+        await polyMap.click({ position: { x, y } });
+      }
+      assert.match(await poly.locator('.pick-status').textContent(), /^3 titik sudut/);
+      await poly.locator('button.pick-close').click();
+      const corners = (await page.inputValue('#polygon')).split(' ');
+      assert.equal(corners.length, 4);
+      assert.equal(corners[3], corners[0], 'closed');
+      await checkPage(page, 'alerts-draw');
+    });
   });
 
   test('the public reads active alerts and their history, and the CAP feed', async () => {

@@ -26,6 +26,8 @@ describe('hoax clearing house', { timeout: 240_000 }, () => {
       await navigate(page, async () => (await linkTo(page, 'nav.main', '/hoax')).click(), { url: atPath('/hoax') });
       await checkPage(page, 'hoax-check-form');
       await page.locator('#text').fill('Vaksin covid ngandung microchip kanggo nglacak wong sing wis divaksin!! Sebarkan ke grup sebelah');
+      // Where it was received: the visitor chooses their kabupaten from the list.
+      await page.locator('select#region').selectOption({ label: 'Kabupaten Pasuruan' });
       await likeAPerson();
       await navigate(page, () => page.locator('#hoax-check-submit').click());
       await page.locator('#instant-answer').waitFor({ state: 'visible' });

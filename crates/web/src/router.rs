@@ -204,6 +204,10 @@ fn page_routes() -> Routes {
             "/alerts/{id}/reports",
             post(alerts::report).layer(DefaultBodyLimit::max(MAX_UPLOAD * 3)),
         )
+        .route(
+            "/alerts/{id}/edit",
+            get(alerts::compose::edit_form).post(alerts::compose::edit_submit),
+        )
         .route("/alerts/{id}/approve", post(alerts::approve))
         .route("/alerts/{id}/cancel", post(alerts::cancel))
         .route("/alerts/{id}/board", get(alerts::board::page))

@@ -89,6 +89,8 @@ pub struct ComposeInput {
     pub polygon: String,
     /// A saved area's id.
     pub saved_area: String,
+    /// A name to save this area under for the office's next alerts (empty: not saved).
+    pub save_area_as: String,
     /// Hours from now until the alert expires (empty: 24).
     pub expires_hours: String,
     /// Which button the form was sent with (`preview` or `send`); the services ignore it.
@@ -109,6 +111,8 @@ pub struct Draft {
     pub instruction_en: String,
     pub area_desc: String,
     pub area: AlertArea,
+    /// The name to save the area under, if any.
+    pub save_area_as: String,
     pub expires: chrono::DateTime<chrono::Utc>,
 }
 
@@ -144,6 +148,7 @@ pub async fn validate(ctx: &crate::AppCtx, input: &ComposeInput) -> AppResult<Dr
     let headline_en = text("headline_en", &input.headline_en, 140, false);
     let instruction_en = text("instruction_en", &input.instruction_en, 500, false);
     let mut area_desc = text("area_desc", &input.area_desc, 200, false);
+    let save_area_as = text("save_area_as", &input.save_area_as, 80, false);
     let mut area = AlertArea::default();
     let index = ctx.regions.index(&ctx.store).await?;
     let mut names = Vec::new();
@@ -228,6 +233,7 @@ pub async fn validate(ctx: &crate::AppCtx, input: &ComposeInput) -> AppResult<Dr
         instruction_en,
         area_desc,
         area,
+        save_area_as,
         expires: chrono::Utc::now() + chrono::Duration::hours(hours),
     })
 }

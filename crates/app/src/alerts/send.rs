@@ -178,6 +178,14 @@ pub async fn compose(
         scope_region: p.scope.clone(),
         created_by: Some(who.user_id),
     };
+    // The office keeps the area for its next alerts (saved first: an area is a setting of the
+    // office, worth keeping even if sending were to fail).
+    if let (false, Some(office)) = (p.draft.save_area_as.is_empty(), &p.scope) {
+        let area = serde_json::to_string(&p.draft.area).map_err(AppError::internal)?;
+        ctx.store
+            .save_alert_area(audit, &p.draft.save_area_as, office, &area)
+            .await?;
+    }
     let id = send_now(ctx, audit, &new, &p.plan.targets).await?;
     if p.needs_approval {
         let approvers = Audience::Roles {

@@ -490,8 +490,14 @@ async fn an_admin_composes_by_regions_and_the_officer_answers_from_the_phone(eng
         1,
         "a preview sends nothing"
     );
-    let r = app.post_form("/alerts/new", &fields("send", "")).await;
+    // Sent, and its area kept under a name for the office's next alert.
+    let mut send = fields("send", "");
+    send.push(("save_area_as", "Lereng Welirang"));
+    let r = app.post_form("/alerts/new", &send).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, form) = app.get_text("/alerts/new").await;
+    let saved = between(&form, "<select id=\"saved_area\"", "</select>");
+    assert!(saved.contains(">Lereng Welirang</option>"), "{saved}");
     let location = crate::common::header(r.headers(), "location").to_owned();
     assert!(location.ends_with("?done=sent"), "{location}");
     let id: i64 = between(&location, "/alerts/", "?").parse().unwrap();
@@ -602,11 +608,28 @@ async fn an_admin_composes_by_regions_and_the_officer_answers_from_the_phone(eng
     assert!(audit.contains(&format!("href=\"/alerts/{id}\"")), "{audit}");
     let (_, history) = app.get_text("/alerts").await;
     assert!(history.contains("Potensi longsor di lereng Welirang"));
+    // The admin updates it from its page: the form comes filled in, the update is the same
+    // alert's next version.
+    let (_, page) = app.get_text(&format!("/alerts/{id}")).await;
+    assert!(page.contains(&format!("href=\"/alerts/{id}/edit\"")));
+    let (status, form) = app.get_text(&format!("/alerts/{id}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(form.contains("value=\"Potensi longsor di lereng Welirang\""));
+    assert!(form.contains("value=\"35.14.10\" checked"));
+    let mut update = fields("send", "");
+    update.retain(|(k, _)| *k != "headline");
+    update.push(("headline", "Longsor terjadi di lereng Welirang"));
+    let r = app.post_form(&format!("/alerts/{id}/edit"), &update).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert!(crate::common::header(r.headers(), "location").ends_with("?done=updated"));
+    let alert = app.store.alert(id).await.unwrap();
+    assert_eq!(alert.version, 2);
+    assert_eq!(alert.headline, "Longsor terjadi di lereng Welirang");
     // The public sees it, from the render cache, without KIM statuses.
     app.new_visitor();
     let (status, public) = app.get_text("/peringatan").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(public.contains("Potensi longsor di lereng Welirang"));
+    assert!(public.contains("Longsor terjadi di lereng Welirang"));
     assert!(!public.contains("Butuh bantuan"));
     let again = app.get("/peringatan").await;
     assert!(crate::common::header(again.headers(), "cache-control").starts_with("public"));

@@ -575,6 +575,30 @@ fn cases() -> Vec<Case> {
             form(&[("decision", "approve")]),
         ),
         case(
+            M::GET,
+            "/alerts/{manualalert}/edit",
+            AlertProvince,
+            true,
+            None,
+        ),
+        // A preview: the form comes back (200) for those allowed.
+        case(
+            M::POST,
+            "/alerts/{manualalert}/edit",
+            AlertProvince,
+            true,
+            form(&[
+                ("hazard", "flood"),
+                ("severity", "severe"),
+                ("urgency", "immediate"),
+                ("certainty", "observed"),
+                ("headline", "Banjir matriks"),
+                ("instruction", "Menjauh dari sungai."),
+                ("regions", "35.14"),
+                ("action", "preview"),
+            ]),
+        ),
+        case(
             M::POST,
             "/alerts/{alert}/cancel",
             AlertProvince,
@@ -877,6 +901,48 @@ async fn alert_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, ins
     let store = &app.store;
     let ctx = AuditContext::system("test");
     let kim: i64 = t["kim"].parse().unwrap();
+    // A manual alert (the kind a person may edit): province-wide inside, Semarang outside.
+    let manual = |identifier: &'static str, scope: &str| simpul_store::alerts::NewAlert {
+        identifier: identifier.into(),
+        sender: "simpul@simpul.test".into(),
+        origin: "manual".into(),
+        feed_id: None,
+        state: "active".into(),
+        content: simpul_store::alerts::AlertContent {
+            hazard: "flood".into(),
+            severity: "severe".into(),
+            urgency: "immediate".into(),
+            certainty: "observed".into(),
+            headline: "Banjir matriks".into(),
+            area_desc: "Matriks".into(),
+            area_json: format!(r#"{{"polygons":[],"circles":[],"regions":["{scope}"],"felt":[]}}"#),
+            expires: Some(chrono::Utc::now() + chrono::Duration::hours(6)),
+            ..Default::default()
+        },
+        scope_region: Some(RegionCode::parse(scope).unwrap()),
+        created_by: None,
+    };
+    let target = |regency: &str| simpul_store::alerts::NewTarget {
+        kim_id: kim,
+        reason: "in_region".into(),
+        detail: String::new(),
+        regency_code: regency.into(),
+    };
+    let (identifier, scope, regency) = if inside {
+        ("matrix-manual-jatim", "35", "35.14")
+    } else {
+        ("matrix-manual-semarang", "33.74", "33.74")
+    };
+    let manual_id = store
+        .create_alert(
+            &ctx,
+            &manual(identifier, scope),
+            &[target(regency)],
+            Some("<alert/>"),
+        )
+        .await
+        .unwrap();
+    t.insert("manualalert", manual_id.to_string());
     let id = if inside {
         store
             .alert_by_identifier("bmkg-demo-pasuruan")

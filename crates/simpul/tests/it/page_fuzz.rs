@@ -119,6 +119,7 @@ const PAGES: &[Page] = &[
     page("/alerts", "/alerts", &[]),
     page("/alerts/new", "/alerts/new", &[]),
     page("/alerts/{id}", "/alerts/{alert}", &["done"]),
+    page("/alerts/{id}/edit", "/alerts/{manualalert}/edit", &[]),
     page("/alerts/{id}/board", "/alerts/{alert}/board", &[]),
     page("/alerts/{id}/board.csv", "/alerts/{alert}/board.csv", &[]),
     page("/alerts/{id}/board.xlsx", "/alerts/{alert}/board.xlsx", &[]),

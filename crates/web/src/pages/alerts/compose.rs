@@ -1,21 +1,23 @@
 //! Composing an alert: hazard, severity, urgency, certainty, texts, the area (regions chosen
 //! from a list, a circle typed as centre and radius, a polygon, a saved area), then a preview
 //! of the message and the KIMs it reaches with the reason for each, then send (or submit for
-//! approval where the office requires a second person).
+//! approval where the office requires a second person). The same form, filled in, updates a
+//! manual alert still in force.
 
 use super::super::{form_errors, render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::extract::{CsrfForm, SessionUser};
+use crate::extract::{CsrfForm, PathParam, SessionUser};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use simpul_app::alerts::{ComposeInput, Preview};
-use simpul_core::alerts::{Certainty, Hazard, Severity, Urgency};
-use simpul_core::authz::ScopeRegions;
+use simpul_core::alerts::{AlertArea, Certainty, Hazard, Severity, Urgency};
+use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::{Level, RegionCode};
+use simpul_store::alerts::AlertRecord;
 
 #[derive(Template)]
 #[template(path = "alerts_compose.html")]
@@ -31,6 +33,14 @@ struct ComposePage<'a> {
     urgencies: &'static [Urgency],
     certainties: &'static [Certainty],
     preview: Option<PreviewView>,
+    /// The alert being updated (its id), or None for a new one.
+    editing: Option<i64>,
+    /// The map pickers (pick.js): tiles, and Leaflet fetched only when a map is opened.
+    tiles: String,
+    attribution: String,
+    leaflet_js: &'static str,
+    leaflet_css: &'static str,
+    pick_js: &'static str,
 }
 
 struct PreviewView {
@@ -86,6 +96,18 @@ async fn page_for(
     input: ComposeInput,
     errors: Vec<FieldError>,
     preview: Option<Preview>,
+) -> AppResult<Response> {
+    edit_page_for(state, ctx, user, input, errors, preview, None).await
+}
+
+async fn edit_page_for(
+    state: &AppState,
+    ctx: &RequestCtx,
+    user: &crate::CurrentUser,
+    input: ComposeInput,
+    errors: Vec<FieldError>,
+    preview: Option<Preview>,
+    editing: Option<i64>,
 ) -> AppResult<Response> {
     let territory = simpul_app::alerts::send::alert_territory(user);
     if territory.is_empty() {
@@ -150,6 +172,12 @@ async fn page_for(
             urgencies: Urgency::ALL,
             certainties: Certainty::ALL,
             preview,
+            editing,
+            tiles: state.config.map_tiles.clone(),
+            attribution: state.config.map_attribution.clone(),
+            leaflet_js: &crate::assets::LEAFLET_JS.url,
+            leaflet_css: &crate::assets::LEAFLET_CSS.url,
+            pick_js: &crate::assets::PICK_JS.url,
         },
     )
 }
@@ -196,6 +224,112 @@ pub async fn submit(
         Err(e) => {
             let (_, errors) = form_errors(e)?;
             page_for(&state, &ctx, &user, input, errors, None).await
+        }
+    }
+}
+
+/// Manual alerts still in force can be updated here; a feed's alerts follow their feed.
+pub fn editable(alert: &AlertRecord) -> bool {
+    alert.origin == "manual" && super::in_force(alert)
+}
+
+/// The compose form filled in from an alert, for its update.
+fn input_of(alert: &AlertRecord) -> ComposeInput {
+    let area: AlertArea = serde_json::from_str(&alert.area).unwrap_or_default();
+    let circle = area.circles.first();
+    let hours = alert
+        .expires
+        .map(|e| (e - chrono::Utc::now()).num_minutes().div_euclid(60).max(1))
+        .unwrap_or(24);
+    let number = |x: f64| format!("{}", (x * 1e6).round() / 1e6);
+    ComposeInput {
+        hazard: alert.hazard.clone(),
+        severity: alert.severity.clone(),
+        urgency: alert.urgency.clone(),
+        certainty: alert.certainty.clone(),
+        headline: alert.headline.clone(),
+        description: alert.description.clone(),
+        instruction: alert.instruction.clone(),
+        headline_en: alert.headline_en.clone(),
+        instruction_en: alert.instruction_en.clone(),
+        area_desc: alert.area_desc.clone(),
+        regions: area.regions.iter().map(|r| r.to_string()).collect(),
+        circle_lat: circle.map(|c| number(c.lat)).unwrap_or_default(),
+        circle_lon: circle.map(|c| number(c.lon)).unwrap_or_default(),
+        circle_km: circle.map(|c| number(c.radius_km)).unwrap_or_default(),
+        polygon: area
+            .polygons
+            .first()
+            .map(|p| p.to_cap())
+            .unwrap_or_default(),
+        expires_hours: hours.min(24 * 14).to_string(),
+        ..ComposeInput::default()
+    }
+}
+
+/// The alert to update, if this person may update it (else: not found, as for any alert they
+/// may not change).
+async fn alert_to_edit(
+    state: &AppState,
+    user: &crate::CurrentUser,
+    id: i64,
+) -> AppResult<AlertRecord> {
+    let alert = state.store.alert(id).await?;
+    let scope = RegionCode::parse(&alert.scope_region).ok();
+    if !editable(&alert)
+        || !user.actor.can(Action::ComposeAlert {
+            region: scope.as_ref(),
+        })
+    {
+        return Err(AppError::NotFound);
+    }
+    Ok(alert)
+}
+
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    PathParam(id): PathParam<i64>,
+) -> AppResult<Response> {
+    let alert = alert_to_edit(&state, &user, id).await?;
+    edit_page_for(
+        &state,
+        &ctx,
+        &user,
+        input_of(&alert),
+        Vec::new(),
+        None,
+        Some(id),
+    )
+    .await
+}
+
+/// Preview the update, or send it: the same alert, a new version, to the KIMs it reached and
+/// any the new area adds.
+pub async fn edit_submit(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    PathParam(id): PathParam<i64>,
+    CsrfForm(input): CsrfForm<ComposeInput>,
+) -> AppResult<Response> {
+    alert_to_edit(&state, &user, id).await?;
+    if input.action == "send" {
+        return match simpul_app::alerts::update(&state, &user, &user.audit(&ctx), id, &input).await
+        {
+            Ok(()) => Ok(Redirect::to(&format!("/alerts/{id}?done=updated")).into_response()),
+            Err(e) => {
+                let (_, errors) = form_errors(e)?;
+                edit_page_for(&state, &ctx, &user, input, errors, None, Some(id)).await
+            }
+        };
+    }
+    match simpul_app::alerts::preview(&state, &user, &input).await {
+        Ok(p) => edit_page_for(&state, &ctx, &user, input, Vec::new(), Some(p), Some(id)).await,
+        Err(e) => {
+            let (_, errors) = form_errors(e)?;
+            edit_page_for(&state, &ctx, &user, input, errors, None, Some(id)).await
         }
     }
 }

@@ -175,6 +175,8 @@ struct ShowPage<'a> {
     acks: &'static [AckKind],
     can_watch: bool,
     can_change: bool,
+    /// A manual alert can be edited (an update to the same people); feeds update their own.
+    can_edit: bool,
     can_approve: bool,
     notice: Option<&'a str>,
     errors: Vec<crate::error::FieldError>,
@@ -236,6 +238,10 @@ async fn show_page(
                 && user.actor.can(Action::ComposeAlert {
                     region: scope.as_ref(),
                 }),
+            can_edit: compose::editable(&alert)
+                && user.actor.can(Action::ComposeAlert {
+                    region: scope.as_ref(),
+                }),
             can_approve: alert.state == "pending"
                 && alert.created_by != Some(user.actor.user_id)
                 && user.actor.can(Action::ApproveAlert {
@@ -262,6 +268,7 @@ pub async fn show(
         "ack" => Some("alerts.done_ack"),
         "report" => Some("alerts.done_report"),
         "sent" => Some("alerts.done_sent"),
+        "updated" => Some("alerts.done_updated"),
         "pending" => Some("alerts.done_pending"),
         "cancelled" => Some("alerts.done_cancelled"),
         "approved" => Some("alerts.done_approved"),

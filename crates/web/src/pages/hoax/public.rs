@@ -27,7 +27,9 @@ const MAX_FIELD: usize = 64 * 1024;
 #[template(path = "hoax_check.html")]
 struct CheckPage<'a> {
     page: Page<'a>,
-    provinces: Vec<(String, String)>,
+    /// Each province with its kabupaten/kota, (code, name): the KIMs of the place chosen hear
+    /// the clarification, so a kabupaten reaches the right villages, a province all of its own.
+    provinces: Vec<(String, String, Vec<(String, String)>)>,
     text: String,
     region: String,
     email: String,
@@ -36,14 +38,22 @@ struct CheckPage<'a> {
     signed_in: bool,
 }
 
-async fn provinces(state: &AppState) -> AppResult<Vec<(String, String)>> {
-    Ok(state
-        .store
-        .region_children(None)
-        .await?
-        .into_iter()
-        .map(|r| (r.code.to_string(), r.name))
-        .collect())
+async fn provinces(state: &AppState) -> AppResult<Vec<(String, String, Vec<(String, String)>)>> {
+    let index = state.regions.index(&state.store).await?;
+    let mut out = Vec::new();
+    for p in state.store.region_children(None).await? {
+        let prefix = format!("{}.", p.code);
+        let mut regencies: Vec<(String, String)> = index
+            .regions()
+            .filter(|r| {
+                r.level() == simpul_core::Level::Regency && r.code.as_str().starts_with(&prefix)
+            })
+            .map(|r| (r.code.to_string(), r.name.clone()))
+            .collect();
+        regencies.sort_by(|a, b| a.1.cmp(&b.1));
+        out.push((p.code.to_string(), p.name, regencies));
+    }
+    Ok(out)
 }
 
 /// The region a signed-in KIM person reports from by default: their KIM's scope region.

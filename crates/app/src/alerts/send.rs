@@ -662,6 +662,7 @@ mod tests {
             instruction_en: String::new(),
             area_desc: area.into(),
             area: AlertArea::default(),
+            save_area_as: String::new(),
             expires: chrono::Utc::now(),
         }
     }

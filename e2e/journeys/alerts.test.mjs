@@ -5,7 +5,7 @@
 // answers "Wilayah kami aman" with one tap; the admin's board shows it without a reload.
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { after, before, describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
 
 import { USERS, atPath, checkPage, linkTo, login, navigate, useServerAndBrowser, withPage } from '../lib/journey.mjs';
 import { newPage, newPhoneContext } from '../lib/browser.mjs';
@@ -20,10 +20,9 @@ const tiles = createServer((req, res) => {
   res.writeHead(200, { 'content-type': 'image/png', 'access-control-allow-origin': '*' });
   res.end(TILE);
 });
-before(async () => {
-  await new Promise((ok) => tiles.listen(0, '127.0.0.1', ok));
-  process.env.SIMPUL_MAP_TILES = `http://127.0.0.1:${tiles.address().port}/{z}/{x}/{y}.png`;
-});
+// Listening before the server starts (node:test runs root-level before() hooks concurrently).
+await new Promise((ok) => tiles.listen(0, '127.0.0.1', ok));
+process.env.SIMPUL_MAP_TILES = `http://127.0.0.1:${tiles.address().port}/{z}/{x}/{y}.png`;
 after(() => tiles.close());
 
 const env = useServerAndBrowser('alerts');

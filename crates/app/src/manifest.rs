@@ -47,7 +47,13 @@ pub static ALERTS: Capability = Capability {
     ],
 };
 
-pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &ALERTS, &HOAX];
+pub static DISSEMINATION: Capability = Capability {
+    name: "dissemination",
+    job_kinds: &[&crate::dissem::SYNC],
+    schedules: &[&crate::dissem::SYNC_HOURLY],
+};
+
+pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &ALERTS, &HOAX, &DISSEMINATION];
 
 pub fn job_kinds() -> impl Iterator<Item = &'static JobKind> {
     CAPABILITIES

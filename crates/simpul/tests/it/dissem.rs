@@ -101,6 +101,15 @@ async fn wait_for_notification(app: &TestApp, user: i64, contains: &str) {
     panic!("user {user} was not told {contains:?}");
 }
 
+async fn reach(app: &TestApp, token: &str, id: i64) -> Value {
+    let path = format!("/api/v1/dissem/reach?package={id}");
+    app.api(Method::GET, &path, token, None)
+        .await
+        .json::<Value>()
+        .await
+        .unwrap()
+}
+
 fn jpeg() -> Vec<u8> {
     let img = image::RgbImage::from_fn(320, 240, |x, y| image::Rgb([(x % 255) as u8, (y % 255) as u8, 90]));
     let mut out = Vec::new();
@@ -184,12 +193,7 @@ async fn a_package_reaches_the_officer_who_reports_and_the_office_sees_the_reach
 
     // The office: reach 250 (the million waits for review), the Prigen KIM has acted.
     let token = app.api_token("kominfo.jatim").await;
-    let reach = |app: &TestApp| {
-        let token = token.clone();
-        let path = format!("/api/v1/dissem/reach?package={}", p.id);
-        async move { app.api(Method::GET, &path, &token, None).await.json::<Value>().await.unwrap() }
-    };
-    let v = reach(&app).await;
+    let v = reach(&app, &token, p.id).await;
     assert_eq!(v["by_package"][0]["reach"], 250, "{v}");
     assert_eq!(v["flagged"], 1);
     assert!(!v["not_acted"].as_array().unwrap().iter().any(|k| k == kim));
@@ -211,7 +215,7 @@ async fn a_package_reaches_the_officer_who_reports_and_the_office_sees_the_reach
     assert!(flagged.has_photo);
     let r = post_pairs(&app, &format!("/dissem/{}/reports/{}/review", p.id, flagged.id), &[("decision".into(), "accept".into())]).await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    assert_eq!(reach(&app).await["by_package"][0]["reach"], 1_000_250);
+    assert_eq!(reach(&app, &token, p.id).await["by_package"][0]["reach"], 1_000_250);
     let csv = app.get(&format!("/dissem/reach/export?format=csv&package={}", p.id)).await.text().await.unwrap();
     assert!(csv.contains("1000000") && csv.contains("Grup WhatsApp"), "{csv}");
     let xlsx = app.get(&format!("/dissem/reach/export?format=xlsx&package={}", p.id)).await.bytes().await.unwrap();
@@ -297,7 +301,7 @@ async fn bad_input_is_refused_field_by_field_and_nothing_is_written(engine: Engi
     let officer = app.api_token("kim.prigen.ketua").await;
     let reports_before = app.store.dissem_reports(&Default::default(), 100_000).await.unwrap().len();
     let day = today().to_string();
-    let mut send = |id: i64, body: Value| {
+    let send = |id: i64, body: Value| {
         let officer = officer.clone();
         let app = &app;
         async move {

@@ -376,7 +376,7 @@ pub async fn feed_programs(ctx: &AppCtx, code: &RegionCode, office: bool) -> App
     let today = chrono::Utc::now().date_naive();
     let all = ctx
         .store
-        .programs_between(today - chrono::Duration::days(90), today + chrono::Duration::days(800))
+        .programs_between(today - chrono::Duration::days(365), today + chrono::Duration::days(3660))
         .await?;
     Ok(all
         .into_iter()

@@ -858,7 +858,7 @@ fn cases() -> Vec<Case> {
             "/api/v1/dissem/packages/{package}",
             Manage,
             true,
-            Some(json!({"title": "Matriks diralat", "topic": "health", "office": "{kimregency}",
+            Some(json!({"title": "Matriks diralat lewat API", "topic": "health", "office": "{kimregency}",
                 "key_messages": "Pesan.", "targets": ["region:{kimregency}"],
                 "starts_on": "{today}", "ends_on": "{today}", "change_note": "Judul diralat"})),
         ),

@@ -469,8 +469,12 @@ pub async fn update_program(
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct DecisionInput {
-    pub a: i64,
-    pub b: i64,
+    /// One program's id (a number, or a string of digits).
+    #[schema(value_type = i64)]
+    pub a: serde_json::Value,
+    /// The other program's id.
+    #[schema(value_type = i64)]
+    pub b: serde_json::Value,
     /// `merge`, `move` or `accept`.
     pub decision: String,
     pub note: String,
@@ -485,12 +489,18 @@ pub async fn decide(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<DecisionInput>,
 ) -> AppResult<axum::http::StatusCode> {
+    let id = |v: &serde_json::Value, field: &'static str| {
+        v.as_i64()
+            .or_else(|| v.as_str().and_then(|s| s.trim().parse().ok()))
+            .ok_or(AppError::invalid(field, "dissem.error.no_overlap"))
+    };
+    let (a, b) = (id(&input.a, "a")?, id(&input.b, "b")?);
     app_programs::decide(
         &state,
         &user.actor,
         &user.audit(&ctx),
-        input.a,
-        input.b,
+        a,
+        b,
         &input.decision,
         &input.note,
     )

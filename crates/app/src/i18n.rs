@@ -316,8 +316,18 @@ mod tests {
             );
             wanted.extend(
                 [
-                    "title", "topic", "office", "key_messages", "body", "captions", "video_link",
-                    "targets", "starts_on", "ends_on", "priority", "period",
+                    "title",
+                    "topic",
+                    "office",
+                    "key_messages",
+                    "body",
+                    "captions",
+                    "video_link",
+                    "targets",
+                    "starts_on",
+                    "ends_on",
+                    "priority",
+                    "period",
                 ]
                 .iter()
                 .map(|f| format!("dissem.field.{f}")),

@@ -492,7 +492,11 @@ impl Store {
     }
 
     /// Where a KIM is with a package (`None`: not aimed at it).
-    pub async fn dissem_target_state(&self, package_id: i64, kim_id: i64) -> Result<Option<(TargetState, String)>> {
+    pub async fn dissem_target_state(
+        &self,
+        package_id: i64,
+        kim_id: i64,
+    ) -> Result<Option<(TargetState, String)>> {
         let row: Option<(String, String)> = with_pool!(self, p => sqlx::query_as(
             "SELECT state, regency_code FROM dissem_targets WHERE package_id = $1 AND kim_id = $2")
             .bind(package_id).bind(kim_id).fetch_optional(p).await?);
@@ -568,7 +572,12 @@ impl Store {
     }
 
     /// Accept or reject a flagged reach.
-    pub async fn dissem_review(&self, ctx: &AuditContext, report_id: i64, to: Review) -> Result<()> {
+    pub async fn dissem_review(
+        &self,
+        ctx: &AuditContext,
+        report_id: i64,
+        to: Review,
+    ) -> Result<()> {
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             let done = sqlx::query("UPDATE dissem_reports SET review = $1 WHERE id = $2 AND review = 'flagged'")
@@ -679,7 +688,11 @@ impl Store {
     }
 
     /// Programs running at some point between `from` and `until`, by start.
-    pub async fn programs_between(&self, from: NaiveDate, until: NaiveDate) -> Result<Vec<ProgramRecord>> {
+    pub async fn programs_between(
+        &self,
+        from: NaiveDate,
+        until: NaiveDate,
+    ) -> Result<Vec<ProgramRecord>> {
         let sql = format!(
             "SELECT {PROGRAM_COLUMNS} FROM programs WHERE starts_on <= $1 AND ends_on >= $2 ORDER BY starts_on, id LIMIT 20000"
         );
@@ -733,7 +746,8 @@ where
         qb.push(" AND r.kim_id = ").push_bind(id);
     }
     if let Some(rv) = f.review {
-        qb.push(" AND r.review = ").push_bind(rv.as_str().to_string());
+        qb.push(" AND r.review = ")
+            .push_bind(rv.as_str().to_string());
     }
     if let Some(o) = &f.owners {
         if !matches!(o, ScopeRegions::All) {

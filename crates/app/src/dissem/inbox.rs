@@ -168,12 +168,17 @@ pub async fn report(
         Some(d) if d > today + chrono::Duration::days(1) => {
             errors.push(FieldError::new("reported_on", "dissem.error.future"))
         }
-        Some(d) if d < p.starts_on || d > p.ends_on => {
-            errors.push(FieldError::new("reported_on", "dissem.error.outside_period"))
-        }
+        Some(d) if d < p.starts_on || d > p.ends_on => errors.push(FieldError::new(
+            "reported_on",
+            "dissem.error.outside_period",
+        )),
         _ => {}
     }
-    let reach_text: String = input.reach.chars().filter(|c| *c != '.' && *c != ' ').collect();
+    let reach_text: String = input
+        .reach
+        .chars()
+        .filter(|c| *c != '.' && *c != ' ')
+        .collect();
     let reach = match reach_text.parse::<i64>() {
         Ok(n) => match channel.map(|c| check_reach(c, n)) {
             Some(Err(key)) => {

@@ -283,7 +283,10 @@ pub fn attachment(filename: &str, bytes: &[u8]) -> AppResult<NewAttachment> {
     }
     if bytes.starts_with(b"%PDF-") {
         if bytes.len() > MAX_PDF {
-            return Err(AppError::invalid("attachments", "dissem.error.pdf_too_large"));
+            return Err(AppError::invalid(
+                "attachments",
+                "dissem.error.pdf_too_large",
+            ));
         }
         return Ok((name, "application/pdf".into(), bytes.to_vec()));
     }
@@ -415,7 +418,10 @@ pub async fn update(
     }
     let fields = changed_fields(&p, &data);
     if fields.is_empty() {
-        return Err(AppError::invalid("change_note", "dissem.error.nothing_changed"));
+        return Err(AppError::invalid(
+            "change_note",
+            "dissem.error.nothing_changed",
+        ));
     }
     let changed_list = fields.join(",");
     let version = ctx
@@ -486,7 +492,10 @@ pub async fn attach(
     }
     let have = ctx.store.dissem_attachments(id).await?.len();
     if have + files.len() > MAX_ATTACHMENTS {
-        return Err(AppError::invalid("attachments", "dissem.error.too_many_files"));
+        return Err(AppError::invalid(
+            "attachments",
+            "dissem.error.too_many_files",
+        ));
     }
     let mut kept = Vec::new();
     for (name, bytes) in files {
@@ -552,16 +561,26 @@ pub async fn transition(
         if kims.is_empty() {
             return Err(AppError::invalid("targets", "dissem.error.no_kims"));
         }
-        ctx.store.dissem_move(audit, &p, to).await.map_err(changed)?;
+        ctx.store
+            .dissem_move(audit, &p, to)
+            .await
+            .map_err(changed)?;
         ctx.store.dissem_add_targets(id, &kims).await?;
         queue_sync(ctx, Some(id)).await?;
     } else {
-        ctx.store.dissem_move(audit, &p, to).await.map_err(changed)?;
+        ctx.store
+            .dissem_move(audit, &p, to)
+            .await
+            .map_err(changed)?;
         if to == PackageStatus::Review {
             notify(
                 ctx,
                 &Audience::Roles {
-                    roles: vec![Role::ProvincialAdmin, Role::RegencyAdmin, Role::NationalAdmin],
+                    roles: vec![
+                        Role::ProvincialAdmin,
+                        Role::RegencyAdmin,
+                        Role::NationalAdmin,
+                    ],
                     region: owner(&p),
                 },
                 &Message {
@@ -620,7 +639,10 @@ pub async fn sync(ctx: &AppCtx, p: &PackageRecord) -> AppResult<(usize, usize)> 
                     template: "dissem_new".into(),
                     args: vec![
                         ("title".into(), p.title.clone()),
-                        ("until".into(), simpul_core::calendar::long_date(p.ends_on, "id")),
+                        (
+                            "until".into(),
+                            simpul_core::calendar::long_date(p.ends_on, "id"),
+                        ),
                     ],
                     link: inbox_link(p.id),
                     dedupe_key: Some(format!("dissem:{}:new", p.id)),

@@ -265,7 +265,10 @@ pub async fn calendar(
     // Programs of the month, and those of the weeks around it (an overlap in the same week).
     let all = ctx
         .store
-        .programs_between(from - chrono::Duration::days(7), until + chrono::Duration::days(7))
+        .programs_between(
+            from - chrono::Duration::days(7),
+            until + chrono::Duration::days(7),
+        )
         .await?;
     let territory = super::watch_territory(who);
     let visible: Vec<ProgramRecord> = all
@@ -365,18 +368,32 @@ pub async fn decide(
         return Err(AppError::invalid("decision", "dissem.error.no_overlap"));
     }
     ctx.store
-        .program_decide(audit, a, b, decision.as_str(), note.trim(), Some(who.user_id))
+        .program_decide(
+            audit,
+            a,
+            b,
+            decision.as_str(),
+            note.trim(),
+            Some(who.user_id),
+        )
         .await?;
     Ok(())
 }
 
 /// The programs an iCalendar feed carries: owned by the office of `code` (`office`), or
 /// touching the region `code`; from 90 days back on.
-pub async fn feed_programs(ctx: &AppCtx, code: &RegionCode, office: bool) -> AppResult<Vec<ProgramRecord>> {
+pub async fn feed_programs(
+    ctx: &AppCtx,
+    code: &RegionCode,
+    office: bool,
+) -> AppResult<Vec<ProgramRecord>> {
     let today = chrono::Utc::now().date_naive();
     let all = ctx
         .store
-        .programs_between(today - chrono::Duration::days(365), today + chrono::Duration::days(3660))
+        .programs_between(
+            today - chrono::Duration::days(365),
+            today + chrono::Duration::days(3660),
+        )
         .await?;
     Ok(all
         .into_iter()

@@ -92,7 +92,11 @@ pub fn overlaps(spans: &[Span]) -> Vec<Overlap> {
         active.retain(|a| week_end(a.ends_on) >= from);
         for a in &active {
             if let Some(kind) = overlap(a, s) {
-                let (x, y) = if a.id < s.id { (a.id, s.id) } else { (s.id, a.id) };
+                let (x, y) = if a.id < s.id {
+                    (a.id, s.id)
+                } else {
+                    (s.id, a.id)
+                };
                 out.push(Overlap { a: x, b: y, kind });
             }
         }
@@ -135,6 +139,31 @@ pub fn gaps<'a>(
     (empty_regions, empty_topics)
 }
 
+/// Channels a program uses (`kim`: through the KIMs, which makes it compete for them).
+pub const CHANNELS: [&str; 7] = [
+    "kim",
+    "social_media",
+    "radio",
+    "tv",
+    "print",
+    "outdoor",
+    "event",
+];
+
+/// Channels stored comma-separated; `None` when one is unknown.
+pub fn parse_channels(items: &[String]) -> Option<Vec<&'static str>> {
+    let mut out = Vec::new();
+    for i in items.iter().flat_map(|s| s.split(',')).map(str::trim) {
+        if i.is_empty() {
+            continue;
+        }
+        out.push(*CHANNELS.iter().find(|c| **c == i)?);
+    }
+    out.sort();
+    out.dedup();
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -161,7 +190,14 @@ mod tests {
     fn same_topic_same_region_overlapping_period_collides() {
         let province = span(1, "health", "2026-12-01", "2026-12-31", &["35"], false);
         let pasuruan = span(2, "health", "2026-12-15", "2027-01-15", &["35.14"], false);
-        let surabaya_edu = span(3, "education", "2026-12-01", "2026-12-31", &["35.78"], false);
+        let surabaya_edu = span(
+            3,
+            "education",
+            "2026-12-01",
+            "2026-12-31",
+            &["35.78"],
+            false,
+        );
         let malang_later = span(4, "health", "2027-02-01", "2027-02-28", &["35.07"], false);
         let found = overlaps(&[province, pasuruan, surabaya_edu, malang_later]);
         assert_eq!(
@@ -196,7 +232,14 @@ mod tests {
     fn gaps_are_regions_and_topics_with_nothing_planned() {
         let spans = [
             span(1, "health", "2026-12-01", "2026-12-31", &["35.14"], false),
-            span(2, "education", "2026-11-01", "2026-11-30", &["35.07"], false),
+            span(
+                2,
+                "education",
+                "2026-11-01",
+                "2026-11-30",
+                &["35.07"],
+                false,
+            ),
         ];
         let regions: Vec<RegionCode> = ["35.14", "35.07", "35.78"]
             .iter()
@@ -215,29 +258,4 @@ mod tests {
         );
         assert_eq!(t, vec!["education"]);
     }
-}
-
-/// Channels a program uses (`kim`: through the KIMs, which makes it compete for them).
-pub const CHANNELS: [&str; 7] = [
-    "kim",
-    "social_media",
-    "radio",
-    "tv",
-    "print",
-    "outdoor",
-    "event",
-];
-
-/// Channels stored comma-separated; `None` when one is unknown.
-pub fn parse_channels(items: &[String]) -> Option<Vec<&'static str>> {
-    let mut out = Vec::new();
-    for i in items.iter().flat_map(|s| s.split(',')).map(str::trim) {
-        if i.is_empty() {
-            continue;
-        }
-        out.push(*CHANNELS.iter().find(|c| **c == i)?);
-    }
-    out.sort();
-    out.dedup();
-    Some(out)
 }

@@ -80,18 +80,103 @@ const PACKAGES: &[Package] = &[
 
 /// (theme, topic, office, regions, start offset from the first of this month in days, length
 /// in days, channels, budget line)
-const PROGRAMS: &[(&str, &str, &str, &str, i64, i64, &str, &str)] = &[
-    ("Bulan Timbang Jatim", "health", "35", "35", 0, 30, "kim,radio,social_media", "2.16.02 Komunikasi Publik"),
-    ("Gerakan Posyandu Pasuruan", "health", "35.14", "35.14", 9, 10, "kim,event", "1.02.02 Kesehatan Masyarakat"),
-    ("Kampung Siaga Bencana Lumajang", "disaster", "35.08", "35.08", 3, 20, "kim,event", "1.05.03 Penanggulangan Bencana"),
-    ("Sosialisasi PPDB Kab. Malang", "education", "35.07", "35.07", 12, 6, "kim,radio", ""),
-    ("Literasi Digital Surabaya", "digital_literacy", "35.78", "35.78", 5, 14, "social_media,event", "2.16.03 Aptika"),
-    ("Festival Wisata Banyuwangi", "tourism", "35.10", "35.10", 15, 4, "social_media,outdoor", ""),
-    ("Pasar Murah UMKM Pasuruan", "economy", "35.14", "35.14.10", 18, 2, "kim", ""),
-    ("Pekan Anti Hoaks Jatim", "digital_literacy", "35", "35.14,35.07,35.73", 40, 7, "kim,social_media", "2.16.02 Komunikasi Publik"),
+type ProgramRow = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    i64,
+    i64,
+    &'static str,
+    &'static str,
+);
+
+const PROGRAMS: &[ProgramRow] = &[
+    (
+        "Bulan Timbang Jatim",
+        "health",
+        "35",
+        "35",
+        0,
+        30,
+        "kim,radio,social_media",
+        "2.16.02 Komunikasi Publik",
+    ),
+    (
+        "Gerakan Posyandu Pasuruan",
+        "health",
+        "35.14",
+        "35.14",
+        9,
+        10,
+        "kim,event",
+        "1.02.02 Kesehatan Masyarakat",
+    ),
+    (
+        "Kampung Siaga Bencana Lumajang",
+        "disaster",
+        "35.08",
+        "35.08",
+        3,
+        20,
+        "kim,event",
+        "1.05.03 Penanggulangan Bencana",
+    ),
+    (
+        "Sosialisasi PPDB Kab. Malang",
+        "education",
+        "35.07",
+        "35.07",
+        12,
+        6,
+        "kim,radio",
+        "",
+    ),
+    (
+        "Literasi Digital Surabaya",
+        "digital_literacy",
+        "35.78",
+        "35.78",
+        5,
+        14,
+        "social_media,event",
+        "2.16.03 Aptika",
+    ),
+    (
+        "Festival Wisata Banyuwangi",
+        "tourism",
+        "35.10",
+        "35.10",
+        15,
+        4,
+        "social_media,outdoor",
+        "",
+    ),
+    (
+        "Pasar Murah UMKM Pasuruan",
+        "economy",
+        "35.14",
+        "35.14.10",
+        18,
+        2,
+        "kim",
+        "",
+    ),
+    (
+        "Pekan Anti Hoaks Jatim",
+        "digital_literacy",
+        "35",
+        "35.14,35.07,35.73",
+        40,
+        7,
+        "kim,social_media",
+        "2.16.02 Komunikasi Publik",
+    ),
 ];
 
-const CHANNELS: [&str; 6] = ["whatsapp", "whatsapp", "facebook", "meeting", "mosque", "radio"];
+const CHANNELS: [&str; 6] = [
+    "whatsapp", "whatsapp", "facebook", "meeting", "mosque", "radio",
+];
 
 pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<()> {
     if !store
@@ -106,7 +191,11 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<()> {
     for p in PACKAGES {
         let owner = RegionCode::parse(p.owner)?;
         let mut captions = serde_json::Map::new();
-        for (c, text) in [("whatsapp", p.whatsapp), ("facebook", p.facebook), ("radio", p.radio)] {
+        for (c, text) in [
+            ("whatsapp", p.whatsapp),
+            ("facebook", p.facebook),
+            ("radio", p.radio),
+        ] {
             if !text.is_empty() {
                 captions.insert(c.into(), text.into());
             }
@@ -126,7 +215,9 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<()> {
         };
         let id = store.dissem_create(ctx, &data, &[], None).await?;
         let record = store.dissem_package(id).await?;
-        store.dissem_move(ctx, &record, PackageStatus::Published).await?;
+        store
+            .dissem_move(ctx, &record, PackageStatus::Published)
+            .await?;
         let targets = Target::parse_list(p.targets);
         let kims = store
             .dissem_resolve(&Resolved::of(&targets), Some(&owner))
@@ -157,7 +248,10 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<()> {
                     reported_on: day,
                     reach,
                     link: if channel == "facebook" {
-                        format!("https://facebook.com/kim.desa/posts/{}", rng.gen_range(1000..9999))
+                        format!(
+                            "https://facebook.com/kim.desa/posts/{}",
+                            rng.gen_range(1000..9999)
+                        )
                     } else {
                         String::new()
                     },
@@ -201,7 +295,9 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<()> {
     };
     let id = store.dissem_create(ctx, &draft, &[], None).await?;
     let record = store.dissem_package(id).await?;
-    store.dissem_move(ctx, &record, PackageStatus::Review).await?;
+    store
+        .dissem_move(ctx, &record, PackageStatus::Review)
+        .await?;
 
     // The program calendar.
     let first = NaiveDate::from_ymd_opt(
@@ -226,7 +322,14 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<()> {
     }
     // The province and Pasuruan agreed that the two health programs complement each other.
     store
-        .program_decide(ctx, ids[0], ids[1], "accept", "Posyandu Pasuruan menjadi bagian Bulan Timbang", None)
+        .program_decide(
+            ctx,
+            ids[0],
+            ids[1],
+            "accept",
+            "Posyandu Pasuruan menjadi bagian Bulan Timbang",
+            None,
+        )
         .await?;
     Ok(())
 }

@@ -741,7 +741,13 @@ fn cases() -> Vec<Case> {
             ]),
         ),
         case(M::GET, "/dissem/reach", Planners, false, None),
-        case(M::GET, "/dissem/reach/export?format=xlsx", Planners, false, None),
+        case(
+            M::GET,
+            "/dissem/reach/export?format=xlsx",
+            Planners,
+            false,
+            None,
+        ),
         case(M::GET, "/dissem/{package}", AlertWatch, true, None),
         case(M::GET, "/dissem/{package}/edit", Manage, true, None),
         case(
@@ -784,8 +790,20 @@ fn cases() -> Vec<Case> {
             None,
         ),
         case(M::GET, "/dissem/inbox/{package}", AlertAnswer, true, None),
-        case(M::POST, "/dissem/inbox/{package}/report", AlertAnswer, true, None),
-        case(M::GET, "/dissem/reports/{dreport}/photo", DissemFile, true, None),
+        case(
+            M::POST,
+            "/dissem/inbox/{package}/report",
+            AlertAnswer,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/dissem/reports/{dreport}/photo",
+            DissemFile,
+            true,
+            None,
+        ),
         case(M::GET, "/dissem/kims/{kim}", KimPrivate, true, None),
         case(M::GET, "/programs", Planners, false, None),
         case(M::GET, "/programs/new", Planners, false, None),
@@ -809,7 +827,11 @@ fn cases() -> Vec<Case> {
             "/programs/decisions",
             AlertWatch,
             true,
-            form(&[("a", "{program}"), ("b", "{program2}"), ("decision", "accept")]),
+            form(&[
+                ("a", "{program}"),
+                ("b", "{program2}"),
+                ("decision", "accept"),
+            ]),
         ),
         case(M::GET, "/programs/export?format=csv", Planners, false, None),
         case(M::GET, "/programs/{program}", AlertWatch, true, None),
@@ -848,19 +870,29 @@ fn cases() -> Vec<Case> {
             "/api/v1/dissem/packages",
             DissemCompose,
             true,
-            Some(json!({"title": "Matriks", "topic": "health", "office": "{kimregency}",
+            Some(
+                json!({"title": "Matriks", "topic": "health", "office": "{kimregency}",
                 "key_messages": "Pesan.", "targets": ["region:{kimregency}"],
-                "starts_on": "{today}", "ends_on": "{today}"})),
+                "starts_on": "{today}", "ends_on": "{today}"}),
+            ),
         ),
-        case(M::GET, "/api/v1/dissem/packages/{package}", AlertWatch, true, None),
+        case(
+            M::GET,
+            "/api/v1/dissem/packages/{package}",
+            AlertWatch,
+            true,
+            None,
+        ),
         case(
             M::PUT,
             "/api/v1/dissem/packages/{package}",
             Manage,
             true,
-            Some(json!({"title": "Matriks diralat lewat API", "topic": "health", "office": "{kimregency}",
+            Some(
+                json!({"title": "Matriks diralat lewat API", "topic": "health", "office": "{kimregency}",
                 "key_messages": "Pesan.", "targets": ["region:{kimregency}"],
-                "starts_on": "{today}", "ends_on": "{today}", "change_note": "Judul diralat"})),
+                "starts_on": "{today}", "ends_on": "{today}", "change_note": "Judul diralat"}),
+            ),
         ),
         case(
             M::POST,
@@ -874,8 +906,10 @@ fn cases() -> Vec<Case> {
             "/api/v1/dissem/packages/{package}/reports",
             AlertAnswer,
             true,
-            Some(json!({"channel": "whatsapp", "reported_on": "{today}", "reach": 12,
-                "link": "https://wa.me/matriks"})),
+            Some(
+                json!({"channel": "whatsapp", "reported_on": "{today}", "reach": 12,
+                "link": "https://wa.me/matriks"}),
+            ),
         ),
         case(M::GET, "/api/v1/dissem/inbox", Officer, false, None),
         case(M::GET, "/api/v1/dissem/reach", Planners, false, None),
@@ -885,9 +919,11 @@ fn cases() -> Vec<Case> {
             "/api/v1/programs",
             AlertWatch,
             true,
-            Some(json!({"theme": "Matriks", "topic": "health", "office": "{kimregency}",
+            Some(
+                json!({"theme": "Matriks", "topic": "health", "office": "{kimregency}",
                 "regions": ["{kimregency}"], "starts_on": "{today}", "ends_on": "{today}",
-                "channels": ["kim"]})),
+                "channels": ["kim"]}),
+            ),
         ),
         case(
             M::POST,
@@ -902,8 +938,10 @@ fn cases() -> Vec<Case> {
             "/api/v1/programs/{program}",
             AlertWatch,
             true,
-            Some(json!({"theme": "Matriks diubah", "topic": "health", "office": "{kimregency}",
-                "regions": ["{kimregency}"], "starts_on": "{today}", "ends_on": "{today}"})),
+            Some(
+                json!({"theme": "Matriks diubah", "topic": "health", "office": "{kimregency}",
+                "regions": ["{kimregency}"], "starts_on": "{today}", "ends_on": "{today}"}),
+            ),
         ),
         // Last: changing one's password ends the caller's API token (the same password again).
         case(
@@ -1096,8 +1134,15 @@ async fn dissem_targets(t: &mut HashMap<&'static str, String>, app: &TestApp) {
         owner_region: Some(regency.clone()),
         ..Default::default()
     };
-    let png = ("a.png".to_string(), "image/png".to_string(), b"\x89PNG matrix".to_vec());
-    let id = store.dissem_create(&ctx, &data, &[png], None).await.unwrap();
+    let png = (
+        "a.png".to_string(),
+        "image/png".to_string(),
+        b"\x89PNG matrix".to_vec(),
+    );
+    let id = store
+        .dissem_create(&ctx, &data, &[png], None)
+        .await
+        .unwrap();
     let p = store.dissem_package(id).await.unwrap();
     store
         .dissem_move(&ctx, &p, simpul_core::dissem::PackageStatus::Published)
@@ -1254,7 +1299,10 @@ fn matrix_jpeg() -> Vec<u8> {
     let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 6, y as u8 * 8, 100]));
     let mut out = Vec::new();
     image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Jpeg)
+        .write_to(
+            &mut std::io::Cursor::new(&mut out),
+            image::ImageFormat::Jpeg,
+        )
         .unwrap();
     out
 }

@@ -134,7 +134,11 @@ const PAGES: &[Page] = &[
     page("/dissem", "/dissem", &[]),
     page("/dissem/new", "/dissem/new", &[]),
     page("/dissem/reach", "/dissem/reach", &["package"]),
-    page("/dissem/reach/export", "/dissem/reach/export", &["package", "format"]),
+    page(
+        "/dissem/reach/export",
+        "/dissem/reach/export",
+        &["package", "format"],
+    ),
     page("/dissem/{id}", "/dissem/1", &["saved"]),
     page("/dissem/{id}/edit", "/dissem/1/edit", &[]),
     page("/dissem/attachments/{id}", "/dissem/attachments/1", &[]),
@@ -143,7 +147,11 @@ const PAGES: &[Page] = &[
     page("/dissem/kims/{id}", "/dissem/kims/{kim}", &[]),
     page("/programs", "/programs", &["month", "region", "saved"]),
     page("/programs/new", "/programs/new", &[]),
-    page("/programs/export", "/programs/export", &["month", "region", "format"]),
+    page(
+        "/programs/export",
+        "/programs/export",
+        &["month", "region", "format"],
+    ),
     page("/programs/{id}", "/programs/1", &[]),
     page(
         "/programs/office/{code}/calendar.ics",

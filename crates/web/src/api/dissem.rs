@@ -109,7 +109,10 @@ pub async fn create(
 ) -> AppResult<(axum::http::StatusCode, Json<PackageView>)> {
     let id = app::create(&state, &user.actor, &user.audit(&ctx), &input).await?;
     let p = state.store.dissem_package(id).await?;
-    Ok((axum::http::StatusCode::CREATED, Json(view(&state, p).await?)))
+    Ok((
+        axum::http::StatusCode::CREATED,
+        Json(view(&state, p).await?),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/v1/dissem/packages/{id}", tag = "dissemination", security(("bearer" = [])),
@@ -322,24 +325,34 @@ pub async fn reach(
         by_package: r
             .by_package
             .into_iter()
-            .map(|(package_id, title, reach, reports, kims_acted, kims_targeted)| PackageReach {
-                package_id,
-                title,
-                reach,
-                reports,
-                kims_acted,
-                kims_targeted,
-            })
+            .map(
+                |(package_id, title, reach, reports, kims_acted, kims_targeted)| PackageReach {
+                    package_id,
+                    title,
+                    reach,
+                    reports,
+                    kims_acted,
+                    kims_targeted,
+                },
+            )
             .collect(),
         by_regency: r
             .by_regency
             .into_iter()
-            .map(|(key, reach, reports)| Count { key, reach, reports })
+            .map(|(key, reach, reports)| Count {
+                key,
+                reach,
+                reports,
+            })
             .collect(),
         by_channel: r
             .by_channel
             .into_iter()
-            .map(|(key, reach, reports)| Count { key, reach, reports })
+            .map(|(key, reach, reports)| Count {
+                key,
+                reach,
+                reports,
+            })
             .collect(),
         by_day: r
             .by_day
@@ -405,7 +418,10 @@ pub async fn programs(
     let region = q
         .region
         .as_deref()
-        .map(|r| RegionCode::parse(r.trim()).map_err(|_| AppError::invalid("region", "dissem.error.target")))
+        .map(|r| {
+            RegionCode::parse(r.trim())
+                .map_err(|_| AppError::invalid("region", "dissem.error.target"))
+        })
         .transpose()?;
     let cal = app_programs::calendar(&state, &user.actor, month, region).await?;
     Ok(Json(CalendarView {
@@ -422,7 +438,11 @@ pub async fn programs(
             .collect(),
         programs: cal.programs.into_iter().map(Into::into).collect(),
         empty_regions: cal.empty_regions.iter().map(|r| r.to_string()).collect(),
-        empty_topics: cal.empty_topics.iter().map(|t| t.as_str().to_string()).collect(),
+        empty_topics: cal
+            .empty_topics
+            .iter()
+            .map(|t| t.as_str().to_string())
+            .collect(),
     }))
 }
 
@@ -449,7 +469,9 @@ pub async fn program(
     ApiUser(user): ApiUser,
     PathParam(id): PathParam<i64>,
 ) -> AppResult<Json<ProgramView>> {
-    Ok(Json(app_programs::program(&state, &user.actor, id).await?.into()))
+    Ok(Json(
+        app_programs::program(&state, &user.actor, id).await?.into(),
+    ))
 }
 
 /// Change a program of the caller's office (move it, for example).

@@ -12,8 +12,8 @@ use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use simpul_app::dissem::{self as app, inbox as app_inbox};
 use simpul_app::dissem::inbox::ReportInput;
+use simpul_app::dissem::{self as app, inbox as app_inbox};
 use simpul_core::dissem::{ReportChannel, TargetState};
 
 #[derive(Template)]
@@ -54,6 +54,7 @@ pub struct OpenQuery {
     done: Option<String>,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn open_page(
     state: &AppState,
     ctx: &RequestCtx,
@@ -109,7 +110,12 @@ async fn open_page(
             versions,
             channels: ReportChannel::ALL
                 .iter()
-                .map(|c| (c.as_str().to_string(), page.t.get(&c.message_key()).to_string()))
+                .map(|c| {
+                    (
+                        c.as_str().to_string(),
+                        page.t.get(&c.message_key()).to_string(),
+                    )
+                })
                 .collect(),
             input,
             errors,
@@ -133,7 +139,17 @@ pub async fn open(
         Some(_) => Some("dissem.report.thanks"),
         None => None,
     };
-    open_page(&state, &ctx, &user, id, None, Vec::new(), StatusCode::OK, notice).await
+    open_page(
+        &state,
+        &ctx,
+        &user,
+        id,
+        None,
+        Vec::new(),
+        StatusCode::OK,
+        notice,
+    )
+    .await
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -166,7 +182,12 @@ pub async fn report(
             .bytes()
             .await
             .map_err(|_| AppError::BadRequest("error.file_too_large"))?;
-        let text = || String::from_utf8_lossy(&data).chars().take(600).collect::<String>();
+        let text = || {
+            String::from_utf8_lossy(&data)
+                .chars()
+                .take(600)
+                .collect::<String>()
+        };
         match name.as_str() {
             "channel" => input.channel = text(),
             "reported_on" => input.reported_on = text(),
@@ -267,7 +288,10 @@ pub async fn history(
             "dissem.history.total",
             &[
                 ("reports", &reports.len().to_string()),
-                ("reach", &crate::charts::format_count(counted.max(0) as u64, '.')),
+                (
+                    "reach",
+                    &crate::charts::format_count(counted.max(0) as u64, '.'),
+                ),
             ],
         ),
         rows,

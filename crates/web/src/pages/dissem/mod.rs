@@ -160,14 +160,26 @@ pub async fn dashboard_links(
         ));
     }
     if !app::offices(&user.actor).is_empty() {
-        out.push((t.get("dissem.dashboard.packages").to_string(), "/dissem".into()));
-        out.push((t.get("dissem.dashboard.new").to_string(), "/dissem/new".into()));
+        out.push((
+            t.get("dissem.dashboard.packages").to_string(),
+            "/dissem".into(),
+        ));
+        out.push((
+            t.get("dissem.dashboard.new").to_string(),
+            "/dissem/new".into(),
+        ));
     }
     if user.actor.is_admin() || !app::offices(&user.actor).is_empty() {
-        out.push((t.get("dissem.dashboard.reach").to_string(), "/dissem/reach".into()));
+        out.push((
+            t.get("dissem.dashboard.reach").to_string(),
+            "/dissem/reach".into(),
+        ));
     }
     if user.actor.can(Action::ViewPrograms) {
-        out.push((t.get("dissem.dashboard.programs").to_string(), "/programs".into()));
+        out.push((
+            t.get("dissem.dashboard.programs").to_string(),
+            "/programs".into(),
+        ));
     }
     Ok(out)
 }

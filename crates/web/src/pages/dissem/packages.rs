@@ -39,6 +39,7 @@ struct FormPage<'a> {
     correction: bool,
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn form_page(
     state: &AppState,
     ctx: &RequestCtx,
@@ -54,7 +55,11 @@ async fn form_page(
         return Err(AppError::Forbidden);
     }
     let page = Page::new(state, ctx, Some(user));
-    let chosen: Vec<Target> = input.targets.iter().filter_map(|t| Target::parse(t)).collect();
+    let chosen: Vec<Target> = input
+        .targets
+        .iter()
+        .filter_map(|t| Target::parse(t))
+        .collect();
     let mut office_choices = Vec::new();
     let mut region_targets = Vec::new();
     let mut group_targets = Vec::new();
@@ -130,16 +135,26 @@ async fn form_page(
             (
                 p.as_str().to_string(),
                 page.t.get(&p.message_key()).to_string(),
-                input.priority == p.as_str() || (input.priority.is_empty() && *p == Priority::Normal),
+                input.priority == p.as_str()
+                    || (input.priority.is_empty() && *p == Priority::Normal),
             )
         })
         .collect();
     let (action, heading) = match id {
         Some(id) => (
             format!("/dissem/{id}/edit"),
-            page.t.get(if correction { "dissem.form.correct" } else { "dissem.form.edit" }).to_string(),
+            page.t
+                .get(if correction {
+                    "dissem.form.correct"
+                } else {
+                    "dissem.form.edit"
+                })
+                .to_string(),
         ),
-        None => ("/dissem/new".to_string(), page.t.get("dissem.form.new").to_string()),
+        None => (
+            "/dissem/new".to_string(),
+            page.t.get("dissem.form.new").to_string(),
+        ),
     };
     render_with_status(
         status,
@@ -180,7 +195,17 @@ pub async fn new_form(
         priority: "normal".into(),
         ..Default::default()
     };
-    form_page(&state, &ctx, &user, None, input, Vec::new(), StatusCode::OK, false).await
+    form_page(
+        &state,
+        &ctx,
+        &user,
+        None,
+        input,
+        Vec::new(),
+        StatusCode::OK,
+        false,
+    )
+    .await
 }
 
 pub async fn create(
@@ -210,7 +235,17 @@ pub async fn edit_form(
     }
     let correction = p.status == PackageStatus::Published;
     let input = PackageInput::from_record(&p);
-    form_page(&state, &ctx, &user, Some(id), input, Vec::new(), StatusCode::OK, correction).await
+    form_page(
+        &state,
+        &ctx,
+        &user,
+        Some(id),
+        input,
+        Vec::new(),
+        StatusCode::OK,
+        correction,
+    )
+    .await
 }
 
 pub async fn update(
@@ -226,7 +261,17 @@ pub async fn update(
             let (status, errors) = form_errors(e)?;
             let p = app::visible(&state, &user.actor, id).await?;
             let correction = p.status == PackageStatus::Published;
-            form_page(&state, &ctx, &user, Some(id), input, errors, status, correction).await
+            form_page(
+                &state,
+                &ctx,
+                &user,
+                Some(id),
+                input,
+                errors,
+                status,
+                correction,
+            )
+            .await
         }
     }
 }
@@ -285,9 +330,10 @@ async fn show_page(
                 .find(|x| x.id == g)
                 .map(|x| x.name.clone())
                 .unwrap_or_else(|| format!("#{g}")),
-            Target::Topic(t) => page
-                .t
-                .fmt("dissem.target_topic", &[("topic", page.t.get(t.message_key()))]),
+            Target::Topic(t) => page.t.fmt(
+                "dissem.target_topic",
+                &[("topic", page.t.get(t.message_key()))],
+            ),
         })
         .collect();
     let captions = app::captions_of(&p)
@@ -441,7 +487,10 @@ pub async fn attach(
             .await
             .map_err(|_| AppError::BadRequest("error.file_too_large"))?;
         if files.len() >= app::MAX_ATTACHMENTS {
-            return Err(AppError::invalid("attachments", "dissem.error.too_many_files"));
+            return Err(AppError::invalid(
+                "attachments",
+                "dissem.error.too_many_files",
+            ));
         }
         if !data.is_empty() {
             files.push((name, data.to_vec()));

@@ -107,7 +107,8 @@ pub async fn calendar(
     let page = Page::new(&state, &ctx, Some(&user));
     let index = state.regions.index(&state.store).await?;
     let mut weeks = Vec::new();
-    let mut monday = cal.from - Duration::days(i64::from(cal.from.weekday().num_days_from_monday()));
+    let mut monday =
+        cal.from - Duration::days(i64::from(cal.from.weekday().num_days_from_monday()));
     while monday <= cal.until {
         let sunday = monday + Duration::days(6);
         let lines = cal
@@ -136,7 +137,8 @@ pub async fn calendar(
             })
             .collect();
         weeks.push((
-            page.t.fmt("dissem.programs.week", &[("date", &page.date(monday))]),
+            page.t
+                .fmt("dissem.programs.week", &[("date", &page.date(monday))]),
             lines,
         ));
         monday += Duration::days(7);
@@ -190,13 +192,20 @@ pub async fn calendar(
             .collect(),
         decisions: Decision::ALL
             .iter()
-            .map(|d| (d.as_str().to_string(), page.t.get(&d.message_key()).to_string()))
+            .map(|d| {
+                (
+                    d.as_str().to_string(),
+                    page.t.get(&d.message_key()).to_string(),
+                )
+            })
             .collect(),
         can_plan: !simpul_app::dissem::offices(&user.actor).is_empty()
             || user.actor.can(Action::PlanProgram { region: None })
             || user.actor.is_admin(),
         feed,
-        notice: q.saved.map(|_| page.t.get("dissem.programs.saved").to_string()),
+        notice: q
+            .saved
+            .map(|_| page.t.get("dissem.programs.saved").to_string()),
         page,
     })
 }
@@ -258,12 +267,24 @@ async fn form_page(
             action: id.map_or("/programs/new".to_string(), |i| format!("/programs/{i}")),
             topics: Topic::ALL
                 .iter()
-                .map(|t| (t.as_str().to_string(), page.t.get(t.message_key()).to_string()))
+                .map(|t| {
+                    (
+                        t.as_str().to_string(),
+                        page.t.get(t.message_key()).to_string(),
+                    )
+                })
                 .collect(),
             regions: region_choices(state, user).await?,
             channels: CHANNELS
                 .iter()
-                .map(|c| (c.to_string(), page.t.get(&format!("dissem.program_channel.{c}")).to_string()))
+                .map(|c| {
+                    (
+                        c.to_string(),
+                        page.t
+                            .get(&format!("dissem.program_channel.{c}"))
+                            .to_string(),
+                    )
+                })
                 .collect(),
             offices,
             input,
@@ -310,7 +331,10 @@ async fn save(
         Ok(_) => {
             let month = &input.starts_on.get(..7).unwrap_or("");
             let region = input.regions.first().cloned().unwrap_or_default();
-            Ok(Redirect::to(&format!("/programs?month={month}&region={region}&saved=1")).into_response())
+            Ok(
+                Redirect::to(&format!("/programs?month={month}&region={region}&saved=1"))
+                    .into_response(),
+            )
         }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
@@ -329,7 +353,16 @@ pub async fn edit_form(
     if !app::may_plan(&user.actor, &p) {
         return Err(AppError::Forbidden);
     }
-    form_page(&state, &ctx, &user, Some(id), ProgramInput::from_record(&p), Vec::new(), StatusCode::OK).await
+    form_page(
+        &state,
+        &ctx,
+        &user,
+        Some(id),
+        ProgramInput::from_record(&p),
+        Vec::new(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn update(
@@ -359,10 +392,28 @@ pub async fn decide(
     SessionUser(user): SessionUser,
     CsrfForm(form): CsrfForm<DecisionForm>,
 ) -> AppResult<Response> {
-    app::decide(&state, &user.actor, &user.audit(&ctx), form.a, form.b, &form.decision, &form.note)
-        .await?;
-    let month: String = form.month.chars().filter(|c| c.is_ascii_digit() || *c == '-').take(7).collect();
-    let region: String = form.region.chars().filter(|c| c.is_ascii_digit() || *c == '.').take(13).collect();
+    app::decide(
+        &state,
+        &user.actor,
+        &user.audit(&ctx),
+        form.a,
+        form.b,
+        &form.decision,
+        &form.note,
+    )
+    .await?;
+    let month: String = form
+        .month
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '-')
+        .take(7)
+        .collect();
+    let region: String = form
+        .region
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '.')
+        .take(13)
+        .collect();
     Ok(Redirect::to(&format!("/programs?month={month}&region={region}&saved=1")).into_response())
 }
 
@@ -372,7 +423,13 @@ pub async fn export(
     Query(q): Query<CalendarQuery>,
 ) -> AppResult<Response> {
     let month = app::month_start(q.month.as_deref());
-    let rows = app::export_rows(&state, &user.actor, month, parse_region(q.region.as_deref())).await?;
+    let rows = app::export_rows(
+        &state,
+        &user.actor,
+        month,
+        parse_region(q.region.as_deref()),
+    )
+    .await?;
     let (ct, ext, bytes) = simpul_app::dissem::reach::sheet(
         q.format.as_deref().unwrap_or("csv"),
         "Program",
@@ -384,7 +441,10 @@ pub async fn export(
             ("content-type", ct.to_string()),
             (
                 "content-disposition",
-                format!("attachment; filename=\"program-{}.{ext}\"", month.format("%Y-%m")),
+                format!(
+                    "attachment; filename=\"program-{}.{ext}\"",
+                    month.format("%Y-%m")
+                ),
             ),
             ("cache-control", "private, no-store".to_string()),
         ],

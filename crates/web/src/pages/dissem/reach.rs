@@ -86,8 +86,7 @@ pub async fn dashboard(
     // Weeks (Monday) over the days reported.
     let mut weeks: Vec<(chrono::NaiveDate, i64)> = Vec::new();
     for (day, n) in &view.reach.by_day {
-        let monday =
-            *day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
+        let monday = *day - chrono::Duration::days(i64::from(day.weekday().num_days_from_monday()));
         match weeks.last_mut() {
             Some((w, total)) if *w == monday => *total += n,
             _ => weeks.push((monday, *n)),
@@ -129,7 +128,11 @@ pub async fn dashboard(
             format!("{} · {}", topic_name(&page.t, &p.topic), office),
         ));
         let index = state.regions.index(&state.store).await?;
-        for t in targets.iter().filter(|t| t.state != TargetState::Done).take(500) {
+        for t in targets
+            .iter()
+            .filter(|t| t.state != TargetState::Done)
+            .take(500)
+        {
             not_acted.push((
                 t.kim_id,
                 t.kim_name.clone(),
@@ -231,6 +234,14 @@ pub async fn review(
         "reject" => false,
         _ => return Err(AppError::BadRequest("error.bad_form")),
     };
-    app_inbox::review(&state, &user.actor, &user.audit(&ctx), package, report, accept).await?;
+    app_inbox::review(
+        &state,
+        &user.actor,
+        &user.audit(&ctx),
+        package,
+        report,
+        accept,
+    )
+    .await?;
     Ok(Redirect::to(&format!("/dissem/reach?package={package}")).into_response())
 }

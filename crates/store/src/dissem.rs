@@ -560,6 +560,14 @@ impl Store {
         })
     }
 
+    /// A KIM's activity in dissemination: (reports, people reached counted).
+    pub async fn dissem_kim_totals(&self, kim_id: i64) -> Result<(i64, i64)> {
+        with_pool!(self, p => Ok(sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN review IN ('ok', 'accepted') THEN reach ELSE 0 END), 0) AS BIGINT) \
+             FROM dissem_reports WHERE kim_id = $1")
+            .bind(kim_id).fetch_one(p).await?))
+    }
+
     /// A report's photo: (package id, PNG).
     pub async fn dissem_report_photo(&self, report_id: i64) -> Result<(i64, Vec<u8>)> {
         let row: Option<(i64, Option<Vec<u8>>)> = with_pool!(self, p => sqlx::query_as(

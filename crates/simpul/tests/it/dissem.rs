@@ -17,6 +17,7 @@ on_both_engines!(
     a_package_reaches_the_officer_who_reports_and_the_office_sees_the_reach,
     bad_input_is_refused_field_by_field_and_nothing_is_written,
     programs_collide_leave_gaps_get_decisions_and_feed_calendars,
+    a_kim_verified_later_gets_the_running_package_and_an_expired_one_nothing,
 );
 
 fn today() -> chrono::NaiveDate {
@@ -786,5 +787,54 @@ async fn programs_collide_leave_gaps_get_decisions_and_feed_calendars(engine: En
         .api(Method::GET, "/api/v1/programs", &officer, None)
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    app.finish().await;
+}
+
+async fn a_kim_verified_later_gets_the_running_package_and_an_expired_one_nothing(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let ctx = simpul_app::AppCtx::new(app.store.clone(), crate::common::web_config())
+        .await
+        .unwrap();
+    let audit = simpul_core::audit::AuditContext::system("test");
+    app.login_as("kominfo.kab-pasuruan").await;
+    let mut f = package_form("Berjalan Pasuruan", &["region:35.14.10"]);
+    f.retain(|(k, _)| k != "office");
+    f.push(("office".into(), "35.14".into()));
+    let r = post_pairs(&app, "/dissem/new", &f).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    let p = package_by_title(&app, "Berjalan Pasuruan").await;
+    post_pairs(&app, &format!("/dissem/{}/transition", p.id), &[("step".into(), "publish".into())]).await;
+    let before = app.store.dissem_targets(p.id).await.unwrap().len();
+    assert!(before >= 1);
+
+    // A new KIM in Prigen is verified after publication: the hourly sync finds and tells it.
+    let village = app.store.kim(app.demo_officer_kim().await).await.unwrap().village_code;
+    let profile = simpul_store::registry::KimProfile {
+        name: "KIM Baru Terverifikasi".into(),
+        name_norm: "baru terverifikasi".into(),
+        village: Some(simpul_core::RegionCode::parse(&village).unwrap()),
+        ..Default::default()
+    };
+    let kim = app
+        .store
+        .create_kim(&audit, &profile, "verified", None, None, None)
+        .await
+        .unwrap();
+    let p = app.store.dissem_package(p.id).await.unwrap();
+    let (added, _) = simpul_app::dissem::sync(&ctx, &p).await.unwrap();
+    assert_eq!(added, 1);
+    let targets = app.store.dissem_targets(p.id).await.unwrap();
+    assert_eq!(targets.len(), before + 1);
+    assert!(targets.iter().any(|t| t.kim_id == kim));
+    assert!(app.store.dissem_unnotified(p.id).await.unwrap().is_empty(), "every KIM told");
+    // Nothing more the second time.
+    assert_eq!(simpul_app::dissem::sync(&ctx, &p).await.unwrap(), (0, 0));
+
+    // An expired package reaches no one new.
+    let expired = simpul_store::dissem::PackageRecord {
+        ends_on: today() - chrono::Duration::days(1),
+        ..p
+    };
+    assert_eq!(simpul_app::dissem::sync(&ctx, &expired).await.unwrap(), (0, 0));
     app.finish().await;
 }

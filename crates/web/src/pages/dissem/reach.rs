@@ -43,7 +43,7 @@ struct ReachPage<'a> {
     by_channel: String,
     by_week: String,
     not_acted: Vec<(i64, String, String, String)>,
-    flagged: Vec<(i64, i64, String, String, String, String)>,
+    flagged: Vec<(i64, i64, String, String, String, String, bool)>,
     export_q: String,
 }
 
@@ -154,6 +154,7 @@ pub async fn dashboard(
                 ReportChannel::parse(&r.channel)
                     .map(|x| page.t.get(&x.message_key()).to_string())
                     .unwrap_or_default(),
+                r.has_photo,
             )
         })
         .collect();

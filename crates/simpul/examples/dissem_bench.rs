@@ -29,8 +29,17 @@ use std::time::Instant;
 fn programs(n: usize) -> Vec<Span> {
     let mut rng = StdRng::seed_from_u64(10_000);
     let topics = [
-        "health", "education", "disaster", "economy", "agriculture", "tourism", "culture",
-        "social", "governance", "environment", "digital_literacy",
+        "health",
+        "education",
+        "disaster",
+        "economy",
+        "agriculture",
+        "tourism",
+        "culture",
+        "social",
+        "governance",
+        "environment",
+        "digital_literacy",
     ];
     let start = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
     (0..n)
@@ -112,7 +121,12 @@ async fn main() -> anyhow::Result<()> {
                 locale: "id".into(),
             };
             store
-                .create_user(&audit, &user, Role::ProvincialAdmin, &Scope::Region(jatim.clone()))
+                .create_user(
+                    &audit,
+                    &user,
+                    Role::ProvincialAdmin,
+                    &Scope::Region(jatim.clone()),
+                )
                 .await?
         }
     };
@@ -127,7 +141,10 @@ async fn main() -> anyhow::Result<()> {
     };
     let today = chrono::Utc::now().date_naive();
     let input = PackageInput {
-        title: format!("Bench: Cegah Stunting Jawa Timur {}", chrono::Utc::now().timestamp()),
+        title: format!(
+            "Bench: Cegah Stunting Jawa Timur {}",
+            chrono::Utc::now().timestamp()
+        ),
         topic: "health".into(),
         key_messages: "Timbang balita setiap bulan.".into(),
         caption_whatsapp: "Ayo timbang balita di posyandu! #JatimCegahStunting".into(),

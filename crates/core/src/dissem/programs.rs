@@ -80,17 +80,59 @@ pub fn overlap(a: &Span, b: &Span) -> Option<OverlapKind> {
     (weeks && a.via_kims && b.via_kims).then_some(OverlapKind::SameKims)
 }
 
+/// The kabupaten/kota keys (`35.14`) a program's regions fall in, or `None` when one of them
+/// is a province (or wider): such a program may meet any other.
+fn regency_keys(s: &Span) -> Option<Vec<&str>> {
+    let mut keys = Vec::new();
+    for r in &s.regions {
+        let code = r.as_str();
+        if r.level() == crate::Level::Province {
+            return None;
+        }
+        keys.push(code.get(..5).unwrap_or(code));
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    Some(keys)
+}
+
 /// Every colliding pair, ordered by (a, b). A sweep over the programs sorted by start: each is
-/// compared only with those still running in its first week.
+/// compared only with those still running in its first week and sharing a kabupaten/kota
+/// (programs of a whole province are compared with all).
 pub fn overlaps(spans: &[Span]) -> Vec<Overlap> {
+    use std::collections::HashMap;
     let mut order: Vec<&Span> = spans.iter().collect();
     order.sort_by_key(|s| (s.starts_on, s.id));
-    let mut active: Vec<&Span> = Vec::new();
+    let mut by_regency: HashMap<&str, Vec<&Span>> = HashMap::new();
+    let mut wide: Vec<&Span> = Vec::new();
     let mut out = Vec::new();
+    let mut candidates: Vec<&Span> = Vec::new();
     for s in order {
         let from = week_start(s.starts_on);
-        active.retain(|a| week_end(a.ends_on) >= from);
-        for a in &active {
+        let alive = |a: &&Span| week_end(a.ends_on) >= from;
+        let keys = regency_keys(s);
+        candidates.clear();
+        wide.retain(alive);
+        candidates.extend(wide.iter());
+        match &keys {
+            None => {
+                for v in by_regency.values_mut() {
+                    v.retain(alive);
+                    candidates.extend(v.iter());
+                }
+            }
+            Some(ks) => {
+                for k in ks {
+                    if let Some(v) = by_regency.get_mut(k) {
+                        v.retain(alive);
+                        candidates.extend(v.iter());
+                    }
+                }
+            }
+        }
+        candidates.sort_unstable_by_key(|c| c.id);
+        candidates.dedup_by_key(|c| c.id);
+        for a in &candidates {
             if let Some(kind) = overlap(a, s) {
                 let (x, y) = if a.id < s.id {
                     (a.id, s.id)
@@ -100,7 +142,14 @@ pub fn overlaps(spans: &[Span]) -> Vec<Overlap> {
                 out.push(Overlap { a: x, b: y, kind });
             }
         }
-        active.push(s);
+        match keys {
+            None => wide.push(s),
+            Some(ks) => {
+                for k in ks {
+                    by_regency.entry(k).or_default().push(s);
+                }
+            }
+        }
     }
     out.sort_by_key(|o| (o.a, o.b));
     out
@@ -226,6 +275,48 @@ mod tests {
                 kind: OverlapKind::SameKims
             }]
         );
+    }
+
+    #[test]
+    fn the_sweep_finds_what_comparing_every_pair_finds() {
+        let regions = ["35", "35.14", "35.14.10", "35.07", "35.07.01", "35.78"];
+        let topics = ["health", "education"];
+        let mut spans = Vec::new();
+        let mut x: u64 = 7;
+        for id in 1..=300 {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let r = regions[(x >> 33) as usize % regions.len()];
+            let t = topics[(x >> 20) as usize % 2];
+            let day = (x >> 40) % 120;
+            let len = (x >> 50) % 20;
+            let from = d("2027-01-01") + Duration::days(day as i64);
+            let until = from + Duration::days(len as i64);
+            spans.push(span(
+                id,
+                t,
+                &from.to_string(),
+                &until.to_string(),
+                &[r],
+                x % 2 == 0,
+            ));
+        }
+        let mut brute = Vec::new();
+        for (i, a) in spans.iter().enumerate() {
+            for b in &spans[i + 1..] {
+                if let Some(kind) = overlap(a, b) {
+                    brute.push(Overlap {
+                        a: a.id.min(b.id),
+                        b: a.id.max(b.id),
+                        kind,
+                    });
+                }
+            }
+        }
+        brute.sort_by_key(|o| (o.a, o.b));
+        assert!(!brute.is_empty());
+        assert_eq!(overlaps(&spans), brute);
     }
 
     #[test]

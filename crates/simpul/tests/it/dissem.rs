@@ -801,14 +801,29 @@ async fn a_kim_verified_later_gets_the_running_package_and_an_expired_one_nothin
     f.retain(|(k, _)| k != "office");
     f.push(("office".into(), "35.14".into()));
     let r = post_pairs(&app, "/dissem/new", &f).await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
     let p = package_by_title(&app, "Berjalan Pasuruan").await;
-    post_pairs(&app, &format!("/dissem/{}/transition", p.id), &[("step".into(), "publish".into())]).await;
+    post_pairs(
+        &app,
+        &format!("/dissem/{}/transition", p.id),
+        &[("step".into(), "publish".into())],
+    )
+    .await;
     let before = app.store.dissem_targets(p.id).await.unwrap().len();
     assert!(before >= 1);
 
     // A new KIM in Prigen is verified after publication: the hourly sync finds and tells it.
-    let village = app.store.kim(app.demo_officer_kim().await).await.unwrap().village_code;
+    let village = app
+        .store
+        .kim(app.demo_officer_kim().await)
+        .await
+        .unwrap()
+        .village_code;
     let profile = simpul_store::registry::KimProfile {
         name: "KIM Baru Terverifikasi".into(),
         name_norm: "baru terverifikasi".into(),
@@ -826,7 +841,10 @@ async fn a_kim_verified_later_gets_the_running_package_and_an_expired_one_nothin
     let targets = app.store.dissem_targets(p.id).await.unwrap();
     assert_eq!(targets.len(), before + 1);
     assert!(targets.iter().any(|t| t.kim_id == kim));
-    assert!(app.store.dissem_unnotified(p.id).await.unwrap().is_empty(), "every KIM told");
+    assert!(
+        app.store.dissem_unnotified(p.id).await.unwrap().is_empty(),
+        "every KIM told"
+    );
     // Nothing more the second time.
     assert_eq!(simpul_app::dissem::sync(&ctx, &p).await.unwrap(), (0, 0));
 
@@ -835,6 +853,9 @@ async fn a_kim_verified_later_gets_the_running_package_and_an_expired_one_nothin
         ends_on: today() - chrono::Duration::days(1),
         ..p
     };
-    assert_eq!(simpul_app::dissem::sync(&ctx, &expired).await.unwrap(), (0, 0));
+    assert_eq!(
+        simpul_app::dissem::sync(&ctx, &expired).await.unwrap(),
+        (0, 0)
+    );
     app.finish().await;
 }

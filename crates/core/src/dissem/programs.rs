@@ -299,7 +299,7 @@ mod tests {
                 &from.to_string(),
                 &until.to_string(),
                 &[r],
-                x % 2 == 0,
+                x.is_multiple_of(2),
             ));
         }
         let mut brute = Vec::new();

@@ -4,6 +4,7 @@
 # 10,000-row import. Prints a markdown table; bench/out/registry-<date>.md keeps it.
 #
 #   bench/registry.sh            # DURATION=10s by default
+#   ONLY_HTTP=1 bench/registry.sh   # the wrk targets only (no import, backup or restore)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION="${DURATION:-10s}"
@@ -75,6 +76,7 @@ for engine in sqlite postgres; do
     echo "| $engine | \`GET $target\` | $rps req/s, p50 $p50, p99 $p99 |" >> "$OUT"
   done
   kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+  [ -n "${ONLY_HTTP:-}" ] && continue
   start=$(date +%s.%N)
   "$BIN" import-kims "${db_args[@]}" "$WORK/import.csv" --as bench.admin --commit >/dev/null
   secs=$(python3 -c "print(round($(date +%s.%N) - $start, 1))")

@@ -301,6 +301,41 @@ mod tests {
                 .map(|r| format!("hoax.reason.{}", r.as_str())),
             );
         }
+        {
+            // Dissemination's enumerations.
+            use simpul_core::dissem::{self, programs};
+            wanted.extend(dissem::PackageStatus::ALL.iter().map(|x| x.message_key()));
+            wanted.extend(dissem::CaptionChannel::ALL.iter().map(|x| x.message_key()));
+            wanted.extend(dissem::ReportChannel::ALL.iter().map(|x| x.message_key()));
+            wanted.extend(dissem::Priority::ALL.iter().map(|x| x.message_key()));
+            wanted.extend(dissem::TargetState::ALL.iter().map(|x| x.message_key()));
+            wanted.extend(dissem::Review::ALL.iter().map(|x| x.message_key()));
+            wanted.extend(dissem::Decision::ALL.iter().map(|x| x.message_key()));
+            wanted.extend(programs::OverlapKind::ALL.iter().map(|x| x.message_key()));
+            wanted.extend(
+                programs::CHANNELS
+                    .iter()
+                    .map(|c| format!("dissem.program_channel.{c}")),
+            );
+            wanted.extend(
+                [
+                    "title",
+                    "topic",
+                    "office",
+                    "key_messages",
+                    "body",
+                    "captions",
+                    "video_link",
+                    "targets",
+                    "starts_on",
+                    "ends_on",
+                    "priority",
+                    "period",
+                ]
+                .iter()
+                .map(|f| format!("dissem.field.{f}")),
+            );
+        }
         let missing: Vec<&String> = wanted
             .iter()
             .filter(|k| !keys.contains(k.as_str()))

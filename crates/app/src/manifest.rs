@@ -208,7 +208,37 @@ pub static ALERTS: Capability = Capability {
     ],
 };
 
-pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &ALERTS, &HOAX];
+pub static DISSEMINATION: Capability = Capability {
+    name: "dissemination",
+    job_kinds: &[&crate::dissem::SYNC],
+    schedules: &[&crate::dissem::SYNC_HOURLY],
+    audit_actions: &[
+        "dissem.create",
+        "dissem.update",
+        "dissem.correct",
+        "dissem.transition",
+        "dissem.report",
+        "dissem.review",
+        "program.save",
+        "program.decide",
+    ],
+    audit_objects: &[
+        AuditObject {
+            kind: "dissem_package",
+            page: Some("/dissem/{}"),
+        },
+        AuditObject {
+            kind: "dissem_report",
+            page: None,
+        },
+        AuditObject {
+            kind: "program",
+            page: Some("/programs"),
+        },
+    ],
+};
+
+pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &ALERTS, &HOAX, &DISSEMINATION];
 
 pub fn job_kinds() -> impl Iterator<Item = &'static JobKind> {
     CAPABILITIES

@@ -138,6 +138,20 @@ pub enum Action<'a> {
     AnswerAlert { kim_id: i64 },
     /// Configure the feeds Simpul polls, and offices' approval setting.
     ManageAlertFeeds,
+    // Dissemination (issue 13). `None` regions mean national.
+    /// Write or correct a dissemination package owned by the office of `region`.
+    ComposePackage { region: Option<&'a RegionCode> },
+    /// Publish a package of the office of `region` (moderation by the owning office), send it
+    /// back, and review implausible reach reported for it.
+    PublishPackage { region: Option<&'a RegionCode> },
+    /// See reach (by package, region, channel; who has not acted) of packages owned in `region`.
+    WatchReach { region: Option<&'a RegionCode> },
+    /// Open the packages aimed at this KIM and report their dissemination.
+    ReportDissemination { kim_id: i64 },
+    /// Enter, change and resolve overlaps of programs owned by the office of `region`.
+    PlanProgram { region: Option<&'a RegionCode> },
+    /// See the shared program calendar, its overlaps and gaps.
+    ViewPrograms,
 }
 
 /// Roles that may create and manage accounts.
@@ -157,6 +171,13 @@ fn may_register_kims(role: Role) -> bool {
 /// admin may also appoint national admins) and covers the whole territory.
 fn outranks(granter: Role, role: Role) -> bool {
     granter == Role::NationalAdmin || granter.rank() > role.rank()
+}
+
+/// Does the grant cover `region` (`None`: national, only a national grant does)?
+fn in_territory(g: &Grant, region: Option<&RegionCode>) -> bool {
+    region.map_or(g.territory == ScopeRegions::All, |r| {
+        g.territory.contains_region(r)
+    })
 }
 
 /// Is this grant the given role for exactly this KIM?
@@ -303,6 +324,30 @@ impl Actor {
                 .grants
                 .iter()
                 .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
+            // Dissemination: partners and offices write, the owning office publishes.
+            Action::ComposePackage { region } => self.grants.iter().any(|g| {
+                (manages_accounts(g.role) || g.role == Role::PartnerStaff)
+                    && in_territory(g, region)
+            }),
+            Action::PublishPackage { region } => self
+                .grants
+                .iter()
+                .any(|g| manages_accounts(g.role) && in_territory(g, region)),
+            Action::WatchReach { region } => self.grants.iter().any(|g| {
+                (g.role.is_admin() || g.role == Role::PartnerStaff) && in_territory(g, region)
+            }),
+            Action::ReportDissemination { kim_id } => self
+                .grants
+                .iter()
+                .any(|g| kim_role(g, &[Role::KimOfficer], kim_id)),
+            // Planners: the province, Bakorwil (coordinators), kabupaten/kota and partners.
+            Action::PlanProgram { region } => self.grants.iter().any(|g| {
+                (g.role.is_admin() || g.role == Role::PartnerStaff) && in_territory(g, region)
+            }),
+            Action::ViewPrograms => self
+                .grants
+                .iter()
+                .any(|g| g.role.is_admin() || g.role == Role::PartnerStaff),
         }
     }
 }

@@ -97,6 +97,17 @@ pub static ALERTS_JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// Copy buttons beside the captions of a dissemination package (an enhancement: the captions
+/// are read-only text boxes anyone can select and copy without it).
+pub static DISSEM_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "dissem",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/dissem.js"),
+    )
+});
+
 /// The service worker, served at `/sw.js` (its scope is the folder it is served from, so it
 /// cannot live under `/static/`) and revalidated on every load, as browsers expect.
 pub async fn service_worker() -> Response {
@@ -145,6 +156,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         &*LIVE_JS,
         &*PUSH_JS,
         &*ALERTS_JS,
+        &*DISSEM_JS,
     ] {
         if a.url == wanted {
             return (

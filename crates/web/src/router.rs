@@ -192,6 +192,7 @@ fn page_routes() -> Routes {
             get(kim_members::invite_form).post(kim_members::accept_invite),
         )
         .merge(hoax_page_routes())
+        .merge(dissem_page_routes())
         // Emergency alerts (issue 11)
         .route("/alerts", get(alerts::list))
         .route(
@@ -224,6 +225,57 @@ fn page_routes() -> Routes {
         .route("/peringatan", get(alerts::public::list))
         .route("/peringatan/feed.atom", get(alerts::public::atom))
         .route("/peringatan/{id}", get(alerts::public::show))
+}
+
+/// Dissemination and the program calendar (issue 13).
+fn dissem_page_routes() -> Routes {
+    use pages::dissem::{hub, inbox, packages, programs, reach};
+    Routes::new()
+        .route("/dissem", get(hub))
+        .route(
+            "/dissem/new",
+            get(packages::new_form).post(packages::create),
+        )
+        .route("/dissem/reach", get(reach::dashboard))
+        .route("/dissem/reach/export", get(reach::export))
+        .route("/dissem/{id}", get(packages::show))
+        .route(
+            "/dissem/{id}/edit",
+            get(packages::edit_form).post(packages::update),
+        )
+        .route("/dissem/{id}/transition", post(packages::transition))
+        .route(
+            "/dissem/{id}/attachments",
+            post(packages::attach).layer(DefaultBodyLimit::max(MAX_UPLOAD * 2)),
+        )
+        .route("/dissem/{id}/reports/{report}/review", post(reach::review))
+        .route("/dissem/attachments/{id}", get(packages::attachment))
+        .route("/dissem/inbox/{id}", get(inbox::open))
+        .route(
+            "/dissem/inbox/{id}/report",
+            post(inbox::report).layer(DefaultBodyLimit::max(HOAX_UPLOAD)),
+        )
+        .route("/dissem/reports/{id}/photo", get(inbox::photo))
+        .route("/dissem/kims/{id}", get(inbox::history))
+        .route("/programs", get(programs::calendar))
+        .route(
+            "/programs/new",
+            get(programs::new_form).post(programs::create),
+        )
+        .route("/programs/decisions", post(programs::decide))
+        .route("/programs/export", get(programs::export))
+        .route(
+            "/programs/{id}",
+            get(programs::edit_form).post(programs::update),
+        )
+        .route(
+            "/programs/office/{code}/calendar.ics",
+            get(programs::office_feed),
+        )
+        .route(
+            "/programs/region/{code}/calendar.ics",
+            get(programs::region_feed),
+        )
 }
 
 /// The hoax clearing house's pages (issue 12).
@@ -304,6 +356,39 @@ fn api_routes() -> Routes {
             get(kims::export_member),
         )
         .merge(hoax_api_routes())
+        .merge(dissem_api_routes())
+}
+
+fn dissem_api_routes() -> Routes {
+    use api::dissem;
+    Routes::new()
+        .route(
+            "/api/v1/dissem/packages",
+            get(dissem::packages).post(dissem::create),
+        )
+        .route(
+            "/api/v1/dissem/packages/{id}",
+            get(dissem::package).put(dissem::update),
+        )
+        .route(
+            "/api/v1/dissem/packages/{id}/transitions",
+            post(dissem::transition),
+        )
+        .route(
+            "/api/v1/dissem/packages/{id}/reports",
+            post(dissem::report).layer(DefaultBodyLimit::max(HOAX_UPLOAD)),
+        )
+        .route("/api/v1/dissem/inbox", get(dissem::inbox))
+        .route("/api/v1/dissem/reach", get(dissem::reach))
+        .route(
+            "/api/v1/programs",
+            get(dissem::programs).post(dissem::create_program),
+        )
+        .route("/api/v1/programs/decisions", post(dissem::decide))
+        .route(
+            "/api/v1/programs/{id}",
+            get(dissem::program).put(dissem::update_program),
+        )
 }
 
 fn hoax_api_routes() -> Routes {

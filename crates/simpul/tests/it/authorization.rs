@@ -64,6 +64,18 @@ enum Rule {
     FactCheck,
     /// Hoax trends: administrators and fact-checkers.
     HoaxTrends,
+    // Dissemination (the in-scope package is owned by Kabupaten Pasuruan and aimed at the
+    // Prigen KIM; the other by Kota Semarang, aimed at the Semarang KIM).
+    /// Writing packages: account managers and partner staff covering the owning office.
+    DissemCompose,
+    /// A package's attachment or report photo: its office's watchers and the targeted KIM's
+    /// officers.
+    DissemFile,
+    /// Unscoped staff pages (package lists, reach, the program calendar): administrators
+    /// (incl. coordinators) and partner staff.
+    Planners,
+    /// A KIM officer, wherever.
+    Officer,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
@@ -129,6 +141,21 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
                 && (in_scope || national)
         }
         Rule::AlertAnswer => role == Role::KimOfficer && in_scope,
+        Rule::DissemCompose => {
+            matches!(
+                role,
+                Role::NationalAdmin
+                    | Role::ProvincialAdmin
+                    | Role::RegencyAdmin
+                    | Role::PartnerStaff
+            ) && (in_scope || national)
+        }
+        Rule::DissemFile => {
+            (role.is_admin() || matches!(role, Role::PartnerStaff | Role::KimOfficer))
+                && (in_scope || national)
+        }
+        Rule::Planners => role.is_admin() || role == Role::PartnerStaff,
+        Rule::Officer => role == Role::KimOfficer,
     }
 }
 
@@ -727,6 +754,227 @@ fn cases() -> Vec<Case> {
             true,
             form(&[("into", "{claim2}")]),
         ),
+        // Dissemination: pages ...
+        case(M::GET, "/dissem", Account, false, None),
+        case(M::GET, "/dissem/new", DissemCompose, false, None),
+        case(
+            M::POST,
+            "/dissem/new",
+            DissemCompose,
+            true,
+            form(&[
+                ("title", "Matriks"),
+                ("topic", "health"),
+                ("office", "{kimregency}"),
+                ("key_messages", "Pesan."),
+                ("targets", "region:{kimregency}"),
+                ("starts_on", "{today}"),
+                ("ends_on", "{today}"),
+            ]),
+        ),
+        case(M::GET, "/dissem/reach", Planners, false, None),
+        case(
+            M::GET,
+            "/dissem/reach/export?format=xlsx",
+            Planners,
+            false,
+            None,
+        ),
+        case(M::GET, "/dissem/{package}", AlertWatch, true, None),
+        case(M::GET, "/dissem/{package}/edit", Manage, true, None),
+        case(
+            M::POST,
+            "/dissem/{package}/edit",
+            Manage,
+            true,
+            form(&[
+                ("title", "Matriks diralat"),
+                ("topic", "health"),
+                ("office", "{kimregency}"),
+                ("key_messages", "Pesan."),
+                ("targets", "region:{kimregency}"),
+                ("starts_on", "{today}"),
+                ("ends_on", "{today}"),
+                ("change_note", "Judul diralat"),
+            ]),
+        ),
+        // Already published: an allowed publisher hears 409.
+        case(
+            M::POST,
+            "/dissem/{package}/transition",
+            Manage,
+            true,
+            form(&[("step", "publish")]),
+        ),
+        case(M::POST, "/dissem/{package}/attachments", Manage, true, None),
+        case(
+            M::POST,
+            "/dissem/{package}/reports/{dreport}/review",
+            Manage,
+            true,
+            form(&[("decision", "accept")]),
+        ),
+        case(
+            M::GET,
+            "/dissem/attachments/{dattachment}",
+            DissemFile,
+            true,
+            None,
+        ),
+        case(M::GET, "/dissem/inbox/{package}", AlertAnswer, true, None),
+        case(
+            M::POST,
+            "/dissem/inbox/{package}/report",
+            AlertAnswer,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/dissem/reports/{dreport}/photo",
+            DissemFile,
+            true,
+            None,
+        ),
+        case(M::GET, "/dissem/kims/{kim}", KimPrivate, true, None),
+        case(M::GET, "/programs", Planners, false, None),
+        case(M::GET, "/programs/new", Planners, false, None),
+        case(
+            M::POST,
+            "/programs/new",
+            AlertWatch,
+            true,
+            form(&[
+                ("theme", "Matriks"),
+                ("topic", "health"),
+                ("office", "{kimregency}"),
+                ("regions", "{kimregency}"),
+                ("starts_on", "{today}"),
+                ("ends_on", "{today}"),
+                ("channels", "kim"),
+            ]),
+        ),
+        case(
+            M::POST,
+            "/programs/decisions",
+            AlertWatch,
+            true,
+            form(&[
+                ("a", "{program}"),
+                ("b", "{program2}"),
+                ("decision", "accept"),
+            ]),
+        ),
+        case(M::GET, "/programs/export?format=csv", Planners, false, None),
+        case(M::GET, "/programs/{program}", AlertWatch, true, None),
+        case(
+            M::POST,
+            "/programs/{program}",
+            AlertWatch,
+            true,
+            form(&[
+                ("theme", "Matriks diubah"),
+                ("topic", "health"),
+                ("office", "{kimregency}"),
+                ("regions", "{kimregency}"),
+                ("starts_on", "{today}"),
+                ("ends_on", "{today}"),
+            ]),
+        ),
+        case(
+            M::GET,
+            "/programs/office/{kimregency}/calendar.ics",
+            Anyone,
+            false,
+            None,
+        ),
+        case(
+            M::GET,
+            "/programs/region/{kimregency}/calendar.ics",
+            Anyone,
+            false,
+            None,
+        ),
+        // ... and API.
+        case(M::GET, "/api/v1/dissem/packages", Planners, false, None),
+        case(
+            M::POST,
+            "/api/v1/dissem/packages",
+            DissemCompose,
+            true,
+            Some(
+                json!({"title": "Matriks", "topic": "health", "office": "{kimregency}",
+                "key_messages": "Pesan.", "targets": ["region:{kimregency}"],
+                "starts_on": "{today}", "ends_on": "{today}"}),
+            ),
+        ),
+        case(
+            M::GET,
+            "/api/v1/dissem/packages/{package}",
+            AlertWatch,
+            true,
+            None,
+        ),
+        case(
+            M::PUT,
+            "/api/v1/dissem/packages/{package}",
+            Manage,
+            true,
+            Some(
+                json!({"title": "Matriks diralat lewat API", "topic": "health", "office": "{kimregency}",
+                "key_messages": "Pesan.", "targets": ["region:{kimregency}"],
+                "starts_on": "{today}", "ends_on": "{today}", "change_note": "Judul diralat"}),
+            ),
+        ),
+        case(
+            M::POST,
+            "/api/v1/dissem/packages/{package}/transitions",
+            Manage,
+            true,
+            Some(json!({"step": "publish"})),
+        ),
+        case(
+            M::POST,
+            "/api/v1/dissem/packages/{package}/reports",
+            AlertAnswer,
+            true,
+            Some(
+                json!({"channel": "whatsapp", "reported_on": "{today}", "reach": 12,
+                "link": "https://wa.me/matriks"}),
+            ),
+        ),
+        case(M::GET, "/api/v1/dissem/inbox", Officer, false, None),
+        case(M::GET, "/api/v1/dissem/reach", Planners, false, None),
+        case(M::GET, "/api/v1/programs", Planners, false, None),
+        case(
+            M::POST,
+            "/api/v1/programs",
+            AlertWatch,
+            true,
+            Some(
+                json!({"theme": "Matriks", "topic": "health", "office": "{kimregency}",
+                "regions": ["{kimregency}"], "starts_on": "{today}", "ends_on": "{today}",
+                "channels": ["kim"]}),
+            ),
+        ),
+        case(
+            M::POST,
+            "/api/v1/programs/decisions",
+            AlertWatch,
+            true,
+            Some(json!({"a": "{program}", "b": "{program2}", "decision": "move"})),
+        ),
+        case(M::GET, "/api/v1/programs/{program}", Planners, false, None),
+        case(
+            M::PUT,
+            "/api/v1/programs/{program}",
+            AlertWatch,
+            true,
+            Some(
+                json!({"theme": "Matriks diubah", "topic": "health", "office": "{kimregency}",
+                "regions": ["{kimregency}"], "starts_on": "{today}", "ends_on": "{today}"}),
+            ),
+        ),
         // Last: changing one's password ends the caller's API token (the same password again).
         case(
             M::POST,
@@ -892,7 +1140,83 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
     }
     hoax_targets(&mut t, app, inside).await;
     alert_targets(&mut t, app, inside).await;
+    dissem_targets(&mut t, app).await;
     t
+}
+
+/// A published package owned by the KIM's kabupaten/kota and aimed at it, with an attachment
+/// and a report with a photo; two colliding programs of that office.
+async fn dissem_targets(t: &mut HashMap<&'static str, String>, app: &TestApp) {
+    use simpul_store::dissem::{NewReport, PackageData, ProgramData};
+    let store = &app.store;
+    let ctx = AuditContext::system("test");
+    let kim: i64 = t["kim"].parse().unwrap();
+    let regency = RegionCode::parse(&t["kimregency"]).unwrap();
+    let today = chrono::Utc::now().date_naive();
+    t.insert("today", today.to_string());
+    let data = PackageData {
+        title: "Matriks".into(),
+        topic: "health".into(),
+        key_messages: "Pesan.".into(),
+        targets: format!("region:{regency}"),
+        starts_on: today - chrono::Duration::days(1),
+        ends_on: today + chrono::Duration::days(5),
+        priority: "normal".into(),
+        captions: "{}".into(),
+        owner_region: Some(regency.clone()),
+        ..Default::default()
+    };
+    let png = (
+        "a.png".to_string(),
+        "image/png".to_string(),
+        b"\x89PNG matrix".to_vec(),
+    );
+    let id = store
+        .dissem_create(&ctx, &data, &[png], None)
+        .await
+        .unwrap();
+    let p = store.dissem_package(id).await.unwrap();
+    store
+        .dissem_move(&ctx, &p, simpul_core::dissem::PackageStatus::Published)
+        .await
+        .unwrap();
+    store
+        .dissem_add_targets(id, &[(kim, regency.to_string())])
+        .await
+        .unwrap();
+    let report = NewReport {
+        package_id: id,
+        kim_id: kim,
+        regency_code: regency.to_string(),
+        channel: "whatsapp",
+        reported_on: today,
+        reach: 2_000_000,
+        link: String::new(),
+        review: simpul_core::dissem::Review::Flagged,
+        photo: Some(b"\x89PNG matrix".to_vec()),
+        author_id: None,
+    };
+    let report = store.dissem_add_report(&ctx, &report).await.unwrap();
+    t.insert("package", id.to_string());
+    t.insert(
+        "dattachment",
+        store.dissem_attachments(id).await.unwrap()[0].0.to_string(),
+    );
+    t.insert("dreport", report.to_string());
+    for (key, theme) in [("program", "Matriks A"), ("program2", "Matriks B")] {
+        let data = ProgramData {
+            theme: theme.into(),
+            topic: "health".into(),
+            starts_on: today,
+            ends_on: today + chrono::Duration::days(3),
+            regions: regency.to_string(),
+            owner_region: Some(regency.clone()),
+            channels: "kim".into(),
+            budget_line: String::new(),
+        };
+        let id = store.program_save(&ctx, None, &data, None).await.unwrap();
+        t.insert(key, id.to_string());
+    }
 }
 
 /// The demo's province-wide earthquake alert (inside), or a Semarang alert reaching the
@@ -1044,6 +1368,19 @@ async fn hoax_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, insi
     t.insert("hoaximage", image.to_string());
 }
 
+/// A small real JPEG (uploads are decoded and re-encoded).
+fn matrix_jpeg() -> Vec<u8> {
+    let img = image::RgbImage::from_fn(40, 30, |x, y| image::Rgb([x as u8 * 6, y as u8 * 8, 100]));
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(
+            &mut std::io::Cursor::new(&mut out),
+            image::ImageFormat::Jpeg,
+        )
+        .unwrap();
+    out
+}
+
 /// An import job started by `user` (its file does not exist, so it ends failed: still theirs
 /// to look at).
 async fn job_of(app: &TestApp, user: i64) -> String {
@@ -1138,6 +1475,31 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                         .send()
                         .await
                         .unwrap()
+                } else if path.ends_with("/attachments") {
+                    // A package's attachment: a real picture (re-encoded at upload).
+                    let csrf = app.csrf().await;
+                    let part = reqwest::multipart::Part::bytes(matrix_jpeg()).file_name("a.jpg");
+                    let form = reqwest::multipart::Form::new().part("attachments", part);
+                    app.client
+                        .post(app.url(&format!("{path}?csrf_token={csrf}")))
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap()
+                } else if path.starts_with("/dissem/inbox/") && path.ends_with("/report") {
+                    // A dissemination report from the phone's form.
+                    let csrf = app.csrf().await;
+                    let form = reqwest::multipart::Form::new()
+                        .text("channel", "whatsapp")
+                        .text("reported_on", t["today"].clone())
+                        .text("reach", "12")
+                        .text("link", "https://wa.me/matriks");
+                    app.client
+                        .post(app.url(&format!("{path}?csrf_token={csrf}")))
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap()
                 } else if path.ends_with("/files") {
                     let csrf = app.csrf().await;
                     let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec())
@@ -1197,7 +1559,17 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                 let status = response.status();
                 let location = crate::common::header(response.headers(), "location").to_owned();
                 let expected = allowed(c.rule, role, inside);
-                match was_allowed(status, &location) {
+                // A report for a package not aimed at the officer's KIM is refused with a
+                // field-level message (422): a denial.
+                let refused_report = status == StatusCode::UNPROCESSABLE_ENTITY
+                    && c.rule == Rule::AlertAnswer
+                    && c.path.contains("report");
+                let judged = if refused_report {
+                    Some(false)
+                } else {
+                    was_allowed(status, &location)
+                };
+                match judged {
                     Some(actual) if actual == expected => {}
                     actual => failures.push(format!("{username} {} {path} (inside={inside}): expected {}, got {status} {actual:?}", c.method, if expected { "allow" } else { "deny" })),
                 }
@@ -1230,6 +1602,8 @@ async fn the_matrix_covers_every_api_route() {
                 .replace("{job}", "{id}")
                 .replace("{kimmember2}", "{member_id}")
                 .replace("{claim}", "{id}")
+                .replace("{package}", "{id}")
+                .replace("{program}", "{id}")
                 .replace("{grant2}", "{grant_id}")
         })
         .collect();

@@ -10,6 +10,7 @@ mod auth;
 mod authorization;
 mod backup;
 mod crash;
+mod dissem;
 mod field;
 mod field_office;
 mod generate;

@@ -28,6 +28,8 @@ struct ProfilePage<'a> {
     member_count: i64,
     can_edit: bool,
     can_members: bool,
+    /// Dissemination reports and people reached (for those who see the KIM's private data).
+    dissem: Option<(i64, i64)>,
     moves: Vec<(&'static str, &'a str, bool)>,
     duplicate: Option<(i64, String)>,
     logo_url: Option<String>,
@@ -121,6 +123,11 @@ async fn profile_page(
             village: &village,
         })
     });
+    let dissem = if can_members {
+        Some(state.store.dissem_kim_totals(id).await?)
+    } else {
+        None
+    };
     let current =
         KimStatus::parse(&k.status).ok_or_else(|| AppError::internal("unknown status"))?;
     let moves = current
@@ -199,6 +206,7 @@ async fn profile_page(
             logo_url: k.logo_file_id.map(|_| format!("/kim/{id}/files/logo")),
             can_edit,
             can_members,
+            dissem,
             moves,
             duplicate,
             notice: notice.map(|n| {

@@ -77,6 +77,9 @@ pub struct TargetRow {
     pub kim_name: String,
     pub village_code: String,
     pub regency_code: String,
+    /// The KIM's own location, if it has one (the reach map).
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
     #[sqlx(try_from = "String")]
     pub state: TargetState,
     pub acted_at: Option<DateTime<Utc>>,
@@ -478,7 +481,7 @@ impl Store {
     /// The KIMs a package reaches, with their state, not acted first.
     pub async fn dissem_targets(&self, package_id: i64) -> Result<Vec<TargetRow>> {
         with_pool!(self, p => Ok(sqlx::query_as(
-            "SELECT t.kim_id, k.name AS kim_name, k.village_code, t.regency_code, t.state, t.acted_at \
+            "SELECT t.kim_id, k.name AS kim_name, k.village_code, t.regency_code, k.lat, k.lon, t.state, t.acted_at \
              FROM dissem_targets t JOIN kims k ON k.id = t.kim_id WHERE t.package_id = $1 \
              ORDER BY CASE t.state WHEN 'done' THEN 1 ELSE 0 END, t.regency_code, k.name")
             .bind(package_id).fetch_all(p).await?))

@@ -238,6 +238,7 @@ fn dissem_page_routes() -> Routes {
         )
         .route("/dissem/reach", get(reach::dashboard))
         .route("/dissem/reach/export", get(reach::export))
+        .route("/dissem/reach/map.geojson", get(reach::map_points))
         .route("/dissem/{id}", get(packages::show))
         .route(
             "/dissem/{id}/edit",

@@ -5,7 +5,9 @@
   var L, TEAL = "#0b5d75", GREEN = "#0a7a3c", COLORS = {
     verified: TEAL, active: TEAL, inactive: "#777",
     // An alert board's answers (alerts_board.html).
-    silent: "#777", received: GREEN, safe: GREEN, affected: "#b35c00", need_help: "#b3261e"
+    silent: "#777", received: GREEN, safe: GREEN, affected: "#b35c00", need_help: "#b3261e",
+    // A dissemination package's KIMs (dissem_reach.html).
+    "new": "#777", in_progress: "#b35c00", done: GREEN
   };
   var INDONESIA = [[-11, 95], [6, 141]];
 

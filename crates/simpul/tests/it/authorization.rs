@@ -780,6 +780,13 @@ fn cases() -> Vec<Case> {
             false,
             None,
         ),
+        case(
+            M::GET,
+            "/dissem/reach/map.geojson?package={package}",
+            AlertWatch,
+            true,
+            None,
+        ),
         case(M::GET, "/dissem/{package}", AlertWatch, true, None),
         case(M::GET, "/dissem/{package}/edit", Manage, true, None),
         case(

@@ -313,6 +313,18 @@ async fn a_package_reaches_the_officer_who_reports_and_the_office_sees_the_reach
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("id=\"reach-total\">250<"), "{html}");
     assert!(html.contains("<svg"), "charts are drawn on the server");
+    // The map's points: the Prigen KIM (it has a location in the demo) has acted.
+    assert!(html.contains("data-geojson=\"/dissem/reach/map.geojson?package="));
+    let (status, points) = app
+        .get_text(&format!("/dissem/reach/map.geojson?package={}", p.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let points: serde_json::Value = serde_json::from_str(&points).unwrap();
+    let features = points["features"].as_array().unwrap();
+    assert!(!features.is_empty());
+    if let Some(f) = features.iter().find(|f| f["properties"]["id"] == kim) {
+        assert_ne!(f["properties"]["status"], "new", "{f}");
+    }
     let flagged = app
         .store
         .dissem_reports(

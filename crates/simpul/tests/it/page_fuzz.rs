@@ -146,6 +146,11 @@ const PAGES: &[Page] = &[
         "/dissem/reach/export",
         &["package", "format"],
     ),
+    page(
+        "/dissem/reach/map.geojson",
+        "/dissem/reach/map.geojson?package=1",
+        &["package"],
+    ),
     page("/dissem/{id}", "/dissem/1", &["saved"]),
     page("/dissem/{id}/edit", "/dissem/1/edit", &[]),
     page("/dissem/attachments/{id}", "/dissem/attachments/1", &[]),

@@ -45,6 +45,11 @@ struct ReachPage<'a> {
     not_acted: Vec<(i64, String, String, String)>,
     flagged: Vec<(i64, i64, String, String, String, String, bool)>,
     export_q: String,
+    tiles: String,
+    attribution: String,
+    leaflet_css: &'static str,
+    leaflet_js: &'static str,
+    map_js: &'static str,
 }
 
 fn bars(rows: Vec<(String, i64)>, series: &str) -> Vec<Bar> {
@@ -188,7 +193,47 @@ pub async fn dashboard(
         flagged,
         export_q,
         page,
+        tiles: state.config.map_tiles.clone(),
+        attribution: state.config.map_attribution.clone(),
+        leaflet_css: &crate::assets::LEAFLET_CSS.url,
+        leaflet_js: &crate::assets::LEAFLET_JS.url,
+        map_js: &crate::assets::MAP_JS.url,
     })
+}
+
+/// A package's targeted KIMs with a location, coloured by whether they acted (map.js).
+pub async fn map_points(
+    State(state): State<AppState>,
+    SessionUser(user): SessionUser,
+    Query(q): Query<ReachQuery>,
+) -> AppResult<Response> {
+    let Some(package) = q.package else {
+        return Err(AppError::NotFound);
+    };
+    let view = app_reach::dashboard(&state, &user.actor, Some(package)).await?;
+    let Some((_, targets)) = view.package else {
+        return Err(AppError::NotFound);
+    };
+    let features: Vec<serde_json::Value> = targets
+        .iter()
+        .filter_map(|t| {
+            let (lat, lon) = (t.lat?, t.lon?);
+            Some(serde_json::json!({
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": {"id": t.kim_id, "name": t.kim_name, "status": t.state.as_str(),
+                    "url": format!("/kim/{}", t.kim_id)},
+            }))
+        })
+        .collect();
+    Ok((
+        [
+            ("content-type", "application/geo+json"),
+            ("cache-control", "private, no-store"),
+        ],
+        serde_json::json!({"type": "FeatureCollection", "features": features}).to_string(),
+    )
+        .into_response())
 }
 
 pub async fn export(

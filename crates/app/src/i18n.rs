@@ -154,6 +154,8 @@ mod tests {
             "../web/src/pages",
             "../web/src/pages/kim",
             "../web/src/pages/alerts",
+            "../web/src/pages/events",
+            "src/events",
             "../web/src/api",
         ] {
             for entry in std::fs::read_dir(format!("{root}/{dir}")).unwrap() {
@@ -222,6 +224,24 @@ mod tests {
             .into_iter()
             .chain(status_templates);
         for t in templates {
+            wanted.push(format!("notify.msg.{t}.title"));
+            wanted.push(format!("notify.msg.{t}.body"));
+        }
+        // Capacity building (issue 14).
+        for k in simpul_core::events::EventKind::ALL {
+            wanted.push(format!("events.kind_{}", k.as_str()));
+        }
+        for s in simpul_core::events::RegStatus::ALL {
+            wanted.push(format!("events.status_{}", s.as_str()));
+        }
+        for t in [
+            "events_invite",
+            "events_confirmed",
+            "events_waitlisted",
+            "events_promoted",
+            "events_reminder_day_before",
+            "events_reminder_today",
+        ] {
             wanted.push(format!("notify.msg.{t}.title"));
             wanted.push(format!("notify.msg.{t}.body"));
         }

@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod auth;
 pub mod channels;
+pub mod events;
 pub mod export;
 pub mod groups;
 pub mod hoax;

@@ -47,7 +47,13 @@ pub static ALERTS: Capability = Capability {
     ],
 };
 
-pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &ALERTS, &HOAX];
+pub static EVENTS: Capability = Capability {
+    name: "events",
+    job_kinds: &[&crate::events::remind::REMIND],
+    schedules: &[&crate::events::remind::REMIND_EVERY_QUARTER_HOUR],
+};
+
+pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &ALERTS, &HOAX, &EVENTS];
 
 pub fn job_kinds() -> impl Iterator<Item = &'static JobKind> {
     CAPABILITIES

@@ -138,6 +138,10 @@ pub enum Action<'a> {
     AnswerAlert { kim_id: i64 },
     /// Configure the feeds Simpul polls, and offices' approval setting.
     ManageAlertFeeds,
+    // Capacity building (issue 14).
+    /// Create an event organised by the office of `region`, and manage it: check people in,
+    /// add materials, see attendance, evaluations and exports.
+    OrganiseEvent { region: &'a RegionCode },
 }
 
 /// Roles that may create and manage accounts.
@@ -303,6 +307,10 @@ impl Actor {
                 .grants
                 .iter()
                 .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
+            Action::OrganiseEvent { region } => self
+                .grants
+                .iter()
+                .any(|g| manages_accounts(g.role) && g.territory.contains_region(region)),
         }
     }
 }

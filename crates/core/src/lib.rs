@@ -9,6 +9,7 @@ pub mod alerts;
 pub mod audit;
 pub mod authz;
 pub mod calendar;
+pub mod events;
 pub mod hoax;
 pub mod local_path;
 pub mod notify;

@@ -16,6 +16,7 @@ pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod backup;
+pub mod events;
 pub mod groups;
 pub mod hoax;
 pub mod jobs;

@@ -97,6 +97,15 @@ pub static ALERTS_JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+pub static EVENTS_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "events",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/events.js"),
+    )
+});
+
 /// The service worker, served at `/sw.js` (its scope is the folder it is served from, so it
 /// cannot live under `/static/`) and revalidated on every load, as browsers expect.
 pub async fn service_worker() -> Response {
@@ -145,6 +154,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         &*LIVE_JS,
         &*PUSH_JS,
         &*ALERTS_JS,
+        &*EVENTS_JS,
     ] {
         if a.url == wanted {
             return (

@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod events;
 pub mod groups;
 pub mod hoax;
 pub mod jobs;
@@ -143,10 +144,11 @@ fn common_problems(path: &str, op: &mut Operation) {
         kims::update_member, kims::delete_member, kims::export_member, kims::stats, kims::geojson, kims::import,
         jobs::show,
         hoax::report, hoax::gateway, hoax::claims, hoax::claim, hoax::take, hoax::verdict, hoax::review_verdict, hoax::merge, hoax::clarifications,
+        events::list, events::create, events::show, events::register, events::cancel, events::checkins, events::report,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth, &CommonProblems),
-    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"), (name = "hoax"))
+    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"), (name = "hoax"), (name = "events"))
 )]
 pub struct ApiDoc;
 

@@ -24,6 +24,7 @@ struct Dashboard<'a> {
     kims: Vec<super::dashboard::KimCard>,
     regions: Vec<super::dashboard::RegionCard>,
     hoax: Vec<(String, String)>,
+    events: Vec<(String, String)>,
     can_tokens: bool,
 }
 
@@ -70,8 +71,10 @@ pub async fn dashboard(
     let kims = super::dashboard::kim_cards(&state, page.t, &user).await?;
     let regions = super::dashboard::region_cards(&state, page.t, &user).await?;
     let hoax = super::hoax::dashboard_links(&state, page.t, &user).await?;
+    let events = super::events::dashboard_links(&state, page.t, &user).await?;
     render(Dashboard {
         hoax,
+        events,
         kims,
         regions,
         can_tokens: super::dashboard::may_use_tokens(&user),

@@ -10,6 +10,7 @@ pub mod alerts;
 pub mod audit_text;
 pub mod auth;
 pub mod dashboard;
+pub mod events;
 pub mod hoax;
 pub mod home;
 pub mod kim;

@@ -69,7 +69,7 @@ pub async fn for_participant(
 ) -> AppResult<(String, Vec<u8>)> {
     let e = ctx.store.event(event_id).await?;
     let Some(r) = ctx.store.registration_of(event_id, who.user_id).await? else {
-        return Err(AppError::invalid("", "events.error_no_certificate"));
+        return Err(AppError::NotFound);
     };
     let Some(minutes) = eligible(ctx, &e, &r).await? else {
         return Err(AppError::invalid("", "events.error_no_certificate"));

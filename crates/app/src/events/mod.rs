@@ -464,7 +464,7 @@ pub async fn visible(ctx: &AppCtx, who: &Actor) -> AppResult<Vec<EventRecord>> {
         .collect();
     let mut out = Vec::new();
     for e in ctx.store.events(500).await? {
-        if mine.contains(&e.id) || may_manage(who, &e) || register::eligibility(ctx, who, &e).await.is_ok() {
+        if mine.contains(&e.id) || may_manage(who, &e) || register::audience(ctx, who, &e).await?.is_ok() {
             out.push(e);
         }
     }
@@ -476,7 +476,7 @@ pub async fn visible(ctx: &AppCtx, who: &Actor) -> AppResult<Vec<EventRecord>> {
 pub async fn may_view(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> AppResult<bool> {
     Ok(may_manage(who, e)
         || ctx.store.registration_of(e.id, who.user_id).await?.is_some()
-        || register::eligibility(ctx, who, e).await.is_ok()
+        || register::audience(ctx, who, e).await?.is_ok()
         || (e.materials_public && who.grants.iter().any(|g| matches!(g.role, Role::KimOfficer | Role::KimMember))))
 }
 

@@ -40,26 +40,16 @@ pub fn participant_info(who: &Actor) -> Option<ParticipantInfo> {
     })
 }
 
-/// Whether this person may register for this event now; the error says why not, in words.
-pub async fn eligibility(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> AppResult<ParticipantInfo> {
-    let refuse = |key: &'static str| Err(AppError::Invalid(vec![FieldError::new("", key)]));
-    if e.status != "published" {
-        return refuse("events.error_not_open");
-    }
-    let now = Utc::now();
-    if now < e.reg_opens_at {
-        return refuse("events.error_window_not_open");
-    }
-    if now > e.reg_closes_at || now > e.ends_at {
-        return refuse("events.error_window_closed");
-    }
+/// Whether the organiser opened the event to this person (roles, regions, invitations),
+/// whatever the registration window: the reason when not.
+pub async fn audience(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> AppResult<Result<ParticipantInfo, &'static str>> {
     let Some(info) = participant_info(who) else {
-        return refuse("events.error_not_eligible");
+        return Ok(Err("events.error_not_eligible"));
     };
     if !e.allowed_roles.is_empty() {
         let allowed: Vec<Role> = e.allowed_roles.split(',').filter_map(Role::parse).collect();
         if !who.grants.iter().any(|g| allowed.contains(&g.role)) {
-            return refuse("events.error_role_not_allowed");
+            return Ok(Err("events.error_role_not_allowed"));
         }
     }
     if !e.allowed_regions.is_empty() {
@@ -70,14 +60,34 @@ pub async fn eligibility(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> AppResul
                 .any(|r| r.contains(&mine))
         });
         if !inside {
-            return refuse("events.error_region_not_allowed");
+            return Ok(Err("events.error_region_not_allowed"));
         }
     }
     if e.invited_only {
         let invites = ctx.store.event_invites(e.id).await?;
         if !info.kim_id.is_some_and(|k| invites.contains(&k)) {
-            return refuse("events.error_not_invited");
+            return Ok(Err("events.error_not_invited"));
         }
+    }
+    Ok(Ok(info))
+}
+
+/// Whether this person may register for this event now; the error says why not, in words.
+pub async fn eligibility(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> AppResult<ParticipantInfo> {
+    let refuse = |key: &'static str| Err(AppError::Invalid(vec![FieldError::new("", key)]));
+    let info = match audience(ctx, who, e).await? {
+        Ok(info) => info,
+        Err(key) => return refuse(key),
+    };
+    if e.status != "published" {
+        return refuse("events.error_not_open");
+    }
+    let now = Utc::now();
+    if now < e.reg_opens_at {
+        return refuse("events.error_window_not_open");
+    }
+    if now > e.reg_closes_at || now > e.ends_at {
+        return refuse("events.error_window_closed");
     }
     Ok(info)
 }

@@ -29,7 +29,7 @@ pub async fn evaluate(
 ) -> AppResult<usize> {
     let e = ctx.store.event(event_id).await?;
     let Some(reg) = ctx.store.registration_of(e.id, who.user_id).await? else {
-        return Err(AppError::invalid("", "events.error_not_attended"));
+        return Err(AppError::NotFound);
     };
     let attended = ctx.store.checked_sessions(reg.id).await?;
     if attended.is_empty() || reg.status != "confirmed" {

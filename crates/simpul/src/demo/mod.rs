@@ -9,6 +9,7 @@ use simpul_store::accounts::NewUser;
 use simpul_store::Store;
 
 pub mod alerts;
+pub mod events;
 pub mod hoax;
 pub mod kims;
 
@@ -199,6 +200,8 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
     hoax::seed(store, &ctx).await?;
     // Emergency alerts: a past earthquake near Pasuruan, answered by some KIMs.
     alerts::seed(store).await?;
+    // Capacity building: a past forum with 100 participants, an upcoming bimtek.
+    events::seed(store, &hash).await?;
     Ok(out)
 }
 

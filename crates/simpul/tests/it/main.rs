@@ -10,6 +10,7 @@ mod auth;
 mod authorization;
 mod backup;
 mod crash;
+mod events;
 mod field;
 mod field_office;
 mod generate;

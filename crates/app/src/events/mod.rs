@@ -219,7 +219,8 @@ pub async fn validate(ctx: &AppCtx, who: &Actor, input: &EventInput) -> AppResul
         d => local(zone, d, "00:00"),
     };
     let reg_closes_at = match input.reg_closes.trim() {
-        "" => starts_at,
+        // Until the event starts; for one already running (walk-ins), until it ends.
+        "" => starts_at.filter(|s| *s > now).or(ends_at),
         d => local(zone, d, "23:59"),
     };
     match (reg_opens_at, reg_closes_at) {

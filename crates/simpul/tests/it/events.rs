@@ -526,7 +526,7 @@ async fn certificates_are_pdfs_verified_on_a_public_page(engine: Engine) {
     app.new_visitor();
     let (status, html) = app.get_text(&format!("/sertifikat/{code}")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(html.contains("Sertifikat ini asli") && html.contains("Anggota KIM"));
+    assert!(html.contains("Sertifikat ini asli") && html.contains(&format!("Peserta {member}")));
     let (status, _) = app.get_text("/sertifikat/S-000000000000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let r = app.get(&format!("/sertifikat?kode={}", code.to_lowercase())).await;

@@ -708,14 +708,6 @@ fn cases() -> Vec<Case> {
             true,
             form(&[("into", "{claim2}")]),
         ),
-        // Last: changing one's password ends the caller's API token (the same password again).
-        case(
-            M::POST,
-            "/account/password",
-            Account,
-            false,
-            form(&[("current", PASSWORD), ("password", PASSWORD)]),
-        ),
         // Capacity building (issue 14).
         case(M::GET, "/events", Account, false, None),
         case(M::GET, "/events/new", Managers, false, None),
@@ -747,6 +739,14 @@ fn cases() -> Vec<Case> {
         case(M::DELETE, "/api/v1/events/{event}/registrations/{eventreg}", Manage, true, None),
         // (The page's own cancel acts on the caller's registration only: events.rs tests it.)
         case(M::POST, "/events/{event}/cancel", SelfRegistered, true, form(&[])),
+        // Last: changing one's password ends the caller's API token (the same password again).
+        case(
+            M::POST,
+            "/account/password",
+            Account,
+            false,
+            form(&[("current", PASSWORD), ("password", PASSWORD)]),
+        ),
     ]
 }
 
@@ -1234,6 +1234,8 @@ async fn the_matrix_covers_every_api_route() {
                 .replace("{kimmember2}", "{member_id}")
                 .replace("{claim}", "{id}")
                 .replace("{grant2}", "{grant_id}")
+                .replace("{event}", "{id}")
+                .replace("{eventreg}", "{registration_id}")
         })
         .collect();
     let mut missing = Vec::new();

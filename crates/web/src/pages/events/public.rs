@@ -49,7 +49,14 @@ pub async fn form(State(state): State<AppState>, ctx: RequestCtx, Query(q): Quer
 
 pub async fn show(State(state): State<AppState>, ctx: RequestCtx, PathParam(code): PathParam<String>) -> AppResult<Response> {
     let code: String = code.trim().to_uppercase().chars().take(40).collect();
-    let found = state.store.certificate_by_code(&code).await?;
+    // Only letters, digits and dashes make a code (a NUL would not even reach PostgreSQL).
+    let well_formed = !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let found = if well_formed {
+        state.store.certificate_by_code(&code).await?
+    } else {
+        None
+    };
+    let code = if well_formed { code } else { String::new() };
     let page = Page::new(&state, &ctx, None);
     let (dates, kind_label) = match &found {
         Some(c) => (

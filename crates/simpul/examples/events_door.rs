@@ -58,7 +58,9 @@ fn event(title: &str, capacity: i64) -> NewEvent {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
-    let url = args.next().unwrap_or_else(|| "sqlite:///tmp/events-bench.db".into());
+    let url = args
+        .next()
+        .unwrap_or_else(|| "sqlite:///tmp/events-bench.db".into());
     let n: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1000);
     let scanners: usize = args.next().map(|s| s.parse()).transpose()?.unwrap_or(4);
     let store = simpul::server::open_store(&url).await?;
@@ -75,13 +77,21 @@ async fn main() -> anyhow::Result<()> {
             password_hash: "x".into(),
             locale: "id".into(),
         };
-        users.push(store.create_user(&audit, &user, Role::KimMember, &Scope::National).await?);
+        users.push(
+            store
+                .create_user(&audit, &user, Role::KimMember, &Scope::National)
+                .await?,
+        );
     }
 
     // 1. The registration race: 10 seats taken, 300 people for the last 10.
-    let race = store.create_event(&audit, &event("Balapan kursi", 20)).await?;
+    let race = store
+        .create_event(&audit, &event("Balapan kursi", 20))
+        .await?;
     for u in &users[..10] {
-        register::register(&ctx, &actor_of(*u), &audit, race).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        register::register(&ctx, &actor_of(*u), &audit, race)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     }
     let t = Instant::now();
     let mut set = tokio::task::JoinSet::new();
@@ -91,7 +101,9 @@ async fn main() -> anyhow::Result<()> {
             let audit = AuditContext::system("bench");
             loop {
                 match register::register(&ctx, &actor_of(u), &audit, race).await {
-                    Err(simpul_app::AppError::Unavailable(_)) => tokio::time::sleep(std::time::Duration::from_millis(20)).await,
+                    Err(simpul_app::AppError::Unavailable(_)) => {
+                        tokio::time::sleep(std::time::Duration::from_millis(20)).await
+                    }
                     other => return other.map(|p| p.status),
                 }
             }
@@ -103,10 +115,15 @@ async fn main() -> anyhow::Result<()> {
             confirmed += 1;
         }
     }
-    println!("registration race: 300 registrations in {:.2?}, {confirmed} confirmed (10 expected)", t.elapsed());
+    println!(
+        "registration race: 300 registrations in {:.2?}, {confirmed} confirmed (10 expected)",
+        t.elapsed()
+    );
 
     // 2. Check-in throughput.
-    let door = store.create_event(&audit, &event("Forum besar", n as i64)).await?;
+    let door = store
+        .create_event(&audit, &event("Forum besar", n as i64))
+        .await?;
     let session = store.event_sessions(door).await?[0].id;
     let e = store.event(door).await?;
     let mut codes = Vec::new();
@@ -144,9 +161,18 @@ async fn main() -> anyhow::Result<()> {
         set.spawn(async move {
             let audit = AuditContext::system("bench");
             for code in chunk {
-                checkin::check_in(&ctx, &staff, &audit, door, session, &code, checkin::Source::Scan, None)
-                    .await
-                    .expect("check-in");
+                checkin::check_in(
+                    &ctx,
+                    &staff,
+                    &audit,
+                    door,
+                    session,
+                    &code,
+                    checkin::Source::Scan,
+                    None,
+                )
+                .await
+                .expect("check-in");
             }
         });
     }
@@ -154,7 +180,10 @@ async fn main() -> anyhow::Result<()> {
         r?;
     }
     let secs = t.elapsed().as_secs_f64();
-    println!("check-in: {n} scans by {scanners} phones in {secs:.2} s = {:.0} scans/s", n as f64 / secs);
+    println!(
+        "check-in: {n} scans by {scanners} phones in {secs:.2} s = {:.0} scans/s",
+        n as f64 / secs
+    );
 
     // 3. Certificates for everyone (the event's end moved into the past first is not needed:
     // rendering and issuing are what cost).
@@ -162,10 +191,20 @@ async fn main() -> anyhow::Result<()> {
     let t = Instant::now();
     let mut bytes = 0usize;
     for p in &people {
-        let code = simpul_core::events::certificate_code(&ctx.config.secret.0, p.registration.id, &p.registration.ticket_nonce);
-        let code = store.issue_certificate(&audit, p.registration.id, &code).await?;
-        let text = certificate::text_of(&ctx, &e, &p.registration, 480, &code).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let pdf = tokio::task::spawn_blocking(move || certificate::render(&text)).await?.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let code = simpul_core::events::certificate_code(
+            &ctx.config.secret.0,
+            p.registration.id,
+            &p.registration.ticket_nonce,
+        );
+        let code = store
+            .issue_certificate(&audit, p.registration.id, &code)
+            .await?;
+        let text = certificate::text_of(&ctx, &e, &p.registration, 480, &code)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let pdf = tokio::task::spawn_blocking(move || certificate::render(&text))
+            .await?
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         bytes += pdf.len();
     }
     let secs = t.elapsed().as_secs_f64();

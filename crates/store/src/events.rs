@@ -103,7 +103,8 @@ pub struct RegistrationRecord {
     pub updated_at: DateTime<Utc>,
 }
 
-const REG_COLUMNS: &str = "id, event_id, user_id, name, role, region_code, kim_id, quota_region, status, ticket_nonce, \
+const REG_COLUMNS: &str =
+    "id, event_id, user_id, name, role, region_code, kim_id, quota_region, status, ticket_nonce, \
     certificate_code, certificate_at, created_at, updated_at";
 
 #[derive(Debug, Clone)]
@@ -283,12 +284,17 @@ impl Store {
 
     /// Events, the latest start first.
     pub async fn events(&self, limit: i64) -> Result<Vec<EventRecord>> {
-        let sql = format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY starts_at DESC, id DESC LIMIT $1");
+        let sql =
+            format!("SELECT {EVENT_COLUMNS} FROM events ORDER BY starts_at DESC, id DESC LIMIT $1");
         Ok(with_pool!(self, p => sqlx::query_as(&sql).bind(limit).fetch_all(p).await?))
     }
 
     /// Published events starting in `[from, to)` (reminders).
-    pub async fn events_starting(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Result<Vec<EventRecord>> {
+    pub async fn events_starting(
+        &self,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<EventRecord>> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE status = 'published' AND starts_at >= $1 AND starts_at < $2 ORDER BY starts_at");
         Ok(with_pool!(self, p => sqlx::query_as(&sql).bind(from).bind(to).fetch_all(p).await?))
     }
@@ -318,7 +324,13 @@ impl Store {
     }
 
     /// Add a material (slides, a recording). Audited.
-    pub async fn add_event_material(&self, ctx: &AuditContext, event_id: i64, title: &str, url: &str) -> Result<i64> {
+    pub async fn add_event_material(
+        &self,
+        ctx: &AuditContext,
+        event_id: i64,
+        title: &str,
+        url: &str,
+    ) -> Result<i64> {
         let event = self.event(event_id).await?;
         let now = Utc::now();
         with_pool!(self, p => {
@@ -337,7 +349,11 @@ impl Store {
     /// Take a seat, or a place on the waiting list, for one person. A person already holding a
     /// seat or a waiting place is a `Conflict` (`event_registration_duplicate`); a cancelled
     /// registration is taken up again (with a new ticket nonce). Audited.
-    pub async fn register_for_event(&self, ctx: &AuditContext, r: &NewRegistration) -> Result<Placement> {
+    pub async fn register_for_event(
+        &self,
+        ctx: &AuditContext,
+        r: &NewRegistration,
+    ) -> Result<Placement> {
         let now = Utc::now();
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
@@ -446,20 +462,32 @@ impl Store {
             .ok_or(StoreError::NotFound)
     }
 
-    pub async fn registration_of(&self, event_id: i64, user_id: i64) -> Result<Option<RegistrationRecord>> {
-        let sql = format!("SELECT {REG_COLUMNS} FROM event_registrations WHERE event_id = $1 AND user_id = $2");
-        Ok(with_pool!(self, p => sqlx::query_as(&sql).bind(event_id).bind(user_id).fetch_optional(p).await?))
+    pub async fn registration_of(
+        &self,
+        event_id: i64,
+        user_id: i64,
+    ) -> Result<Option<RegistrationRecord>> {
+        let sql = format!(
+            "SELECT {REG_COLUMNS} FROM event_registrations WHERE event_id = $1 AND user_id = $2"
+        );
+        Ok(
+            with_pool!(self, p => sqlx::query_as(&sql).bind(event_id).bind(user_id).fetch_optional(p).await?),
+        )
     }
 
     /// A person's registrations (any status), newest event first.
     pub async fn registrations_of_user(&self, user_id: i64) -> Result<Vec<RegistrationRecord>> {
-        let sql = format!("SELECT {REG_COLUMNS} FROM event_registrations WHERE user_id = $1 ORDER BY id DESC");
+        let sql = format!(
+            "SELECT {REG_COLUMNS} FROM event_registrations WHERE user_id = $1 ORDER BY id DESC"
+        );
         Ok(with_pool!(self, p => sqlx::query_as(&sql).bind(user_id).fetch_all(p).await?))
     }
 
     /// Everyone registered (any status) with the sessions they were checked in to.
     pub async fn participants(&self, event_id: i64) -> Result<Vec<Participant>> {
-        let sql = format!("SELECT {REG_COLUMNS} FROM event_registrations WHERE event_id = $1 ORDER BY id");
+        let sql = format!(
+            "SELECT {REG_COLUMNS} FROM event_registrations WHERE event_id = $1 ORDER BY id"
+        );
         let (regs, checkins): (Vec<RegistrationRecord>, Vec<(i64, i64)>) = with_pool!(self, p => (
             sqlx::query_as(&sql).bind(event_id).fetch_all(p).await?,
             sqlx::query_as("SELECT c.registration_id, c.session_id FROM event_checkins c JOIN event_registrations r ON r.id = c.registration_id \
@@ -472,7 +500,10 @@ impl Store {
         }
         Ok(regs
             .into_iter()
-            .map(|r| Participant { sessions: by_reg.remove(&r.id).unwrap_or_default(), registration: r })
+            .map(|r| Participant {
+                sessions: by_reg.remove(&r.id).unwrap_or_default(),
+                registration: r,
+            })
             .collect())
     }
 
@@ -519,7 +550,12 @@ impl Store {
 
     /// Save a participant's ratings (`(session, rating, comment)`), replacing earlier ones.
     /// Audited.
-    pub async fn save_evaluation(&self, ctx: &AuditContext, registration_id: i64, entries: &[(i64, i64, String)]) -> Result<()> {
+    pub async fn save_evaluation(
+        &self,
+        ctx: &AuditContext,
+        registration_id: i64,
+        entries: &[(i64, i64, String)],
+    ) -> Result<()> {
         let now = Utc::now();
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
@@ -551,7 +587,12 @@ impl Store {
     }
 
     /// Give a registration its certificate code (the first time) and return the code kept.
-    pub async fn issue_certificate(&self, ctx: &AuditContext, registration_id: i64, code: &str) -> Result<String> {
+    pub async fn issue_certificate(
+        &self,
+        ctx: &AuditContext,
+        registration_id: i64,
+        code: &str,
+    ) -> Result<String> {
         let now = Utc::now();
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
@@ -570,13 +611,17 @@ impl Store {
     }
 
     pub async fn certificate_by_code(&self, code: &str) -> Result<Option<CertificateRecord>> {
-        let sql = format!("SELECT {REG_COLUMNS} FROM event_registrations WHERE certificate_code = $1");
+        let sql =
+            format!("SELECT {REG_COLUMNS} FROM event_registrations WHERE certificate_code = $1");
         let reg: Option<RegistrationRecord> =
             with_pool!(self, p => sqlx::query_as(&sql).bind(code).fetch_optional(p).await?);
         match reg {
             Some(registration) => {
                 let event = self.event(registration.event_id).await?;
-                Ok(Some(CertificateRecord { registration, event }))
+                Ok(Some(CertificateRecord {
+                    registration,
+                    event,
+                }))
             }
             None => Ok(None),
         }
@@ -606,8 +651,14 @@ mod tests {
 
     #[test]
     fn seats_respect_capacity_and_quotas() {
-        let quotas = vec![QuotaRecord { region_code: "35.07".into(), seats: 2 }];
-        assert_eq!(fits(&quotas, 10, &[], "35.07.01"), (Some("35.07".into()), None));
+        let quotas = vec![QuotaRecord {
+            region_code: "35.07".into(),
+            seats: 2,
+        }];
+        assert_eq!(
+            fits(&quotas, 10, &[], "35.07.01"),
+            (Some("35.07".into()), None)
+        );
         let used = vec![(Some("35.07".to_string()), 2), (None, 3)];
         assert_eq!(fits(&quotas, 10, &used, "35.07.01").1, Some("quota"));
         assert_eq!(fits(&quotas, 10, &used, "35.08").1, None);

@@ -238,8 +238,14 @@ fn events_page_routes() -> Routes {
             get(after::evaluation_form).post(after::evaluate),
         )
         .route("/events/{id}/report", get(after::report_page))
-        .route("/events/{id}/participants.csv", get(after::participants_csv))
-        .route("/events/{id}/participants.xlsx", get(after::participants_xlsx))
+        .route(
+            "/events/{id}/participants.csv",
+            get(after::participants_csv),
+        )
+        .route(
+            "/events/{id}/participants.xlsx",
+            get(after::participants_xlsx),
+        )
         .route("/events/{id}/event.ics", get(after::ics))
         .route("/events/{id}/certificate.pdf", get(after::certificate))
         .route("/events/{id}/materials", post(after::add_material))
@@ -356,10 +362,7 @@ fn events_api_routes() -> Routes {
     Routes::new()
         .route("/api/v1/events", get(events::list).post(events::create))
         .route("/api/v1/events/{id}", get(events::show))
-        .route(
-            "/api/v1/events/{id}/registrations",
-            post(events::register),
-        )
+        .route("/api/v1/events/{id}/registrations", post(events::register))
         .route(
             "/api/v1/events/{id}/registrations/{registration_id}",
             delete(events::cancel),

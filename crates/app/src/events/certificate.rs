@@ -37,7 +37,11 @@ pub struct CertificateText {
 
 /// Whether a registration earned a certificate: confirmed, the event over, and enough of the
 /// agenda attended. Returns the minutes attended.
-pub async fn eligible(ctx: &AppCtx, e: &EventRecord, r: &RegistrationRecord) -> AppResult<Option<i64>> {
+pub async fn eligible(
+    ctx: &AppCtx,
+    e: &EventRecord,
+    r: &RegistrationRecord,
+) -> AppResult<Option<i64>> {
     if r.status != "confirmed" || Utc::now() < e.ends_at {
         return Ok(None);
     }
@@ -110,17 +114,26 @@ pub async fn text_of(
         event_title: e.title.clone(),
         kind_label: t.get(&format!("events.kind_{}", e.kind)).to_string(),
         dates: date_range(e),
-        hours: t.fmt("events.cert_hours", &[("hours", hours.trim_end_matches(",0"))]),
+        hours: t.fmt(
+            "events.cert_hours",
+            &[("hours", hours.trim_end_matches(",0"))],
+        ),
         organiser,
         code: code.to_string(),
-        verify_url: format!("{}/sertifikat/{code}", ctx.config.base_url.trim_end_matches('/')),
+        verify_url: format!(
+            "{}/sertifikat/{code}",
+            ctx.config.base_url.trim_end_matches('/')
+        ),
     })
 }
 
 /// Width of `text` at `size` points, in millimetres.
 fn width_mm(font: &FontRef<'_>, text: &str, size: f32) -> f32 {
     let units = font.units_per_em().unwrap_or(2048.0);
-    let w: f32 = text.chars().map(|c| font.h_advance_unscaled(font.glyph_id(c))).sum();
+    let w: f32 = text
+        .chars()
+        .map(|c| font.h_advance_unscaled(font.glyph_id(c)))
+        .sum();
     w / units * size * 25.4 / 72.0
 }
 
@@ -129,7 +142,11 @@ fn wrap(font: &FontRef<'_>, text: &str, size: f32, max_mm: f32) -> Vec<String> {
     let mut lines = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
+        let candidate = if line.is_empty() {
+            word.to_string()
+        } else {
+            format!("{line} {word}")
+        };
         if !line.is_empty() && width_mm(font, &candidate, size) > max_mm {
             lines.push(std::mem::take(&mut line));
             line = word.to_string();
@@ -148,7 +165,8 @@ fn wrap(font: &FontRef<'_>, text: &str, size: f32, max_mm: f32) -> Vec<String> {
 pub fn render(c: &CertificateText) -> AppResult<Vec<u8>> {
     use printpdf::{Color, Mm, PdfDocument, Rect, Rgb};
     let (w, h) = (297.0_f32, 210.0_f32);
-    let (doc, page, layer) = PdfDocument::new(format!("Sertifikat {}", c.code), Mm(w), Mm(h), "sertifikat");
+    let (doc, page, layer) =
+        PdfDocument::new(format!("Sertifikat {}", c.code), Mm(w), Mm(h), "sertifikat");
     let regular = doc
         .add_external_font_with_subsetting(std::io::Cursor::new(REGULAR), true)
         .map_err(AppError::internal)?;
@@ -161,10 +179,17 @@ pub fn render(c: &CertificateText) -> AppResult<Vec<u8>> {
     // A border in the province's blue.
     l.set_outline_color(Color::Rgb(Rgb::new(0.05, 0.27, 0.55, None)));
     l.set_outline_thickness(3.0);
-    l.add_rect(Rect::new(Mm(10.0), Mm(10.0), Mm(w - 10.0), Mm(h - 10.0)).with_mode(printpdf::path::PaintMode::Stroke));
+    l.add_rect(
+        Rect::new(Mm(10.0), Mm(10.0), Mm(w - 10.0), Mm(h - 10.0))
+            .with_mode(printpdf::path::PaintMode::Stroke),
+    );
     l.set_fill_color(Color::Rgb(Rgb::new(0.0, 0.0, 0.0, None)));
     let centred = |text: &str, size: f32, y: f32, is_bold: bool| {
-        let (font, m) = if is_bold { (&bold, &measure_bold) } else { (&regular, &measure_regular) };
+        let (font, m) = if is_bold {
+            (&bold, &measure_bold)
+        } else {
+            (&regular, &measure_regular)
+        };
         let x = (w - width_mm(m, text, size)) / 2.0;
         l.use_text(text, size, Mm(x.max(15.0)), Mm(y), font);
     };
@@ -177,7 +202,15 @@ pub fn render(c: &CertificateText) -> AppResult<Vec<u8>> {
         y -= 11.0;
     }
     y -= 2.0;
-    centred(&format!("atas partisipasinya sebagai peserta {}", c.kind_label.to_lowercase()), 13.0, y, false);
+    centred(
+        &format!(
+            "atas partisipasinya sebagai peserta {}",
+            c.kind_label.to_lowercase()
+        ),
+        13.0,
+        y,
+        false,
+    );
     y -= 10.0;
     for line in wrap(&measure_bold, &c.event_title, 17.0, 230.0) {
         centred(&line, 17.0, y, true);
@@ -185,8 +218,9 @@ pub fn render(c: &CertificateText) -> AppResult<Vec<u8>> {
     }
     centred(&format!("{} · {}", c.dates, c.hours), 12.0, y - 2.0, false);
     // The verification block: QR at the bottom right, the code and address beside it.
-    let code = qrcode::QrCode::with_error_correction_level(c.verify_url.as_bytes(), qrcode::EcLevel::M)
-        .map_err(AppError::internal)?;
+    let code =
+        qrcode::QrCode::with_error_correction_level(c.verify_url.as_bytes(), qrcode::EcLevel::M)
+            .map_err(AppError::internal)?;
     let n = code.width();
     let side = 32.0_f32;
     let module = side / n as f32;
@@ -199,8 +233,20 @@ pub fn render(c: &CertificateText) -> AppResult<Vec<u8>> {
             l.add_rect(Rect::new(Mm(x), Mm(top - module), Mm(x + module), Mm(top)));
         }
     }
-    l.use_text(format!("Kode verifikasi: {}", c.code), 10.0, Mm(20.0), Mm(30.0), &bold);
-    l.use_text("Periksa keaslian sertifikat ini di:", 9.0, Mm(20.0), Mm(24.0), &regular);
+    l.use_text(
+        format!("Kode verifikasi: {}", c.code),
+        10.0,
+        Mm(20.0),
+        Mm(30.0),
+        &bold,
+    );
+    l.use_text(
+        "Periksa keaslian sertifikat ini di:",
+        9.0,
+        Mm(20.0),
+        Mm(24.0),
+        &regular,
+    );
     l.use_text(c.verify_url.as_str(), 9.0, Mm(20.0), Mm(19.0), &regular);
     doc.save_to_bytes().map_err(AppError::internal)
 }
@@ -213,7 +259,9 @@ mod tests {
     fn a_certificate_is_a_small_real_pdf() {
         let pdf = render(&CertificateText {
             name: "Siti Nurhaliza Rahmawati".into(),
-            event_title: "Forum Kemitraan KIM Jawa Timur 2026: Literasi Digital dan Ketahanan Informasi Desa".into(),
+            event_title:
+                "Forum Kemitraan KIM Jawa Timur 2026: Literasi Digital dan Ketahanan Informasi Desa"
+                    .into(),
             kind_label: "Forum".into(),
             dates: "12 – 13 Maret 2026".into(),
             hours: "12 jam".into(),
@@ -223,6 +271,10 @@ mod tests {
         })
         .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
-        assert!(pdf.len() < 200_000, "subset fonts keep it small: {}", pdf.len());
+        assert!(
+            pdf.len() < 200_000,
+            "subset fonts keep it small: {}",
+            pdf.len()
+        );
     }
 }

@@ -45,7 +45,12 @@ fn refuse(key: &'static str) -> AppError {
 }
 
 /// The event and session, for someone who manages the event.
-pub async fn door(ctx: &AppCtx, who: &Actor, event_id: i64, session_id: i64) -> AppResult<(EventRecord, SessionRecord)> {
+pub async fn door(
+    ctx: &AppCtx,
+    who: &Actor,
+    event_id: i64,
+    session_id: i64,
+) -> AppResult<(EventRecord, SessionRecord)> {
     let e = ctx.store.event(event_id).await?;
     if !super::may_manage(who, &e) {
         return Err(AppError::NotFound);
@@ -56,7 +61,9 @@ pub async fn door(ctx: &AppCtx, who: &Actor, event_id: i64, session_id: i64) -> 
         .await?
         .into_iter()
         .find(|s| s.id == session_id)
-        .ok_or_else(|| AppError::Invalid(vec![FieldError::new("session", "events.error_session")]))?;
+        .ok_or_else(|| {
+            AppError::Invalid(vec![FieldError::new("session", "events.error_session")])
+        })?;
     Ok((e, session))
 }
 
@@ -109,7 +116,14 @@ pub(crate) async fn check_in_at(
     }
     let first = ctx
         .store
-        .check_in(audit, reg.id, session.id, at, Some(who.user_id), source.as_str())
+        .check_in(
+            audit,
+            reg.id,
+            session.id,
+            at,
+            Some(who.user_id),
+            source.as_str(),
+        )
         .await?;
     Ok(CheckedIn {
         registration_id: reg.id,
@@ -163,9 +177,13 @@ pub async fn sync(
     let mut out = Vec::with_capacity(scans.len());
     for s in scans {
         let id: String = s.id.chars().take(64).collect();
-        let at = s.scanned_at.and_then(DateTime::<Utc>::from_timestamp_millis);
+        let at = s
+            .scanned_at
+            .and_then(DateTime::<Utc>::from_timestamp_millis);
         let result = match sessions.iter().find(|x| x.id == s.session_id) {
-            Some(session) => check_in_at(ctx, who, audit, &e, session, &s.code, Source::Offline, at).await,
+            Some(session) => {
+                check_in_at(ctx, who, audit, &e, session, &s.code, Source::Offline, at).await
+            }
             None => Err(AppError::invalid("session", "events.error_session")),
         };
         out.push(match result {
@@ -181,7 +199,10 @@ pub async fn sync(
                 ok: false,
                 first: false,
                 name: String::new(),
-                message: f.first().map(|f| t.get(f.key).to_string()).unwrap_or_default(),
+                message: f
+                    .first()
+                    .map(|f| t.get(f.key).to_string())
+                    .unwrap_or_default(),
             },
             Err(other) => return Err(other),
         });

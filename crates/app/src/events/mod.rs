@@ -26,7 +26,11 @@ use simpul_core::{RegionCode, Role};
 use simpul_store::events::{EventRecord, NewEvent, NewSession};
 
 /// The roles that organise events (those that manage accounts in a territory).
-pub const ORGANISERS: [Role; 3] = [Role::NationalAdmin, Role::ProvincialAdmin, Role::RegencyAdmin];
+pub const ORGANISERS: [Role; 3] = [
+    Role::NationalAdmin,
+    Role::ProvincialAdmin,
+    Role::RegencyAdmin,
+];
 
 /// Roles an organiser may open registration to.
 pub const REGISTERING_ROLES: [Role; 7] = [
@@ -196,13 +200,20 @@ pub async fn validate(ctx: &AppCtx, who: &Actor, input: &EventInput) -> AppResul
     match (starts_at, ends_at) {
         (None, _) => errors.push(FieldError::new("start_date", "events.error_date")),
         (_, None) => errors.push(FieldError::new("end_date", "events.error_date")),
-        (Some(s), Some(e)) if e <= s => errors.push(FieldError::new("end_date", "events.error_end_before_start")),
+        (Some(s), Some(e)) if e <= s => {
+            errors.push(FieldError::new("end_date", "events.error_end_before_start"))
+        }
         (Some(s), Some(e)) if e - s > chrono::Duration::days(31) => {
             errors.push(FieldError::new("end_date", "events.error_too_long_event"))
         }
         _ => {}
     }
-    let capacity = input.capacity.trim().parse::<i64>().ok().filter(|c| (1..=100_000).contains(c));
+    let capacity = input
+        .capacity
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|c| (1..=100_000).contains(c));
     if capacity.is_none() {
         errors.push(FieldError::new("capacity", "events.error_capacity"));
     }
@@ -240,7 +251,10 @@ pub async fn validate(ctx: &AppCtx, who: &Actor, input: &EventInput) -> AppResul
     let index = ctx.regions.index(&ctx.store).await?;
     let mut regions = Vec::new();
     for r in input.regions.iter().filter(|r| !r.trim().is_empty()) {
-        match RegionCode::parse(r.trim()).ok().filter(|c| index.get(c).is_some()) {
+        match RegionCode::parse(r.trim())
+            .ok()
+            .filter(|c| index.get(c).is_some())
+        {
             Some(c) => regions.push(c.to_string()),
             None => errors.push(FieldError::new("regions", "events.error_region")),
         }
@@ -260,16 +274,29 @@ pub async fn validate(ctx: &AppCtx, who: &Actor, input: &EventInput) -> AppResul
             None => errors.push(FieldError::new("quota_each_regency", "events.error_quota")),
         },
     }
-    for line in input.quotas.lines().map(str::trim).filter(|l| !l.is_empty()).take(200) {
+    for line in input
+        .quotas
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(200)
+    {
         let parsed = line.rsplit_once(['=', ':']).and_then(|(name, n)| {
-            let n = n.trim().parse::<i64>().ok().filter(|n| (0..=10_000).contains(n))?;
+            let n = n
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (0..=10_000).contains(n))?;
             let name = name.trim();
-            let code = RegionCode::parse(name).ok().filter(|c| index.get(c).is_some()).or_else(|| {
-                index
-                    .regions()
-                    .find(|r| r.name.eq_ignore_ascii_case(name) && region.contains(&r.code))
-                    .map(|r| r.code.clone())
-            })?;
+            let code = RegionCode::parse(name)
+                .ok()
+                .filter(|c| index.get(c).is_some())
+                .or_else(|| {
+                    index
+                        .regions()
+                        .find(|r| r.name.eq_ignore_ascii_case(name) && region.contains(&r.code))
+                        .map(|r| r.code.clone())
+                })?;
             Some((code.to_string(), n))
         });
         match parsed {
@@ -290,7 +317,9 @@ pub async fn validate(ctx: &AppCtx, who: &Actor, input: &EventInput) -> AppResul
     {
         match part.trim_start_matches('#').parse::<i64>() {
             Ok(id) => match ctx.store.kim(id).await {
-                Ok(k) if RegionCode::parse(&k.village_code).is_ok_and(|v| region.contains(&v)) => invites.push(id),
+                Ok(k) if RegionCode::parse(&k.village_code).is_ok_and(|v| region.contains(&v)) => {
+                    invites.push(id)
+                }
                 _ => errors.push(FieldError::new("invite_kims", "events.error_kim")),
             },
             Err(_) => errors.push(FieldError::new("invite_kims", "events.error_kim")),
@@ -302,9 +331,17 @@ pub async fn validate(ctx: &AppCtx, who: &Actor, input: &EventInput) -> AppResul
         errors.push(FieldError::new("invite_kims", "events.error_no_invites"));
     }
     let mut materials = Vec::new();
-    for line in input.materials.lines().map(str::trim).filter(|l| !l.is_empty()).take(100) {
+    for line in input
+        .materials
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .take(100)
+    {
         match line.split_once('|') {
-            Some((t, u)) if !t.trim().is_empty() && t.trim().chars().count() <= 200 && is_link(u.trim()) => {
+            Some((t, u))
+                if !t.trim().is_empty() && t.trim().chars().count() <= 200 && is_link(u.trim()) =>
+            {
                 materials.push((t.trim().to_string(), u.trim().to_string()))
             }
             _ => errors.push(FieldError::new("materials", "events.error_material")),
@@ -324,7 +361,11 @@ pub async fn validate(ctx: &AppCtx, who: &Actor, input: &EventInput) -> AppResul
         if t.is_empty() && s.is_empty() && e.is_empty() && sp.is_empty() {
             continue;
         }
-        let date = if d.is_empty() { input.start_date.clone() } else { d };
+        let date = if d.is_empty() {
+            input.start_date.clone()
+        } else {
+            d
+        };
         let title = match text_field(&t, 200) {
             Ok(t) => t,
             Err(k) => {
@@ -399,7 +440,12 @@ pub async fn validate(ctx: &AppCtx, who: &Actor, input: &EventInput) -> AppResul
 }
 
 /// Create an event and send the invitations. Returns its id.
-pub async fn create(ctx: &AppCtx, who: &Actor, audit: &AuditContext, input: &EventInput) -> AppResult<i64> {
+pub async fn create(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    input: &EventInput,
+) -> AppResult<i64> {
     let e = validate(ctx, who, input).await?;
     let id = ctx.store.create_event(audit, &e).await?;
     invite(ctx, id).await?;
@@ -427,7 +473,10 @@ pub async fn invite(ctx: &AppCtx, event_id: i64) -> AppResult<usize> {
         let regions: Vec<Option<RegionCode>> = if e.allowed_regions.is_empty() {
             vec![RegionCode::parse(&e.region_code).ok()]
         } else {
-            e.allowed_regions.split(',').map(|r| RegionCode::parse(r).ok()).collect()
+            e.allowed_regions
+                .split(',')
+                .map(|r| RegionCode::parse(r).ok())
+                .collect()
         };
         for region in regions {
             parts.push(Audience::Roles {
@@ -465,7 +514,10 @@ pub async fn visible(ctx: &AppCtx, who: &Actor) -> AppResult<Vec<EventRecord>> {
         .collect();
     let mut out = Vec::new();
     for e in ctx.store.events(500).await? {
-        if mine.contains(&e.id) || may_manage(who, &e) || register::audience(ctx, who, &e).await?.is_ok() {
+        if mine.contains(&e.id)
+            || may_manage(who, &e)
+            || register::audience(ctx, who, &e).await?.is_ok()
+        {
             out.push(e);
         }
     }
@@ -476,9 +528,17 @@ pub async fn visible(ctx: &AppCtx, who: &Actor) -> AppResult<Vec<EventRecord>> {
 /// every KIM account when the organiser opened the materials to all KIMs.
 pub async fn may_view(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> AppResult<bool> {
     Ok(may_manage(who, e)
-        || ctx.store.registration_of(e.id, who.user_id).await?.is_some()
+        || ctx
+            .store
+            .registration_of(e.id, who.user_id)
+            .await?
+            .is_some()
         || register::audience(ctx, who, e).await?.is_ok()
-        || (e.materials_public && who.grants.iter().any(|g| matches!(g.role, Role::KimOfficer | Role::KimMember))))
+        || (e.materials_public
+            && who
+                .grants
+                .iter()
+                .any(|g| matches!(g.role, Role::KimOfficer | Role::KimMember))))
 }
 
 /// Materials for this person: participants and organisers, and every KIM when allowed.
@@ -490,7 +550,11 @@ pub async fn may_see_materials(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> Ap
         .is_some_and(|r| r.status != "cancelled");
     Ok(registered
         || may_manage(who, e)
-        || (e.materials_public && who.grants.iter().any(|g| matches!(g.role, Role::KimOfficer | Role::KimMember))))
+        || (e.materials_public
+            && who
+                .grants
+                .iter()
+                .any(|g| matches!(g.role, Role::KimOfficer | Role::KimMember))))
 }
 
 /// Add a material to an event (organisers). Audited.
@@ -517,5 +581,8 @@ pub async fn add_material(
     if !errors.is_empty() {
         return Err(AppError::Invalid(errors));
     }
-    Ok(ctx.store.add_event_material(audit, event_id, &title, link.trim()).await?)
+    Ok(ctx
+        .store
+        .add_event_material(audit, event_id, &title, link.trim())
+        .await?)
 }

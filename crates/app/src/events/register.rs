@@ -42,7 +42,11 @@ pub fn participant_info(who: &Actor) -> Option<ParticipantInfo> {
 
 /// Whether the organiser opened the event to this person (roles, regions, invitations),
 /// whatever the registration window: the reason when not.
-pub async fn audience(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> AppResult<Result<ParticipantInfo, &'static str>> {
+pub async fn audience(
+    ctx: &AppCtx,
+    who: &Actor,
+    e: &EventRecord,
+) -> AppResult<Result<ParticipantInfo, &'static str>> {
     let Some(info) = participant_info(who) else {
         return Ok(Err("events.error_not_eligible"));
     };
@@ -94,7 +98,12 @@ pub async fn eligibility(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> AppResul
 
 /// Register the signed-in person: a seat, or a place on the waiting list when the event or
 /// their region's quota is full. A second registration is refused with a clear message.
-pub async fn register(ctx: &AppCtx, who: &Actor, audit: &AuditContext, event_id: i64) -> AppResult<Placement> {
+pub async fn register(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    event_id: i64,
+) -> AppResult<Placement> {
     let e = ctx.store.event(event_id).await?;
     let info = eligibility(ctx, who, &e).await?;
     let user = ctx.store.user(who.user_id).await?;
@@ -110,7 +119,10 @@ pub async fn register(ctx: &AppCtx, who: &Actor, audit: &AuditContext, event_id:
     };
     let placement = match ctx.store.register_for_event(audit, &new).await {
         Err(simpul_store::StoreError::Conflict(_)) => {
-            return Err(AppError::Conflict(FieldError::new("", "events.error_duplicate")))
+            return Err(AppError::Conflict(FieldError::new(
+                "",
+                "events.error_duplicate",
+            )))
         }
         other => other?,
     };
@@ -124,10 +136,16 @@ pub async fn register(ctx: &AppCtx, who: &Actor, audit: &AuditContext, event_id:
         template: template.into(),
         args: vec![
             ("title".into(), e.title.clone()),
-            ("code".into(), ticket_code(ctx, &e, placement.id, &new.nonce)),
+            (
+                "code".into(),
+                ticket_code(ctx, &e, placement.id, &new.nonce),
+            ),
         ],
         link: format!("/events/{event_id}/ticket"),
-        dedupe_key: Some(format!("event:{event_id}:reg:{}:{}", placement.id, new.nonce)),
+        dedupe_key: Some(format!(
+            "event:{event_id}:reg:{}:{}",
+            placement.id, new.nonce
+        )),
     };
     notify(ctx, &Audience::Users(vec![who.user_id]), &message).await?;
     Ok(placement)
@@ -161,7 +179,9 @@ pub async fn cancel(
     }
     let promoted = ctx
         .store
-        .cancel_registration(audit, registration_id, |next| promoted_notice(ctx, &e, next))
+        .cancel_registration(audit, registration_id, |next| {
+            promoted_notice(ctx, &e, next)
+        })
         .await?;
     if promoted.is_some() {
         ctx.jobs_wake.notify_one();
@@ -176,7 +196,8 @@ pub fn ticket_code(ctx: &AppCtx, e: &EventRecord, registration_id: i64, nonce: &
 
 /// The QR code of a text as an SVG (the ticket page, the certificate page).
 pub fn qr_svg(text: &str) -> String {
-    let Ok(code) = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M) else {
+    let Ok(code) = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+    else {
         return String::new();
     };
     let w = code.width();

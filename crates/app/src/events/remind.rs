@@ -31,7 +31,11 @@ pub fn due(starts: DateTime<Utc>, now: DateTime<Utc>, zone: Zone) -> Option<&'st
 /// Send the reminders due now. Returns how many events were reminded about.
 pub async fn remind_due(ctx: &AppCtx, now: DateTime<Utc>) -> Result<usize, crate::AppError> {
     let mut n = 0;
-    for e in ctx.store.events_starting(now, now + Duration::hours(48)).await? {
+    for e in ctx
+        .store
+        .events_starting(now, now + Duration::hours(48))
+        .await?
+    {
         let zone = Zone::of(RegionCode::parse(&e.region_code).ok().as_ref());
         let Some(which) = due(e.starts_at, now, zone) else {
             continue;
@@ -48,7 +52,14 @@ pub async fn remind_due(ctx: &AppCtx, now: DateTime<Utc>) -> Result<usize, crate
             args: vec![
                 ("title".into(), e.title.clone()),
                 ("time".into(), time),
-                ("venue".into(), if e.venue.is_empty() { e.online_url.clone() } else { e.venue.clone() }),
+                (
+                    "venue".into(),
+                    if e.venue.is_empty() {
+                        e.online_url.clone()
+                    } else {
+                        e.venue.clone()
+                    },
+                ),
             ],
             link: format!("/events/{}/ticket", e.id),
             dedupe_key: Some(format!("event:{}:remind:{which}", e.id)),

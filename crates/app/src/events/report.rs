@@ -45,7 +45,13 @@ pub async fn evaluate(
             errors.push(FieldError::new("", "events.error_session_not_attended"));
             continue;
         }
-        let Some(rating) = entry.rating.trim().parse::<i64>().ok().filter(|r| (1..=5).contains(r)) else {
+        let Some(rating) = entry
+            .rating
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .filter(|r| (1..=5).contains(r))
+        else {
             errors.push(FieldError::new("rating", "events.error_rating"));
             continue;
         };
@@ -143,8 +149,14 @@ pub async fn report(
             .ok()
             .and_then(|c| index.get(&c).map(|x| x.name.clone()))
             .unwrap_or_else(|| "—".into());
-        for (map, key) in [(&mut regions, label), (&mut roles, role_label(&p.registration.role))] {
-            let t = map.entry(key.clone()).or_insert_with(|| Tally { label: key, ..Tally::default() });
+        for (map, key) in [
+            (&mut regions, label),
+            (&mut roles, role_label(&p.registration.role)),
+        ] {
+            let t = map.entry(key.clone()).or_insert_with(|| Tally {
+                label: key,
+                ..Tally::default()
+            });
             t.confirmed += 1;
             t.attended += i64::from(attended);
         }
@@ -203,10 +215,15 @@ pub async fn participant_table(
     let sessions = ctx.store.event_sessions(event_id).await?;
     let people: Vec<Participant> = ctx.store.participants(event_id).await?;
     let index = ctx.regions.index(&ctx.store).await?;
-    let mut header: Vec<String> = ["events.col_name", "events.col_role", "events.col_region", "events.col_status"]
-        .iter()
-        .map(|k| t.get(k).to_string())
-        .collect();
+    let mut header: Vec<String> = [
+        "events.col_name",
+        "events.col_role",
+        "events.col_region",
+        "events.col_status",
+    ]
+    .iter()
+    .map(|k| t.get(k).to_string())
+    .collect();
     for s in &sessions {
         header.push(s.title.clone());
     }
@@ -218,11 +235,19 @@ pub async fn participant_table(
         let mut row = vec![
             r.name.clone(),
             t.get(&format!("role.{}", r.role)).to_string(),
-            if r.region_code.is_empty() { String::new() } else { index.place_name(&r.region_code) },
+            if r.region_code.is_empty() {
+                String::new()
+            } else {
+                index.place_name(&r.region_code)
+            },
             t.get(&format!("events.status_{}", r.status)).to_string(),
         ];
         for s in &sessions {
-            row.push(if p.sessions.contains(&s.id) { "1".into() } else { "0".into() });
+            row.push(if p.sessions.contains(&s.id) {
+                "1".into()
+            } else {
+                "0".into()
+            });
         }
         row.push(attended_minutes(&sessions, &p.sessions).0.to_string());
         row.push(r.certificate_code.clone().unwrap_or_default());
@@ -244,7 +269,8 @@ pub fn to_csv(header: &[String], rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
     let mut w = csv::Writer::from_writer(Vec::new());
     w.write_record(header).map_err(AppError::internal)?;
     for r in rows {
-        w.write_record(r.iter().map(|c| safe_cell(c))).map_err(AppError::internal)?;
+        w.write_record(r.iter().map(|c| safe_cell(c)))
+            .map_err(AppError::internal)?;
     }
     w.into_inner().map_err(AppError::internal)
 }
@@ -254,7 +280,8 @@ pub fn to_xlsx(header: &[String], rows: &[Vec<String>]) -> AppResult<Vec<u8>> {
     let ws = wb.add_worksheet();
     let bold = rust_xlsxwriter::Format::new().set_bold();
     for (c, h) in header.iter().enumerate() {
-        ws.write_string_with_format(0, c as u16, h, &bold).map_err(AppError::internal)?;
+        ws.write_string_with_format(0, c as u16, h, &bold)
+            .map_err(AppError::internal)?;
     }
     for (i, r) in rows.iter().enumerate() {
         for (c, v) in r.iter().enumerate() {
@@ -276,7 +303,11 @@ pub fn ics(ctx: &AppCtx, e: &EventRecord, sessions: &[SessionRecord]) -> String 
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_else(|| "simpul.invalid".into());
-    let link = format!("{}/events/{}", ctx.config.base_url.trim_end_matches('/'), e.id);
+    let link = format!(
+        "{}/events/{}",
+        ctx.config.base_url.trim_end_matches('/'),
+        e.id
+    );
     let location = if e.venue.is_empty() {
         e.online_url.clone()
     } else if e.address.is_empty() {
@@ -297,7 +328,12 @@ pub fn ics(ctx: &AppCtx, e: &EventRecord, sessions: &[SessionRecord]) -> String 
         cal.push(ev.done());
     };
     if sessions.len() <= 1 {
-        push(format!("event-{}@{host}", e.id), &e.title, e.starts_at, e.ends_at);
+        push(
+            format!("event-{}@{host}", e.id),
+            &e.title,
+            e.starts_at,
+            e.ends_at,
+        );
     } else {
         for s in sessions {
             push(

@@ -62,7 +62,9 @@ pub fn checkin_open(session_starts: DateTime<Utc>, at: DateTime<Utc>) -> bool {
 /// Whether someone who attended `attended_minutes` of `total_minutes` of the agenda earns a
 /// certificate with the organiser's minimum percentage.
 pub fn earned_certificate(attended_minutes: i64, total_minutes: i64, min_percent: i64) -> bool {
-    attended_minutes > 0 && total_minutes > 0 && attended_minutes * 100 >= total_minutes * min_percent
+    attended_minutes > 0
+        && total_minutes > 0
+        && attended_minutes * 100 >= total_minutes * min_percent
 }
 
 /// A speaker of a session.

@@ -51,7 +51,11 @@ fn mac(secret: &[u8], purpose: &str, message: &str) -> String {
 impl Ticket {
     /// The code of a registration.
     pub fn code(secret: &[u8], event_id: i64, registration_id: i64, nonce: &str) -> String {
-        let sig = mac(secret, "ticket", &format!("{event_id}:{registration_id}:{nonce}"));
+        let sig = mac(
+            secret,
+            "ticket",
+            &format!("{event_id}:{registration_id}:{nonce}"),
+        );
         format!("T{event_id}-{registration_id}-{}", &sig[..16])
     }
 
@@ -124,7 +128,10 @@ mod tests {
         assert_eq!(Ticket::parse(&code, 8), Err(TicketError::OtherEvent));
         // Typed in lower case with spaces.
         let typed = code.to_lowercase().replace('-', " - ");
-        assert!(Ticket::parse(&typed, 7).unwrap().verify(SECRET, "nonce").is_ok());
+        assert!(Ticket::parse(&typed, 7)
+            .unwrap()
+            .verify(SECRET, "nonce")
+            .is_ok());
     }
 
     #[test]
@@ -138,7 +145,14 @@ mod tests {
         let t = Ticket::parse(&code, 7).unwrap();
         assert_eq!(t.verify(b"other-secret", "nonce"), Err(TicketError::Forged));
         assert_eq!(t.verify(SECRET, "other"), Err(TicketError::Forged));
-        for bad in ["", "T", "T7-42", "X7-42-0123456789ABCDEF", "T7-42-ZZ", "T7-a-0123456789ABCDEF"] {
+        for bad in [
+            "",
+            "T",
+            "T7-42",
+            "X7-42-0123456789ABCDEF",
+            "T7-42-ZZ",
+            "T7-a-0123456789ABCDEF",
+        ] {
             assert_eq!(Ticket::parse(bad, 7), Err(TicketError::Malformed), "{bad}");
         }
     }

@@ -48,27 +48,47 @@ pub async fn seed(store: &Store, hash: &str) -> Result<()> {
             starts_at: wib(-60, 8, 0),
             ends_at: wib(-60, 11, 0),
             speakers_json: speakers(&[
-                ("Dr. Hendra Wijaya", "Direktur Informasi Publik", "Kementerian Komunikasi dan Digital"),
-                ("Ir. Sri Wahyuni, M.Si.", "Kepala Dinas", "Diskominfo Provinsi Jawa Timur"),
+                (
+                    "Dr. Hendra Wijaya",
+                    "Direktur Informasi Publik",
+                    "Kementerian Komunikasi dan Digital",
+                ),
+                (
+                    "Ir. Sri Wahyuni, M.Si.",
+                    "Kepala Dinas",
+                    "Diskominfo Provinsi Jawa Timur",
+                ),
             ]),
         },
         NewSession {
             title: "KIM dan pembangunan desa".into(),
             starts_at: wib(-60, 13, 0),
             ends_at: wib(-60, 16, 0),
-            speakers_json: speakers(&[("Drs. Bambang Setiawan", "Direktur Pengembangan Sosial Budaya", "Kementerian Desa PDT")]),
+            speakers_json: speakers(&[(
+                "Drs. Bambang Setiawan",
+                "Direktur Pengembangan Sosial Budaya",
+                "Kementerian Desa PDT",
+            )]),
         },
         NewSession {
             title: "Informasi cuaca dan kebencanaan untuk warga".into(),
             starts_at: wib(-59, 8, 0),
             ends_at: wib(-59, 11, 0),
-            speakers_json: speakers(&[("Rina Kusumawati, S.Si.", "Prakirawan", "BMKG Stasiun Geofisika Malang")]),
+            speakers_json: speakers(&[(
+                "Rina Kusumawati, S.Si.",
+                "Prakirawan",
+                "BMKG Stasiun Geofisika Malang",
+            )]),
         },
         NewSession {
             title: "Data dan perencanaan pembangunan daerah".into(),
             starts_at: wib(-59, 13, 0),
             ends_at: wib(-59, 16, 0),
-            speakers_json: speakers(&[("Agus Prasetyo, S.E., M.M.", "Kepala Bidang Perencanaan", "Bappeda Provinsi Jawa Timur")]),
+            speakers_json: speakers(&[(
+                "Agus Prasetyo, S.E., M.M.",
+                "Kepala Bidang Perencanaan",
+                "Bappeda Provinsi Jawa Timur",
+            )]),
         },
     ];
     let forum = NewEvent {
@@ -134,7 +154,14 @@ pub async fn seed(store: &Store, hash: &str) -> Result<()> {
                     password_hash: hash.into(),
                     locale: "id".into(),
                 };
-                store.create_user(&ctx, &user, Role::KimMember, &Scope::Region(regency.code.clone())).await?
+                store
+                    .create_user(
+                        &ctx,
+                        &user,
+                        Role::KimMember,
+                        &Scope::Region(regency.code.clone()),
+                    )
+                    .await?
             }
         };
         people.push((id, name, "kim_member".into(), regency.code.to_string()));
@@ -162,7 +189,16 @@ pub async fn seed(store: &Store, hash: &str) -> Result<()> {
             _ => forum_sessions.iter().collect(),
         };
         for s in &attended {
-            store.check_in(&ctx, p.id, s.id, s.starts_at + Duration::minutes((n % 25) as i64), None, "scan").await?;
+            store
+                .check_in(
+                    &ctx,
+                    p.id,
+                    s.id,
+                    s.starts_at + Duration::minutes((n % 25) as i64),
+                    None,
+                    "scan",
+                )
+                .await?;
         }
         if !attended.is_empty() && n % 4 != 3 {
             let entries: Vec<(i64, i64, String)> = attended

@@ -90,7 +90,12 @@ pub async fn seat(store: &Store, event: i64, user: i64, region: &str) -> (i64, S
         )
         .await
         .unwrap();
-    let code = Ticket::code(&web_config().secret.0, event, p.id, &format!("nonce-{user}"));
+    let code = Ticket::code(
+        &web_config().secret.0,
+        event,
+        p.id,
+        &format!("nonce-{user}"),
+    );
     (p.id, code)
 }
 
@@ -120,7 +125,10 @@ fn location(r: &reqwest::Response) -> String {
 fn today_wib(offset_minutes: i64) -> (String, String) {
     let t = Utc::now().with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap())
         + Duration::minutes(offset_minutes);
-    (t.format("%Y-%m-%d").to_string(), t.format("%H:%M").to_string())
+    (
+        t.format("%Y-%m-%d").to_string(),
+        t.format("%H:%M").to_string(),
+    )
 }
 
 async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(engine: Engine) {
@@ -151,7 +159,10 @@ async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(
                 ("session_date", &d0),
                 ("session_start", &t0),
                 ("session_end", &tm),
-                ("session_speakers", "Dr. Hendra; Direktur; Kemkomdigi\nRina; Prakirawan; BMKG"),
+                (
+                    "session_speakers",
+                    "Dr. Hendra; Direktur; Kemkomdigi\nRina; Prakirawan; BMKG",
+                ),
                 ("session_title", "Diskusi"),
                 ("session_date", &d1),
                 ("session_start", &tm),
@@ -160,7 +171,12 @@ async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(
             ],
         )
         .await;
-    assert_eq!(r.status(), StatusCode::SEE_OTHER, "{}", r.text().await.unwrap());
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
     let id: i64 = location(&r)
         .trim_start_matches("/events/")
         .split('?')
@@ -169,15 +185,31 @@ async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(
         .parse()
         .unwrap();
     let quotas = app.store.event_quotas(id).await.unwrap();
-    assert_eq!(quotas.len(), 38, "two seats for each of the 38 kabupaten/kota");
-    assert_eq!(quotas.iter().find(|q| q.region_code == "35.14").unwrap().seats, 5);
+    assert_eq!(
+        quotas.len(),
+        38,
+        "two seats for each of the 38 kabupaten/kota"
+    );
+    assert_eq!(
+        quotas
+            .iter()
+            .find(|q| q.region_code == "35.14")
+            .unwrap()
+            .seats,
+        5
+    );
     let sessions = app.store.event_sessions(id).await.unwrap();
     assert_eq!(sessions.len(), 2);
     assert_eq!(sessions[0].speaker_list()[1].institution, "BMKG");
     // The invitation reached the KIM officer of Prigen through the backbone.
     let officer = app.user_id("kim.prigen.ketua").await;
     let notes = app.notifications_at_least(officer, 1).await;
-    assert!(notes.iter().any(|n| n.title.contains("Forum Kemitraan Uji")), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.title.contains("Forum Kemitraan Uji")),
+        "{notes:?}"
+    );
 
     // A KIM member registers from the event's page.
     app.new_visitor();
@@ -204,10 +236,17 @@ async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(
         .to_owned();
     // Before attending, no evaluation.
     let r = app
-        .post_form(&format!("/events/{id}/evaluation"), &[(&format!("rating_{}", sessions[0].id), "5")])
+        .post_form(
+            &format!("/events/{id}/evaluation"),
+            &[(&format!("rating_{}", sessions[0].id), "5")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(r.text().await.unwrap().contains("hanya untuk peserta yang hadir"));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("hanya untuk peserta yang hadir"));
 
     // At the door: the first session has started, the second not yet.
     app.new_visitor();
@@ -215,12 +254,18 @@ async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(
     let door = format!("/events/{id}/checkin");
     let s0 = sessions[0].id.to_string();
     let s1 = sessions[1].id.to_string();
-    let r = app.post_form(&door, &[("session", &s0), ("code", &code)]).await;
+    let r = app
+        .post_form(&door, &[("session", &s0), ("code", &code)])
+        .await;
     let html = r.text().await.unwrap();
     assert!(html.contains("tercatat hadir"), "{html}");
-    let r = app.post_form(&door, &[("session", &s0), ("code", &code.to_lowercase())]).await;
+    let r = app
+        .post_form(&door, &[("session", &s0), ("code", &code.to_lowercase())])
+        .await;
     assert!(r.text().await.unwrap().contains("sudah tercatat hadir"));
-    let r = app.post_form(&door, &[("session", &s1), ("code", &code)]).await;
+    let r = app
+        .post_form(&door, &[("session", &s1), ("code", &code)])
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("belum dimulai"));
     // The phone's queue synced twice counts once.
@@ -228,7 +273,9 @@ async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(
         "[{{\"id\":\"a\",\"code\":\"{code}\",\"session_id\":{s0}}},{{\"id\":\"b\",\"code\":\"T999-1-0123456789ABCDEF\",\"session_id\":{s0}}}]"
     );
     for _ in 0..2 {
-        let r = app.post_form(&format!("{door}/sync"), &[("scans", &scans)]).await;
+        let r = app
+            .post_form(&format!("{door}/sync"), &[("scans", &scans)])
+            .await;
         assert_eq!(r.status(), StatusCode::OK);
         let v: serde_json::Value = r.json().await.unwrap();
         assert_eq!(v[0]["ok"], true);
@@ -237,7 +284,11 @@ async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(
         assert!(v[1]["message"].as_str().unwrap().contains("acara lain"));
     }
     let people = app.store.participants(id).await.unwrap();
-    assert_eq!(people[0].sessions, vec![sessions[0].id], "one check-in, once");
+    assert_eq!(
+        people[0].sessions,
+        vec![sessions[0].id],
+        "one check-in, once"
+    );
 
     // The attendee evaluates the session they attended, not the other.
     app.new_visitor();
@@ -266,14 +317,27 @@ async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(
     let (status, html) = app.get_text(&format!("/events/{id}/report")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Sangat bermanfaat") && html.contains("<svg"));
-    let (_, csv) = app.get_text(&format!("/events/{id}/participants.csv")).await;
-    assert!(csv.contains("Anggota KIM") && csv.contains("Pembukaan"), "{csv}");
-    let xlsx = app.get(&format!("/events/{id}/participants.xlsx")).await.bytes().await.unwrap();
+    let (_, csv) = app
+        .get_text(&format!("/events/{id}/participants.csv"))
+        .await;
+    assert!(
+        csv.contains("Anggota KIM") && csv.contains("Pembukaan"),
+        "{csv}"
+    );
+    let xlsx = app
+        .get(&format!("/events/{id}/participants.xlsx"))
+        .await
+        .bytes()
+        .await
+        .unwrap();
     assert!(xlsx.starts_with(b"PK"));
     app.new_visitor();
     let (status, ics) = app.get_text(&format!("/events/{id}/event.ics")).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(ics.contains("BEGIN:VCALENDAR") && ics.contains("Pembukaan"), "{ics}");
+    assert!(
+        ics.contains("BEGIN:VCALENDAR") && ics.contains("Pembukaan"),
+        "{ics}"
+    );
     app.finish().await;
 }
 
@@ -305,13 +369,21 @@ async fn bad_input_is_refused_with_a_message_and_nothing_is_written(engine: Engi
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let html = r.text().await.unwrap();
-    for words in ["Pilih jenis acara", "Jumlah kursi", "http://", "Kuota tidak dapat dibaca"] {
+    for words in [
+        "Pilih jenis acara",
+        "Jumlah kursi",
+        "http://",
+        "Kuota tidak dapat dibaca",
+    ] {
         assert!(html.contains(words), "{words}: {html}");
     }
     assert_eq!(store.events(1000).await.unwrap().len(), before);
     // Another office's region: refused.
     let r = app
-        .post_form("/events", &[("kind", "forum"), ("title", "x"), ("region", "33.74")])
+        .post_form(
+            "/events",
+            &[("kind", "forum"), ("title", "x"), ("region", "33.74")],
+        )
         .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
 
@@ -319,12 +391,16 @@ async fn bad_input_is_refused_with_a_message_and_nothing_is_written(engine: Engi
     let closed = sample_event(&store, "35.14", Duration::hours(-3), 1, 10, "").await;
     app.new_visitor();
     app.login_as("kim.prigen.anggota").await;
-    let r = app.post_form(&format!("/events/{closed}/register"), &[]).await;
+    let r = app
+        .post_form(&format!("/events/{closed}/register"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("sudah ditutup"));
     // Outside the regions allowed.
     let elsewhere = sample_event(&store, "35.14", Duration::days(3), 2, 10, "35.07").await;
-    let r = app.post_form(&format!("/events/{elsewhere}/register"), &[]).await;
+    let r = app
+        .post_form(&format!("/events/{elsewhere}/register"), &[])
+        .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "not even visible");
     // Over the region's quota: a waiting place, said so.
     let base = sample_event(&store, "35", Duration::days(3), 2, 10, "").await;
@@ -340,7 +416,9 @@ async fn bad_input_is_refused_with_a_message_and_nothing_is_written(engine: Engi
         .await
         .unwrap();
     seat(&store, quota2, full, "35.14.10").await;
-    let r = app.post_form(&format!("/events/{quota2}/register"), &[]).await;
+    let r = app
+        .post_form(&format!("/events/{quota2}/register"), &[])
+        .await;
     assert_eq!(location(&r), format!("/events/{quota2}?done=quota"));
     let (_, html) = app.get_text(&location(&r)).await;
     assert!(html.contains("Kuota wilayah Anda sudah penuh"));
@@ -352,7 +430,9 @@ async fn bad_input_is_refused_with_a_message_and_nothing_is_written(engine: Engi
     let guest = new_user(&store, "tamu.uji", "35.14.10").await;
     let (_, code) = seat(&store, running, guest, "35.14.10").await;
     let (_, foreign) = seat(&store, other, guest, "35.14.10").await;
-    let session = store.event_sessions(running).await.unwrap()[0].id.to_string();
+    let session = store.event_sessions(running).await.unwrap()[0]
+        .id
+        .to_string();
     app.new_visitor();
     app.login_as("kominfo.kab-pasuruan").await;
     let door = format!("/events/{running}/checkin");
@@ -362,11 +442,18 @@ async fn bad_input_is_refused_with_a_message_and_nothing_is_written(engine: Engi
         (foreign.as_str(), "acara lain"),
         ("halo", "bukan kode tiket"),
     ] {
-        let r = app.post_form(&door, &[("session", &session), ("code", bad)]).await;
+        let r = app
+            .post_form(&door, &[("session", &session), ("code", bad)])
+            .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         assert!(r.text().await.unwrap().contains(words), "{bad}");
     }
-    assert!(store.participants(running).await.unwrap().iter().all(|p| p.sessions.is_empty()));
+    assert!(store
+        .participants(running)
+        .await
+        .unwrap()
+        .iter()
+        .all(|p| p.sessions.is_empty()));
     // A regency admin cannot work the door of another regency's event.
     let malang = sample_event(&store, "35.07", Duration::minutes(-10), 1, 10, "").await;
     let r = app.get(&format!("/events/{malang}/checkin")).await;
@@ -413,7 +500,9 @@ async fn quota_event(store: &Store, id: i64) -> NewEvent {
 async fn three_hundred_people_race_for_the_last_ten_seats(engine: Engine) {
     let app = TestApp::spawn(engine).await;
     let store = app.store.clone();
-    let ctx = simpul_app::AppCtx::new(store.clone(), web_config()).await.unwrap();
+    let ctx = simpul_app::AppCtx::new(store.clone(), web_config())
+        .await
+        .unwrap();
     let event = sample_event(&store, "35", Duration::days(5), 2, 20, "").await;
     // Ten seats already taken.
     for i in 0..10 {
@@ -452,7 +541,10 @@ async fn three_hundred_people_race_for_the_last_ten_seats(engine: Engine) {
             RegStatus::Cancelled => unreachable!(),
         }
     }
-    eprintln!("registration race on {engine:?}: 300 registrations in {:?}", started.elapsed());
+    eprintln!(
+        "registration race on {engine:?}: 300 registrations in {:?}",
+        started.elapsed()
+    );
     assert_eq!((confirmed, waiting), (10, 290));
     let people = store.participants(event).await.unwrap();
     let held = |s: &str| people.iter().filter(|p| p.registration.status == s).count();
@@ -467,23 +559,43 @@ async fn three_hundred_people_race_for_the_last_ten_seats(engine: Engine) {
         .unwrap()
         .registration
         .clone();
-    let leaving = people.iter().find(|p| p.registration.status == "confirmed").unwrap();
-    let organiser = simpul_app::accounts::actor(&ctx, app.user_id("kominfo.jatim").await).await.unwrap();
+    let leaving = people
+        .iter()
+        .find(|p| p.registration.status == "confirmed")
+        .unwrap();
+    let organiser = simpul_app::accounts::actor(&ctx, app.user_id("kominfo.jatim").await)
+        .await
+        .unwrap();
     let audit = AuditContext::system("test");
-    let moved = simpul_app::events::register::cancel(&ctx, &organiser, &audit, leaving.registration.id)
-        .await
-        .unwrap()
-        .expect("someone moves up");
+    let moved =
+        simpul_app::events::register::cancel(&ctx, &organiser, &audit, leaving.registration.id)
+            .await
+            .unwrap()
+            .expect("someone moves up");
     assert_eq!(moved.registration_id, first_waiting.id);
-    assert!(simpul_app::events::register::cancel(&ctx, &organiser, &audit, leaving.registration.id)
-        .await
-        .unwrap()
-        .is_none());
+    assert!(simpul_app::events::register::cancel(
+        &ctx,
+        &organiser,
+        &audit,
+        leaving.registration.id
+    )
+    .await
+    .unwrap()
+    .is_none());
     let people = store.participants(event).await.unwrap();
-    assert_eq!(people.iter().filter(|p| p.registration.status == "confirmed").count(), 20);
+    assert_eq!(
+        people
+            .iter()
+            .filter(|p| p.registration.status == "confirmed")
+            .count(),
+        20
+    );
     // They are told (a notice queued with the cancellation, sent by the worker).
     let notes = app.notifications_at_least(first_waiting.user_id, 2).await;
-    assert!(notes.iter().any(|n| n.title.contains("mendapat kursi")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.title.contains("mendapat kursi")),
+        "{notes:?}"
+    );
     app.finish().await;
 }
 
@@ -498,22 +610,51 @@ async fn certificates_are_pdfs_verified_on_a_public_page(engine: Engine) {
     let (theirs, _) = seat(&store, past, officer, "35.14.10").await;
     let sessions = store.event_sessions(past).await.unwrap();
     for s in &sessions {
-        store.check_in(&ctx, mine, s.id, s.starts_at, None, "scan").await.unwrap();
+        store
+            .check_in(&ctx, mine, s.id, s.starts_at, None, "scan")
+            .await
+            .unwrap();
     }
     // The officer came to one session in four: below 75%.
-    store.check_in(&ctx, theirs, sessions[0].id, sessions[0].starts_at, None, "scan").await.unwrap();
+    store
+        .check_in(
+            &ctx,
+            theirs,
+            sessions[0].id,
+            sessions[0].starts_at,
+            None,
+            "scan",
+        )
+        .await
+        .unwrap();
     app.login_as("kim.prigen.anggota").await;
     let (_, html) = app.get_text(&format!("/events/{past}")).await;
     assert!(html.contains("id=\"certificate-link\""));
     let r = app.get(&format!("/events/{past}/certificate.pdf")).await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(crate::common::header(r.headers(), "content-type"), "application/pdf");
+    assert_eq!(
+        crate::common::header(r.headers(), "content-type"),
+        "application/pdf"
+    );
     let pdf = r.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
-    let code = store.registration(mine).await.unwrap().certificate_code.unwrap();
+    let code = store
+        .registration(mine)
+        .await
+        .unwrap()
+        .certificate_code
+        .unwrap();
     // Downloaded again: the same code.
     app.get(&format!("/events/{past}/certificate.pdf")).await;
-    assert_eq!(store.registration(mine).await.unwrap().certificate_code.unwrap(), code);
+    assert_eq!(
+        store
+            .registration(mine)
+            .await
+            .unwrap()
+            .certificate_code
+            .unwrap(),
+        code
+    );
     // The profile lists the completed training with its code.
     let (_, list) = app.get_text("/events").await;
     assert!(list.contains(&code));
@@ -529,7 +670,9 @@ async fn certificates_are_pdfs_verified_on_a_public_page(engine: Engine) {
     assert!(html.contains("Sertifikat ini asli") && html.contains(&format!("Peserta {member}")));
     let (status, _) = app.get_text("/sertifikat/S-000000000000").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    let r = app.get(&format!("/sertifikat?kode={}", code.to_lowercase())).await;
+    let r = app
+        .get(&format!("/sertifikat?kode={}", code.to_lowercase()))
+        .await;
     assert_eq!(location(&r), format!("/sertifikat/{code}"));
     app.finish().await;
 }

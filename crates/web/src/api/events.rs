@@ -106,8 +106,17 @@ pub struct Created {
 
 #[utoipa::path(get, path = "/api/v1/events", tag = "events", security(("bearer" = [])),
     responses((status = 200, body = [EventView])))]
-pub async fn list(State(state): State<AppState>, ApiUser(user): ApiUser) -> AppResult<Json<Vec<EventView>>> {
-    Ok(Json(app::visible(&state, &user).await?.into_iter().map(Into::into).collect()))
+pub async fn list(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+) -> AppResult<Json<Vec<EventView>>> {
+    Ok(Json(
+        app::visible(&state, &user)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
 }
 
 #[utoipa::path(post, path = "/api/v1/events", tag = "events", security(("bearer" = [])), request_body = EventInput,
@@ -124,7 +133,11 @@ pub async fn create(
 
 #[utoipa::path(get, path = "/api/v1/events/{id}", tag = "events", security(("bearer" = [])),
     params(("id" = i64, Path)), responses((status = 200, body = EventDetail), (status = 404, body = crate::api::Problem)))]
-pub async fn show(State(state): State<AppState>, ApiUser(user): ApiUser, PathParam(id): PathParam<i64>) -> AppResult<Json<EventDetail>> {
+pub async fn show(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    PathParam(id): PathParam<i64>,
+) -> AppResult<Json<EventDetail>> {
     let e = state.store.event(id).await?;
     if !app::may_view(&state, &user, &e).await? {
         return Err(AppError::NotFound);
@@ -140,7 +153,11 @@ pub async fn show(State(state): State<AppState>, ApiUser(user): ApiUser, PathPar
             speakers: s
                 .speaker_list()
                 .into_iter()
-                .map(|p| SpeakerView { name: p.name, position: p.position, institution: p.institution })
+                .map(|p| SpeakerView {
+                    name: p.name,
+                    position: p.position,
+                    institution: p.institution,
+                })
                 .collect(),
             id: s.id,
             title: s.title,
@@ -214,7 +231,15 @@ pub async fn checkins(
     ApiJson(batch): ApiJson<CheckinBatch>,
 ) -> AppResult<Json<Vec<SyncResult>>> {
     Ok(Json(
-        simpul_app::events::checkin::sync(&state, &user, &user.audit(&ctx), id, &batch.scans, ctx.locale).await?,
+        simpul_app::events::checkin::sync(
+            &state,
+            &user,
+            &user.audit(&ctx),
+            id,
+            &batch.scans,
+            ctx.locale,
+        )
+        .await?,
     ))
 }
 

@@ -84,13 +84,19 @@ pub async fn evaluate(
 ) -> AppResult<Response> {
     let mut entries: Vec<EvaluationEntry> = Vec::new();
     for (k, v) in &form {
-        let Some(sid) = k.strip_prefix("rating_").and_then(|s| s.parse::<i64>().ok()) else {
+        let Some(sid) = k
+            .strip_prefix("rating_")
+            .and_then(|s| s.parse::<i64>().ok())
+        else {
             continue;
         };
         entries.push(EvaluationEntry {
             session_id: sid,
             rating: v.clone(),
-            comment: form.get(&format!("comment_{sid}")).cloned().unwrap_or_default(),
+            comment: form
+                .get(&format!("comment_{sid}"))
+                .cloned()
+                .unwrap_or_default(),
         });
     }
     entries.sort_by_key(|e| e.session_id);
@@ -122,8 +128,10 @@ pub async fn report_page(
 ) -> AppResult<Response> {
     let page = Page::new(&state, &ctx, Some(&user));
     let t = page.t;
-    let (event, report) =
-        report::report(&state, &user, id, |r| t.get(&format!("role.{r}")).to_string()).await?;
+    let (event, report) = report::report(&state, &user, id, |r| {
+        t.get(&format!("role.{r}")).to_string()
+    })
+    .await?;
     let attended = t.get("events.attended");
     let absent = t.get("events.absent");
     let colors = [(attended, "#1b7f3b"), (absent, "#c9c9c9")];
@@ -138,8 +146,18 @@ pub async fn report_page(
             })
             .collect()
     };
-    let region_chart = stacked_bar_chart(t.get("events.by_region"), &bars(&report.by_region), &colors, 340);
-    let role_chart = stacked_bar_chart(t.get("events.by_role"), &bars(&report.by_role), &colors, 340);
+    let region_chart = stacked_bar_chart(
+        t.get("events.by_region"),
+        &bars(&report.by_region),
+        &colors,
+        340,
+    );
+    let role_chart = stacked_bar_chart(
+        t.get("events.by_role"),
+        &bars(&report.by_role),
+        &colors,
+        340,
+    );
     let ratings: Vec<(String, f64)> = report
         .sessions
         .iter()
@@ -161,7 +179,10 @@ fn download(content_type: &'static str, name: String, body: Vec<u8>) -> Response
     (
         [
             (header::CONTENT_TYPE, content_type.to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
         ],
         body,
     )
@@ -177,7 +198,11 @@ pub async fn participants_csv(
     let t = state.catalog.messages(ctx.locale);
     let (_, header, rows) = report::participant_table(&state, &user, id, &t).await?;
     let body = report::to_csv(&header, &rows)?;
-    Ok(download("text/csv; charset=utf-8", format!("peserta-acara-{id}.csv"), body))
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("peserta-acara-{id}.csv"),
+        body,
+    ))
 }
 
 pub async fn participants_xlsx(
@@ -209,7 +234,11 @@ pub async fn ics(
     }
     let sessions = state.store.event_sessions(id).await?;
     let body = report::ics(&state, &event, &sessions);
-    Ok(download("text/calendar; charset=utf-8", format!("acara-{id}.ics"), body.into_bytes()))
+    Ok(download(
+        "text/calendar; charset=utf-8",
+        format!("acara-{id}.ics"),
+        body.into_bytes(),
+    ))
 }
 
 pub async fn certificate(
@@ -218,9 +247,17 @@ pub async fn certificate(
     SessionUser(user): SessionUser,
     PathParam(id): PathParam<i64>,
 ) -> AppResult<Response> {
-    match simpul_app::events::certificate::for_participant(&state, &user, &user.audit(&ctx), id).await {
-        Ok((code, pdf)) => Ok(download("application/pdf", format!("sertifikat-{code}.pdf"), pdf)),
-        Err(AppError::Invalid(errors)) => super::show_page(&state, &ctx, &user, id, None, errors).await,
+    match simpul_app::events::certificate::for_participant(&state, &user, &user.audit(&ctx), id)
+        .await
+    {
+        Ok((code, pdf)) => Ok(download(
+            "application/pdf",
+            format!("sertifikat-{code}.pdf"),
+            pdf,
+        )),
+        Err(AppError::Invalid(errors)) => {
+            super::show_page(&state, &ctx, &user, id, None, errors).await
+        }
         Err(e) => Err(e),
     }
 }
@@ -239,7 +276,16 @@ pub async fn add_material(
     PathParam(id): PathParam<i64>,
     CsrfForm(input): CsrfForm<MaterialInput>,
 ) -> AppResult<Response> {
-    match simpul_app::events::add_material(&state, &user, &user.audit(&ctx), id, &input.title, &input.url).await {
+    match simpul_app::events::add_material(
+        &state,
+        &user,
+        &user.audit(&ctx),
+        id,
+        &input.title,
+        &input.url,
+    )
+    .await
+    {
         Ok(_) => Ok(Redirect::to(&format!("/events/{id}?done=material#materials")).into_response()),
         Err(e) => {
             let (_, errors) = super::super::form_errors(e)?;

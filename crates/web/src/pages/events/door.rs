@@ -116,13 +116,41 @@ pub async fn submit(
     PathParam(id): PathParam<i64>,
     CsrfForm(input): CsrfForm<CheckinInput>,
 ) -> AppResult<Response> {
-    let source = if input.source == "scan" { Source::Scan } else { Source::Typed };
+    let source = if input.source == "scan" {
+        Source::Scan
+    } else {
+        Source::Typed
+    };
     let t = state.catalog.messages(ctx.locale);
-    match checkin::check_in(&state, &user, &user.audit(&ctx), id, input.session, &input.code, source, None).await {
+    match checkin::check_in(
+        &state,
+        &user,
+        &user.audit(&ctx),
+        id,
+        input.session,
+        &input.code,
+        source,
+        None,
+    )
+    .await
+    {
         Ok(c) => {
-            let key = if c.first { "events.checked_in" } else { "events.already_checked_in" };
+            let key = if c.first {
+                "events.checked_in"
+            } else {
+                "events.already_checked_in"
+            };
             let msg = t.fmt(key, &[("name", &c.name)]);
-            door_page(&state, &ctx, &user, id, Some(input.session), Some(msg), Vec::new()).await
+            door_page(
+                &state,
+                &ctx,
+                &user,
+                id,
+                Some(input.session),
+                Some(msg),
+                Vec::new(),
+            )
+            .await
         }
         Err(e) => {
             let (_, errors) = super::super::form_errors(e)?;

@@ -66,7 +66,11 @@ async fn form_page(
     )
 }
 
-pub async fn new_form(State(state): State<AppState>, ctx: RequestCtx, SessionUser(user): SessionUser) -> AppResult<Response> {
+pub async fn new_form(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+) -> AppResult<Response> {
     if !super::may_organise(&user) {
         return Err(AppError::Forbidden);
     }
@@ -75,7 +79,15 @@ pub async fn new_form(State(state): State<AppState>, ctx: RequestCtx, SessionUse
         min_attendance: "75".into(),
         ..EventInput::default()
     };
-    form_page(&state, &ctx, &user, input, Vec::new(), axum::http::StatusCode::OK).await
+    form_page(
+        &state,
+        &ctx,
+        &user,
+        input,
+        Vec::new(),
+        axum::http::StatusCode::OK,
+    )
+    .await
 }
 
 pub async fn create(

@@ -36,17 +36,31 @@ pub async fn dashboard_links(
 ) -> AppResult<Vec<(String, String)>> {
     let mut out = Vec::new();
     let now = chrono::Utc::now();
-    let mine = state.store.registrations_of_user(user.actor.user_id).await?;
+    let mine = state
+        .store
+        .registrations_of_user(user.actor.user_id)
+        .await?;
     for r in mine.iter().filter(|r| r.status == "confirmed").take(3) {
         if let Ok(e) = state.store.event(r.event_id).await {
             if e.ends_at > now {
-                out.push((t.fmt("events.dashboard_ticket", &[("title", &e.title)]), format!("/events/{}/ticket", e.id)));
+                out.push((
+                    t.fmt("events.dashboard_ticket", &[("title", &e.title)]),
+                    format!("/events/{}/ticket", e.id),
+                ));
             }
         }
     }
-    for e in app::visible(state, user).await?.into_iter().filter(|e| e.reg_closes_at > now).take(3) {
+    for e in app::visible(state, user)
+        .await?
+        .into_iter()
+        .filter(|e| e.reg_closes_at > now)
+        .take(3)
+    {
         if !mine.iter().any(|r| r.event_id == e.id) {
-            out.push((t.fmt("events.dashboard_open", &[("title", &e.title)]), format!("/events/{}", e.id)));
+            out.push((
+                t.fmt("events.dashboard_open", &[("title", &e.title)]),
+                format!("/events/{}", e.id),
+            ));
         }
     }
     if may_organise(user) {
@@ -72,20 +86,35 @@ struct ListPage<'a> {
     can_create: bool,
 }
 
-pub async fn list(State(state): State<AppState>, ctx: RequestCtx, SessionUser(user): SessionUser) -> AppResult<Response> {
+pub async fn list(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+) -> AppResult<Response> {
     let now = chrono::Utc::now();
     let visible = app::visible(&state, &user).await?;
-    let regs = state.store.registrations_of_user(user.actor.user_id).await?;
+    let regs = state
+        .store
+        .registrations_of_user(user.actor.user_id)
+        .await?;
     let mut mine = Vec::new();
     for r in regs.into_iter().filter(|r| r.status != "cancelled") {
         if let Some(e) = visible.iter().find(|e| e.id == r.event_id) {
             mine.push((e.clone(), r));
         }
     }
-    let managed: Vec<EventRecord> = visible.iter().filter(|e| app::may_manage(&user, e)).cloned().collect();
+    let managed: Vec<EventRecord> = visible
+        .iter()
+        .filter(|e| app::may_manage(&user, e))
+        .cloned()
+        .collect();
     let open: Vec<EventRecord> = visible
         .iter()
-        .filter(|e| e.reg_closes_at > now && e.reg_opens_at <= now && !mine.iter().any(|(m, _)| m.id == e.id))
+        .filter(|e| {
+            e.reg_closes_at > now
+                && e.reg_opens_at <= now
+                && !mine.iter().any(|(m, _)| m.id == e.id)
+        })
         .cloned()
         .collect();
     let completed = state.store.completed_trainings(user.actor.user_id).await?;
@@ -146,8 +175,14 @@ pub(crate) async fn show_page(
     }
     let sessions = state.store.event_sessions(id).await?;
     let people = state.store.participants(id).await?;
-    let confirmed = people.iter().filter(|p| p.registration.status == "confirmed").count() as i64;
-    let waiting = people.iter().filter(|p| p.registration.status == "waitlisted").count() as i64;
+    let confirmed = people
+        .iter()
+        .filter(|p| p.registration.status == "confirmed")
+        .count() as i64;
+    let waiting = people
+        .iter()
+        .filter(|p| p.registration.status == "waitlisted")
+        .count() as i64;
     let registration = people
         .iter()
         .find(|p| p.registration.user_id == user.actor.user_id)
@@ -156,7 +191,9 @@ pub(crate) async fn show_page(
         .iter()
         .any(|p| p.registration.user_id == user.actor.user_id && !p.sessions.is_empty());
     let certificate = match &registration {
-        Some(r) => simpul_app::events::certificate::eligible(state, &event, r).await?.is_some(),
+        Some(r) => simpul_app::events::certificate::eligible(state, &event, r)
+            .await?
+            .is_some(),
         None => false,
     };
     let page = Page::new(state, ctx, Some(user));
@@ -166,7 +203,10 @@ pub(crate) async fn show_page(
         (_, Err(AppError::Invalid(f))) => f.first().map(|f| page.t.get(f.key)),
         _ => None,
     };
-    let can_register = eligibility.is_ok() && registration.as_ref().is_none_or(|r| r.status == "cancelled");
+    let can_register = eligibility.is_ok()
+        && registration
+            .as_ref()
+            .is_none_or(|r| r.status == "cancelled");
     let index = state.regions.index(&state.store).await?;
     let quotas = state
         .store
@@ -201,7 +241,10 @@ pub(crate) async fn show_page(
             manage: app::may_manage(user, &event),
             agenda: sessions
                 .into_iter()
-                .map(|s| AgendaItem { speakers: s.speaker_list(), session: s })
+                .map(|s| AgendaItem {
+                    speakers: s.speaker_list(),
+                    session: s,
+                })
                 .collect(),
             page,
             event,
@@ -300,7 +343,11 @@ pub async fn ticket(
     } else {
         String::new()
     };
-    let qr = if confirmed { register::qr_svg(&code) } else { String::new() };
+    let qr = if confirmed {
+        register::qr_svg(&code)
+    } else {
+        String::new()
+    };
     let page = Page::new(&state, &ctx, Some(&user));
     render(TicketPage {
         when: when(&page, &event),

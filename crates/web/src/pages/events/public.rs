@@ -30,7 +30,11 @@ pub struct VerifyQuery {
 }
 
 /// The form; a typed code leads to its page.
-pub async fn form(State(state): State<AppState>, ctx: RequestCtx, Query(q): Query<VerifyQuery>) -> AppResult<Response> {
+pub async fn form(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    Query(q): Query<VerifyQuery>,
+) -> AppResult<Response> {
     let code: String = q.kode.trim().to_uppercase().chars().take(40).collect();
     if !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
         return Ok(Redirect::to(&format!("/sertifikat/{code}")).into_response());
@@ -47,10 +51,15 @@ pub async fn form(State(state): State<AppState>, ctx: RequestCtx, Query(q): Quer
     )
 }
 
-pub async fn show(State(state): State<AppState>, ctx: RequestCtx, PathParam(code): PathParam<String>) -> AppResult<Response> {
+pub async fn show(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    PathParam(code): PathParam<String>,
+) -> AppResult<Response> {
     let code: String = code.trim().to_uppercase().chars().take(40).collect();
     // Only letters, digits and dashes make a code (a NUL would not even reach PostgreSQL).
-    let well_formed = !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let well_formed =
+        !code.is_empty() && code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     let found = if well_formed {
         state.store.certificate_by_code(&code).await?
     } else {
@@ -61,7 +70,9 @@ pub async fn show(State(state): State<AppState>, ctx: RequestCtx, PathParam(code
     let (dates, kind_label) = match &found {
         Some(c) => (
             simpul_app::events::certificate::date_range(&c.event),
-            page.t.get(&format!("events.kind_{}", c.event.kind)).to_string(),
+            page.t
+                .get(&format!("events.kind_{}", c.event.kind))
+                .to_string(),
         ),
         None => (String::new(), String::new()),
     };

@@ -395,7 +395,7 @@ impl Store {
             };
             let a = AuditEvent::new("event.register", "event_registration", id)
                 .in_region(RegionCode::parse(&r.region_code).ok())
-                .with_summary(json!({"after": {"event": r.event_id, "status": status.as_str(), "name": r.name}}));
+                .with_summary(json!({"after": {"event": r.event_id, "status": status.as_str()}}));
             audit_in_tx!(tx, ctx, &a);
             tx.commit().await?;
             Ok(Placement { id, status, reason })

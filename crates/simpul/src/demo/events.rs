@@ -1,7 +1,8 @@
 //! Capacity building in the demo: a two-day partnership forum two months ago with 100
 //! participants from the kabupaten/kota offices and KIMs (attendance per session, evaluations;
 //! the demo KIM officer took part, so their certificate can be downloaded), and an upcoming
-//! bimtek open for registration with two seats per kabupaten/kota.
+//! bimtek open for registration with two seats per kabupaten/kota. Names stay out of the audit
+//! log (registrations are audited by event and status only).
 
 use anyhow::Result;
 use chrono::{Duration, NaiveTime, TimeZone, Utc};

@@ -271,6 +271,11 @@ mod tests {
         })
         .unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
+        // Kept for a look (pdftoppm renders it): the layout is checked by eye, not by a test.
+        let _ = std::fs::write(
+            std::env::temp_dir().join("simpul-certificate-sample.pdf"),
+            &pdf,
+        );
         assert!(
             pdf.len() < 200_000,
             "subset fonts keep it small: {}",

@@ -228,6 +228,24 @@ mod tests {
             wanted.push(format!("notify.msg.{t}.title"));
             wanted.push(format!("notify.msg.{t}.body"));
         }
+        // Capacity building (issue 14).
+        for k in simpul_core::events::EventKind::ALL {
+            wanted.push(format!("events.kind_{}", k.as_str()));
+        }
+        for s in simpul_core::events::RegStatus::ALL {
+            wanted.push(format!("events.status_{}", s.as_str()));
+        }
+        for t in [
+            "events_invite",
+            "events_confirmed",
+            "events_waitlisted",
+            "events_promoted",
+            "events_reminder_day_before",
+            "events_reminder_today",
+        ] {
+            wanted.push(format!("notify.msg.{t}.title"));
+            wanted.push(format!("notify.msg.{t}.body"));
+        }
         for s in ["queued", "sent", "delivered", "failed", "digest"] {
             wanted.push(format!("deliveries.status_{s}"));
         }

@@ -15,6 +15,7 @@ pub mod alerts;
 pub mod auth;
 pub mod channels;
 pub mod dissem;
+pub mod events;
 pub mod export;
 pub mod groups;
 pub mod hoax;

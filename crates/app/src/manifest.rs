@@ -238,7 +238,40 @@ pub static DISSEMINATION: Capability = Capability {
     ],
 };
 
-pub static CAPABILITIES: &[&Capability] = &[&REGISTRY, &DELIVERY, &ALERTS, &HOAX, &DISSEMINATION];
+pub static EVENTS: Capability = Capability {
+    name: "events",
+    job_kinds: &[&crate::events::remind::REMIND],
+    schedules: &[&crate::events::remind::REMIND_EVERY_QUARTER_HOUR],
+    audit_actions: &[
+        "event.create",
+        "event.material",
+        "event.register",
+        "event.cancel_registration",
+        "event.promote",
+        "event.checkin",
+        "event.evaluate",
+        "event.certificate",
+    ],
+    audit_objects: &[
+        AuditObject {
+            kind: "event",
+            page: Some("/events/{}"),
+        },
+        AuditObject {
+            kind: "event_registration",
+            page: None,
+        },
+    ],
+};
+
+pub static CAPABILITIES: &[&Capability] = &[
+    &REGISTRY,
+    &DELIVERY,
+    &ALERTS,
+    &HOAX,
+    &DISSEMINATION,
+    &EVENTS,
+];
 
 pub fn job_kinds() -> impl Iterator<Item = &'static JobKind> {
     CAPABILITIES

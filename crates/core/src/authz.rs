@@ -152,6 +152,10 @@ pub enum Action<'a> {
     PlanProgram { region: Option<&'a RegionCode> },
     /// See the shared program calendar, its overlaps and gaps.
     ViewPrograms,
+    // Capacity building (issue 14).
+    /// Create an event organised by the office of `region`, and manage it: check people in,
+    /// add materials, see attendance, evaluations and exports.
+    OrganiseEvent { region: &'a RegionCode },
 }
 
 /// Roles that may create and manage accounts.
@@ -348,6 +352,10 @@ impl Actor {
                 .grants
                 .iter()
                 .any(|g| g.role.is_admin() || g.role == Role::PartnerStaff),
+            Action::OrganiseEvent { region } => self
+                .grants
+                .iter()
+                .any(|g| manages_accounts(g.role) && g.territory.contains_region(region)),
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod audit;
 pub mod authz;
 pub mod calendar;
 pub mod dissem;
+pub mod events;
 pub mod hoax;
 pub mod local_path;
 pub mod notify;

@@ -17,6 +17,7 @@ pub mod audit;
 pub mod auth;
 pub mod backup;
 pub mod dissem;
+pub mod events;
 pub mod groups;
 pub mod hoax;
 pub mod jobs;

@@ -108,6 +108,16 @@ pub static DISSEM_JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// The check-in page's offline queue and camera scanning (events).
+pub static EVENTS_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "events",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/events.js"),
+    )
+});
+
 /// The service worker, served at `/sw.js` (its scope is the folder it is served from, so it
 /// cannot live under `/static/`) and revalidated on every load, as browsers expect.
 pub async fn service_worker() -> Response {
@@ -157,6 +167,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         &*PUSH_JS,
         &*ALERTS_JS,
         &*DISSEM_JS,
+        &*EVENTS_JS,
     ] {
         if a.url == wanted {
             return (

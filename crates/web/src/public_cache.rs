@@ -63,6 +63,10 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/peringatan",
     "/peringatan/feed.atom",
     "/peringatan/{id}",
+    // Capacity building: the certificate check and an event's calendar file.
+    "/sertifikat",
+    "/sertifikat/{code}",
+    "/events/{id}/event.ics",
 ];
 
 /// Memory for cached bodies (both encodings counted).

@@ -225,6 +225,39 @@ fn page_routes() -> Routes {
         .route("/peringatan", get(alerts::public::list))
         .route("/peringatan/feed.atom", get(alerts::public::atom))
         .route("/peringatan/{id}", get(alerts::public::show))
+        .merge(events_page_routes())
+}
+
+/// Capacity building pages (issue 14).
+fn events_page_routes() -> Routes {
+    use pages::events::{self, after, door, form, public};
+    Routes::new()
+        .route("/events", get(events::list).post(form::create))
+        .route("/events/new", get(form::new_form))
+        .route("/events/{id}", get(events::show))
+        .route("/events/{id}/register", post(events::register))
+        .route("/events/{id}/cancel", post(events::cancel))
+        .route("/events/{id}/ticket", get(events::ticket))
+        .route("/events/{id}/checkin", get(door::page).post(door::submit))
+        .route("/events/{id}/checkin/sync", post(door::sync))
+        .route(
+            "/events/{id}/evaluation",
+            get(after::evaluation_form).post(after::evaluate),
+        )
+        .route("/events/{id}/report", get(after::report_page))
+        .route(
+            "/events/{id}/participants.csv",
+            get(after::participants_csv),
+        )
+        .route(
+            "/events/{id}/participants.xlsx",
+            get(after::participants_xlsx),
+        )
+        .route("/events/{id}/event.ics", get(after::ics))
+        .route("/events/{id}/certificate.pdf", get(after::certificate))
+        .route("/events/{id}/materials", post(after::add_material))
+        .route("/sertifikat", get(public::form))
+        .route("/sertifikat/{code}", get(public::show))
 }
 
 /// Dissemination and the program calendar (issue 13).
@@ -413,6 +446,21 @@ fn hoax_api_routes() -> Routes {
         )
         .route("/api/v1/hoax/claims/{id}/merge", post(hoax::merge))
         .route("/api/v1/hoax/clarifications", get(hoax::clarifications))
+        .merge(events_api_routes())
+}
+
+fn events_api_routes() -> Routes {
+    use api::events;
+    Routes::new()
+        .route("/api/v1/events", get(events::list).post(events::create))
+        .route("/api/v1/events/{id}", get(events::show))
+        .route("/api/v1/events/{id}/registrations", post(events::register))
+        .route(
+            "/api/v1/events/{id}/registrations/{registration_id}",
+            delete(events::cancel),
+        )
+        .route("/api/v1/events/{id}/checkins", post(events::checkins))
+        .route("/api/v1/events/{id}/report", get(events::report))
 }
 
 async fn not_found() -> crate::error::AppError {

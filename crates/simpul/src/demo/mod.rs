@@ -10,6 +10,7 @@ use simpul_store::Store;
 
 pub mod alerts;
 pub mod dissem;
+pub mod events;
 pub mod hoax;
 pub mod kims;
 
@@ -202,6 +203,8 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
     alerts::seed(store).await?;
     // Dissemination: packages with three weeks of reports, and the program calendar.
     dissem::seed(store, &ctx).await?;
+    // Capacity building: a past forum with 100 participants, an upcoming bimtek.
+    events::seed(store, &hash).await?;
     Ok(out)
 }
 

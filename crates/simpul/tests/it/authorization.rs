@@ -76,6 +76,16 @@ enum Rule {
     Planners,
     /// A KIM officer, wherever.
     Officer,
+    // Capacity building (the in-scope event is organised by Kabupaten Pasuruan and open to
+    // everyone; the other by Kota Semarang, open to Semarang only).
+    /// An event's page: everyone it is open to, and its organisers.
+    EventPage,
+    /// What belongs to a registration (ticket, evaluation, certificate): none of the actors
+    /// is registered, so nobody.
+    Registered,
+    /// Cancelling one's own registration: everyone registered earlier in the run (the event
+    /// inside is open to all); nobody for the other.
+    SelfRegistered,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
@@ -141,6 +151,9 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
                 && (in_scope || national)
         }
         Rule::AlertAnswer => role == Role::KimOfficer && in_scope,
+        Rule::EventPage => in_scope || national,
+        Rule::Registered => false,
+        Rule::SelfRegistered => in_scope,
         Rule::DissemCompose => {
             matches!(
                 role,
@@ -982,6 +995,133 @@ fn cases() -> Vec<Case> {
                 "regions": ["{kimregency}"], "starts_on": "{today}", "ends_on": "{today}"}),
             ),
         ),
+        // Capacity building (issue 14).
+        case(M::GET, "/events", Account, false, None),
+        case(M::GET, "/events/new", Managers, false, None),
+        case(
+            M::POST,
+            "/events",
+            Manage,
+            true,
+            form(&[
+                ("kind", "workshop"),
+                ("title", "Lokakarya matriks"),
+                ("description", "Uji"),
+                ("venue", "Aula"),
+                ("start_date", "2030-01-10"),
+                ("start_time", "08:00"),
+                ("end_time", "12:00"),
+                ("capacity", "20"),
+                ("region", "{region}"),
+            ]),
+        ),
+        case(M::GET, "/events/{event}", EventPage, true, None),
+        case(M::GET, "/events/{event}/ticket", Registered, true, None),
+        case(M::GET, "/events/{event}/evaluation", Registered, true, None),
+        case(
+            M::POST,
+            "/events/{event}/evaluation",
+            Registered,
+            true,
+            form(&[("rating_{eventsession}", "5")]),
+        ),
+        case(
+            M::GET,
+            "/events/{event}/certificate.pdf",
+            Registered,
+            true,
+            None,
+        ),
+        // Nobody is registered yet: what belongs to a registration is nobody's.
+        case(
+            M::POST,
+            "/events/{event}/register",
+            Account,
+            false,
+            form(&[]),
+        ),
+        case(M::GET, "/events/{event}/checkin", Manage, true, None),
+        case(
+            M::POST,
+            "/events/{event}/checkin",
+            Manage,
+            true,
+            form(&[("session", "{eventsession}"), ("code", "{eventcode}")]),
+        ),
+        case(
+            M::POST,
+            "/events/{event}/checkin/sync",
+            Manage,
+            true,
+            form(&[("scans", "[]")]),
+        ),
+        case(M::GET, "/events/{event}/report", Manage, true, None),
+        case(
+            M::GET,
+            "/events/{event}/participants.csv",
+            Manage,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/events/{event}/participants.xlsx",
+            Manage,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/events/{event}/materials",
+            Manage,
+            true,
+            form(&[("title", "Paparan"), ("url", "https://example.org/a.pdf")]),
+        ),
+        case(M::GET, "/events/{event}/event.ics", Anyone, true, None),
+        case(M::GET, "/sertifikat", Anyone, false, None),
+        case(M::GET, "/sertifikat/{certificate}", Anyone, true, None),
+        case(M::GET, "/api/v1/events", Account, false, None),
+        case(
+            M::POST,
+            "/api/v1/events",
+            Manage,
+            true,
+            Some(
+                json!({"kind": "webinar", "title": "Webinar matriks", "description": "Uji", "online_url": "https://meet.example.org/x", "start_date": "2030-01-10", "start_time": "08:00", "end_time": "10:00", "capacity": "50", "region": "{region}"}),
+            ),
+        ),
+        case(M::GET, "/api/v1/events/{event}", EventPage, true, None),
+        case(
+            M::POST,
+            "/api/v1/events/{event}/registrations",
+            Account,
+            false,
+            None,
+        ),
+        case(
+            M::POST,
+            "/api/v1/events/{event}/checkins",
+            Manage,
+            true,
+            Some(json!({"scans": []})),
+        ),
+        case(M::GET, "/api/v1/events/{event}/report", Manage, true, None),
+        // Last: it cancels the target registration the check-in cases use.
+        case(
+            M::DELETE,
+            "/api/v1/events/{event}/registrations/{eventreg}",
+            Manage,
+            true,
+            None,
+        ),
+        // (The page's own cancel acts on the caller's registration only: events.rs tests it.)
+        case(
+            M::POST,
+            "/events/{event}/cancel",
+            SelfRegistered,
+            true,
+            form(&[]),
+        ),
         // Last: changing one's password ends the caller's API token (the same password again).
         case(
             M::POST,
@@ -1148,7 +1288,63 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
     hoax_targets(&mut t, app, inside).await;
     alert_targets(&mut t, app, inside).await;
     dissem_targets(&mut t, app).await;
+    event_targets(&mut t, app, inside).await;
     t
+}
+
+/// A running event organised by Kabupaten Pasuruan open to everyone (inside), or by Kota
+/// Semarang for Semarang only (outside); each with a registered participant (their ticket
+/// code) and an issued certificate.
+async fn event_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, inside: bool) {
+    let store = &app.store;
+    let (region, allowed, username) = if inside {
+        ("35.14", "", "peserta.matriks")
+    } else {
+        ("33.74", "33.74", "peserta.semarang")
+    };
+    let event = crate::events::sample_event(
+        store,
+        region,
+        chrono::Duration::minutes(-10),
+        2,
+        50,
+        allowed,
+    )
+    .await;
+    let user = simpul_store::accounts::NewUser {
+        username: username.into(),
+        display_name: "Peserta Matriks".into(),
+        email: None,
+        password_hash: "x".into(),
+        locale: "id".into(),
+    };
+    let uid = store
+        .create_user(
+            &AuditContext::system("test"),
+            &user,
+            Role::KimMember,
+            &Scope::Region(RegionCode::parse(region).unwrap()),
+        )
+        .await
+        .unwrap();
+    let (reg, code) = crate::events::seat(store, event, uid, region).await;
+    let cert = if inside {
+        "S-MATRIKS00001"
+    } else {
+        "S-MATRIKS00002"
+    };
+    store
+        .issue_certificate(&AuditContext::system("test"), reg, cert)
+        .await
+        .unwrap();
+    t.insert("event", event.to_string());
+    t.insert("eventreg", reg.to_string());
+    t.insert("eventcode", code);
+    t.insert(
+        "eventsession",
+        store.event_sessions(event).await.unwrap()[0].id.to_string(),
+    );
+    t.insert("certificate", cert.into());
 }
 
 /// A published package owned by the KIM's kabupaten/kota and aimed at it, with an attachment
@@ -1612,6 +1808,8 @@ async fn the_matrix_covers_every_api_route() {
                 .replace("{package}", "{id}")
                 .replace("{program}", "{id}")
                 .replace("{grant2}", "{grant_id}")
+                .replace("{event}", "{id}")
+                .replace("{eventreg}", "{registration_id}")
         })
         .collect();
     let mut missing = Vec::new();

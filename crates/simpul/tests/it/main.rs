@@ -11,6 +11,7 @@ mod authorization;
 mod backup;
 mod crash;
 mod dissem;
+mod events;
 mod field;
 mod field_office;
 mod generate;

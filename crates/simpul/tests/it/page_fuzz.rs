@@ -175,6 +175,36 @@ const PAGES: &[Page] = &[
         "/programs/region/35.14/calendar.ics",
         &[],
     ),
+    // Capacity building
+    page("/events", "/events", &[]),
+    page("/events/new", "/events/new", &[]),
+    page("/events/{id}", "/events/{event}", &["done"]),
+    page("/events/{id}/ticket", "/events/{event}/ticket", &[]),
+    page(
+        "/events/{id}/checkin",
+        "/events/{event}/checkin",
+        &["session"],
+    ),
+    page("/events/{id}/evaluation", "/events/{event}/evaluation", &[]),
+    page("/events/{id}/report", "/events/{event}/report", &[]),
+    page(
+        "/events/{id}/participants.csv",
+        "/events/{event}/participants.csv",
+        &[],
+    ),
+    page(
+        "/events/{id}/participants.xlsx",
+        "/events/{event}/participants.xlsx",
+        &[],
+    ),
+    page("/events/{id}/event.ics", "/events/{event}/event.ics", &[]),
+    page(
+        "/events/{id}/certificate.pdf",
+        "/events/{event}/certificate.pdf",
+        &[],
+    ),
+    page("/sertifikat", "/sertifikat", &["kode"]),
+    page("/sertifikat/{code}", "/sertifikat/S-000000000000", &[]),
     page("/healthz", "/healthz", &[]),
     page("/static/{*path}", "/static/simpul.css", &[]),
 ];
@@ -261,7 +291,10 @@ async fn targets(app: &TestApp) -> HashMap<&'static str, String> {
         )
         .await
         .unwrap();
+    let event =
+        crate::events::sample_event(store, "35", chrono::Duration::days(-1), 3, 20, "").await;
     HashMap::from([
+        ("event", event.to_string()),
         ("kim", kim.to_string()),
         ("member", member.to_string()),
         (

@@ -6,6 +6,7 @@
 pub mod audit;
 pub mod auth;
 pub mod dissem;
+pub mod events;
 pub mod groups;
 pub mod hoax;
 pub mod jobs;
@@ -146,10 +147,11 @@ fn common_problems(path: &str, op: &mut Operation) {
         hoax::report, hoax::gateway, hoax::claims, hoax::claim, hoax::take, hoax::verdict, hoax::review_verdict, hoax::merge, hoax::clarifications,
         dissem::packages, dissem::create, dissem::package, dissem::update, dissem::transition, dissem::inbox, dissem::report, dissem::reach,
         dissem::programs, dissem::create_program, dissem::program, dissem::update_program, dissem::decide,
+        events::list, events::create, events::show, events::register, events::cancel, events::checkins, events::report,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth, &CommonProblems),
-    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"), (name = "hoax"), (name = "dissemination"))
+    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"), (name = "hoax"), (name = "dissemination"), (name = "events"))
 )]
 pub struct ApiDoc;
 

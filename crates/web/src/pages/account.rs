@@ -25,6 +25,7 @@ struct Dashboard<'a> {
     regions: Vec<super::dashboard::RegionCard>,
     hoax: Vec<(String, String)>,
     dissem: Vec<(String, String)>,
+    events: Vec<(String, String)>,
     can_tokens: bool,
 }
 
@@ -72,9 +73,11 @@ pub async fn dashboard(
     let regions = super::dashboard::region_cards(&state, page.t, &user).await?;
     let hoax = super::hoax::dashboard_links(&state, page.t, &user).await?;
     let dissem = super::dissem::dashboard_links(&state, page.t, &user).await?;
+    let events = super::events::dashboard_links(&state, page.t, &user).await?;
     render(Dashboard {
         hoax,
         dissem,
+        events,
         kims,
         regions,
         can_tokens: super::dashboard::may_use_tokens(&user),

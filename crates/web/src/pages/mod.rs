@@ -11,6 +11,7 @@ pub mod audit_text;
 pub mod auth;
 pub mod dashboard;
 pub mod dissem;
+pub mod events;
 pub mod hoax;
 pub mod home;
 pub mod kim;

@@ -26,6 +26,8 @@ struct ProfilePage<'a> {
     topics: String,
     social: Vec<(String, String)>,
     member_count: i64,
+    /// Trainings and forums its people attended (capacity building counts as activity).
+    trainings: i64,
     can_edit: bool,
     can_members: bool,
     /// Dissemination reports and people reached (for those who see the KIM's private data).
@@ -203,6 +205,7 @@ async fn profile_page(
                 .map(|(kind, url)| (t.get(&format!("social.{kind}")).to_owned(), url))
                 .collect(),
             member_count: state.store.member_count(id).await?,
+            trainings: state.store.kim_training_count(id).await?,
             logo_url: k.logo_file_id.map(|_| format!("/kim/{id}/files/logo")),
             can_edit,
             can_members,

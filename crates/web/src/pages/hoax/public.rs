@@ -29,7 +29,7 @@ struct CheckPage<'a> {
     page: Page<'a>,
     /// Each province with its kabupaten/kota, (code, name): the KIMs of the place chosen hear
     /// the clarification, so a kabupaten reaches the right villages, a province all of its own.
-    provinces: Vec<(String, String, Vec<(String, String)>)>,
+    provinces: Vec<Province>,
     text: String,
     region: String,
     email: String,
@@ -38,7 +38,10 @@ struct CheckPage<'a> {
     signed_in: bool,
 }
 
-async fn provinces(state: &AppState) -> AppResult<Vec<(String, String, Vec<(String, String)>)>> {
+/// (code, name, its kabupaten/kota as (code, name)).
+type Province = (String, String, Vec<(String, String)>);
+
+async fn provinces(state: &AppState) -> AppResult<Vec<Province>> {
     let index = state.regions.index(&state.store).await?;
     let mut out = Vec::new();
     for p in state.store.region_children(None).await? {

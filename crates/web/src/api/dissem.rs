@@ -313,7 +313,8 @@ pub struct ReachView {
 
 /// Reach numbers, the same as the dashboard's.
 #[utoipa::path(get, path = "/api/v1/dissem/reach", tag = "dissemination", security(("bearer" = [])),
-    params(ReachQuery), responses((status = 200, body = ReachView)))]
+    params(ReachQuery), responses((status = 200, body = ReachView),
+        (status = 404, description = "No such package, or one outside the caller's scope", body = crate::api::Problem)))]
 pub async fn reach(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,

@@ -149,9 +149,10 @@ pub static HOAX: Capability = Capability {
         "hoax.settings",
     ],
     audit_objects: &[
+        // The claim's page is the fact-checkers' own; administrators reading the log have none.
         AuditObject {
             kind: "hoax_claim",
-            page: Some("/hoax/claims/{}"),
+            page: None,
         },
         AuditObject {
             kind: "hoax_report",

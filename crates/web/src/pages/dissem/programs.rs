@@ -44,6 +44,9 @@ pub struct OverlapLine {
     pub b_theme: String,
     pub decision: Option<String>,
     pub can_decide: bool,
+    /// Whether this person may open each program (its edit page); otherwise its theme is text.
+    pub a_editable: bool,
+    pub b_editable: bool,
 }
 
 #[derive(Template)]
@@ -163,6 +166,8 @@ pub async fn calendar(
                 }
             }),
             can_decide: app::may_plan(&user.actor, &o.a) || app::may_plan(&user.actor, &o.b),
+            a_editable: app::may_plan(&user.actor, &o.a),
+            b_editable: app::may_plan(&user.actor, &o.b),
         })
         .collect();
     let feed = region

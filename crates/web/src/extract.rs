@@ -155,6 +155,35 @@ async fn body_bytes(req: Request) -> Result<Bytes, AppError> {
         .map_err(|_| AppError::BadRequest("error.body_too_large"))
 }
 
+/// A multipart form (uploads) whose CSRF token matched: a multipart body is read field by field
+/// by the handler, so the page's form puts `csrf_token` in its action's query string instead.
+pub struct CsrfMultipart(pub axum::extract::Multipart);
+
+impl FromRequest<AppState> for CsrfMultipart {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let ctx = req
+            .extensions()
+            .get::<RequestCtx>()
+            .cloned()
+            .ok_or_else(|| AppError::internal("request context middleware missing"))?;
+        let token = req
+            .uri()
+            .query()
+            .and_then(|q| serde_urlencoded::from_str::<CsrfField>(q).ok())
+            .map(|f| f.csrf_token)
+            .unwrap_or_default();
+        if !simpul_core::secrets::constant_time_eq(&token, &ctx.csrf) {
+            return Err(AppError::BadRequest("error.csrf"));
+        }
+        let form = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| AppError::BadRequest("error.bad_form"))?;
+        Ok(CsrfMultipart(form))
+    }
+}
+
 /// A URL-encoded form whose `csrf_token` matched the CSRF cookie.
 pub struct CsrfForm<T>(pub T);
 

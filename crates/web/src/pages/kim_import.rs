@@ -4,11 +4,12 @@
 use super::{render, render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
+use crate::extract::CsrfMultipart;
 use crate::extract::{CsrfForm, CurrentUser, PathParam, Query, SessionUser};
 use crate::pages::Empty;
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use simpul_app::import::{import_territory, RowError, RowReport};
@@ -100,23 +101,13 @@ pub async fn form(
     render(ImportPage::empty(Page::new(&state, &ctx, Some(&user))))
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct CsrfQuery {
-    csrf_token: String,
-}
-
 /// Keep the upload and start checking it; the job page shows progress, then the report.
 pub async fn check(
     State(state): State<AppState>,
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
-    Query(q): Query<CsrfQuery>,
-    mut multipart: Multipart,
+    CsrfMultipart(mut multipart): CsrfMultipart,
 ) -> AppResult<Response> {
-    if !simpul_core::secrets::constant_time_eq(&q.csrf_token, &ctx.csrf) {
-        return Err(AppError::BadRequest("error.csrf"));
-    }
     import_territory(&user)?;
     let mut upload = None;
     while let Some(field) = multipart

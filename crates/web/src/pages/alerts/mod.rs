@@ -12,10 +12,11 @@ pub mod public;
 use super::{render, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult};
+use crate::extract::CsrfMultipart;
 use crate::extract::{CsrfForm, PathParam, Query, SessionUser};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use simpul_app::alerts::{board as app_board, field};
 use simpul_core::alerts::AckKind;
@@ -297,12 +298,6 @@ pub async fn ack(
     Ok(Redirect::to(&format!("/alerts/{id}?done=ack#answer")).into_response())
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct CsrfQuery {
-    csrf_token: String,
-}
-
 /// A situation report: multipart (text, location, up to five photos); the CSRF token travels
 /// in the query string because the form is multipart.
 pub async fn report(
@@ -310,12 +305,8 @@ pub async fn report(
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
     PathParam(id): PathParam<i64>,
-    Query(q): Query<CsrfQuery>,
-    mut form: Multipart,
+    CsrfMultipart(mut form): CsrfMultipart,
 ) -> AppResult<Response> {
-    if !simpul_core::secrets::constant_time_eq(&q.csrf_token, &ctx.csrf) {
-        return Err(AppError::BadRequest("error.csrf"));
-    }
     let mut input = field::ReportInput::default();
     while let Some(f) = form
         .next_field()

@@ -5,11 +5,12 @@
 use super::topic_name;
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::extract::CsrfMultipart;
 use crate::extract::{CurrentUser, PathParam, Query, SessionUser};
 use crate::pages::{form_errors, render, render_with_status, Page};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use simpul_app::dissem::inbox::ReportInput;
@@ -152,24 +153,14 @@ pub async fn open(
     .await
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct CsrfQuery {
-    csrf_token: String,
-}
-
 /// The report, as a multipart form (a photo may come with it).
 pub async fn report(
     State(state): State<AppState>,
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
     PathParam(id): PathParam<i64>,
-    Query(q): Query<CsrfQuery>,
-    mut form: Multipart,
+    CsrfMultipart(mut form): CsrfMultipart,
 ) -> AppResult<Response> {
-    if !simpul_core::secrets::constant_time_eq(&q.csrf_token, &ctx.csrf) {
-        return Err(AppError::BadRequest("error.csrf"));
-    }
     let mut input = ReportInput::default();
     while let Some(f) = form
         .next_field()

@@ -5,11 +5,12 @@
 use super::{place, status_badge, topic_name};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::extract::CsrfMultipart;
 use crate::extract::{CsrfForm, CurrentUser, PathParam, Query, SessionUser};
 use crate::pages::{form_errors, render_with_status, Page};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use simpul_app::dissem::{self as app, PackageInput};
@@ -454,24 +455,14 @@ pub async fn transition(
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct CsrfQuery {
-    csrf_token: String,
-}
-
 /// Attachments, as a multipart form (the CSRF token in the query string).
 pub async fn attach(
     State(state): State<AppState>,
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
     PathParam(id): PathParam<i64>,
-    Query(q): Query<CsrfQuery>,
-    mut form: Multipart,
+    CsrfMultipart(mut form): CsrfMultipart,
 ) -> AppResult<Response> {
-    if !simpul_core::secrets::constant_time_eq(&q.csrf_token, &ctx.csrf) {
-        return Err(AppError::BadRequest("error.csrf"));
-    }
     let mut files = Vec::new();
     while let Some(f) = form
         .next_field()

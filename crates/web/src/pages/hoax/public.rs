@@ -5,11 +5,12 @@
 use super::{label_class, label_name, reason_name, status_name, whatsapp_text};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::extract::CsrfMultipart;
 use crate::extract::{MaybeUser, PathParam, Query, SessionUser};
 use crate::pages::{form_errors, render, render_with_status, Page};
 use crate::state::AppState;
 use askama::Template;
-use axum::extract::{Multipart, State};
+use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use simpul_app::hoax::answer::public_link;
@@ -116,12 +117,6 @@ pub async fn check_form(
     .await
 }
 
-#[derive(serde::Deserialize)]
-pub struct CsrfQuery {
-    #[serde(default)]
-    csrf_token: String,
-}
-
 /// What the answer page shows.
 pub struct MatchedView {
     pub claim_id: i64,
@@ -147,12 +142,8 @@ pub async fn check(
     State(state): State<AppState>,
     ctx: RequestCtx,
     MaybeUser(user): MaybeUser,
-    Query(q): Query<CsrfQuery>,
-    mut form: Multipart,
+    CsrfMultipart(mut form): CsrfMultipart,
 ) -> AppResult<Response> {
-    if !simpul_core::secrets::constant_time_eq(&q.csrf_token, &ctx.csrf) {
-        return Err(AppError::BadRequest("error.csrf"));
-    }
     let mut input = SubmitInput::default();
     let (mut honeypot, mut token) = (String::new(), String::new());
     while let Some(field) = form

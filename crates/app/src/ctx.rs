@@ -114,7 +114,7 @@ impl AppCtx {
             catalog: Arc::new(Catalog::load()),
             regions,
             jobs_wake: Arc::new(tokio::sync::Notify::new()),
-            live: crate::live::LiveBus::start(&store_for_bus),
+            live: crate::live::LiveBus::start(&store_for_bus).await,
             mailer: None,
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(15))

@@ -51,6 +51,9 @@ impl LiveEvent {
     }
 }
 
+/// How long starting waits for the PostgreSQL listener before going on without it.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Up to this many user ids in one `NOTIFY` payload (well under PostgreSQL's 8,000 bytes).
 const IDS_PER_MESSAGE: usize = 500;
 
@@ -68,12 +71,18 @@ impl LiveBus {
     }
 
     /// A bus over the store: on PostgreSQL, starts listening for other instances' events
-    /// (reconnecting when the connection drops, then telling everyone to resync).
-    pub fn start(store: &Store) -> LiveBus {
+    /// (reconnecting when the connection drops, then telling everyone to resync) and waits,
+    /// up to [`READY_WAIT`], until it listens: an instance that serves pages before it hears
+    /// the others would fill its caches and then drop them all on the first resync.
+    pub async fn start(store: &Store) -> LiveBus {
         let mut bus = LiveBus::local();
         if store.engine() == simpul_store::Engine::Postgres {
             bus.store = Some(store.clone());
-            tokio::spawn(listen(store.clone(), bus.tx.downgrade()));
+            let (ready, listening) = tokio::sync::oneshot::channel();
+            tokio::spawn(listen(store.clone(), bus.tx.downgrade(), ready));
+            if tokio::time::timeout(READY_WAIT, listening).await.is_err() {
+                tracing::warn!("live listener not connected yet; starting without it");
+            }
         }
         bus
     }
@@ -119,7 +128,12 @@ impl LiveBus {
 /// Forward other instances' events to this process's bus until the bus is dropped (the
 /// listener holds it weakly: a short-lived context, such as the demo's seeding, does not keep a
 /// database connection listening for the rest of the process) or the store is closed.
-async fn listen(store: Store, bus: broadcast::WeakSender<LiveEvent>) {
+async fn listen(
+    store: Store,
+    bus: broadcast::WeakSender<LiveEvent>,
+    ready: tokio::sync::oneshot::Sender<()>,
+) {
+    let mut ready = Some(ready);
     let mut delay = std::time::Duration::from_millis(200);
     let alive =
         |bus: &broadcast::WeakSender<LiveEvent>| bus.upgrade().is_some() && !store.is_closed();
@@ -127,8 +141,10 @@ async fn listen(store: Store, bus: broadcast::WeakSender<LiveEvent>) {
         match store.live_listener().await {
             Ok(Some(mut listener)) => {
                 delay = std::time::Duration::from_millis(200);
-                // Anything published while we were not listening is picked up by a resync.
-                if let Some(tx) = bus.upgrade() {
+                // Anything published while we were not listening is picked up by a resync; not
+                // needed when starting waited for this connection (nothing was served yet).
+                let started_listening = ready.take().is_some_and(|r| r.send(()).is_ok());
+                if let (false, Some(tx)) = (started_listening, bus.upgrade()) {
                     let _ = tx.send(LiveEvent::Resync);
                 }
                 loop {

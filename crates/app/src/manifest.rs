@@ -146,6 +146,8 @@ pub static HOAX: Capability = Capability {
         "hoax.reopen",
         "hoax.note",
         "hoax.merge",
+        "hoax.split",
+        "hoax.import",
         "hoax.settings",
     ],
     audit_objects: &[

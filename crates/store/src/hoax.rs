@@ -129,6 +129,13 @@ pub struct IndexTexts {
     pub texts: Vec<(String, String, String)>,
 }
 
+/// A review from an imported fact-check archive, with the title and topic the application gave it.
+pub struct ImportedClaim<'a> {
+    pub title: String,
+    pub topic: Option<String>,
+    pub review: &'a simpul_core::hoax::claimreview::Imported,
+}
+
 /// Counts for trends.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Trends {
@@ -543,6 +550,126 @@ impl Store {
             audit_in_tx!(tx, ctx, &event);
             tx.commit().await?;
             Ok(())
+        })
+    }
+
+    /// Split the reports `report_ids` of `from` off into a new claim (status new, the first
+    /// moved report's text as its body); counts and first/last seen of both follow. Refused
+    /// (`Invalid`) when a report is not `from`'s or when every report would move.
+    pub async fn hoax_split(
+        &self,
+        ctx: &AuditContext,
+        from: &ClaimRecord,
+        report_ids: &[i64],
+        title: &str,
+    ) -> Result<i64> {
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let same = sqlx::query(
+                "UPDATE hoax_claims SET updated_at = $1 WHERE id = $2 AND status = $3 AND updated_at = $4")
+                .bind(now).bind(from.id).bind(from.status.as_str()).bind(from.updated_at)
+                .execute(&mut *tx).await?;
+            if same.rows_affected() == 0 {
+                return Err(StoreError::Conflict("hoax_claim_changed".into()));
+            }
+            let mut qb = QueryBuilder::new(
+                "SELECT id, body, region_code, created_at FROM hoax_reports WHERE claim_id = ");
+            qb.push_bind(from.id).push(" AND id IN (");
+            let mut sep = qb.separated(", ");
+            for id in report_ids {
+                sep.push_bind(*id);
+            }
+            qb.push(") ORDER BY id");
+            let moved: Vec<(i64, String, Option<String>, DateTime<Utc>)> =
+                qb.build_query_as().fetch_all(&mut *tx).await?;
+            let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM hoax_reports WHERE claim_id = $1")
+                .bind(from.id).fetch_one(&mut *tx).await?;
+            if moved.is_empty() || moved.len() != report_ids.len() || moved.len() as i64 >= total {
+                return Err(StoreError::Invalid("split_reports".into()));
+            }
+            let first = moved.iter().map(|m| m.3).min().unwrap_or(now);
+            let last = moved.iter().map(|m| m.3).max().unwrap_or(now);
+            let region = moved.iter().find_map(|m| m.2.clone());
+            let new_id: i64 = sqlx::query_scalar(
+                "INSERT INTO hoax_claims (title, body, status, topic, region_code, report_count, \
+                 first_seen_at, last_seen_at, created_at, updated_at) \
+                 VALUES ($1, $2, 'new', $3, $4, $5, $6, $7, $8, $8) RETURNING id")
+                .bind(title).bind(&moved[0].1).bind(&from.topic).bind(&region)
+                .bind(moved.len() as i64).bind(first).bind(last).bind(now)
+                .fetch_one(&mut *tx).await?;
+            for (id, ..) in &moved {
+                sqlx::query("UPDATE hoax_reports SET claim_id = $1 WHERE id = $2")
+                    .bind(new_id).bind(*id).execute(&mut *tx).await?;
+            }
+            sqlx::query(
+                "UPDATE hoax_claims SET report_count = (SELECT COUNT(*) FROM hoax_reports WHERE claim_id = $1), \
+                 first_seen_at = COALESCE((SELECT MIN(created_at) FROM hoax_reports WHERE claim_id = $1), first_seen_at), \
+                 last_seen_at = COALESCE((SELECT MAX(created_at) FROM hoax_reports WHERE claim_id = $1), last_seen_at) \
+                 WHERE id = $1")
+                .bind(from.id).execute(&mut *tx).await?;
+            for id in [from.id, new_id] {
+                sqlx::query("INSERT INTO hoax_index_log (claim_id, at) VALUES ($1, $2)")
+                    .bind(id).bind(now).execute(&mut *tx).await?;
+            }
+            let event = AuditEvent::new("hoax.split", "hoax_claim", from.id)
+                .in_region(event_region(from.region_code.as_deref()))
+                .with_summary(json!({"into": new_id, "reports": moved.len()}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+            Ok(new_id)
+        })
+    }
+
+    /// Store reviews read from a fact-check archive as published clarifications (claims with
+    /// no reports, in `region`, by `author_id`), all or nothing. A review whose claim text is
+    /// already a published claim's is skipped. Returns (imported, skipped).
+    pub async fn hoax_import_reviews(
+        &self,
+        ctx: &AuditContext,
+        reviews: &[ImportedClaim<'_>],
+        region: Option<&RegionCode>,
+        author_id: i64,
+    ) -> Result<(usize, usize)> {
+        let now = Utc::now();
+        let region = region.map(|r| r.to_string());
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let (mut imported, mut skipped) = (0usize, 0usize);
+            let mut seen = std::collections::HashSet::new();
+            for ImportedClaim { title, topic, review: r } in reviews {
+                let exists: Option<i64> = sqlx::query_scalar(
+                    "SELECT id FROM hoax_claims WHERE body = $1 AND status = 'published' LIMIT 1")
+                    .bind(&r.claim).fetch_optional(&mut *tx).await?;
+                if exists.is_some() || !seen.insert(r.claim.as_str()) {
+                    skipped += 1;
+                    continue;
+                }
+                let published = r.published_at.unwrap_or(now);
+                let seen_at = r.claim_seen_at.unwrap_or(published);
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO hoax_claims (title, body, status, topic, region_code, report_count, \
+                     first_seen_at, last_seen_at, created_at, updated_at) \
+                     VALUES ($1, $2, 'published', $3, $4, 0, $5, $5, $6, $6) RETURNING id")
+                    .bind(title).bind(&r.claim).bind(topic).bind(&region)
+                    .bind(seen_at).bind(now)
+                    .fetch_one(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO hoax_clarifications (claim_id, label, summary, explanation, sources, author_id, \
+                     reviewer_id, published_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, NULL, $7, $8)")
+                    .bind(id).bind(r.label.as_str()).bind(&r.summary).bind(&r.explanation)
+                    .bind(r.sources.join("\n")).bind(author_id).bind(published).bind(now)
+                    .execute(&mut *tx).await?;
+                sqlx::query("INSERT INTO hoax_index_log (claim_id, at) VALUES ($1, $2)")
+                    .bind(id).bind(now).execute(&mut *tx).await?;
+                imported += 1;
+            }
+            let event = AuditEvent::new("hoax.import", "hoax_settings", author_id)
+                .in_region(region.as_deref().and_then(|c| RegionCode::parse(c).ok()))
+                .with_summary(json!({"imported": imported, "skipped": skipped}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+            Ok((imported, skipped))
         })
     }
 

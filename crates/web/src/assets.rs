@@ -97,14 +97,15 @@ pub static ALERTS_JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
-/// Copy buttons beside the captions of a dissemination package (an enhancement: the captions
-/// are read-only text boxes anyone can select and copy without it).
-pub static DISSEM_JS: LazyLock<Asset> = LazyLock::new(|| {
+/// Copy buttons beside read-only text meant to be pasted elsewhere (a dissemination package's
+/// captions, a clarification's WhatsApp text): an enhancement, the text boxes can be selected
+/// and copied by hand without it.
+pub static COPY_JS: LazyLock<Asset> = LazyLock::new(|| {
     asset(
-        "dissem",
+        "copy",
         "js",
         "text/javascript; charset=utf-8",
-        include_bytes!("../static/dissem.js"),
+        include_bytes!("../static/copy.js"),
     )
 });
 
@@ -166,7 +167,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         &*LIVE_JS,
         &*PUSH_JS,
         &*ALERTS_JS,
-        &*DISSEM_JS,
+        &*COPY_JS,
         &*EVENTS_JS,
     ] {
         if a.url == wanted {

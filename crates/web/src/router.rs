@@ -337,7 +337,17 @@ fn hoax_page_routes() -> Routes {
         .route("/hoax/claims/{id}/review", post(verify::review_verdict))
         .route("/hoax/claims/{id}/reopen", post(verify::reopen))
         .route("/hoax/claims/{id}/merge", post(verify::merge))
+        .route("/hoax/claims/{id}/split", post(verify::split))
+        .route(
+            "/hoax/import",
+            get(pages::hoax::archive::form)
+                .post(pages::hoax::archive::upload)
+                .layer(DefaultBodyLimit::max(ARCHIVE_UPLOAD)),
+        )
 }
+
+/// A fact-check archive (5 MB of JSON) and the form around it.
+const ARCHIVE_UPLOAD: usize = 6 * 1024 * 1024;
 
 /// Four pictures of at most 5 MB each, the text and the form fields.
 const HOAX_UPLOAD: usize = 22 * 1024 * 1024;
@@ -445,7 +455,14 @@ fn hoax_api_routes() -> Routes {
             post(hoax::review_verdict),
         )
         .route("/api/v1/hoax/claims/{id}/merge", post(hoax::merge))
+        .route("/api/v1/hoax/claims/{id}/split", post(hoax::split))
         .route("/api/v1/hoax/clarifications", get(hoax::clarifications))
+        .route(
+            "/api/v1/hoax/claimreview",
+            get(hoax::export_reviews)
+                .post(hoax::import_reviews)
+                .layer(DefaultBodyLimit::max(ARCHIVE_UPLOAD)),
+        )
         .merge(events_api_routes())
 }
 

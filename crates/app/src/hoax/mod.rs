@@ -8,6 +8,7 @@
 //! other at its next match, not merely "within a second".
 
 pub mod answer;
+pub mod archive;
 pub mod card;
 pub mod images;
 pub mod intake;

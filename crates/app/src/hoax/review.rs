@@ -444,6 +444,46 @@ pub async fn merge(
     Ok(())
 }
 
+/// Split the reports `report_ids` off claim `id` into a new claim of their own (a report that
+/// was grouped under the wrong claim). The new claim joins the queue; returns its id.
+pub async fn split(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    id: i64,
+    report_ids: &[i64],
+) -> AppResult<i64> {
+    let mut report_ids = report_ids.to_vec();
+    report_ids.sort_unstable();
+    report_ids.dedup();
+    if report_ids.is_empty() {
+        return Err(AppError::invalid("report", "hoax.error.split_none"));
+    }
+    if report_ids.len() > 100 {
+        return Err(AppError::invalid("report", "hoax.error.split_reports"));
+    }
+    let claim = checkable(ctx, who, id).await?;
+    claim
+        .status
+        .apply(Transition::Split, facts(who, &claim, None))
+        .map_err(workflow_error)?;
+    let reports = ctx.store.hoax_reports(id, 100).await?;
+    let title = reports
+        .iter()
+        .find(|r| report_ids.contains(&r.id))
+        .map(|r| super::intake::title_of(&r.body))
+        .unwrap_or_default();
+    match ctx
+        .store
+        .hoax_split(audit, &claim, &report_ids, &title)
+        .await
+    {
+        Ok(new_id) => Ok(new_id),
+        Err(StoreError::Invalid(_)) => Err(AppError::invalid("report", "hoax.error.split_reports")),
+        Err(e) => Err(changed(e)),
+    }
+}
+
 /// Trends of the actor's territory over the last `days` days.
 pub async fn trends(ctx: &AppCtx, who: &Actor, days: i64) -> AppResult<Trends> {
     if !who.can(Action::ViewHoaxTrends) {

@@ -9,6 +9,7 @@
 //! - [`workflow`]: claim states and who may move a claim between them.
 //! - [`intake`]: a submission parsed at the edge.
 
+pub mod claimreview;
 pub mod intake;
 pub mod matcher;
 pub mod normalize;

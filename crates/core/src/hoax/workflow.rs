@@ -81,6 +81,8 @@ pub enum Transition {
     Reopen,
     /// Merge into another claim.
     Merge,
+    /// Move some of its reports to a new claim of their own (the claim keeps its state).
+    Split,
 }
 
 /// Who is involved, as the store knows it.
@@ -142,6 +144,7 @@ impl ClaimStatus {
             }
             (S::Published, T::Reopen) => Ok(S::InReview),
             (S::New | S::InReview, T::Merge) => Ok(S::Merged),
+            (s @ (S::New | S::InReview), T::Split) => Ok(s),
             _ => Err(WorkflowError::WrongState),
         }
     }
@@ -183,6 +186,21 @@ mod tests {
         assert_eq!(s.apply(T::Approve, reviewer), Ok(S::Published));
         assert_eq!(s.apply(T::SendBack, reviewer), Ok(S::InReview));
         assert_eq!(S::Published.apply(T::Reopen, reviewer), Ok(S::InReview));
+    }
+
+    #[test]
+    fn only_open_claims_not_yet_judged_are_split() {
+        assert_eq!(S::New.apply(T::Split, facts(None, None)), Ok(S::New));
+        assert_eq!(
+            S::InReview.apply(T::Split, facts(Some(OTHER), None)),
+            Ok(S::InReview)
+        );
+        for s in [S::AwaitingReview, S::Published, S::Merged] {
+            assert_eq!(
+                s.apply(T::Split, facts(None, None)),
+                Err(WorkflowError::WrongState)
+            );
+        }
     }
 
     #[test]

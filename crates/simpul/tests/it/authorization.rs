@@ -767,6 +767,37 @@ fn cases() -> Vec<Case> {
             true,
             form(&[("into", "{claim2}")]),
         ),
+        // Fact-check archives: any verifier imports into their own region; the export is public.
+        case(M::GET, "/hoax/import", FactCheck, false, None),
+        case(
+            M::POST,
+            "/hoax/import",
+            FactCheck,
+            false,
+            Some(matrix_review("halaman")),
+        ),
+        case(
+            M::POST,
+            "/api/v1/hoax/claimreview",
+            FactCheck,
+            false,
+            Some(matrix_review("api")),
+        ),
+        // After an allowed merge above, the claim's state refuses a split (409: still allowed).
+        case(
+            M::POST,
+            "/api/v1/hoax/claims/{claim}/split",
+            FactCheck,
+            true,
+            Some(json!({"reports": ["{claimreport}"]})),
+        ),
+        case(
+            M::POST,
+            "/hoax/claims/{claim}/split",
+            FactCheck,
+            true,
+            form(&[("report", "{claimreport}")]),
+        ),
         // Dissemination: pages ...
         case(M::GET, "/dissem", Account, false, None),
         case(M::GET, "/dissem/new", DissemCompose, false, None),
@@ -1135,7 +1166,7 @@ fn cases() -> Vec<Case> {
 
 /// Public routes: open to everyone, listed so the coverage check knows them.
 /// (Token revocation acts on the caller's own tokens only; tested in auth.rs.)
-const PUBLIC_API: [&str; 9] = [
+const PUBLIC_API: [&str; 10] = [
     "/api/v1/regions",
     "/api/v1/regions/{code}",
     "/api/v1/auth/token",
@@ -1144,6 +1175,7 @@ const PUBLIC_API: [&str; 9] = [
     "/api/v1/kims",
     "/api/v1/kims.geojson",
     "/api/v1/hoax/clarifications",
+    "/api/v1/hoax/claimreview",
     // Authenticated by the office gateway's signature (hoax.rs tests it).
     "/api/v1/hoax/gateway/{region}",
 ];
@@ -1565,10 +1597,40 @@ async fn hoax_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, insi
             .unwrap();
         ids.push((claim, report));
     }
+    // A second report of the first claim, which the split cases move to a claim of its own.
+    let second = NewReport {
+        body: "Matriks: jalan desa ditutup mulai besok pagi".into(),
+        links: String::new(),
+        image_hashes: String::new(),
+        channel: "web",
+        region_code: Some(region.clone()),
+        reporter_id: None,
+        reporter_email: None,
+        gateway_region: None,
+        gateway_sender: None,
+        images: Vec::new(),
+    };
+    let grouped = Placement::Group {
+        claim_id: ids[0].0,
+        similarity: 0.9,
+    };
+    let (_, second) = app
+        .store
+        .hoax_add_report(&ctx, &second, &grouped)
+        .await
+        .unwrap();
+    t.insert("claimreport", second.to_string());
     let image = app.store.hoax_image_ids(&[ids[0].1]).await.unwrap()[0].1;
     t.insert("claim", ids[0].0.to_string());
     t.insert("claim2", ids[1].0.to_string());
     t.insert("hoaximage", image.to_string());
+}
+
+/// A one-review fact-check archive (`{new}` keeps each import's claim new).
+fn matrix_review(via: &str) -> serde_json::Value {
+    json!({"@type": "ClaimReview", "url": format!("https://cekfakta.example/{via}/{{new}}"),
+        "claimReviewed": format!("Matriks {via} {{new}}: jembatan desa runtuh"),
+        "reviewRating": {"alternateName": "HOAKS"}})
 }
 
 /// A small real JPEG (uploads are decoded and re-encoded).
@@ -1697,6 +1759,20 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                         .text("reported_on", t["today"].clone())
                         .text("reach", "12")
                         .text("link", "https://wa.me/matriks");
+                    app.client
+                        .post(app.url(&format!("{path}?csrf_token={csrf}")))
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap()
+                } else if path == "/hoax/import" && c.method == Method::POST {
+                    // A fact-check archive from the verifier's phone.
+                    let csrf = app.csrf().await;
+                    let part = reqwest::multipart::Part::bytes(
+                        body.as_ref().unwrap().to_string().into_bytes(),
+                    )
+                    .file_name("arsip.json");
+                    let form = reqwest::multipart::Form::new().part("file", part);
                     app.client
                         .post(app.url(&format!("{path}?csrf_token={csrf}")))
                         .multipart(form)

@@ -21,6 +21,9 @@ on_both_engines!(
     a_kim_report_is_checked_published_and_answered_on_every_channel,
     a_second_verifier_reviews_where_the_office_requires_it,
     duplicates_merge_and_verifiers_outside_the_region_see_nothing,
+    a_report_grouped_under_the_wrong_claim_is_split_off,
+    a_fact_check_archive_is_imported_whole_or_not_at_all_and_answers_citizens,
+    a_checked_photo_forwarded_again_recompressed_is_answered_at_once,
     the_api_and_the_signed_gateway_webhook,
     a_verdict_on_one_instance_answers_on_another,
 );
@@ -580,6 +583,313 @@ async fn duplicates_merge_and_verifiers_outside_the_region_see_nothing(engine: E
     app.finish().await;
 }
 
+async fn a_report_grouped_under_the_wrong_claim_is_split_off(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    // The demo's open claim with reports from several kabupaten/kota.
+    let claim = app
+        .store
+        .hoax_claims(&ScopeRegions::All, &ClaimStatus::ALL, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|c| c.status.is_open())
+        .max_by_key(|c| c.report_count)
+        .unwrap();
+    assert!(claim.report_count >= 3, "{claim:?}");
+    let reports = app.store.hoax_reports(claim.id, 100).await.unwrap();
+    let moved = reports.last().unwrap().clone();
+    app.login_as("cekfakta.jatim").await;
+    let page_path = format!("/hoax/claims/{}", claim.id);
+    let (status, page) = app.get_text(&page_path).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains(&format!("name=\"report\" value=\"{}\"", moved.id)),
+        "{page}"
+    );
+
+    // Nothing ticked, or every report ticked: a message on the page, nothing changed.
+    let path = format!("/hoax/claims/{}/split", claim.id);
+    let r = app.post_form(&path, &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Centang laporan yang akan dipisahkan"));
+    let all: Vec<String> = reports.iter().map(|r| r.id.to_string()).collect();
+    let fields: Vec<(&str, &str)> = all.iter().map(|id| ("report", id.as_str())).collect();
+    let r = app.post_form(&path, &fields).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("bukan semuanya"));
+    // A report of another claim is not this claim's to split.
+    let other = app
+        .store
+        .hoax_claims(&ScopeRegions::All, &ClaimStatus::ALL, 10_000)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.id != claim.id && c.report_count > 0)
+        .unwrap();
+    let foreign = app.store.hoax_reports(other.id, 1).await.unwrap()[0].id;
+    let token = app.api_token("cekfakta.jatim").await;
+    let r = app
+        .api(
+            Method::POST,
+            &format!("/api/v1/hoax/claims/{}/split", claim.id),
+            &token,
+            Some(json!({"reports": [foreign]})),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        app.store.hoax_claim(claim.id).await.unwrap().report_count,
+        claim.report_count
+    );
+
+    // One report split off: a new claim in the queue with that report; the old one keeps the rest.
+    let r = app
+        .post_form(&path, &[("report", &moved.id.to_string())])
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let location = crate::common::header(r.headers(), "location").to_owned();
+    let new_id: i64 = location
+        .trim_start_matches("/hoax/claims/")
+        .parse()
+        .unwrap_or_else(|_| panic!("{location}"));
+    let new = app.store.hoax_claim(new_id).await.unwrap();
+    assert_eq!(new.status, ClaimStatus::New);
+    assert_eq!(new.report_count, 1);
+    assert_eq!(new.body, moved.body);
+    assert_eq!(new.first_seen_at, moved.created_at);
+    let moved_now = app.store.hoax_reports(new_id, 100).await.unwrap();
+    assert_eq!(moved_now.len(), 1);
+    assert_eq!(moved_now[0].id, moved.id);
+    let old = app.store.hoax_claim(claim.id).await.unwrap();
+    assert_eq!(old.report_count, claim.report_count - 1);
+    assert_eq!(old.status, claim.status);
+    let (_, queue) = app.get_text("/hoax/queue").await;
+    assert!(queue.contains(&format!("/hoax/claims/{new_id}")), "{queue}");
+    let audit: Value = app
+        .api(
+            Method::GET,
+            "/api/v1/audit?action=hoax.split",
+            &app.api_token("kominfo.jatim").await,
+            None,
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(audit.to_string().contains("hoax.split"), "{audit}");
+    app.finish().await;
+}
+
+/// A photo-like picture (gradients and a pattern) as a JPEG of the given size and quality.
+fn photo(width: u32, height: u32, quality: u8, rings: bool) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        // Drawn in the picture's own proportions, so a resized copy is the same scene.
+        let (u, v) = (x as f32 / width as f32, y as f32 / height as f32);
+        let pattern = if rings {
+            ((((u - 0.4).powi(2) + (v - 0.6).powi(2)).sqrt() * 18.0) as u32).is_multiple_of(2)
+        } else {
+            ((u * 6.0) as u32 + (v * 4.0) as u32).is_multiple_of(2)
+        };
+        let shade = if pattern { 190.0 } else { 40.0 };
+        image::Rgb([(u * 255.0) as u8, shade as u8, (v * 255.0) as u8])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(&img)
+        .unwrap();
+    out
+}
+
+async fn a_checked_photo_forwarded_again_recompressed_is_answered_at_once(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let t = token();
+    let (status, html) = check(
+        &app,
+        &[
+            (
+                "text",
+                "Foto banjir bandang di Kota Batu pagi ini, warga diminta mengungsi",
+            ),
+            ("form_token", &t),
+            ("region", "35.79"),
+        ],
+        vec![photo(640, 480, 92, false)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"queued-notice\""), "{html}");
+    let claim = claim_by_title(&app, "Foto banjir bandang di Kota Batu").await;
+    let ctx = AppCtx::new(app.store.clone(), web_config()).await.unwrap();
+    let checker = simpul_app::accounts::actor(&ctx, app.user_id("cekfakta.jatim").await)
+        .await
+        .unwrap();
+    let audit = AuditContext::system("test");
+    simpul_app::hoax::review::take(&ctx, &checker, &audit, claim.id)
+        .await
+        .unwrap();
+    let verdict = simpul_app::hoax::review::VerdictInput {
+        label: "misinformasi".into(),
+        summary: "Foto itu banjir tahun 2021, bukan hari ini.".into(),
+        explanation: "BPBD Kota Batu: tidak ada banjir bandang hari ini.".into(),
+        sources: String::new(),
+        title: None,
+    };
+    simpul_app::hoax::review::submit_verdict(&ctx, &checker, &audit, claim.id, &verdict)
+        .await
+        .unwrap();
+
+    // The same photo, forwarded again: smaller and more compressed, without any text.
+    let mut other = TestApp::attach(engine, app.db_url(), web_config(), None).await;
+    other.new_visitor();
+    let t = token();
+    let (status, html) = check(
+        &other,
+        &[("text", ""), ("form_token", &t)],
+        vec![photo(480, 360, 35, false)],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"instant-answer\""), "{html}");
+    assert!(html.contains("Foto itu banjir tahun 2021"), "{html}");
+    // A different picture is not answered with it.
+    let t = token();
+    let (_, html) = check(
+        &other,
+        &[("text", ""), ("form_token", &t)],
+        vec![photo(640, 480, 80, true)],
+    )
+    .await;
+    assert!(!html.contains("id=\"instant-answer\""), "{html}");
+    other.finish().await;
+    app.finish().await;
+}
+
+async fn upload_archive(app: &TestApp, archive: &str) -> (StatusCode, String) {
+    let csrf = app.csrf().await;
+    let part = Part::bytes(archive.as_bytes().to_vec()).file_name("arsip.json");
+    let r = app
+        .client
+        .post(app.url(&format!("/hoax/import?csrf_token={csrf}")))
+        .multipart(Form::new().part("file", part))
+        .send()
+        .await
+        .unwrap();
+    (r.status(), r.text().await.unwrap())
+}
+
+async fn published_count(app: &TestApp) -> usize {
+    app.store.hoax_published(100_000, 0).await.unwrap().len()
+}
+
+async fn a_fact_check_archive_is_imported_whole_or_not_at_all_and_answers_citizens(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let review = |url: &str, claim: &str, label: &str| {
+        json!({"@type": "ClaimReview", "url": url, "claimReviewed": claim,
+            "datePublished": "2025-06-02",
+            "reviewBody": "Balai Besar Jalan Nasional tidak pernah mengumumkan penutupan; jembatan dibuka seperti biasa.",
+            "author": {"@type": "Organization", "name": "MAFINDO"},
+            "reviewRating": {"@type": "Rating", "alternateName": label}})
+    };
+    let suramadu =
+        "Jembatan Suramadu ditutup total selama sebulan mulai besok karena retak di tengah bentang";
+    let good = review("https://turnbackhoax.id/suramadu", suramadu, "Hoaks");
+    let bad = review(
+        "https://turnbackhoax.id/lain",
+        "Sekolah libur seminggu karena hujan abu",
+        "Menyesatkan",
+    );
+    app.login_as("cekfakta.jatim").await;
+    let (_, queue) = app.get_text("/hoax/queue").await;
+    assert!(
+        queue.contains("href=\"/hoax/import\""),
+        "reachable from the queue"
+    );
+
+    // One unknown label refuses the whole archive, and says which item and why.
+    let before = published_count(&app).await;
+    let (status, html) = upload_archive(&app, &json!([good, bad]).to_string()).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("Butir 2"), "{html}");
+    assert!(html.contains("Menyesatkan"), "{html}");
+    assert_eq!(published_count(&app).await, before, "nothing stored half");
+    let (status, html) = upload_archive(&app, "{\"not\": \"json\"").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(html.contains("bukan JSON"), "{html}");
+
+    // A JSON-LD graph: imported, then a second upload skips what is already there.
+    let graph = json!({"@context": "https://schema.org", "@graph": [{"@type": "WebSite"}, good]});
+    let (status, html) = upload_archive(&app, &graph.to_string()).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(
+        html.contains("1 klarifikasi diimpor, 0 sudah ada"),
+        "{html}"
+    );
+    let (_, html) = upload_archive(&app, &graph.to_string()).await;
+    assert!(
+        html.contains("0 klarifikasi diimpor, 1 sudah ada"),
+        "{html}"
+    );
+    assert_eq!(published_count(&app).await, before + 1);
+
+    // A citizen forwarding it in chat spelling is answered at once with the imported verdict.
+    let mut citizen = TestApp::attach(engine, app.db_url(), web_config(), None).await;
+    citizen.new_visitor();
+    let (status, html) = submit_text(
+        &citizen,
+        "Diteruskan: jembatan suramadu DITUTUP total sebulan mulai besok krn retak di tengah bentang!! sebarkan",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("id=\"instant-answer\""), "{html}");
+    assert!(html.contains("Jembatan Suramadu ditutup total"));
+
+    // The export gives it back as ClaimReview, readable by the same importer.
+    let r = citizen.get("/api/v1/hoax/claimreview").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let doc: Value = r.json().await.unwrap();
+    let graph = doc["@graph"].as_array().unwrap();
+    assert!(graph.iter().any(|g| g["claimReviewed"]
+        .as_str()
+        .is_some_and(|c| c.starts_with("Jembatan Suramadu"))));
+    let labels = simpul_core::hoax::LabelSet::default();
+    let back =
+        simpul_core::hoax::claimreview::parse_archive(doc.to_string().as_bytes(), &labels).unwrap();
+    assert_eq!(back.len(), graph.len());
+
+    // Over the API: the same refusal with the item named; a KIM member may not import.
+    let token = app.api_token("cekfakta.jatim").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/hoax/claimreview",
+            &token,
+            Some(json!([bad])),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: Value = r.json().await.unwrap();
+    assert_eq!(
+        problem["errors"][0]["field"], "items[1].reviewRating",
+        "{problem}"
+    );
+    let member = app.api_token("kim.prigen.anggota").await;
+    let r = app
+        .api(
+            Method::POST,
+            "/api/v1/hoax/claimreview",
+            &member,
+            Some(json!([good])),
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    citizen.finish().await;
+    app.finish().await;
+}
+
 async fn the_api_and_the_signed_gateway_webhook(engine: Engine) {
     use simpul_delivery::webhook::{sign, WebhookSecret};
     let app = TestApp::spawn(engine).await;
@@ -662,6 +972,68 @@ async fn the_api_and_the_signed_gateway_webhook(engine: Engine) {
         !report.gateway_sender.unwrap().contains("6281234567890"),
         "the sender is stored encrypted"
     );
+
+    // A message nobody has checked yet waits in the queue; once the verdict is published, the
+    // answer goes back through the office's gateway (a real receiver that checks the signature)
+    // addressed to the sender it came from.
+    let hook = simpul_delivery::testing::WebhookReceiver::start(secret.clone()).await;
+    let kept = simpul_app::operations::save_gateway(
+        &ctx,
+        &admin,
+        &AuditContext::system("test"),
+        "35.07",
+        &hook.url(),
+        true,
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(kept, None, "the relay moved, the secret stays");
+    let novel = json!({"sender": "wa:6289876543210", "text": "Pasar hewan Singosari ditutup sebulan mulai Jumat karena wabah sapi gila"});
+    let r = post(novel, "d-3", &secret).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let out: Value = r.json().await.unwrap();
+    assert_eq!(out["status"], "queued", "{out}");
+    let claim_id = app
+        .store
+        .hoax_report(out["report_id"].as_i64().unwrap())
+        .await
+        .unwrap()
+        .claim_id;
+    let checker = simpul_app::accounts::actor(&ctx, app.user_id("cekfakta.jatim").await)
+        .await
+        .unwrap();
+    let audit = AuditContext::system("test");
+    simpul_app::hoax::review::take(&ctx, &checker, &audit, claim_id)
+        .await
+        .unwrap();
+    let verdict = simpul_app::hoax::review::VerdictInput {
+        label: "hoaks".into(),
+        summary: "Pasar hewan Singosari tetap buka; tidak ada wabah sapi gila.".into(),
+        explanation: "Dinas Peternakan Kabupaten Malang memastikan pasar buka seperti biasa."
+            .into(),
+        sources: "https://malangkab.go.id/pasar-hewan".into(),
+        title: None,
+    };
+    simpul_app::hoax::review::submit_verdict(&ctx, &checker, &audit, claim_id, &verdict)
+        .await
+        .unwrap();
+    wait_until("the answer through the gateway", || async {
+        hook.bodies().len() == 1
+    })
+    .await;
+    let sent: Value = serde_json::from_slice(&hook.bodies()[0]).unwrap();
+    assert_eq!(sent["type"], "hoax_answer");
+    assert_eq!(sent["to"]["sender"], "wa:6289876543210");
+    assert_eq!(sent["label"], "hoaks");
+    assert!(
+        sent["text"]
+            .as_str()
+            .unwrap()
+            .contains("Pasar hewan Singosari tetap buka"),
+        "{sent}"
+    );
+    assert!(hook.refused().is_empty());
     app.finish().await;
 }
 

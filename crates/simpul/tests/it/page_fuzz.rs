@@ -112,6 +112,7 @@ const PAGES: &[Page] = &[
         &[],
     ),
     page("/hoax/queue", "/hoax/queue", &[]),
+    page("/hoax/import", "/hoax/import", &[]),
     page("/hoax/trends", "/hoax/trends", &["days", "saved"]),
     page("/hoax/images/{id}", "/hoax/images/1", &[]),
     page("/hoax/claims/{id}", "/hoax/claims/5", &[]),

@@ -8,7 +8,7 @@ use crate::extract::{ApiJson, ApiUser, PathParam, Query};
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use base64::Engine as _;
 use simpul_app::hoax::intake::{submit, Outcome, Source, SubmitInput};
@@ -473,6 +473,46 @@ pub async fn merge(
     status_of(&state, id).await
 }
 
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+pub struct SplitInput {
+    /// The reports (ids from the claim's `reports`, as numbers or strings of digits) that
+    /// move to a new claim; at least one, and not all of them.
+    pub reports: Vec<ClaimRef>,
+}
+
+/// The claim a split created.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct SplitResult {
+    pub claim_id: i64,
+}
+
+/// Split reports grouped under the wrong claim off into a new claim, which joins the queue.
+#[utoipa::path(post, path = "/api/v1/hoax/claims/{id}/split", tag = "hoax", security(("bearer" = [])),
+    params(("id" = i64, Path)), request_body = SplitInput,
+    responses((status = 201, body = SplitResult), (status = 403, body = crate::api::Problem), (status = 404, body = crate::api::Problem),
+        (status = 409, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
+pub async fn split(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    ApiUser(user): ApiUser,
+    PathParam(id): PathParam<i64>,
+    ApiJson(input): ApiJson<SplitInput>,
+) -> AppResult<(StatusCode, Json<SplitResult>)> {
+    let reports = input
+        .reports
+        .iter()
+        .map(|r| match r {
+            ClaimRef::Id(id) => Ok(*id),
+            ClaimRef::Text(s) => s
+                .trim()
+                .parse()
+                .map_err(|_| AppError::invalid("reports", "hoax.error.split_reports")),
+        })
+        .collect::<AppResult<Vec<i64>>>()?;
+    let claim_id = review::split(&state, &user.actor, &user.audit(&ctx), id, &reports).await?;
+    Ok((StatusCode::CREATED, Json(SplitResult { claim_id })))
+}
+
 #[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
 pub struct PageQuery {
     /// Page number, from 1.
@@ -521,4 +561,87 @@ pub async fn clarifications(
             })
             .collect(),
     ))
+}
+
+#[derive(Debug, Clone, serde::Deserialize, utoipa::IntoParams)]
+pub struct ExportQuery {
+    /// Page number, from 1 (500 reviews a page, newest first).
+    #[serde(default)]
+    pub page: Option<i64>,
+}
+
+/// Published clarifications as a JSON-LD document of schema.org `ClaimReview`s (public), the
+/// format fact-check archives and search engines read, and the import below accepts.
+#[utoipa::path(get, path = "/api/v1/hoax/claimreview", tag = "hoax", params(ExportQuery),
+    responses((status = 200, description = "A JSON-LD document with a `@graph` of ClaimReview objects", body = serde_json::Value)))]
+pub async fn export_reviews(
+    State(state): State<AppState>,
+    Query(q): Query<ExportQuery>,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    let n = q.page.unwrap_or(1).clamp(1, 10_000);
+    let t = state.catalog.messages(simpul_app::i18n::Locale::default());
+    let graph: Vec<serde_json::Value> = state
+        .store
+        .hoax_published(500, (n - 1) * 500)
+        .await?
+        .into_iter()
+        .map(|(c, v)| {
+            let label = crate::pages::hoax::label_name(&t, &v.label);
+            crate::pages::hoax::public::claim_review_json(&state, &c, &v, &label)
+        })
+        .collect();
+    let doc = serde_json::json!({"@context": "https://schema.org", "@graph": graph});
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/ld+json")],
+        doc.to_string(),
+    )
+        .into_response())
+}
+
+/// Import a fact-check archive (a ClaimReview, a list, or a JSON-LD `@graph`) as published
+/// clarifications of the verifier's region. Any unusable review (an unknown label, a missing
+/// claim or URL) refuses the whole archive with every problem listed; nothing is stored then.
+#[utoipa::path(post, path = "/api/v1/hoax/claimreview", tag = "hoax", security(("bearer" = [])),
+    request_body(content = serde_json::Value, description = "ClaimReview JSON (at most 5 MB, 1,000 reviews)", content_type = "application/json"),
+    responses((status = 201, body = simpul_app::hoax::archive::ImportOutcome), (status = 403, body = crate::api::Problem),
+        (status = 413, body = crate::api::Problem), (status = 422, body = crate::api::Problem)))]
+pub async fn import_reviews(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    ApiUser(user): ApiUser,
+    body: Bytes,
+) -> AppResult<axum::response::Response> {
+    use axum::response::IntoResponse;
+    match simpul_app::hoax::archive::import(&state, &user.actor, &user.audit(&ctx), &body).await? {
+        Ok(outcome) => Ok((axum::http::StatusCode::CREATED, Json(outcome)).into_response()),
+        Err(problems) => {
+            let t = state.catalog.messages(ctx.locale);
+            let errors: Vec<serde_json::Value> = problems
+                .iter()
+                .map(|p| {
+                    let detail = t.fmt(p.key, &[("value", &p.value)]);
+                    let field = if p.item == 0 {
+                        p.field.to_string()
+                    } else {
+                        format!("items[{}].{}", p.item, p.field)
+                    };
+                    serde_json::json!({"field": field, "code": p.key, "detail": detail})
+                })
+                .collect();
+            let problem = serde_json::json!({
+                "type": "https://simpul.id/problems/invalid",
+                "title": t.get("error.invalid"),
+                "status": 422,
+                "detail": t.get("hoax.import.refused"),
+                "errors": errors,
+            });
+            Ok((
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                [(axum::http::header::CONTENT_TYPE, "application/problem+json")],
+                problem.to_string(),
+            )
+                .into_response())
+        }
+    }
 }

@@ -144,7 +144,7 @@ fn common_problems(path: &str, op: &mut Operation) {
         kims::list, kims::create, kims::show, kims::update, kims::transition, kims::list_members, kims::add_member,
         kims::update_member, kims::delete_member, kims::export_member, kims::stats, kims::geojson, kims::import,
         jobs::show,
-        hoax::report, hoax::gateway, hoax::claims, hoax::claim, hoax::take, hoax::verdict, hoax::review_verdict, hoax::merge, hoax::clarifications,
+        hoax::report, hoax::gateway, hoax::claims, hoax::claim, hoax::take, hoax::verdict, hoax::review_verdict, hoax::merge, hoax::split, hoax::clarifications, hoax::export_reviews, hoax::import_reviews,
         dissem::packages, dissem::create, dissem::package, dissem::update, dissem::transition, dissem::inbox, dissem::report, dissem::reach,
         dissem::programs, dissem::create_program, dissem::program, dissem::update_program, dissem::decide,
         events::list, events::create, events::show, events::register, events::cancel, events::checkins, events::report,

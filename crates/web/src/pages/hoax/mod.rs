@@ -2,6 +2,7 @@
 //! clarifications (through the render cache) with their image cards, a person's own reports,
 //! the verifiers' queue and claim page, trends and the second-review setting.
 
+pub mod archive;
 pub mod public;
 pub mod verify;
 

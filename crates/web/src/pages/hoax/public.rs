@@ -392,35 +392,37 @@ struct ClarificationPage<'a> {
 /// schema.org `ClaimReview` for search engines and fact-check archives, with `<` escaped so the
 /// JSON cannot close its script element.
 fn claim_review(state: &AppState, claim: &ClaimRecord, v: &Clarification, label: &str) -> String {
+    claim_review_json(state, claim, v, label)
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+/// The `ClaimReview` object of a published clarification (the page's JSON-LD and the archive
+/// export write the same).
+pub fn claim_review_json(
+    state: &AppState,
+    claim: &ClaimRecord,
+    v: &Clarification,
+    label: &str,
+) -> serde_json::Value {
     let url = format!(
         "{}{}",
         state.config.base_url.trim_end_matches('/'),
         public_link(claim.id)
     );
-    let doc = serde_json::json!({
-        "@context": "https://schema.org",
-        "@type": "ClaimReview",
-        "url": url,
-        "datePublished": v.published_at.map(|d| d.date_naive().to_string()),
-        "claimReviewed": claim.title,
-        "author": {"@type": "Organization", "name": "Simpul"},
-        "reviewRating": {
-            "@type": "Rating",
-            "alternateName": label,
-            "ratingValue": if simpul_core::hoax::LabelSet::from_stored(&v.label).is_true() { 5 } else { 1 },
-            "bestRating": 5,
-            "worstRating": 1,
-        },
-        "itemReviewed": {
-            "@type": "Claim",
-            "datePublished": claim.first_seen_at.date_naive().to_string(),
-            "appearance": {"@type": "CreativeWork", "text": claim.body.chars().take(500).collect::<String>()},
-        },
-    });
-    doc.to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+    simpul_core::hoax::claimreview::to_json(&simpul_core::hoax::claimreview::Published {
+        url: &url,
+        claim: &claim.title,
+        appearance: &claim.body,
+        label_name: label,
+        label_is_true: simpul_core::hoax::LabelSet::from_stored(&v.label).is_true(),
+        summary: &v.summary,
+        published_at: v.published_at,
+        first_seen_at: claim.first_seen_at,
+        publisher: "Simpul",
+    })
 }
 
 pub async fn clarification(

@@ -73,6 +73,7 @@ fn display_title(page: &Page<'_>, title: &str) -> String {
 }
 
 pub struct ReportRow {
+    pub id: i64,
     pub body: String,
     pub channel: String,
     pub region: String,
@@ -141,6 +142,7 @@ async fn claim_page(
     let mut rows = Vec::new();
     for r in view.reports {
         rows.push(ReportRow {
+            id: r.id,
             body: r.body,
             channel: channel_name(&page.t, &r.channel),
             region: match &r.region_code {
@@ -385,6 +387,34 @@ pub async fn merge(
     };
     match review::merge(&state, &user.actor, &user.audit(&ctx), id, into).await {
         Ok(()) => Ok(back(into)),
+        Err(err) => {
+            let (status, errors) = form_errors(err)?;
+            claim_page(&state, &ctx, &user, id, None, errors, status).await
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct SplitForm {
+    #[serde(default)]
+    report: Vec<String>,
+}
+
+/// Split the ticked reports off into a new claim, then show the new claim.
+pub async fn split(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    PathParam(id): PathParam<i64>,
+    CsrfForm(form): CsrfForm<SplitForm>,
+) -> AppResult<Response> {
+    let ids: Option<Vec<i64>> = form.report.iter().map(|r| r.trim().parse().ok()).collect();
+    let result = match ids {
+        Some(ids) => review::split(&state, &user.actor, &user.audit(&ctx), id, &ids).await,
+        None => Err(AppError::invalid("report", "hoax.error.split_reports")),
+    };
+    match result {
+        Ok(new_id) => Ok(back(new_id)),
         Err(err) => {
             let (status, errors) = form_errors(err)?;
             claim_page(&state, &ctx, &user, id, None, errors, status).await

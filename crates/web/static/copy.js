@@ -1,4 +1,5 @@
-// Copy buttons for dissemination captions: each button names the id of its read-only text box.
+// Copy buttons (dissemination captions, clarification texts): each button names the id of its
+// read-only text box; hidden until this script shows it, so without JavaScript none is offered.
 (function () {
   document.querySelectorAll("button[data-copy]").forEach(function (b) {
     b.hidden = false;

@@ -39,10 +39,11 @@ EXAMPLE=target/debug/examples/hoax_eval
 echo "== Matching: Simpul vs BM25 baseline"
 "$EXAMPLE" > "$OUT/simpul.json" 2> "$OUT/simpul-failures.txt"
 "$PY" scripts/hoax_baseline.py compare "$OUT/simpul.json" "$HOAX/devset.tsv" "$HOAX/heldout.tsv" \
-  --json "$OUT/figures.json" | column -t -s $'\t'
+  --json "$OUT/figures.json"
 echo "(Simpul's queued variants and any false answers: $OUT/simpul-failures.txt)"
 
 echo
 echo "== Stemming: Rust sastrawi (as Simpul calls it) vs PySastrawi"
 grep -v '^#' scripts/hoax_stem_words.txt | "$EXAMPLE" stem > "$OUT/rust-stems.tsv"
-"$PY" scripts/hoax_baseline.py stems scripts/hoax_stem_words.txt "$OUT/rust-stems.tsv"
+"$PY" scripts/hoax_baseline.py stems scripts/hoax_stem_words.txt "$OUT/rust-stems.tsv" \
+  scripts/hoax_affixed_words.txt

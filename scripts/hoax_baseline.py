@@ -15,7 +15,7 @@ applied, unchanged, to the held-out set.
 
 Subcommands:
   compare RUST_JSON DEVSET HELDOUT [--json OUT]   the side-by-side table
-  stems WORDS RUST_STEMS                          agreement of Simpul's stems with PySastrawi's
+  stems WORDS RUST_STEMS [AFFIXED]                agreement of Simpul's stems with PySastrawi's
   wordlist DEVSET HELDOUT LEXICON SLANG AFFIXED   the word list for `stems` (to stdout)
 """
 
@@ -145,14 +145,18 @@ def compare(rust_json, dev, heldout, out=None):
         ),
     ]
     cols = [("dev", "Simpul"), ("dev", "BM25"), ("heldout", "Simpul"), ("heldout", "BM25")]
-    head = ["", *[f"{s} {sys_}" for s, sys_ in cols]]
-    print("\t".join(head))
+    table = [["", *[f"{s} {sys_}" for s, sys_ in cols]]]
     for name, fmt in rows:
         cells = [name]
         for s, sys_ in cols:
             src = rust if sys_ == "Simpul" else base
             cells.append(fmt(src[s]) if s in src else "-")
-        print("\t".join(cells))
+        table.append(cells)
+    widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
+    for n, r in enumerate(table):
+        print("| " + " | ".join(c.ljust(w) for c, w in zip(r, widths)) + " |")
+        if n == 0:
+            print("| " + " | ".join("-" * w for w in widths) + " |")
     if out:
         json.dump(
             {"simpul": rust, "bm25": base, "bm25_threshold": threshold},
@@ -161,7 +165,7 @@ def compare(rust_json, dev, heldout, out=None):
         )
 
 
-def stems(words_path, rust_path):
+def stems(words_path, rust_path, affixed_path=None):
     stem = stemmer()
     rust = {}
     with open(rust_path, encoding="utf-8") as f:
@@ -176,6 +180,14 @@ def stems(words_path, rust_path):
             diff.append((w, rust.get(w), py))
     agree = len(words) - len(diff)
     print(f"stemmer agreement (Rust sastrawi as Simpul calls it vs PySastrawi): {pct(agree, len(words))}")
+    if affixed_path:
+        affixed = set()
+        for line in open(affixed_path, encoding="utf-8"):
+            if not line.startswith("#"):
+                affixed.update(TOKEN.findall(line.lower()))
+        sub = [w for w in words if w in affixed]
+        bad = sum(1 for w, _, _ in diff if w in affixed)
+        print(f"  of which the hand-written affixed words: {pct(len(sub) - bad, len(sub))}")
     for w, r, p in diff:
         print(f"  {w}\trust={r}\tpysastrawi={p}")
 

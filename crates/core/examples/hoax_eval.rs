@@ -6,11 +6,13 @@
 //! - `cargo run -p simpul-core --example hoax_eval -- stem < words.txt` — one
 //!   `word<TAB>stem` line per input word, with the Sastrawi stemmer exactly as Simpul calls it
 //!   (for the agreement check against PySastrawi).
+//! - `cargo run -p simpul-core --example hoax_eval -- words < messages.txt` — the normalised,
+//!   stemmed words of each message, to see why a variant was queued.
 
 use std::io::{BufRead, Write};
 
 use simpul_core::hoax::eval::{evaluate, EvalSet};
-use simpul_core::hoax::normalize::stem;
+use simpul_core::hoax::normalize::{claim_words, stem};
 
 const SETS: &[(&str, &str)] = &[
     (
@@ -25,15 +27,21 @@ const SETS: &[(&str, &str)] = &[
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
-    if mode == "stem" {
+    if mode == "stem" || mode == "words" {
         let stdin = std::io::stdin();
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         for line in stdin.lock().lines() {
-            let word = line.expect("stdin");
-            let word = word.trim();
-            if !word.is_empty() {
-                writeln!(out, "{word}\t{}", stem(word)).expect("stdout");
+            let line = line.expect("stdin");
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
             }
+            let result = if mode == "stem" {
+                stem(line)
+            } else {
+                claim_words(line).join(" ")
+            };
+            writeln!(out, "{line}\t{result}").expect("stdout");
         }
         return;
     }

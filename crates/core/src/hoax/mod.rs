@@ -8,8 +8,10 @@
 //! - [`verdict`]: verdict labels.
 //! - [`workflow`]: claim states and who may move a claim between them.
 //! - [`intake`]: a submission parsed at the edge.
+//! - [`eval`]: the evaluation harness (labelled development and held-out sets).
 
 pub mod claimreview;
+pub mod eval;
 pub mod intake;
 pub mod matcher;
 pub mod normalize;

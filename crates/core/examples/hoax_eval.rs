@@ -1,0 +1,68 @@
+//! The matcher's evaluation figures on the development set and the held-out set, as JSON on
+//! stdout (`scripts/hoax-eval.sh` puts them beside the BM25 baseline).
+//!
+//! - `cargo run -p simpul-core --example hoax_eval` — figures of both sets; every variant not
+//!   answered automatically and every false answer on stderr.
+//! - `cargo run -p simpul-core --example hoax_eval -- stem < words.txt` — one
+//!   `word<TAB>stem` line per input word, with the Sastrawi stemmer exactly as Simpul calls it
+//!   (for the agreement check against PySastrawi).
+//! - `cargo run -p simpul-core --example hoax_eval -- words < messages.txt` — the normalised,
+//!   stemmed words of each message, to see why a variant was queued.
+
+use std::io::{BufRead, Write};
+
+use simpul_core::hoax::eval::{evaluate, EvalSet};
+use simpul_core::hoax::normalize::{claim_words, stem};
+
+const SETS: &[(&str, &str)] = &[
+    (
+        "dev",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/devset.tsv"),
+    ),
+    (
+        "heldout",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout.tsv"),
+    ),
+];
+
+fn main() {
+    let mode = std::env::args().nth(1).unwrap_or_default();
+    if mode == "stem" || mode == "words" {
+        let stdin = std::io::stdin();
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        for line in stdin.lock().lines() {
+            let line = line.expect("stdin");
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            let result = if mode == "stem" {
+                stem(line)
+            } else {
+                claim_words(line).join(" ")
+            };
+            writeln!(out, "{line}\t{result}").expect("stdout");
+        }
+        return;
+    }
+    let mut sets = serde_json::Map::new();
+    for &(name, path) in SETS {
+        let Ok(src) = std::fs::read_to_string(path) else {
+            eprintln!("{name}: {path} not found, skipped");
+            continue;
+        };
+        let set = EvalSet::parse(&src).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let f = evaluate(&set);
+        eprintln!("== {name}: not answered automatically, or falsely answered");
+        for line in &f.failures {
+            eprintln!("  {line}");
+        }
+        let mut v = serde_json::to_value(&f).expect("figures");
+        if let Some(o) = v.as_object_mut() {
+            o.remove("failures");
+            o.insert("false_answers".into(), f.false_answers().into());
+        }
+        sets.insert(name.into(), v);
+    }
+    println!("{}", serde_json::Value::Object(sets));
+}

@@ -2,7 +2,9 @@
 // known hoax in Javanese-flavoured chat spelling and gets the clarification at once, with the
 // matched claim shown; a KIM member reports a new one from their account; the demo fact-checker
 // finds it from the dashboard, takes it from the queue and publishes a verdict; the member sees
-// the answer among their reports.
+// the answer among their reports. The fact-checker splits a report grouped under the wrong claim
+// off into a claim of its own, and loads a fact-check archive (ClaimReview), first with a label
+// the office does not use (refused, item named), then corrected.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -86,6 +88,58 @@ describe('hoax clearing house', { timeout: 240_000 }, () => {
       assert.match(await mine.textContent(), /HOAKS/);
       assert.match(await mine.textContent(), /tidak ambruk/);
       await checkPage(member, 'hoax-mine');
+    });
+  });
+
+  test('a fact-checker splits a wrongly grouped report off and imports a fact-check archive', async () => {
+    await withPage(env, 'hoax-archive', async (page) => {
+      await login(page, CHECKER);
+      await navigate(page, async () => (await linkTo(page, '#hoax-links', '/hoax/queue')).click(), {
+        url: atPath('/hoax/queue'),
+      });
+      await navigate(page, () => page.locator('#hoax-queue a', { hasText: 'Air PDAM mati total' }).first().click());
+      const odd = page.locator('#claim-reports li', { hasText: 'Air PDAM di Sidoarjo keruh' });
+      await odd.locator('input[name="report"]').check();
+      await checkPage(page, 'hoax-split-choose');
+      await navigate(page, () => page.locator('#split-claim').click());
+      assert.match(await page.locator('#claim-status').textContent(), /Baru/);
+      assert.match(await page.locator('#claim-reports').textContent(), /Sidoarjo keruh/);
+      assert.doesNotMatch(await page.locator('#claim-reports').textContent(), /mati total/);
+      await checkPage(page, 'hoax-split-done');
+
+      await navigate(page, async () => (await linkTo(page, '.breadcrumb', '/hoax/queue')).click(), { url: atPath('/hoax/queue') });
+      await navigate(page, async () => (await linkTo(page, 'main', '/hoax/import')).click(), { url: atPath('/hoax/import') });
+      const review = (label) =>
+        JSON.stringify({
+          '@context': 'https://schema.org',
+          '@graph': [
+            {
+              '@type': 'ClaimReview',
+              url: 'https://turnbackhoax.id/2025/07/01/salah-tol-pandaan-ditutup/',
+              datePublished: '2025-07-01',
+              claimReviewed: 'Tol Pandaan ditutup total sepekan mulai besok karena longsor',
+              reviewBody: 'Jasa Marga memastikan tol Pandaan beroperasi normal; tidak ada longsor.',
+              author: { '@type': 'Organization', name: 'MAFINDO' },
+              reviewRating: { '@type': 'Rating', alternateName: label },
+            },
+          ],
+        });
+      await page.setInputFiles('#file', { name: 'arsip.json', mimeType: 'application/json', buffer: Buffer.from(review('Salah')) });
+      await navigate(page, () => page.locator('#import-submit').click());
+      assert.match(await page.locator('#import-problems').textContent(), /Butir 1 .*Salah/s);
+      await checkPage(page, 'hoax-import-refused');
+      await page.setInputFiles('#file', { name: 'arsip.json', mimeType: 'application/json', buffer: Buffer.from(review('Hoaks')) });
+      await navigate(page, () => page.locator('#import-submit').click());
+      assert.match(await page.locator('#import-done').textContent(), /1 klarifikasi diimpor/);
+      await checkPage(page, 'hoax-import-done');
+      await navigate(page, async () => (await linkTo(page, 'main', '/hoax/clarifications')).click(), {
+        url: atPath('/hoax/clarifications'),
+      });
+      await navigate(page, () => page.locator('main a', { hasText: 'Tol Pandaan ditutup total' }).first().click());
+      // The copy button appears with JavaScript; the text box stays selectable without it.
+      await page.locator('#copy-wa').waitFor({ state: 'visible' });
+      assert.match(await page.locator('#wa-text').inputValue(), /HOAKS/);
+      await checkPage(page, 'hoax-imported-clarification');
     });
   });
 });

@@ -72,6 +72,11 @@ const SPREADING: &[(&str, &str)] = &[
         "Diteruskan: air PDAM mati total 3 hari di seluruh Surabaya mulai besok",
         "35.15",
     ),
+    // Grouped here by its words, but another claim: the verifier splits it off.
+    (
+        "Air PDAM di Sidoarjo keruh karena perbaikan pipa, warga diminta merebus air dulu",
+        "35.15",
+    ),
 ];
 
 /// Fresh single reports waiting in the queue: (text, region).

@@ -15,6 +15,7 @@ use crate::jobs::{JobError, JobKind, Progress, ScheduleDef};
 use crate::{AppCtx, Locale};
 use serde_json::Value;
 use simpul_core::alerts::cap::{self, CapMessage};
+use simpul_core::alerts::cap_index;
 use simpul_core::alerts::felt::match_regencies;
 use simpul_core::alerts::{AlertArea, Circle, Hazard, MsgType, Quake, Severity};
 use simpul_core::audit::AuditContext;
@@ -90,9 +91,51 @@ pub async fn poll(ctx: &AppCtx, feed: &AlertFeed) -> Result<Ingested, String> {
         .await
         .map_err(|e| e.to_string())?;
     match feed.kind.as_str() {
+        "cap" if cap_index::is_index(&body) => ingest_cap_index(ctx, feed, &body).await,
         "cap" => ingest_cap(ctx, Some(feed.id), &body).await,
         _ => ingest_bmkg(ctx, Some(feed.id), &body).await,
     }
+}
+
+/// A CAP index (Atom or RSS): fetch and ingest each listed CAP document. One unreadable entry
+/// is counted as rejected and logged; it does not stop the others. Messages already ingested
+/// change nothing (CAP ingestion is idempotent), so the same index polled again is harmless.
+async fn ingest_cap_index(ctx: &AppCtx, feed: &AlertFeed, body: &str) -> Result<Ingested, String> {
+    let entries = cap_index::parse_index(body).map_err(|e| e.to_string())?;
+    let base = url::Url::parse(&feed.url).map_err(|e| e.to_string())?;
+    let cfg = &ctx.config.alerts;
+    let mut total = Ingested::default();
+    for entry in entries {
+        let link = match base.join(&entry.link) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+            _ => {
+                tracing::warn!(feed = feed.id, link = %entry.link, "CAP index entry with an unusable link");
+                total.rejected += 1;
+                continue;
+            }
+        };
+        let doc = match fetch(ctx, link.as_str(), cap::MAX_BYTES, cfg.feed_timeout).await {
+            Ok(doc) => doc,
+            Err(e) => {
+                tracing::warn!(feed = feed.id, %link, error = %e, "CAP index entry not fetched");
+                total.rejected += 1;
+                continue;
+            }
+        };
+        match ingest_cap(ctx, Some(feed.id), &doc).await {
+            Ok(one) => {
+                total.created += one.created;
+                total.updated += one.updated;
+                total.unchanged += one.unchanged;
+                total.rejected += one.rejected;
+            }
+            Err(e) => {
+                tracing::warn!(feed = feed.id, %link, error = %e, "CAP index entry not ingested");
+                total.rejected += 1;
+            }
+        }
+    }
+    Ok(total)
 }
 
 fn audit_for(feed_id: Option<i64>) -> AuditContext {

@@ -8,6 +8,7 @@
 pub mod area;
 pub mod bmkg;
 pub mod cap;
+pub mod cap_index;
 pub mod felt;
 pub mod sms;
 

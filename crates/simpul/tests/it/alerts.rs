@@ -22,6 +22,7 @@ on_both_engines!(
     bmkg_feeds_make_one_alert_per_event_and_more_detail_updates_it,
     bad_feeds_are_cut_off_logged_and_backed_off,
     cap_alerts_updates_and_cancels_follow_the_same_alert,
+    a_cap_index_feed_is_followed_entry_by_entry,
     an_admin_composes_by_regions_and_the_officer_answers_from_the_phone,
     an_office_requiring_approval_waits_for_a_second_person,
     silent_kims_are_escalated_once_and_their_regency_admin_is_told,
@@ -331,6 +332,47 @@ fn fresh(xml: &str) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     xml.replace("2026-11-30T06:00:00+07:00", &soon)
         .replace("2026-11-30T12:00:00+07:00", &soon)
+}
+
+async fn a_cap_index_feed_is_followed_entry_by_entry(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let ctx = ctx_for(&app).await;
+    let feeds = FeedServer::start().await;
+    feeds.put("a", 200, &fresh(&fixture("bpbd-banjir.cap.xml")));
+    feeds.put("u", 200, &fresh(&fixture("bpbd-banjir-update.cap.xml")));
+    feeds.put("junk", 200, "<html>bukan CAP</html>");
+    // An authority's Atom index: a relative CAP link, an absolute one, one that is gone, one
+    // that is not CAP, and one that is not a web address.
+    let index = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><id>bpbd-jatim</id><title>BPBD Jawa Timur</title>
+<entry><id>1</id><link rel="alternate" type="text/html" href="/peringatan-bpbd/1"/><link type="application/cap+xml" href="a"/></entry>
+<entry><id>2</id><link href="{}"/></entry>
+<entry><id>3</id><link href="missing"/></entry>
+<entry><id>4</id><link href="junk"/></entry>
+<entry><id>5</id><link href="javascript:alert(1)"/></entry>
+</feed>"#,
+        feeds.url("u")
+    );
+    feeds.put("index", 200, &index);
+    let r = poll_url(&ctx, "cap", &feeds.url("index")).await.unwrap();
+    assert_eq!(
+        (r.created, r.updated, r.rejected),
+        (1, 1, 3),
+        "the alert, then its update; three entries refused: {r:?}"
+    );
+    let alert = app
+        .store
+        .alert_by_identifier("BPBD-JATIM-2026-1129-001")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(app.store.alert(alert.id).await.unwrap().version, 2);
+    // Polled again: nothing changes, nothing is sent twice.
+    let r = poll_url(&ctx, "cap", &feeds.url("index")).await.unwrap();
+    assert_eq!((r.created, r.updated, r.unchanged), (0, 0, 2), "{r:?}");
+    assert_eq!(app.store.alert_messages(alert.id).await.unwrap().len(), 2);
+    app.finish().await;
 }
 
 async fn cap_alerts_updates_and_cancels_follow_the_same_alert(engine: Engine) {

@@ -105,7 +105,7 @@ def pct(n, d):
     return f"{n}/{d} ({100.0 * n / d:.0f} %)" if d else "-"
 
 
-def compare(rust_json, dev, heldout, out=None):
+def compare(rust_json, dev, heldout, heldout2=None, out=None):
     stem = stemmer()
     rust = json.load(open(rust_json, encoding="utf-8"))
     n, v, m = baseline_run(dev, stem)
@@ -122,6 +122,9 @@ def compare(rust_json, dev, heldout, out=None):
             )
     n, v, m = baseline_run(heldout, stem)
     base["heldout"] = apply(n, v, m, threshold)
+    if heldout2:
+        n, v, m = baseline_run(heldout2, stem)
+        base["heldout2"] = apply(n, v, m, threshold)
     print(
         f"BM25 baseline threshold (tuned on the development set, zero false answers there): "
         f"answer when the best score > {threshold:.3f}"
@@ -145,6 +148,8 @@ def compare(rust_json, dev, heldout, out=None):
         ),
     ]
     cols = [("dev", "Simpul"), ("dev", "BM25"), ("heldout", "Simpul"), ("heldout", "BM25")]
+    if heldout2:
+        cols += [("heldout2", "Simpul"), ("heldout2", "BM25")]
     table = [["", *[f"{s} {sys_}" for s, sys_ in cols]]]
     for name, fmt in rows:
         cells = [name]

@@ -1,7 +1,7 @@
 //! The matcher against the development set in `devset.tsv`: every variant of a known claim
 //! should be answered automatically with that claim (at least 80% of them are), no variant is
 //! ever answered with another claim, and no near miss is ever answered automatically. And
-//! against the held-out set in `heldout.tsv`: no false automatic answer.
+//! against the held-out sets in `heldout.tsv` and `heldout2.tsv`: no false automatic answer.
 
 use super::eval::{evaluate, EvalSet, Figures};
 use super::matcher::{decide, Decision, Fingerprint, Index};
@@ -40,7 +40,8 @@ fn the_development_set_is_answered_conservatively() {
 }
 
 /// The held-out set (`heldout.tsv`): claims written after the thresholds and lexicons were
-/// fixed, never used to tune them. The bar is zero false automatic answers; the share answered
+/// fixed, never used to tune them (but no longer blind: its misses were analysed before the
+/// lexicon and stemmer work that `heldout2.tsv` measures). The bar is zero false automatic answers; the share answered
 /// automatically is printed and recorded in BENCHMARKS.md, not asserted.
 #[test]
 fn the_held_out_set_gets_no_false_automatic_answer() {
@@ -67,6 +68,38 @@ fn the_held_out_set_gets_no_false_automatic_answer() {
     assert_eq!(
         f.misses_automatic, 0,
         "a held-out near miss was answered automatically"
+    );
+}
+
+/// The second held-out set (`heldout2.tsv`): written and committed before the lexicon, slang,
+/// negation, link and stemmer changes that followed the first held-out set's analysis, every claim
+/// with a Javanese or Madurese variant. Same bar as `heldout.tsv`: zero false automatic answers;
+/// the share answered is printed and recorded in BENCHMARKS.md, not asserted.
+#[test]
+fn the_second_held_out_set_gets_no_false_automatic_answer() {
+    let set = EvalSet::parse(include_str!("heldout2.tsv")).unwrap();
+    assert!(set.claims.len() >= 40);
+    for (key, (variants, misses)) in set.per_claim() {
+        assert!(
+            variants >= 3 && misses >= 1,
+            "{key}: {variants} variants, {misses} near misses"
+        );
+    }
+    let f = evaluate(&set);
+    print("second held-out set", &f);
+    eprintln!(
+        "second held-out set: {} of {} variants answered automatically ({:.0} %)",
+        f.automatic,
+        f.variants,
+        100.0 * f.automatic as f64 / f.variants as f64
+    );
+    assert_eq!(
+        f.false_automatic, 0,
+        "a second held-out variant was answered with the wrong claim"
+    );
+    assert_eq!(
+        f.misses_automatic, 0,
+        "a second held-out near miss was answered automatically"
     );
 }
 

@@ -15,6 +15,7 @@ pub mod eval;
 pub mod intake;
 pub mod matcher;
 pub mod normalize;
+pub mod stem;
 pub mod topics;
 pub mod url;
 pub mod verdict;

@@ -14,7 +14,8 @@
 //! ([`lexicon.tsv`]) to Indonesian; forwarding boilerplate and stop words out; Sastrawi stemming.
 //!
 //! Negations ("tidak", "bukan", "belum", "jangan") are kept: "vaksin aman" and "vaksin tidak
-//! aman" are different claims.
+//! aman" are different claims. But "without" written as a negation ("ora nganggo jaminan", "gak
+//! usah tes", "ndak perlu KTP") is "tanpa", and "sebelum" (before) is never stemmed to "belum".
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -240,10 +241,19 @@ pub fn is_root_word(w: &str) -> bool {
     sastrawi().dictionary.find(&w.to_string())
 }
 
-/// The Sastrawi stem of one lower-case word; other words (digits, non-ASCII) unchanged.
+/// The Sastrawi stem of one lower-case word; other words (digits, non-ASCII) unchanged. The
+/// prefix rules follow PySastrawi ([`super::stem`]); the `sastrawi` crate answers when they find
+/// no root.
 pub fn stem(word: &str) -> String {
     if word.len() < 3 || word.len() > MAX_WORD || !word.bytes().all(|b| b.is_ascii_lowercase()) {
         return word.to_string();
+    }
+    // "sebelum" (before) is not "belum" (not yet), a negation.
+    if KEEP_UNSTEMMED.contains(&word) {
+        return word.to_string();
+    }
+    if let Some(root) = super::stem::rule_stem(word, &is_root_word) {
+        return root;
     }
     let mut w = word.to_string();
     sastrawi().stemmer.stem_word(&mut w);
@@ -254,6 +264,10 @@ pub fn stem(word: &str) -> String {
     }
 }
 
+/// Words the stemmer must leave alone: their stem would be a negation or a stop word of another
+/// meaning ("sebelum" → "belum").
+const KEEP_UNSTEMMED: &[&str] = &["sebelum", "sebelumnya"];
+
 /// The words of a message after every step above, in message order (duplicates kept: the
 /// order feeds the near-duplicate shingles). Links are not included: see [`super::url`].
 pub fn claim_words(text: &str) -> Vec<String> {
@@ -261,8 +275,10 @@ pub fn claim_words(text: &str) -> Vec<String> {
     let lowered = without_links.to_lowercase();
     let mut out = Vec::new();
     let raw: Vec<String> = split_words(&lowered);
-    let raw = join_amounts(raw);
+    let raw = join_amounts(numerals(raw));
     let mut prev = String::new();
+    // Whether the last word kept is a negation that a "without" phrase may turn into "tanpa".
+    let mut last_not = false;
     for token in raw {
         for word in unleet(&token) {
             let word = unelongate(&word);
@@ -270,8 +286,22 @@ pub fn claim_words(text: &str) -> Vec<String> {
             for w in mapped.split(' ') {
                 // "bener gak?", "betul tidak", "asli apa nggak": a question, not a negation.
                 let asks = w == "tidak" && QUESTION_BEFORE_NOT.contains(&prev.as_str());
+                // "ora nganggo jaminan", "gak usah tes", "ndak perlu KTP", "ta' parlo": not a
+                // denial but "without" ("tanpa jaminan"); "tanpa perlu" is "tanpa".
+                let without = WITHOUT_AFTER_NOT.contains(&w)
+                    && ((last_not && prev == "tidak") || prev == "tanpa");
                 prev = w.to_string();
-                if asks || w.is_empty() || is_stop(w) || w.chars().count() > MAX_WORD {
+                if without {
+                    if last_not {
+                        out.pop();
+                        out.push("tanpa".to_string());
+                    }
+                    prev = "tanpa".to_string();
+                    last_not = false;
+                    continue;
+                }
+                last_not = false;
+                if asks || w.is_empty() || w == DROP || is_stop(w) || w.chars().count() > MAX_WORD {
                     continue;
                 }
                 if w.chars().count() == 1 && !w.bytes().all(|b| b.is_ascii_digit()) {
@@ -279,9 +309,67 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 }
                 let s = stem(w);
                 if !is_stop(&s) {
+                    last_not = s == "tidak";
                     out.push(s);
                 }
             }
+        }
+    }
+    out
+}
+
+/// The mapping of a word the lexicons drop ("dll", "wkwk").
+const DROP: &str = "-";
+
+/// Words that after a negation say "without": "tidak pakai", "ora usah", "ndak perlu".
+const WITHOUT_AFTER_NOT: &[&str] = &["pakai", "usah", "perlu", "butuh", "memakai", "dipakai"];
+
+/// Number words and their context, before amounts are joined: Javanese and Madurese numerals and
+/// multipliers ("limang yuto", "telung ewu", "tello' ebu") become digits and "juta"/"ribu";
+/// "sak"/"se"/"sa" before a multiplier is one ("sak yuto", "sejuta"); "smp" before a number is
+/// "sampai" ("smp 50jt"), otherwise the school level; "rek" after "no" is "rekening" (otherwise the
+/// Surabaya address "rek", dropped).
+fn numerals(tokens: Vec<String>) -> Vec<String> {
+    let numeric = |m: &str| {
+        (!m.is_empty() && m.bytes().all(|b| b.is_ascii_digit())) || multiplier(m).is_some()
+    };
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    for (i, t) in tokens.iter().enumerate() {
+        let next = tokens.get(i + 1).map(|n| map_word(n));
+        let next_is_multiplier = next.as_deref().is_some_and(|n| multiplier(n).is_some());
+        let starts_digit = |s: Option<&String>| {
+            s.is_some_and(|n| n.bytes().next().is_some_and(|b| b.is_ascii_digit()))
+        };
+        match t.as_str() {
+            "sak" | "se" | "sa" | "setunggal" | "settong" | "siji" if next_is_multiplier => {
+                out.push("1".to_string());
+                continue;
+            }
+            "sejuta" | "sayuta" | "sajuta" => {
+                out.extend(["1".to_string(), "juta".to_string()]);
+                continue;
+            }
+            "seribu" | "saebu" => {
+                out.extend(["1".to_string(), "ribu".to_string()]);
+                continue;
+            }
+            "smp" if starts_digit(tokens.get(i + 1)) => {
+                out.push("sampai".to_string());
+                continue;
+            }
+            "rek" => {
+                let after_no =
+                    i > 0 && matches!(tokens[i - 1].as_str(), "no" | "nomor" | "nmr" | "nomer");
+                out.push(if after_no { "rekening" } else { DROP }.to_string());
+                continue;
+            }
+            _ => {}
+        }
+        let m = map_word(t);
+        if numeric(&m) && !t.bytes().any(|b| b.is_ascii_digit()) {
+            out.push(m);
+        } else {
+            out.push(t.clone());
         }
     }
     out
@@ -374,8 +462,8 @@ fn join_amounts(tokens: Vec<String>) -> Vec<String> {
 
 fn multiplier(w: &str) -> Option<f64> {
     match w {
-        "rb" | "ribu" | "k" | "rebu" | "ewu" => Some(1e3),
-        "jt" | "juta" | "jeti" | "yuta" => Some(1e6),
+        "rb" | "ribu" | "k" | "rebu" | "ewu" | "ebu" | "rbu" => Some(1e3),
+        "jt" | "juta" | "jeti" | "yuta" | "yuto" => Some(1e6),
         "m" | "miliar" | "milyar" | "em" => Some(1e9),
         "t" | "triliun" => Some(1e12),
         _ => None,
@@ -558,6 +646,58 @@ mod tests {
     fn negation_is_kept() {
         assert_ne!(words("vaksin aman"), words("vaksin tidak aman"));
         assert!(claim_words("vaksin gak aman").contains(&"tidak".to_string()));
+    }
+
+    #[test]
+    fn without_written_as_a_negation_is_tanpa() {
+        let want = words("pinjaman tanpa jaminan");
+        for s in [
+            "pinjaman ora nganggo jaminan",
+            "pinjaman gak usah jaminan",
+            "pinjaman ndak perlu jaminan",
+            "pinjaman tidak pakai jaminan",
+            "pinjaman mboten ngangge jaminan",
+            "pinjaman ta' parlo jaminan",
+            "pinjaman tanpa perlu jaminan",
+        ] {
+            assert_eq!(words(s), want, "{s}");
+        }
+        // A plain denial stays one.
+        assert!(claim_words("vaksin ora aman").contains(&"tidak".to_string()));
+    }
+
+    #[test]
+    fn sebelum_is_not_belum() {
+        assert_eq!(stem("sebelum"), "sebelum");
+        assert!(!claim_words("mengungsi sebelum jam 12").contains(&"belum".to_string()));
+        assert_eq!(
+            words("ngungsi sakdurunge jam 12"),
+            words("mengungsi sblm jam 12")
+        );
+        assert!(claim_words("bansos belum cair").contains(&"belum".to_string()));
+    }
+
+    #[test]
+    fn regional_numbers_join_amounts() {
+        assert_eq!(words("limang yuto"), words("5 juta"));
+        assert_eq!(words("telung ewu"), words("Rp 3.000"));
+        assert_eq!(words("sak yuto"), words("1 juta"));
+        assert_eq!(words("sejuta"), words("1 jt"));
+        assert_eq!(words("tello' ebu"), words("3 ribu"));
+        assert_eq!(words("pinjaman smp 50jt"), words("pinjaman sampai 50 juta"));
+        assert!(claim_words("lulusan smp").contains(&"smp".to_string()));
+        assert_eq!(words("kirim ke no rek"), words("kirim ke nomor rekening"));
+        assert_eq!(words("ayo rek daftar"), words("ayo daftar"));
+        assert_eq!(words("sembako, beras dll wkwk"), words("sembako beras"));
+    }
+
+    #[test]
+    fn chat_abbreviations() {
+        assert_eq!(
+            words("mulai bln dpn smua"),
+            words("mulai bulan depan semua")
+        );
+        assert_eq!(words("daftar dl"), words("daftar dulu"));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! most. Rough on purpose: a verifier's judgement is not needed to see that a message about
 //! "bansos" is about aid.
 
-/// (topic code, stemmed key words). Catalogue labels: `hoax.topic.<code>`.
+/// (topic code, stemmed key words). Catalogue labels: `hoax.topic.<code>`. Words are compared
+/// after stemming, so the stems are listed too ("pemilu" → "milu", "pelabuhan" → "labuh").
 pub const TOPICS: &[(&str, &[&str])] = &[
     ("vaccines", &["vaksin", "imunisasi", "booster", "suntik"]),
     (
@@ -20,6 +21,7 @@ pub const TOPICS: &[(&str, &[&str])] = &[
             "sakit",
             "demam",
             "kesehatan",
+            "sehat",
         ],
     ),
     (
@@ -64,12 +66,14 @@ pub const TOPICS: &[(&str, &[&str])] = &[
             "pasar",
             "bandara",
             "pelabuhan",
+            "labuh",
         ],
     ),
     (
         "elections",
         &[
-            "pemilu", "coblos", "kpu", "suara", "tps", "calon", "pilkada", "caleg", "bawaslu",
+            "pemilu", "milu", "coblos", "kpu", "suara", "tps", "calon", "pilkada", "caleg",
+            "bawaslu",
         ],
     ),
 ];
@@ -106,5 +110,13 @@ mod tests {
             Some("infrastructure")
         );
         assert_eq!(topic_of(&claim_words("kucing lucu sekali")), None);
+        assert_eq!(
+            topic_of(&claim_words("hasil pemilu diubah")),
+            Some("elections")
+        );
+        assert_eq!(
+            topic_of(&claim_words("pelabuhan ketapang ditutup")),
+            Some("infrastructure")
+        );
     }
 }

@@ -47,9 +47,16 @@ fn is_link_start(word: &str) -> bool {
 }
 
 /// Top-level domains common enough in Indonesian chat that a bare `kompas.com/x` or `bit.ly/x`
-/// counts as a link.
+/// counts as a link: the generic and Indonesian ones (`.co.id`, `.my.id`, `.web.id`, `.go.id`
+/// end in `id`), the shorteners' (`bit.ly`, `s.id`, `wa.me`, `t.me`), and the cheap TLDs that
+/// phishing and fake-aid pages use most (`.online`, `.site`, `.xyz`, `.top`, `.click`, `.icu`,
+/// `.buzz`, the old free `.tk`/`.ml`/`.cf`/`.gq`, ...). Not `.ga` or `.in`: in chat "ga" is
+/// "tidak" and "in" a word, and a missing space after a full stop must not make a link.
 const BARE_TLDS: &[&str] = &[
     "com", "id", "net", "org", "ly", "me", "io", "co", "info", "site", "xyz", "gl", "link", "news",
+    "online", "top", "click", "club", "shop", "store", "vip", "icu", "buzz", "cyou", "space",
+    "website", "biz", "cc", "tk", "ml", "cf", "gq", "pw", "ws", "asia", "app", "dev", "page",
+    "bid", "loan", "tv", "lat", "sbs", "cfd", "mobi", "pro", "tech", "digital", "email", "monster",
 ];
 
 fn is_bare_link(word: &str) -> bool {
@@ -232,5 +239,24 @@ mod tests {
         assert_eq!(strip_links(text), "Cek dan bukan file.pdf ya!!");
         assert_eq!(canonical_link("javascript://x"), None);
         assert_eq!(canonical_link("ftp://x.com"), None);
+    }
+
+    #[test]
+    fn bare_links_on_phishing_tlds_are_links() {
+        for (text, want) in [
+            ("cek bsu-kemnaker.online ya", "bsu-kemnaker.online"),
+            ("daftar di banpres.site/form", "banpres.site/form"),
+            ("prakerja.my.id", "prakerja.my.id"),
+            (
+                "bantuan-pln.co.id/klaim?utm_source=wa",
+                "bantuan-pln.co.id/klaim",
+            ),
+            ("hadiah.click", "hadiah.click"),
+            ("subsidi.top/daftar", "subsidi.top/daftar"),
+        ] {
+            assert_eq!(canonical_links(text), vec![want.to_string()], "{text}");
+        }
+        assert!(canonical_links("sudah.ga bisa").is_empty());
+        assert!(canonical_links("ditutup.besok pagi").is_empty());
     }
 }

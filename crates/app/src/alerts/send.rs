@@ -461,6 +461,31 @@ fn clip(text: &str, max: usize) -> String {
         .to_owned()
 }
 
+/// A clipped sentence still ends as one, so the next sentence of the SMS does not run into it.
+fn clip_sentence(text: &str, max: usize) -> String {
+    let mut s = clip(text, max.saturating_sub(1));
+    if !s.is_empty() && !s.ends_with(['.', '!', '?']) {
+        s.push('.');
+    }
+    s
+}
+
+/// Where an earthquake was, without BMKG's "Pusat gempa berada di darat/laut" opening, which
+/// would take most of an SMS's room for the place ("15 km BaratDaya Kab. Pasuruan").
+fn quake_place(area_desc: &str) -> &str {
+    let lower = area_desc.to_lowercase();
+    for opening in [
+        "pusat gempa berada di darat ",
+        "pusat gempa berada di laut ",
+        "pusat gempa berada di ",
+    ] {
+        if lower.starts_with(opening) && area_desc.is_char_boundary(opening.len()) {
+            return area_desc[opening.len()..].trim_start();
+        }
+    }
+    area_desc
+}
+
 /// The title and SMS short form (≤ 160 GSM-7 characters) of a message about `alert` in one
 /// language, from the hazard's template in the catalogue.
 pub fn sms(
@@ -493,10 +518,15 @@ pub fn sms(
             s.replace('.', ",")
         }
     };
+    let place = if hazard == Hazard::Earthquake {
+        quake_place(&alert.area_desc)
+    } else {
+        &alert.area_desc
+    };
     let args: Vec<(&str, String)> = vec![
         ("headline", clip(&headline, 60)),
-        ("instruction", clip(&instruction, 60)),
-        ("area", clip(&alert.area_desc, 35)),
+        ("instruction", clip_sentence(&instruction, 60)),
+        ("area", clip(place, 35)),
         ("time", clock(alert)),
         (
             "mag",
@@ -706,6 +736,17 @@ mod tests {
         assert_eq!(id, "GEMPA M5,1 10:21 WIB kedalaman 10km, Kab. Pasuruan. Jauhi bangunan retak. Balas di Simpul.");
         let (_, en) = sms(&catalog, Locale::En, &a, MsgType::Alert);
         assert!(en.starts_with("QUAKE M5.1 10:21 WIB"), "{en}");
+        // BMKG's wording: the place keeps the room, a clipped instruction still ends a sentence.
+        a.area_desc = "Pusat gempa berada di darat 15 km BaratDaya Kab. Pasuruan".into();
+        a.instruction =
+            "Tetap tenang, jauhi bangunan retak, waspadai gempa susulan dan ikuti arahan petugas"
+                .into();
+        let (_, id) = sms(&catalog, Locale::Id, &a, MsgType::Alert);
+        assert!(
+            id.contains(", 15 km BaratDaya Kab. Pasuruan. Tetap tenang"),
+            "{id}"
+        );
+        assert!(id.ends_with(". Balas di Simpul."), "{id}");
     }
 
     #[test]

@@ -23,8 +23,78 @@ on_both_engines!(
     failures_are_retried_logged_and_never_delivered_twice,
     a_flood_is_rate_limited_into_one_digest,
     urgent_alerts_cannot_be_switched_off_and_the_test_button_shows_each_channel,
-    a_bakorwil_hears_of_its_own_kabupaten_only
+    a_bakorwil_hears_of_its_own_kabupaten_only,
+    an_earthquake_from_bmkg_reaches_the_officer_on_every_channel
 );
+
+/// End to end through the real receivers: BMKG's autogempa document near Pasuruan, ingested as
+/// the feed poller does, reaches the Prigen officer in the app, by push (decrypted by the
+/// browser's keys), by e-mail (through the SMTP server) and through the kabupaten office's
+/// gateway (signature checked), as an urgent alert whose text fits an SMS; the officer's
+/// answer then shows on the admin's board.
+async fn an_earthquake_from_bmkg_reaches_the_officer_on_every_channel(engine: Engine) {
+    let (app, ctx, r) = set_up(engine).await;
+    let document = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/alerts/autogempa.json"
+    ))
+    .unwrap();
+    let out = simpul_app::alerts::ingest::ingest_bmkg(&ctx, None, &document)
+        .await
+        .unwrap();
+    assert_eq!(out.created, 1);
+    let alert = app
+        .store
+        .alert_by_identifier("bmkg-20261129032130")
+        .await
+        .unwrap()
+        .unwrap();
+
+    wait_until("the gateway", || async { r.hook.bodies().len() == 1 }).await;
+    let sms: serde_json::Value = serde_json::from_slice(&r.hook.bodies()[0]).unwrap();
+    assert_eq!(sms["to"]["phone"], "+6281234567890");
+    assert_eq!(sms["priority"], "urgent");
+    let text = sms["body"].as_str().unwrap_or_default();
+    assert!(text.starts_with("GEMPA M5,1 "), "{sms}");
+    // The place, not BMKG's "Pusat gempa berada di darat" opening, gets the SMS's room.
+    assert!(text.contains("15 km BaratDaya Kab. Pasuruan"), "{sms}");
+    assert!(text.chars().count() <= 160, "fits one SMS: {text}");
+    assert!(r.hook.refused().is_empty());
+    wait_until("the push", || async { r.push.plaintexts().len() == 1 }).await;
+    let push: serde_json::Value = serde_json::from_slice(&r.push.plaintexts()[0]).unwrap();
+    assert!(
+        push.to_string().contains(&format!("/alerts/{}", alert.id)),
+        "{push}"
+    );
+    assert_eq!(r.push.received()[0].urgency.as_deref(), Some("high"));
+    let mails = r.smtp.wait_for(1, Duration::from_secs(30)).await;
+    assert!(mails[0].contains("ketua@desa.test"));
+    assert!(
+        mails[0].contains("GEMPA") || mails[0].contains("Gempa"),
+        "{}",
+        mails[0]
+    );
+    let mine = app.store.notifications(r.officer, 10).await.unwrap();
+    assert!(mine.iter().any(|n| n.kind == "alert"));
+
+    // The officer answers from the phone; the board in the kabupaten office shows it.
+    app.login_as("kim.prigen.ketua").await;
+    let answer = app
+        .post_form(&format!("/alerts/{}/ack", alert.id), &[("kind", "safe")])
+        .await;
+    assert!(answer.status().is_redirection(), "{}", answer.status());
+    let mut admin = TestApp::attach(engine, app.db_url(), web_config(), None).await;
+    admin.new_visitor();
+    admin.login_as("kominfo.kab-pasuruan").await;
+    let (status, board) = admin.get_text(&format!("/alerts/{}/board", alert.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        board.contains("Wilayah kami aman") || board.contains("aman"),
+        "{board}"
+    );
+    admin.finish().await;
+    app.finish().await;
+}
 
 /// Holders of a role for a region: the Bakorwil of Malang (whose group holds Kabupaten
 /// Pasuruan) for a village of Pasuruan and for the province, not for Madiun's kabupaten.

@@ -143,6 +143,15 @@ pub struct TargetableKim {
     pub lon: Option<f64>,
 }
 
+/// What counting an alert's answers needs of one target.
+#[derive(Debug, Clone)]
+pub struct TargetFacts {
+    pub status: String,
+    pub escalated: bool,
+    pub via_village: bool,
+    pub first_ack_at: Option<DateTime<Utc>>,
+}
+
 /// A row of the live board.
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct TargetRow {
@@ -455,6 +464,39 @@ impl Store {
              FROM alert_targets t JOIN kims k ON k.id = t.kim_id WHERE t.alert_id = $1 \
              ORDER BY CASE t.status WHEN 'need_help' THEN 0 WHEN 'affected' THEN 1 WHEN 'silent' THEN 2 ELSE 3 END, k.name")
             .bind(alert_id).fetch_all(p).await?))
+    }
+
+    /// What the history's counts need of each target of `alert_ids`, in one query (no KIM
+    /// names): (alert id, facts).
+    pub async fn alert_target_facts(&self, alert_ids: &[i64]) -> Result<Vec<(i64, TargetFacts)>> {
+        if alert_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        type Row = (i64, String, Option<DateTime<Utc>>, String, Option<DateTime<Utc>>);
+        let rows: Vec<Row> = with_pool!(self, p => {
+            let mut qb = QueryBuilder::new(
+                "SELECT alert_id, status, escalated_at, reason, first_ack_at FROM alert_targets WHERE alert_id IN (");
+            let mut sep = qb.separated(", ");
+            for id in alert_ids {
+                sep.push_bind(*id);
+            }
+            qb.push(")");
+            qb.build_query_as().fetch_all(p).await?
+        });
+        Ok(rows
+            .into_iter()
+            .map(|(alert_id, status, escalated_at, reason, first_ack_at)| {
+                (
+                    alert_id,
+                    TargetFacts {
+                        status,
+                        escalated: escalated_at.is_some(),
+                        via_village: reason == "via_village",
+                        first_ack_at,
+                    },
+                )
+            })
+            .collect())
     }
 
     pub async fn alert_target_ids(&self, alert_id: i64) -> Result<Vec<i64>> {

@@ -5,7 +5,7 @@ use crate::error::{AppError, AppResult};
 use crate::AppCtx;
 use simpul_core::authz::{Action, Actor};
 use simpul_core::RegionCode;
-use simpul_store::alerts::{AlertFilter, AlertRecord, ReportRecord, TargetRow};
+use simpul_store::alerts::{AlertFilter, AlertRecord, ReportRecord, TargetFacts, TargetRow};
 
 /// Counts and timings of one alert.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -25,11 +25,23 @@ pub struct Stats {
 }
 
 pub fn stats(alert: &AlertRecord, targets: &[TargetRow]) -> Stats {
-    let mut s = Stats {
-        targeted: targets.len(),
-        ..Stats::default()
-    };
+    stats_of(
+        alert,
+        targets.iter().map(|t| TargetFacts {
+            status: t.status.clone(),
+            escalated: t.escalated_at.is_some(),
+            via_village: t.reason == "via_village",
+            first_ack_at: t.first_ack_at,
+        }),
+    )
+}
+
+/// The counts and answer times of an alert from what each target says.
+pub fn stats_of(alert: &AlertRecord, targets: impl IntoIterator<Item = TargetFacts>) -> Stats {
+    let mut s = Stats::default();
+    let mut acks: Vec<i64> = Vec::new();
     for t in targets {
+        s.targeted += 1;
         match t.status.as_str() {
             "received" => s.received += 1,
             "safe" => s.safe += 1,
@@ -37,26 +49,24 @@ pub fn stats(alert: &AlertRecord, targets: &[TargetRow]) -> Stats {
             "need_help" => s.need_help += 1,
             _ => s.silent += 1,
         }
-        if t.escalated_at.is_some() {
+        if t.escalated {
             s.escalated += 1;
         }
-        if t.reason == "via_village" {
+        if t.via_village {
             s.via_village += 1;
         }
+        if let (Some(sent), Some(at)) = (alert.sent_at, t.first_ack_at) {
+            acks.push((at - sent).num_seconds().max(0));
+        }
     }
-    let Some(sent) = alert.sent_at else {
+    if alert.sent_at.is_none() {
         return s;
-    };
-    let mut acks: Vec<i64> = targets
-        .iter()
-        .filter_map(|t| t.first_ack_at)
-        .map(|a| (a - sent).num_seconds().max(0))
-        .collect();
+    }
     acks.sort_unstable();
     s.first_ack_secs = acks.first().copied();
-    if !targets.is_empty() {
+    if s.targeted > 0 {
         // The smallest count that is at least 90% of the targets.
-        let need = (targets.len() * 9).div_ceil(10).max(1);
+        let need = (s.targeted * 9).div_ceil(10).max(1);
         s.p90_ack_secs = acks.get(need - 1).copied();
     }
     s
@@ -141,16 +151,26 @@ pub async fn history(
         ])),
         ..AlertFilter::default()
     };
-    let mut out = Vec::new();
-    for a in ctx.store.alerts(&filter, limit).await? {
-        if !may_watch(who, &a) {
-            continue;
-        }
-        let targets = ctx.store.alert_targets(a.id).await?;
-        let s = stats(&a, &targets);
-        out.push((a, s));
+    let alerts: Vec<AlertRecord> = ctx
+        .store
+        .alerts(&filter, limit)
+        .await?
+        .into_iter()
+        .filter(|a| may_watch(who, a))
+        .collect();
+    // One query for the targets of every alert listed, not one per alert.
+    let ids: Vec<i64> = alerts.iter().map(|a| a.id).collect();
+    let mut facts: std::collections::HashMap<i64, Vec<TargetFacts>> = Default::default();
+    for (alert_id, f) in ctx.store.alert_target_facts(&ids).await? {
+        facts.entry(alert_id).or_default().push(f);
     }
-    Ok(out)
+    Ok(alerts
+        .into_iter()
+        .map(|a| {
+            let s = stats_of(&a, facts.remove(&a.id).unwrap_or_default());
+            (a, s)
+        })
+        .collect())
 }
 
 /// The board as CSV (one row per targeted KIM), for the office's own records.

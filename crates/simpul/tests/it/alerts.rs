@@ -650,6 +650,15 @@ async fn an_admin_composes_by_regions_and_the_officer_answers_from_the_phone(eng
     assert!(audit.contains(&format!("href=\"/alerts/{id}\"")), "{audit}");
     let (_, history) = app.get_text("/alerts").await;
     assert!(history.contains("Potensi longsor di lereng Welirang"));
+    // Its history row counts what the board counts (targets read for all rows in one query).
+    let targets = app.store.alert_targets(id).await.unwrap();
+    let answered = targets.iter().filter(|t| t.status != "silent").count();
+    let row = between(&history, &format!("href=\"/alerts/{id}\""), "</tr>");
+    assert!(
+        row.contains(&format!("<td>{}</td><td>{answered}</td>", targets.len())),
+        "{row}"
+    );
+    assert_eq!(answered, 1);
     // The admin updates it from its page: the form comes filled in, the update is the same
     // alert's next version.
     let (_, page) = app.get_text(&format!("/alerts/{id}")).await;

@@ -581,17 +581,22 @@ fn regional_base(base: &str, nasal: bool, only_nasal: bool) -> Option<String> {
     if !nasal {
         return None;
     }
+    // Before a vowel the nasal replaces the root's first consonant ("nerjang" ← "terjang",
+    // "nyebab" ← "sebab"; "ng" also stands before a vowel-initial root: "ngumum" ← "umum");
+    // before a consonant it is only put in front ("mbayar", "ndandani", "nggawe").
     const NASALS: &[(&str, &[&str])] = &[
         ("ng", &["", "k"]),
         ("ny", &["s", "c"]),
-        ("m", &["", "p"]),
-        ("n", &["", "t"]),
+        ("m", &["p", "w"]),
+        ("n", &["t"]),
     ];
     for (nasal_prefix, initials) in NASALS {
         let Some(rest) = base.strip_prefix(nasal_prefix) else {
             continue;
         };
-        for initial in *initials {
+        let before_vowel = rest.starts_with(['a', 'e', 'i', 'o', 'u']);
+        let initials: &[&str] = if before_vowel { initials } else { &[""] };
+        for initial in initials {
             let root = format!("{initial}{rest}");
             if root.len() < 4 {
                 continue;
@@ -922,6 +927,9 @@ mod tests {
         assert_eq!(words("honorra epotong"), words("honor dipotong"));
         assert_eq!(words("lahar nerjang desa"), words("lahar menerjang desa"));
         assert_eq!(words("nyembuhin"), words("menyembuhkan"));
+        assert_eq!(words("mbayar"), words("bayar"));
+        // "n" before a vowel replaces "t": "nilang" is "tilang", not "ilang" ("hilang").
+        assert!(claim_words("polisi nilang").contains(&"tilang".to_string()));
         // Indonesian words are never taken apart.
         assert_eq!(words("kucing"), "kucing");
         assert_eq!(words("bensin vaksin"), "bensin vaksin");

@@ -105,7 +105,7 @@ def pct(n, d):
     return f"{n}/{d} ({100.0 * n / d:.0f} %)" if d else "-"
 
 
-def compare(rust_json, dev, heldout, heldout2=None, out=None):
+def compare(rust_json, dev, heldout, heldout2=None, heldout3=None, out=None):
     stem = stemmer()
     rust = json.load(open(rust_json, encoding="utf-8"))
     n, v, m = baseline_run(dev, stem)
@@ -125,6 +125,9 @@ def compare(rust_json, dev, heldout, heldout2=None, out=None):
     if heldout2:
         n, v, m = baseline_run(heldout2, stem)
         base["heldout2"] = apply(n, v, m, threshold)
+    if heldout3:
+        n, v, m = baseline_run(heldout3, stem)
+        base["heldout3"] = apply(n, v, m, threshold)
     print(
         f"BM25 baseline threshold (tuned on the development set, zero false answers there): "
         f"answer when the best score > {threshold:.3f}"
@@ -150,6 +153,8 @@ def compare(rust_json, dev, heldout, heldout2=None, out=None):
     cols = [("dev", "Simpul"), ("dev", "BM25"), ("heldout", "Simpul"), ("heldout", "BM25")]
     if heldout2:
         cols += [("heldout2", "Simpul"), ("heldout2", "BM25")]
+    if heldout3:
+        cols += [("heldout3", "Simpul"), ("heldout3", "BM25")]
     table = [["", *[f"{s} {sys_}" for s, sys_ in cols]]]
     for name, fmt in rows:
         cells = [name]

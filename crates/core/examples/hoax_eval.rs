@@ -1,7 +1,7 @@
-//! The matcher's evaluation figures on the development set and the two held-out sets, as JSON on
+//! The matcher's evaluation figures on the development set and the three held-out sets, as JSON on
 //! stdout (`scripts/hoax-eval.sh` puts them beside the BM25 baseline).
 //!
-//! - `cargo run -p simpul-core --example hoax_eval` — figures of both sets; every variant not
+//! - `cargo run -p simpul-core --example hoax_eval` — figures of every set; every variant not
 //!   answered automatically and every false answer on stderr.
 //! - `cargo run -p simpul-core --example hoax_eval -- stem < words.txt` — one
 //!   `word<TAB>stem` line per input word, with the Sastrawi stemmer exactly as Simpul calls it
@@ -26,6 +26,10 @@ const SETS: &[(&str, &str)] = &[
     (
         "heldout2",
         concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout2.tsv"),
+    ),
+    (
+        "heldout3",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout3.tsv"),
     ),
 ];
 

@@ -11,11 +11,15 @@
 //! amounts to plain numbers; words split on anything that is not a letter or digit; digit
 //! reduplication ("anak2" → "anak anak") and digits inside words ("b4nj1r" → "banjir");
 //! elongated letters ("bangeeet" → "banget"); chat slang ([`slang.tsv`]) and Javanese/Madurese
-//! ([`lexicon.tsv`]) to Indonesian; forwarding boilerplate and stop words out; Sastrawi stemming.
+//! ([`lexicon.tsv`], diacritics folded) to Indonesian, and regional words made of a known root
+//! and Javanese/Madurese affixes taken apart ("dipunpindah", "panganna", "getihe", "nyebabaghi");
+//! forwarding boilerplate and stop words out; Sastrawi stemming.
 //!
 //! Negations ("tidak", "bukan", "belum", "jangan") are kept: "vaksin aman" and "vaksin tidak
 //! aman" are different claims. But "without" written as a negation ("ora nganggo jaminan", "gak
 //! usah tes", "ndak perlu KTP") is "tanpa", and "sebelum" (before) is never stemmed to "belum".
+//! A prohibition is one form however written ("dilarang", "tidak boleh", "ora oleh metu", "ta'
+//! olle nyoblos", "jangan", "ojo"): "larang", itself a negation for the matcher.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -38,10 +42,38 @@ fn slang() -> &'static HashMap<&'static str, &'static str> {
     T.get_or_init(|| table(include_str!("slang.tsv")))
 }
 
-/// Javanese and Madurese → Indonesian (documented in `lexicon.tsv`).
-fn lexicon() -> &'static HashMap<&'static str, &'static str> {
-    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
-    T.get_or_init(|| table(include_str!("lexicon.tsv")))
+/// Javanese and Madurese → Indonesian (documented in `lexicon.tsv`); a word written with the
+/// Madurese diacritics (`bâdâ`, `ollè`) is also there folded (`bada`, `olle`), unless the folded
+/// form is an entry of its own.
+fn lexicon() -> &'static HashMap<String, &'static str> {
+    static T: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
+    T.get_or_init(|| {
+        let raw = table(include_str!("lexicon.tsv"));
+        let mut out: HashMap<String, &'static str> =
+            raw.iter().map(|(k, v)| (k.to_string(), *v)).collect();
+        for (k, v) in &raw {
+            let folded = fold(k);
+            if folded != *k {
+                out.entry(folded).or_insert(v);
+            }
+        }
+        out
+    })
+}
+
+/// Madurese and Javanese diacritics folded to plain letters (`â` → `a`, `è` → `e`), as most
+/// people type them on a phone.
+pub fn fold(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            'â' | 'à' | 'á' | 'ä' | 'å' => 'a',
+            'è' | 'é' | 'ê' | 'ë' => 'e',
+            'ì' | 'í' | 'î' | 'ï' => 'i',
+            'ò' | 'ó' | 'ô' | 'ö' => 'o',
+            'ù' | 'ú' | 'û' | 'ü' => 'u',
+            _ => c,
+        })
+        .collect()
 }
 
 /// Words that carry no claim: function words, and what people wrap a forward in ("Diteruskan",
@@ -206,7 +238,16 @@ const STOP: &[&str] = &[
 const QUESTION_BEFORE_NOT: &[&str] = &["benar", "betul", "atau", "apa", "ya", "asli", "valid"];
 
 /// Words that turn a claim into its opposite; never dropped, never fuzzily matched.
-pub const NEGATIONS: &[&str] = &["tidak", "bukan", "belum", "jangan"];
+/// "larang" is a prohibition however written ("dilarang", "tidak boleh", "ora oleh", "ta' olle",
+/// "jangan", "ojo"): one form, so the wordings agree with each other and still clash with a
+/// message without it.
+pub const NEGATIONS: &[&str] = &["tidak", "bukan", "belum", "jangan", "larang"];
+
+/// Words that after a negation make a prohibition: "tidak boleh", "ora oleh", "ora entuk",
+/// "mboten angsal", "ta' olle" are all "dilarang".
+const PERMIT_AFTER_NOT: &[&str] = &[
+    "boleh", "oleh", "olle", "olih", "entuk", "antuk", "angsal", "kenging", "pareng",
+];
 
 fn is_stop(w: &str) -> bool {
     static S: OnceLock<std::collections::HashSet<&str>> = OnceLock::new();
@@ -273,17 +314,41 @@ const KEEP_UNSTEMMED: &[&str] = &["sebelum", "sebelumnya"];
 pub fn claim_words(text: &str) -> Vec<String> {
     let without_links = super::url::strip_links(text);
     let lowered = without_links.to_lowercase();
+    let dpt_acronym = dpt_is_acronym(&without_links);
     let mut out = Vec::new();
     let raw: Vec<String> = split_words(&lowered);
     let raw = join_amounts(numerals(raw));
     let mut prev = String::new();
     // Whether the last word kept is a negation that a "without" phrase may turn into "tanpa".
     let mut last_not = false;
-    for token in raw {
-        for word in unleet(&token) {
+    for (i, token) in raw.iter().enumerate() {
+        // Javanese "oleh", "entuk", Madurese "olle" after a negation forbid before a verb ("ora
+        // oleh metu", "ta' olle nyoblos") but deny having before a noun ("ora oleh bansos").
+        let verb_next = raw.get(i + 1).is_some_and(|n| looks_like_verb(n));
+        for word in unleet(token) {
             let word = unelongate(&word);
-            let mapped = map_word(&word);
+            // "DPT" in capitals is the vaccine or the voters' list, not chat "dpt" ("dapat").
+            let mapped = if word == "dpt" && dpt_acronym {
+                word.clone()
+            } else {
+                map_word(&word)
+            };
+            let permit = {
+                let plain: String = word.chars().filter(|c| !is_apostrophe(*c)).collect();
+                let plain = fold(&plain);
+                plain == "boleh"
+                    || plain == "pareng"
+                    || (PERMIT_AFTER_NOT.contains(&plain.as_str()) && verb_next)
+            };
             for w in mapped.split(' ') {
+                // "tidak boleh", "ora oleh", "ta' olle": a prohibition, the same as "dilarang".
+                if permit && last_not && prev == "tidak" {
+                    out.pop();
+                    out.push("larang".to_string());
+                    prev = "larang".to_string();
+                    last_not = false;
+                    continue;
+                }
                 // "bener gak?", "betul tidak", "asli apa nggak": a question, not a negation.
                 let asks = w == "tidak" && QUESTION_BEFORE_NOT.contains(&prev.as_str());
                 // "ora nganggo jaminan", "gak usah tes", "ndak perlu KTP", "ta' parlo": not a
@@ -308,6 +373,12 @@ pub fn claim_words(text: &str) -> Vec<String> {
                     continue;
                 }
                 let s = stem(w);
+                // "jangan" (and "ojo", "ja'", "jgn") forbids: "dilarang".
+                let s = if s == "jangan" {
+                    "larang".to_string()
+                } else {
+                    s
+                };
                 if !is_stop(&s) {
                     last_not = s == "tidak";
                     out.push(s);
@@ -316,6 +387,29 @@ pub fn claim_words(text: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// A Javanese or Madurese verb, by its active nasal prefix ("nyoblos", "ngombe", "mlebu",
+/// "nggawa") or one of the common verbs without it.
+fn looks_like_verb(word: &str) -> bool {
+    const VERBS: &[&str] = &[
+        "turu", "tuku", "teka", "lunga", "adol", "dodol", "ajual", "atugas", "tugas", "alako",
+        "alakoh", "abayar", "entar", "kerja", "kerjo", "sekolah", "keluar", "masuk", "donor",
+        "pakai", "dipakai", "bayar", "jual", "beli", "ikut", "datang", "pergi", "pulang", "kaloar",
+        "toron", "ongga", "atemmo", "alajar",
+    ];
+    ["ng", "ny", "m", "n"]
+        .iter()
+        .any(|p| word.starts_with(p) && word.len() > p.len() + 2)
+        || VERBS.contains(&word)
+}
+
+/// Whether "DPT" stands written in capitals in a message that is not itself mostly capitals:
+/// then it is the DPT vaccine or the voters' list (daftar pemilih tetap), not chat "dpt".
+fn dpt_is_acronym(text: &str) -> bool {
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    let upper = text.chars().filter(|c| c.is_uppercase()).count();
+    upper * 2 < letters && split_words(text).iter().any(|w| w == "DPT")
 }
 
 /// The mapping of a word the lexicons drop ("dll", "wkwk").
@@ -375,7 +469,9 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
     out
 }
 
-/// Slang, then Javanese/Madurese; apostrophes kept only for the lexicon's Madurese words.
+/// Slang, then Javanese/Madurese; apostrophes kept only for the lexicon's Madurese words;
+/// diacritics folded; lastly a regional word whose root is known under a Javanese or Madurese
+/// affix ([`regional_affixes`]).
 fn map_word(word: &str) -> String {
     if let Some(m) = lexicon().get(word) {
         return (*m).to_string();
@@ -387,7 +483,135 @@ fn map_word(word: &str) -> String {
     if let Some(m) = lexicon().get(plain.as_str()) {
         return (*m).to_string();
     }
+    let folded = fold(word);
+    if folded != word {
+        if let Some(m) = lexicon().get(folded.as_str()) {
+            return (*m).to_string();
+        }
+    }
+    let plain = fold(&plain);
+    if let Some(m) = slang()
+        .get(plain.as_str())
+        .or_else(|| lexicon().get(plain.as_str()))
+    {
+        return (*m).to_string();
+    }
+    if let Some(m) = regional_affixes(&plain) {
+        return m;
+    }
     plain
+}
+
+/// An Indonesian word: a root of the Sastrawi dictionary, or a word Sastrawi stems to one.
+fn known_indonesian(w: &str) -> bool {
+    is_root_word(w) || {
+        let s = stem(w);
+        s != w && is_root_word(&s)
+    }
+}
+
+/// Passive and possessive prefixes of Javanese (krama `dipun-`, `kok-`/`tak-`/`dak-`, `di-`)
+/// and Madurese (`e-`), tried longest first.
+const REGIONAL_PREFIXES: &[&str] = &["dipun", "dipon", "kok", "tak", "dak", "di", "e", ""];
+/// Suffixes: Javanese possessive `-ipun`/`-nipun`/`-ne`/`-e`, causative `-ake`/`-aken`/`-ke`/
+/// `-kake`/`-no`; Madurese possessive `-na`/`-nga`, causative `-aghi`/`-agi`; the chat `-in`
+/// ("nyembuhin"). Longest first, so "tandane" is "tanda", not "tandan".
+const REGIONAL_SUFFIXES: &[&str] = &[
+    "nipun", "ipun", "kaken", "aken", "kake", "aghi", "ake", "nga", "agi", "ke", "ne", "na", "no",
+    "in", "e", "",
+];
+
+/// A Javanese or Madurese word made of a known root and regional affixes ("dipunpindah",
+/// "panganna", "bansossa", "getihe", "nyebabaghi", "ngumumke", "epotong") → the root in
+/// Indonesian ("pindah", "pangan", "bansos", "darah", "sebab", "umum", "potong"). Only for a
+/// word that is neither in the lexicons nor Indonesian, and only when what remains is a known
+/// word (a lexicon entry, or an Indonesian root of four letters or more), so an Indonesian word
+/// is never taken apart.
+fn regional_affixes(w: &str) -> Option<String> {
+    if w.len() < 5 || !w.bytes().all(|b| b.is_ascii_lowercase()) || known_indonesian(w) {
+        return None;
+    }
+    for prefix in REGIONAL_PREFIXES {
+        let Some(rest) = w.strip_prefix(prefix) else {
+            continue;
+        };
+        for suffix in REGIONAL_SUFFIXES {
+            let Some(base) = rest.strip_suffix(suffix) else {
+                continue;
+            };
+            if base.len() < 3 {
+                continue;
+            }
+            let only_nasal = prefix.is_empty() && suffix.is_empty();
+            if let Some(found) = regional_base(base, prefix.is_empty(), only_nasal) {
+                return Some(found);
+            }
+        }
+        // Madurese possessive after a consonant doubles it: "bansossa", "honorra".
+        let b = rest.as_bytes();
+        if b.len() >= 6
+            && b[b.len() - 1] == b'a'
+            && b[b.len() - 2] == b[b.len() - 3]
+            && !b"aeiou".contains(&b[b.len() - 2])
+        {
+            let base = &rest[..rest.len() - 2];
+            return Some(
+                lexicon()
+                    .get(base)
+                    .map_or_else(|| base.to_string(), |m| (*m).to_string()),
+            );
+        }
+    }
+    None
+}
+
+/// The Indonesian word for what remains after the affixes: a lexicon entry, or an Indonesian
+/// root (four letters or more); with `nasal`, also the Javanese/Madurese active nasal prefix
+/// taken off ("nerjang" → "terjang", "nyebab" → "sebab", "mbayar" → "bayar", "ngumum" →
+/// "umum"). With `only_nasal`, nothing but the nasal prefix was taken off.
+fn regional_base(base: &str, nasal: bool, only_nasal: bool) -> Option<String> {
+    if !only_nasal {
+        if let Some(m) = lexicon().get(base).or_else(|| slang().get(base)) {
+            return Some((*m).to_string());
+        }
+        if base.len() >= 4 && known_indonesian(base) {
+            return Some(base.to_string());
+        }
+    }
+    if !nasal {
+        return None;
+    }
+    // Before a vowel the nasal replaces the root's first consonant ("nerjang" ← "terjang",
+    // "nyebab" ← "sebab"; "ng" also stands before a vowel-initial root: "ngumum" ← "umum");
+    // before a consonant it is only put in front ("mbayar", "ndandani", "nggawe").
+    const NASALS: &[(&str, &[&str])] = &[
+        ("ng", &["", "k"]),
+        ("ny", &["s", "c"]),
+        ("m", &["p", "w"]),
+        ("n", &["t"]),
+    ];
+    for (nasal_prefix, initials) in NASALS {
+        let Some(rest) = base.strip_prefix(nasal_prefix) else {
+            continue;
+        };
+        let before_vowel = rest.starts_with(['a', 'e', 'i', 'o', 'u']);
+        let initials: &[&str] = if before_vowel { initials } else { &[""] };
+        for initial in initials {
+            let root = format!("{initial}{rest}");
+            if root.len() < 4 {
+                continue;
+            }
+            if let Some(m) = lexicon().get(root.as_str()) {
+                return Some((*m).to_string());
+            }
+            if is_root_word(&root) {
+                return Some(root);
+            }
+        }
+        // "ng" matched: do not also read it as "n" + "g...".
+        return None;
+    }
+    None
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -689,6 +913,54 @@ mod tests {
         assert_eq!(words("kirim ke no rek"), words("kirim ke nomor rekening"));
         assert_eq!(words("ayo rek daftar"), words("ayo daftar"));
         assert_eq!(words("sembako, beras dll wkwk"), words("sembako beras"));
+    }
+
+    #[test]
+    fn regional_affixes_are_taken_apart() {
+        assert_eq!(words("dipunpindah"), words("dipindah"));
+        assert_eq!(words("bansos panganna"), words("bansos pangan"));
+        assert_eq!(words("bansossa"), words("bansos"));
+        assert_eq!(words("getihe"), words("darah"));
+        assert_eq!(words("tandane"), words("tanda"));
+        assert_eq!(words("nyebabaghi"), words("menyebabkan"));
+        assert_eq!(words("BMKG ngumumke"), words("BMKG mengumumkan"));
+        assert_eq!(words("honorra epotong"), words("honor dipotong"));
+        assert_eq!(words("lahar nerjang desa"), words("lahar menerjang desa"));
+        assert_eq!(words("nyembuhin"), words("menyembuhkan"));
+        assert_eq!(words("mbayar"), words("bayar"));
+        // "n" before a vowel replaces "t": "nilang" is "tilang", not "ilang" ("hilang").
+        assert!(claim_words("polisi nilang").contains(&"tilang".to_string()));
+        // Indonesian words are never taken apart.
+        assert_eq!(words("kucing"), "kucing");
+        assert_eq!(words("bensin vaksin"), "bensin vaksin");
+        assert_eq!(words("bâdâ"), words("bada"));
+    }
+
+    #[test]
+    fn prohibitions_are_one_form() {
+        let want = words("warga dilarang keluar rumah");
+        for s in [
+            "warga tidak boleh keluar rumah",
+            "warga gak boleh keluar rumah",
+            "warga ora oleh metu omah",
+            "warga jangan keluar rumah",
+            "warga ojo metu omah",
+            "warga ta' olle kaloar romah",
+        ] {
+            assert_eq!(words(s), want, "{s}");
+        }
+        // Not getting something is not a prohibition.
+        assert!(claim_words("ora oleh bansos").contains(&"tidak".to_string()));
+        // The permission itself still clashes with the prohibition.
+        assert!(!claim_words("warga boleh keluar rumah").contains(&"larang".to_string()));
+        assert!(NEGATIONS.contains(&"larang"));
+    }
+
+    #[test]
+    fn dpt_in_capitals_is_the_acronym() {
+        assert!(claim_words("Imunisasi DPT di posyandu").contains(&"dpt".to_string()));
+        assert_eq!(words("warga dpt bansos"), words("warga dapat bansos"));
+        assert_eq!(words("WARGA DPT BANSOS"), words("warga dapat bansos"));
     }
 
     #[test]

@@ -472,7 +472,13 @@ impl Store {
         if alert_ids.is_empty() {
             return Ok(Vec::new());
         }
-        type Row = (i64, String, Option<DateTime<Utc>>, String, Option<DateTime<Utc>>);
+        type Row = (
+            i64,
+            String,
+            Option<DateTime<Utc>>,
+            String,
+            Option<DateTime<Utc>>,
+        );
         let rows: Vec<Row> = with_pool!(self, p => {
             let mut qb = QueryBuilder::new(
                 "SELECT alert_id, status, escalated_at, reason, first_ack_at FROM alert_targets WHERE alert_id IN (");

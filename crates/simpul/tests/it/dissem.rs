@@ -230,6 +230,24 @@ async fn a_package_reaches_the_officer_who_reports_and_the_office_sees_the_reach
         .nth(1)
         .expect("new packages listed");
     assert!(new_section.split("</ul>").next().unwrap().contains(title));
+    // Once its period is over without a report it moves to its own list, still open.
+    let ends_on = p.ends_on;
+    set_ends_on(
+        &app,
+        p.id,
+        chrono::Utc::now().date_naive() - chrono::Days::new(1),
+    )
+    .await;
+    let (_, html) = app.get_text("/dissem").await;
+    let section = |id: &str| {
+        html.split(&format!("id=\"inbox-{id}\""))
+            .nth(1)
+            .map(|s| s.split("</ul>").next().unwrap().to_owned())
+            .unwrap_or_default()
+    };
+    assert!(section("expired").contains(title), "{html}");
+    assert!(!section("new").contains(title));
+    set_ends_on(&app, p.id, ends_on).await;
     let (status, html) = app.get_text(&format!("/dissem/inbox/{}", p.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(
@@ -870,4 +888,32 @@ async fn a_kim_verified_later_gets_the_running_package_and_an_expired_one_nothin
         (0, 0)
     );
     app.finish().await;
+}
+
+/// Move a package's end behind the server's back (time passing), on either engine.
+async fn set_ends_on(app: &TestApp, id: i64, day: chrono::NaiveDate) {
+    use sqlx::Connection;
+    let sql = "UPDATE dissem_packages SET ends_on = $1 WHERE id = $2";
+    match app.engine {
+        Engine::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(app.db_url()).await.unwrap();
+            sqlx::query(sql)
+                .bind(day)
+                .bind(id)
+                .execute(&mut c)
+                .await
+                .unwrap();
+            c.close().await.unwrap();
+        }
+        Engine::Postgres => {
+            let mut c = sqlx::PgConnection::connect(app.db_url()).await.unwrap();
+            sqlx::query(sql)
+                .bind(day)
+                .bind(id)
+                .execute(&mut c)
+                .await
+                .unwrap();
+            c.close().await.unwrap();
+        }
+    }
 }

@@ -89,26 +89,40 @@ pub async fn hub(
     if !app_inbox::officer_kims(&user.actor).is_empty() {
         for k in app_inbox::inbox(&state, &user.actor).await? {
             let mut sections = Vec::new();
+            let line = |p: &simpul_store::dissem::InboxRow| InboxLine {
+                id: p.id,
+                title: p.title.clone(),
+                meta: page.t.fmt(
+                    "dissem.inbox.until",
+                    &[
+                        ("topic", &topic_name(&page.t, &p.topic)),
+                        ("date", &page.date(p.ends_on)),
+                    ],
+                ),
+                high: p.priority == "high",
+            };
             for s in TargetState::ALL {
                 let lines: Vec<InboxLine> = k
                     .packages
                     .iter()
                     .filter(|p| p.state == *s && (p.ends_on >= today || *s == TargetState::Done))
-                    .map(|p| InboxLine {
-                        id: p.id,
-                        title: p.title.clone(),
-                        meta: page.t.fmt(
-                            "dissem.inbox.until",
-                            &[
-                                ("topic", &topic_name(&page.t, &p.topic)),
-                                ("date", &page.date(p.ends_on)),
-                            ],
-                        ),
-                        high: p.priority == "high",
-                    })
+                    .map(line)
                     .collect();
                 sections.push((page.t.get(&s.message_key()).to_string(), s.as_str(), lines));
             }
+            // Packages whose period ended before the KIM acted: still open to read (and to
+            // report late), apart so they do not crowd what is current.
+            let expired: Vec<InboxLine> = k
+                .packages
+                .iter()
+                .filter(|p| p.state != TargetState::Done && p.ends_on < today)
+                .map(line)
+                .collect();
+            sections.push((
+                page.t.get("dissem.inbox.expired").to_string(),
+                "expired",
+                expired,
+            ));
             inboxes.push(InboxGroup {
                 kim_id: k.kim_id,
                 kim_name: k.kim_name,

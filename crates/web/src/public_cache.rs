@@ -67,6 +67,11 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/sertifikat",
     "/sertifikat/{code}",
     "/events/{id}/event.ics",
+    // Program calendars, which calendar apps poll (no budget lines: the same for everyone).
+    "/programs/office/{code}/calendar.ics",
+    "/programs/region/{code}/calendar.ics",
+    // Published clarifications as ClaimReview, for fact-check archives and search engines.
+    "/api/v1/hoax/claimreview",
 ];
 
 /// Memory for cached bodies (both encodings counted).

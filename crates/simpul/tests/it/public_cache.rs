@@ -117,6 +117,9 @@ async fn anonymous_pages_carry_validators_and_answer_304(engine: Engine) {
         "/api/v1/regions/35.14".into(),
         "/api/v1/kims?region=35.14".into(),
         "/api/v1/kims.geojson".into(),
+        "/programs/region/35.14/calendar.ics".into(),
+        "/programs/office/35/calendar.ics".into(),
+        "/api/v1/hoax/claimreview".into(),
     ] {
         let r = anonymous(&app, &path, &[]).await;
         assert_eq!(r.status(), StatusCode::OK, "{path}");

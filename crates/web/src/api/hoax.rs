@@ -573,7 +573,7 @@ pub struct ExportQuery {
 /// Published clarifications as a JSON-LD document of schema.org `ClaimReview`s (public), the
 /// format fact-check archives and search engines read, and the import below accepts.
 #[utoipa::path(get, path = "/api/v1/hoax/claimreview", tag = "hoax", params(ExportQuery),
-    responses((status = 200, description = "A JSON-LD document with a `@graph` of ClaimReview objects", body = serde_json::Value)))]
+    responses((status = 200, description = "A JSON-LD document with a `@graph` of ClaimReview objects", body = serde_json::Value, content_type = "application/ld+json")))]
 pub async fn export_reviews(
     State(state): State<AppState>,
     Query(q): Query<ExportQuery>,

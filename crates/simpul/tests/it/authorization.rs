@@ -1233,7 +1233,7 @@ fn cases() -> Vec<Case> {
             PortalWriter,
             false,
             Some(
-                json!({"kind": "news", "category": "public", "title": "Matriks", "body": "Isi matriks."}),
+                json!({"kim": "{kim}", "kind": "news", "category": "public", "title": "Matriks", "body": "Isi matriks."}),
             ),
         ),
         case(
@@ -1931,7 +1931,8 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                         .send()
                         .await
                         .unwrap()
-                } else if path == "/portal/new" || path == "/aspirasi" {
+                } else if c.method == Method::POST && (path == "/portal/new" || path == "/aspirasi")
+                {
                     // Village voices' phone forms: multipart.
                     let csrf = app.csrf().await;
                     let form = if path == "/aspirasi" {
@@ -1941,6 +1942,7 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                             .text("region", "35.14")
                     } else {
                         reqwest::multipart::Form::new()
+                            .text("kim", t["kim"].clone())
                             .text("kind", "news")
                             .text("category", "public")
                             .text("title", "Matriks")
@@ -2023,7 +2025,17 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                 };
                 match judged {
                     Some(actual) if actual == expected => {}
-                    actual => failures.push(format!("{username} {} {path} (inside={inside}): expected {}, got {status} {actual:?}", c.method, if expected { "allow" } else { "deny" })),
+                    actual => {
+                        // The answer's body says why (a field message, a problem document).
+                        let why: String = response
+                            .text()
+                            .await
+                            .unwrap_or_default()
+                            .chars()
+                            .take(300)
+                            .collect();
+                        failures.push(format!("{username} {} {path} (inside={inside}): expected {}, got {status} {actual:?}: {why}", c.method, if expected { "allow" } else { "deny" }))
+                    }
                 }
             }
             app.finish().await;

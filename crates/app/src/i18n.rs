@@ -235,6 +235,34 @@ mod tests {
         for s in simpul_core::events::RegStatus::ALL {
             wanted.push(format!("events.status_{}", s.as_str()));
         }
+        // Village voices (issue 15).
+        {
+            use simpul_core::portal::*;
+            for k in PostKind::ALL {
+                wanted.push(format!("portal.kind_{}", k.as_str()));
+            }
+            for c in Category::ALL {
+                wanted.push(format!("portal.category_{}", c.as_str()));
+            }
+            for s in PostStatus::ALL {
+                wanted.push(format!("portal.status_{}", s.as_str()));
+            }
+            for r in ReportReason::ALL {
+                wanted.push(format!("portal.reason_{}", r.as_str()));
+            }
+            for c in AspirationCategory::ALL {
+                wanted.push(format!("aspiration.category_{}", c.as_str()));
+            }
+            for s in AspirationStatus::ALL {
+                wanted.push(format!("aspiration.status_{}", s.as_str()));
+                wanted.push(format!("aspiration.event_{}", s.as_str()));
+            }
+            wanted.push("aspiration.event_escalated".into());
+            for t in ["aspiration_new", "aspiration_update", "aspiration_overdue"] {
+                wanted.push(format!("notify.msg.{t}.title"));
+                wanted.push(format!("notify.msg.{t}.body"));
+            }
+        }
         for t in [
             "events_invite",
             "events_confirmed",

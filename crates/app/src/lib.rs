@@ -30,6 +30,7 @@ pub mod members;
 pub mod notify;
 pub mod operations;
 pub mod outbox;
+pub mod portal;
 pub mod push_keys;
 pub mod registry;
 pub mod stats;

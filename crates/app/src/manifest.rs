@@ -267,6 +267,43 @@ pub static EVENTS: Capability = Capability {
     ],
 };
 
+pub static PORTAL: Capability = Capability {
+    name: "portal",
+    job_kinds: &[&crate::portal::aspirations::ESCALATE],
+    schedules: &[&crate::portal::aspirations::ESCALATE_HOURLY],
+    audit_actions: &[
+        "portal.create",
+        "portal.publish",
+        "portal.send_back",
+        "portal.hide",
+        "portal.restore",
+        "portal.report",
+        "portal.reshare",
+        "portal.settings",
+        "aspiration.submit",
+        "aspiration.answer",
+        "aspiration.forward",
+        "aspiration.close",
+        "aspiration.escalate",
+        "aspiration.route",
+        "aspiration.route_delete",
+    ],
+    audit_objects: &[
+        AuditObject {
+            kind: "portal_post",
+            page: Some("/portal/posts/{}"),
+        },
+        AuditObject {
+            kind: "aspiration",
+            page: Some("/aspirations/{}"),
+        },
+        AuditObject {
+            kind: "aspiration_route",
+            page: Some("/admin/aspiration-routes"),
+        },
+    ],
+};
+
 pub static CAPABILITIES: &[&Capability] = &[
     &REGISTRY,
     &DELIVERY,
@@ -274,6 +311,7 @@ pub static CAPABILITIES: &[&Capability] = &[
     &HOAX,
     &DISSEMINATION,
     &EVENTS,
+    &PORTAL,
 ];
 
 pub fn job_kinds() -> impl Iterator<Item = &'static JobKind> {

@@ -156,6 +156,19 @@ pub enum Action<'a> {
     /// Create an event organised by the office of `region`, and manage it: check people in,
     /// add materials, see attendance, evaluations and exports.
     OrganiseEvent { region: &'a RegionCode },
+    // Village voices (issue 15).
+    /// Write a post in this KIM's name (its officers and members).
+    WritePost { kim_id: i64 },
+    /// Re-share another region's post on this KIM's page (its officers).
+    SharePost { kim_id: i64 },
+    /// Review, publish or send back, hide or restore posts of KIMs in `village`, and decide
+    /// which KIMs there publish without review (the kabupaten/kota office and above).
+    ReviewPost { village: &'a RegionCode },
+    /// Answer, forward and close aspirations routed to the office of `office`, and read the
+    /// citizen's contact (administrators covering that office's region).
+    HandleAspiration { office: &'a RegionCode },
+    /// Configure the aspiration routing rules (national and provincial offices).
+    RouteAspirations,
 }
 
 /// Roles that may create and manage accounts.
@@ -356,6 +369,26 @@ impl Actor {
                 .grants
                 .iter()
                 .any(|g| manages_accounts(g.role) && g.territory.contains_region(region)),
+            Action::WritePost { kim_id } => self
+                .grants
+                .iter()
+                .any(|g| kim_role(g, &[Role::KimOfficer, Role::KimMember], kim_id)),
+            Action::SharePost { kim_id } => self
+                .grants
+                .iter()
+                .any(|g| kim_role(g, &[Role::KimOfficer], kim_id)),
+            Action::ReviewPost { village } => self
+                .grants
+                .iter()
+                .any(|g| manages_accounts(g.role) && g.territory.contains_region(village)),
+            Action::HandleAspiration { office } => self
+                .grants
+                .iter()
+                .any(|g| g.role.is_admin() && g.territory.contains_region(office)),
+            Action::RouteAspirations => self
+                .grants
+                .iter()
+                .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
         }
     }
 }

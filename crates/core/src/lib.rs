@@ -15,6 +15,7 @@ pub mod hoax;
 pub mod local_path;
 pub mod notify;
 pub mod paging;
+pub mod portal;
 pub mod regions;
 pub mod registry;
 pub mod secrets;

@@ -25,6 +25,7 @@ pub mod kim_history;
 pub mod members;
 pub mod notify;
 pub mod outbox;
+pub mod portal;
 pub mod regions;
 pub mod registry;
 

@@ -72,6 +72,17 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     "/programs/region/{code}/calendar.ics",
     // Published clarifications as ClaimReview, for fact-check archives and search engines.
     "/api/v1/hoax/claimreview",
+    // Village voices: the portal, a post, its photos, village potential, feeds and the sitemap.
+    "/portal",
+    "/portal/feed.atom",
+    "/portal/posts/{id}",
+    "/portal/photos/{file}",
+    "/potensi",
+    "/potensi/map",
+    "/potensi/map.geojson",
+    "/sitemap.xml",
+    "/api/v1/portal/posts",
+    "/api/v1/portal/posts/{id}",
 ];
 
 /// Memory for cached bodies (both encodings counted).

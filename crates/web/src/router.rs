@@ -226,7 +226,63 @@ fn page_routes() -> Routes {
         .route("/peringatan/feed.atom", get(alerts::public::atom))
         .route("/peringatan/{id}", get(alerts::public::show))
         .merge(events_page_routes())
+        .merge(portal_page_routes())
 }
+
+/// Village voices: the public portal, posts, review and aspirations (issue 15).
+fn portal_page_routes() -> Routes {
+    use pages::portal::{self, aspirations, write};
+    Routes::new()
+        .route("/portal", get(portal::index))
+        .route("/portal/feed.atom", get(portal::atom))
+        .route(
+            "/portal/new",
+            get(write::new_form)
+                .post(write::create)
+                .layer(DefaultBodyLimit::max(PORTAL_UPLOAD)),
+        )
+        .route("/portal/mine", get(write::mine))
+        .route("/portal/review", get(write::review_queue))
+        .route("/portal/trusted", post(write::trusted))
+        .route("/portal/posts/{id}", get(portal::show))
+        .route("/portal/posts/{id}/review", post(write::review))
+        .route("/portal/posts/{id}/hide", post(write::hide))
+        .route("/portal/posts/{id}/restore", post(write::restore))
+        .route("/portal/posts/{id}/reshare", post(write::reshare))
+        .route(
+            "/portal/posts/{id}/report",
+            get(write::report_form).post(write::report),
+        )
+        .route("/portal/photos/{file}", get(portal::photo))
+        .route("/potensi", get(portal::potensi))
+        .route("/potensi/map", get(portal::potensi_map))
+        .route("/potensi/map.geojson", get(portal::potensi_geojson))
+        .route("/sitemap.xml", get(portal::sitemap))
+        .route(
+            "/aspirasi",
+            get(aspirations::form)
+                .post(aspirations::submit)
+                .layer(DefaultBodyLimit::max(PORTAL_UPLOAD)),
+        )
+        .route("/aspirasi/lacak", get(aspirations::track))
+        .route("/aspirasi/lacak/{code}", get(aspirations::track_code))
+        .route("/aspirations", get(aspirations::list))
+        .route("/aspirations/stats", get(aspirations::stats))
+        .route("/aspirations/{id}", get(aspirations::show))
+        .route("/aspirations/{id}/act", post(aspirations::act))
+        .route("/aspirations/{id}/photos/{file}", get(aspirations::photo))
+        .route(
+            "/admin/aspiration-routes",
+            get(aspirations::routes).post(aspirations::add_route),
+        )
+        .route(
+            "/admin/aspiration-routes/{id}/delete",
+            post(aspirations::delete_route),
+        )
+}
+
+/// Six photos of at most 12 MB each, and the text.
+const PORTAL_UPLOAD: usize = 80 * 1024 * 1024;
 
 /// Capacity building pages (issue 14).
 fn events_page_routes() -> Routes {
@@ -355,6 +411,18 @@ const HOAX_UPLOAD: usize = 22 * 1024 * 1024;
 fn api_routes() -> Routes {
     use api::*;
     Routes::new()
+        .route(
+            "/api/v1/portal/posts",
+            get(portal::posts).post(portal::create),
+        )
+        .route("/api/v1/portal/posts/{id}", get(portal::post))
+        .route("/api/v1/portal/posts/{id}/review", post(portal::review))
+        .route(
+            "/api/v1/aspirations",
+            get(portal::aspirations).post(portal::submit),
+        )
+        .route("/api/v1/aspirations/track/{code}", get(portal::track))
+        .route("/api/v1/aspirations/{id}/act", post(portal::act))
         .route("/api/v1/openapi.json", get(openapi))
         .route("/api/v1/auth/token", post(auth::issue_token))
         .route("/api/v1/auth/tokens", get(auth::list_tokens))

@@ -13,6 +13,7 @@ pub mod dissem;
 pub mod events;
 pub mod hoax;
 pub mod kims;
+pub mod portal;
 
 pub const DEMO_PASSWORD: &str = "simpul-demo-2026";
 const EAST_JAVA: &str = "35";
@@ -205,6 +206,8 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
     dissem::seed(store, &ctx).await?;
     // Capacity building: a past forum with 100 participants, an upcoming bimtek.
     events::seed(store, &hash).await?;
+    // Village voices: East Java posts, good practice, aspirations in every state.
+    portal::seed(store, &ctx).await?;
     Ok(out)
 }
 

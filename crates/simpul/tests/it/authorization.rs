@@ -86,6 +86,12 @@ enum Rule {
     /// Cancelling one's own registration: everyone registered earlier in the run (the event
     /// inside is open to all); nobody for the other.
     SelfRegistered,
+    // Village voices (the in-scope posts belong to the Prigen KIM, the others to the Semarang
+    // KIM; the in-scope aspiration is routed to Kabupaten Pasuruan, the other to Kota Semarang).
+    /// Writing posts: the officers and members of a KIM (the demo ones belong to Prigen's).
+    PortalWriter,
+    /// Re-sharing to a KIM's page: its officers.
+    PortalSharer,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
@@ -169,6 +175,8 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
         }
         Rule::Planners => role.is_admin() || role == Role::PartnerStaff,
         Rule::Officer => role == Role::KimOfficer,
+        Rule::PortalWriter => matches!(role, Role::KimOfficer | Role::KimMember),
+        Rule::PortalSharer => role == Role::KimOfficer && in_scope,
     }
 }
 
@@ -1153,6 +1161,127 @@ fn cases() -> Vec<Case> {
             true,
             form(&[]),
         ),
+        // Village voices (issue 15).
+        case(M::GET, "/portal", Anyone, false, None),
+        case(M::GET, "/portal/feed.atom", Anyone, false, None),
+        case(M::GET, "/portal/posts/{post}", Anyone, true, None),
+        case(M::GET, "/portal/photos/{portalphoto}", Anyone, true, None),
+        case(M::GET, "/potensi", Anyone, false, None),
+        case(M::GET, "/potensi/map", Anyone, false, None),
+        case(M::GET, "/potensi/map.geojson", Anyone, false, None),
+        case(M::GET, "/sitemap.xml", Anyone, false, None),
+        case(M::GET, "/portal/posts/{post}/report", Anyone, true, None),
+        case(
+            M::POST,
+            "/portal/posts/{post}/report",
+            Anyone,
+            true,
+            form(&[("reason", "wrong"), ("detail", "matriks")]),
+        ),
+        case(M::GET, "/portal/new", PortalWriter, false, None),
+        case(M::POST, "/portal/new", PortalWriter, false, None),
+        case(M::GET, "/portal/mine", PortalWriter, false, None),
+        case(M::GET, "/portal/review", Managers, false, None),
+        case(
+            M::POST,
+            "/portal/trusted",
+            Manage,
+            true,
+            form(&[("kim", "{kim}"), ("trusted", "1")]),
+        ),
+        case(
+            M::POST,
+            "/portal/posts/{pendingpost}/review",
+            Manage,
+            true,
+            form(&[("decision", "publish")]),
+        ),
+        case(
+            M::POST,
+            "/portal/posts/{post}/hide",
+            Manage,
+            true,
+            form(&[("reason", "matriks")]),
+        ),
+        case(
+            M::POST,
+            "/portal/posts/{post}/restore",
+            Manage,
+            true,
+            form(&[("reason", "matriks")]),
+        ),
+        case(
+            M::POST,
+            "/portal/posts/{sharepost}/reshare",
+            PortalSharer,
+            true,
+            form(&[("kim", "{kim}")]),
+        ),
+        case(M::GET, "/aspirasi", Anyone, false, None),
+        case(M::POST, "/aspirasi", Anyone, false, None),
+        case(M::GET, "/aspirasi/lacak", Anyone, false, None),
+        case(M::GET, "/aspirasi/lacak/{aspcode}", Anyone, true, None),
+        case(M::GET, "/aspirations", Oversee, false, None),
+        case(M::GET, "/aspirations/stats", Oversee, false, None),
+        case(M::GET, "/aspirations/{aspiration}", Oversee, true, None),
+        case(
+            M::GET,
+            "/aspirations/{aspiration}/photos/{aspphoto}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/aspirations/{aspiration}/act",
+            Oversee,
+            true,
+            form(&[("action", "answer"), ("note", "matriks")]),
+        ),
+        case(M::GET, "/admin/aspiration-routes", Province, false, None),
+        case(
+            M::POST,
+            "/admin/aspiration-routes",
+            Province,
+            false,
+            form(&[
+                ("category", ""),
+                ("region", "35.14"),
+                ("office", "35.14"),
+                ("target_days", "5"),
+            ]),
+        ),
+        case(
+            M::POST,
+            "/admin/aspiration-routes/{aspiroute}/delete",
+            Province,
+            false,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/api/v1/portal/posts",
+            PortalWriter,
+            false,
+            Some(
+                json!({"kim": "{kim}", "kind": "news", "category": "public", "title": "Matriks", "body": "Isi matriks."}),
+            ),
+        ),
+        case(
+            M::POST,
+            "/api/v1/portal/posts/{pendingpost}/review",
+            Manage,
+            true,
+            Some(json!({"decision": "publish"})),
+        ),
+        case(M::GET, "/api/v1/aspirations", Oversee, false, None),
+        case(
+            M::POST,
+            "/api/v1/aspirations/{aspiration}/act",
+            Oversee,
+            true,
+            Some(json!({"action": "answer", "note": "matriks"})),
+        ),
         // Last: changing one's password ends the caller's API token (the same password again).
         case(
             M::POST,
@@ -1166,7 +1295,7 @@ fn cases() -> Vec<Case> {
 
 /// Public routes: open to everyone, listed so the coverage check knows them.
 /// (Token revocation acts on the caller's own tokens only; tested in auth.rs.)
-const PUBLIC_API: [&str; 10] = [
+const PUBLIC_API: [&str; 13] = [
     "/api/v1/regions",
     "/api/v1/regions/{code}",
     "/api/v1/auth/token",
@@ -1178,6 +1307,10 @@ const PUBLIC_API: [&str; 10] = [
     "/api/v1/hoax/claimreview",
     // Authenticated by the office gateway's signature (hoax.rs tests it).
     "/api/v1/hoax/gateway/{region}",
+    // Village voices: the portal's posts, and a citizen's aspiration (rate-limited per address).
+    "/api/v1/portal/posts/{id}",
+    "/api/v1/aspirations/track/{code}",
+    "/api/v1/portal/posts",
 ];
 
 /// Targets: a KIM member in Prigen (inside East Java, Bakorwil III and Pasuruan) and one in
@@ -1321,7 +1454,102 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
     alert_targets(&mut t, app, inside).await;
     dissem_targets(&mut t, app).await;
     event_targets(&mut t, app, inside).await;
+    portal_targets(&mut t, app, inside).await;
     t
+}
+
+/// A published post (with a photo) and a pending one of the target KIM, a published post of a
+/// Surabaya KIM to re-share; an aspiration (with a photo) routed to Kabupaten Pasuruan inside or
+/// Kota Semarang outside; a routing rule.
+async fn portal_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, inside: bool) {
+    use simpul_store::portal::{NewAspiration, NewPhoto, NewPost};
+    let store = &app.store;
+    let ctx = AuditContext::system("test");
+    let kim: i64 = t["kim"].parse().unwrap();
+    let post = |kim_id: i64, publish: bool| NewPost {
+        kim_id,
+        kind: "news".into(),
+        category: "public".into(),
+        title: "Matriks".into(),
+        body_md: "Matriks.".into(),
+        body_html: "<p>Matriks.</p>".into(),
+        summary: "Matriks.".into(),
+        publish,
+        photos: vec![NewPhoto {
+            small: matrix_jpeg(),
+            large: matrix_jpeg(),
+            width: 40,
+            height: 30,
+            caption: String::new(),
+            alt: "Matriks".into(),
+        }],
+        ..Default::default()
+    };
+    let published = store
+        .portal_create_post(&ctx, &post(kim, true))
+        .await
+        .unwrap();
+    t.insert("post", published.to_string());
+    t.insert(
+        "portalphoto",
+        store.portal_photos(published).await.unwrap()[0]
+            .small_file_id
+            .to_string(),
+    );
+    let pending = store
+        .portal_create_post(&ctx, &post(kim, false))
+        .await
+        .unwrap();
+    t.insert("pendingpost", pending.to_string());
+    let surabaya = store
+        .search_kims(
+            &simpul_store::registry::KimFilter {
+                region: Some(RegionCode::parse("35.78").unwrap()),
+                ..Default::default()
+            },
+            1,
+            0,
+        )
+        .await
+        .unwrap()
+        .0[0]
+        .id;
+    let share = store
+        .portal_create_post(&ctx, &post(surabaya, true))
+        .await
+        .unwrap();
+    t.insert("sharepost", share.to_string());
+    let (office, code) = if inside {
+        ("35.14", "ASP-MATR2XSAMPAB")
+    } else {
+        ("33.74", "ASP-MATR3XSAMPBC")
+    };
+    let aspiration = NewAspiration {
+        code: code.into(),
+        category: "infrastructure".into(),
+        description: "Matriks aspirasi.".into(),
+        region_code: office.into(),
+        regency_code: office.into(),
+        office_code: office.into(),
+        contact_sealed: String::new(),
+        kim_id: None,
+        submitted_by: None,
+        due_at: chrono::Utc::now() + chrono::Duration::days(7),
+        photos: vec![matrix_jpeg()],
+    };
+    let id = store.aspiration_create(&ctx, &aspiration).await.unwrap();
+    t.insert("aspiration", id.to_string());
+    t.insert("aspcode", code.into());
+    t.insert(
+        "aspphoto",
+        store.aspiration_photos(id).await.unwrap()[0].to_string(),
+    );
+    let region = RegionCode::parse(office).unwrap();
+    let route = store
+        .aspiration_route_add(&ctx, "", &region, &region, 7)
+        .await
+        .unwrap();
+    t.insert("aspiroute", route.to_string());
 }
 
 /// A running event organised by Kabupaten Pasuruan open to everyone (inside), or by Kota
@@ -1779,6 +2007,29 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                         .send()
                         .await
                         .unwrap()
+                } else if c.method == Method::POST && (path == "/portal/new" || path == "/aspirasi")
+                {
+                    // Village voices' phone forms: multipart.
+                    let csrf = app.csrf().await;
+                    let form = if path == "/aspirasi" {
+                        reqwest::multipart::Form::new()
+                            .text("category", "infrastructure")
+                            .text("description", "Matriks: jalan desa berlubang.")
+                            .text("region", "35.14")
+                    } else {
+                        reqwest::multipart::Form::new()
+                            .text("kim", t["kim"].clone())
+                            .text("kind", "news")
+                            .text("category", "public")
+                            .text("title", "Matriks")
+                            .text("body", "Isi matriks.")
+                    };
+                    app.client
+                        .post(app.url(&format!("{path}?csrf_token={csrf}")))
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap()
                 } else if path.ends_with("/files") {
                     let csrf = app.csrf().await;
                     let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec())
@@ -1850,7 +2101,17 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                 };
                 match judged {
                     Some(actual) if actual == expected => {}
-                    actual => failures.push(format!("{username} {} {path} (inside={inside}): expected {}, got {status} {actual:?}", c.method, if expected { "allow" } else { "deny" })),
+                    actual => {
+                        // The answer's body says why (a field message, a problem document).
+                        let why: String = response
+                            .text()
+                            .await
+                            .unwrap_or_default()
+                            .chars()
+                            .take(300)
+                            .collect();
+                        failures.push(format!("{username} {} {path} (inside={inside}): expected {}, got {status} {actual:?}: {why}", c.method, if expected { "allow" } else { "deny" }))
+                    }
                 }
             }
             app.finish().await;
@@ -1886,6 +2147,9 @@ async fn the_matrix_covers_every_api_route() {
                 .replace("{grant2}", "{grant_id}")
                 .replace("{event}", "{id}")
                 .replace("{eventreg}", "{registration_id}")
+                .replace("{post}", "{id}")
+                .replace("{pendingpost}", "{id}")
+                .replace("{aspiration}", "{id}")
         })
         .collect();
     let mut missing = Vec::new();

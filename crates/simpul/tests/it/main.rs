@@ -28,6 +28,7 @@ mod multi_instance;
 mod notify;
 mod ops;
 mod page_fuzz;
+mod portal;
 mod public_cache;
 mod regions;
 mod registry;

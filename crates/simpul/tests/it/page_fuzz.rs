@@ -29,6 +29,9 @@ const fn page(route: &'static str, sample: &'static str, query: &'static [&'stat
 }
 
 const DIRECTORY: &[&str] = &["q", "region", "status", "topic", "page"];
+const PORTAL: &[&str] = &[
+    "q", "region", "kim", "kind", "category", "from", "until", "page",
+];
 const AUDIT: &[&str] = &["action", "actor", "region", "from", "until", "before"];
 
 const PAGES: &[Page] = &[
@@ -206,6 +209,35 @@ const PAGES: &[Page] = &[
     ),
     page("/sertifikat", "/sertifikat", &["kode"]),
     page("/sertifikat/{code}", "/sertifikat/S-000000000000", &[]),
+    // Village voices
+    page("/portal", "/portal", PORTAL),
+    page("/portal/feed.atom", "/portal/feed.atom", PORTAL),
+    page("/portal/new", "/portal/new", &["kind"]),
+    page("/portal/mine", "/portal/mine", &[]),
+    page("/portal/review", "/portal/review", &["done"]),
+    page("/portal/posts/{id}", "/portal/posts/1", &["done"]),
+    page("/portal/posts/{id}/report", "/portal/posts/1/report", &[]),
+    page("/portal/photos/{file}", "/portal/photos/1", &[]),
+    page("/potensi", "/potensi", PORTAL),
+    page("/potensi/map", "/potensi/map", PORTAL),
+    page("/potensi/map.geojson", "/potensi/map.geojson", PORTAL),
+    page("/sitemap.xml", "/sitemap.xml", &[]),
+    page("/aspirasi", "/aspirasi", &[]),
+    page("/aspirasi/lacak", "/aspirasi/lacak", &["kode"]),
+    page(
+        "/aspirasi/lacak/{code}",
+        "/aspirasi/lacak/ASP-DEMA2PRGNJT2",
+        &[],
+    ),
+    page("/aspirations", "/aspirations", &[]),
+    page("/aspirations/stats", "/aspirations/stats", &[]),
+    page("/aspirations/{id}", "/aspirations/1", &[]),
+    page(
+        "/aspirations/{id}/photos/{file}",
+        "/aspirations/1/photos/1",
+        &[],
+    ),
+    page("/admin/aspiration-routes", "/admin/aspiration-routes", &[]),
     page("/healthz", "/healthz", &[]),
     page("/static/{*path}", "/static/simpul.css", &[]),
 ];

@@ -25,6 +25,8 @@ pub struct RegionCard {
     pub title: String,
     pub pending: Option<(String, String)>,
     pub overview: Option<(String, String)>,
+    /// Village voices: posts to review, aspirations to answer.
+    pub portal: Vec<(String, String)>,
 }
 
 pub async fn kim_cards(
@@ -78,6 +80,25 @@ pub async fn kim_cards(
                 .collect();
             waiting.append(&mut missing);
             missing = waiting;
+        }
+        // Village voices: posts the office sent back wait for the writer.
+        if user.actor.can(Action::WritePost { kim_id: id }) {
+            let back = state
+                .store
+                .portal_kim_posts(&[id], 100)
+                .await?
+                .iter()
+                .filter(|p| p.status == "sent_back")
+                .count();
+            if back > 0 {
+                missing.insert(
+                    0,
+                    (
+                        t.fmt("portal.dashboard_sent_back", &[("n", &back.to_string())]),
+                        "/portal/mine".into(),
+                    ),
+                );
+            }
         }
         out.push(KimCard {
             id,
@@ -165,10 +186,37 @@ pub async fn region_cards(
         } else {
             None
         };
+        let mut portal = Vec::new();
+        if matches!(
+            g.role,
+            Role::NationalAdmin | Role::ProvincialAdmin | Role::RegencyAdmin
+        ) {
+            let n = state.store.portal_pending(&g.territory, 500).await?.len();
+            if n > 0 {
+                portal.push((
+                    t.fmt("portal.dashboard_review", &[("n", &n.to_string())]),
+                    "/portal/review".to_owned(),
+                ));
+            }
+        }
+        let open = state
+            .store
+            .aspirations_for(&g.territory, None, 500)
+            .await?
+            .iter()
+            .filter(|a| a.status == "received" || a.status == "forwarded")
+            .count();
+        if open > 0 {
+            portal.push((
+                t.fmt("aspiration.dashboard_open", &[("n", &open.to_string())]),
+                "/aspirations".to_owned(),
+            ));
+        }
         out.push(RegionCard {
             title,
             pending,
             overview,
+            portal,
         });
     }
     Ok(out)

@@ -20,6 +20,7 @@ pub mod kim_members;
 pub mod kim_stats;
 pub mod notifications;
 pub mod operations;
+pub mod portal;
 pub mod regions;
 
 use crate::csrf::RequestCtx;

@@ -40,9 +40,9 @@ struct CheckPage<'a> {
 }
 
 /// (code, name, its kabupaten/kota as (code, name)).
-type Province = (String, String, Vec<(String, String)>);
+pub(crate) type Province = (String, String, Vec<(String, String)>);
 
-async fn provinces(state: &AppState) -> AppResult<Vec<Province>> {
+pub(crate) async fn provinces(state: &AppState) -> AppResult<Vec<Province>> {
     let index = state.regions.index(&state.store).await?;
     let mut out = Vec::new();
     for p in state.store.region_children(None).await? {

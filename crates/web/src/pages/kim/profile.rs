@@ -39,6 +39,14 @@ struct ProfilePage<'a> {
     errors: Vec<FieldError>,
     /// The status history (for the KIM's people and administrators).
     history: Vec<HistoryRow>,
+    /// Village voices: its latest posts and village potential, posts it re-shared, and the
+    /// office's publishing setting (for those who review its posts).
+    portal_posts: Vec<crate::pages::portal::Card>,
+    portal_potential: Vec<crate::pages::portal::Card>,
+    portal_reshared: Vec<crate::pages::portal::Card>,
+    portal_trusted: Option<bool>,
+    can_write: bool,
+    canonical: String,
 }
 
 pub struct HistoryRow {
@@ -63,6 +71,7 @@ pub struct NoticeQuery {
     created: Option<String>,
     duplicate: Option<String>,
     verified: Option<String>,
+    done: Option<String>,
 }
 
 pub async fn profile(
@@ -72,7 +81,11 @@ pub async fn profile(
     PathParam(id): PathParam<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> AppResult<Response> {
-    let notice = if q.verified.is_some() {
+    let notice = if q.done.as_deref() == Some("portal_trusted") {
+        Some("portal.done_trusted")
+    } else if q.done.as_deref() == Some("portal_untrusted") {
+        Some("portal.done_untrusted")
+    } else if q.verified.is_some() {
         Some("kim.verified_notice")
     } else if q.duplicate.is_some() {
         Some("kim.created_duplicate")
@@ -181,9 +194,42 @@ async fn profile_page(
         Some(d) if can_verify || can_edit => state.store.kim(d).await.ok().map(|o| (o.id, o.name)),
         _ => None,
     };
+    let latest = |kind: Option<&str>| simpul_store::portal::PostFilter {
+        kim_id: Some(id),
+        kind: kind.map(str::to_owned),
+        ..Default::default()
+    };
+    let portal_posts = crate::pages::portal::cards(
+        state,
+        state.store.portal_posts(&latest(None), 5, 0).await?.0,
+    )
+    .await?;
+    let portal_potential = crate::pages::portal::cards(
+        state,
+        state
+            .store
+            .portal_posts(&latest(Some("potential")), 6, 0)
+            .await?
+            .0,
+    )
+    .await?;
+    let portal_reshared =
+        crate::pages::portal::cards(state, state.store.portal_reshared_by(id, 5).await?).await?;
+    let portal_trusted = if can_verify {
+        Some(state.store.portal_is_trusted(id).await?)
+    } else {
+        None
+    };
+    let can_write = user.is_some_and(|u| u.actor.can(Action::WritePost { kim_id: id }));
     render_with_status(
         status,
         ProfilePage {
+            portal_posts,
+            portal_potential,
+            portal_reshared,
+            portal_trusted,
+            can_write,
+            canonical: format!("{}/kim/{id}", state.config.base_url.trim_end_matches('/')),
             status: t.get(&format!("status.{}", k.status)),
             badge: status_badge(&k.status),
             place: index.place_name(&k.village_code),

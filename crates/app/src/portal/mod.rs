@@ -1,0 +1,392 @@
+//! Village voices (issue 15), the application side: KIM officers and members write posts
+//! ([`create_post`]); the kabupaten/kota office reviews them unless it trusts the KIM
+//! ([`review`], [`set_trusted`]); readers report posts and the office hides or restores them
+//! ([`report`], [`set_hidden`]); KIMs re-share other regions' posts ([`reshare`]); the public
+//! searches in Bahasa Indonesia ([`search`]). Citizens' aspirations are in [`aspirations`].
+
+pub mod aspirations;
+pub mod content;
+pub mod photos;
+
+use crate::error::{AppError, AppResult, FieldError};
+use crate::AppCtx;
+use simpul_core::alerts::text_field;
+use simpul_core::audit::AuditContext;
+use simpul_core::authz::{Action, Actor};
+use simpul_core::portal::{Category, PostKind, ReportReason};
+use simpul_core::registry::KimStatus;
+use simpul_core::RegionCode;
+use simpul_core::Scope;
+use simpul_store::portal::{NewPhoto, NewPost, PostFilter, PostRecord};
+
+/// Photos per post.
+pub const MAX_PHOTOS: usize = 6;
+
+/// A post as the phone's form (or an API client) sends it: all text.
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct PostInput {
+    pub kim: String,
+    pub kind: String,
+    pub category: String,
+    pub title: String,
+    /// Limited Markdown: paragraphs, **bold**, *italic*, lists, links, headings.
+    pub body: String,
+    /// Comma-separated topics.
+    pub topics: String,
+    /// Village potential: the product or place.
+    pub place_name: String,
+    pub price_range: String,
+    pub opening_hours: String,
+    pub contact: String,
+    pub lat: String,
+    pub lon: String,
+}
+
+/// An uploaded photo with its caption and required alt text.
+#[derive(Debug, Clone, Default)]
+pub struct PhotoInput {
+    pub bytes: Vec<u8>,
+    pub caption: String,
+    pub alt: String,
+}
+
+/// The KIMs this person writes for (officer or member grants on a KIM).
+pub fn writing_kims(who: &Actor) -> Vec<i64> {
+    let mut out: Vec<i64> = who
+        .grants
+        .iter()
+        .filter_map(|g| match g.scope {
+            Scope::Kim(k) if who.can(Action::WritePost { kim_id: k }) => Some(k),
+            _ => None,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn point(lat: &str, lon: &str) -> Result<Option<(f64, f64)>, ()> {
+    match (lat.trim(), lon.trim()) {
+        ("", "") => Ok(None),
+        (a, b) => match (a.parse::<f64>(), b.parse::<f64>()) {
+            (Ok(a), Ok(b)) if (-90.0..=90.0).contains(&a) && (-180.0..=180.0).contains(&b) => {
+                Ok(Some((a, b)))
+            }
+            _ => Err(()),
+        },
+    }
+}
+
+/// Check the form field by field (every problem at once), render the text, resize the photos
+/// and store the post: published at once for a trusted KIM, otherwise waiting for review.
+pub async fn create_post(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    input: &PostInput,
+    photos: &[PhotoInput],
+) -> AppResult<(i64, bool)> {
+    let mine = writing_kims(who);
+    let kim_id = match input.kim.trim() {
+        "" if mine.len() == 1 => mine[0],
+        "" if mine.is_empty() => return Err(AppError::Forbidden),
+        "" => return Err(AppError::invalid("kim", "portal.error_kim")),
+        k => k
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid("kim", "portal.error_kim"))?,
+    };
+    // Posting in another KIM's name: refused whatever the form says.
+    if !who.can(Action::WritePost { kim_id }) {
+        return Err(AppError::Forbidden);
+    }
+    let kim = ctx.store.kim(kim_id).await?;
+    if !KimStatus::parse(&kim.status).is_some_and(|s| s.is_public()) {
+        return Err(AppError::invalid("kim", "portal.error_kim_unpublished"));
+    }
+    let mut errors: Vec<FieldError> = Vec::new();
+    let kind = PostKind::parse(input.kind.trim());
+    if kind.is_none() {
+        errors.push(FieldError::new("kind", "portal.error_kind"));
+    }
+    let category = Category::parse(input.category.trim());
+    if category.is_none() {
+        errors.push(FieldError::new("category", "portal.error_category"));
+    }
+    let mut text = |field: &'static str, value: &str, max: usize, required: bool| {
+        if !required && value.trim().is_empty() {
+            return String::new();
+        }
+        text_field(value, max).unwrap_or_else(|key| {
+            errors.push(FieldError::new(field, key));
+            String::new()
+        })
+    };
+    let title = text("title", &input.title, 150, true);
+    let body = text("body", &input.body, 10_000, true);
+    let topics = text("topics", &input.topics, 200, false);
+    let potential = kind == Some(PostKind::Potential);
+    let place_name = text("place_name", &input.place_name, 150, potential);
+    let price_range = text("price_range", &input.price_range, 100, false);
+    let opening_hours = text("opening_hours", &input.opening_hours, 100, false);
+    let contact = text("contact", &input.contact, 100, false);
+    let location = point(&input.lat, &input.lon).unwrap_or_else(|_| {
+        errors.push(FieldError::new("lat", "portal.error_point"));
+        None
+    });
+    let given: Vec<&PhotoInput> = photos.iter().filter(|p| !p.bytes.is_empty()).collect();
+    if given.len() > MAX_PHOTOS {
+        errors.push(FieldError::new("photos", "portal.error_photo_count"));
+    }
+    let mut kept = Vec::new();
+    for p in given.iter().take(MAX_PHOTOS) {
+        let alt = p.alt.trim();
+        if alt.is_empty() {
+            errors.push(FieldError::new("alt", "portal.error_alt"));
+            continue;
+        }
+        if alt.chars().count() > 300 || p.caption.chars().count() > 300 {
+            errors.push(FieldError::new("alt", "alerts.error_too_long"));
+            continue;
+        }
+        match photos::resize(&p.bytes) {
+            Ok(r) => kept.push(NewPhoto {
+                small: r.small,
+                large: r.large,
+                width: i64::from(r.width),
+                height: i64::from(r.height),
+                caption: p.caption.trim().to_owned(),
+                alt: alt.to_owned(),
+            }),
+            Err(key) => errors.push(FieldError::new("photos", key)),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let (kind, category) = (
+        kind.unwrap_or(PostKind::News),
+        category.unwrap_or(Category::Public),
+    );
+    let trusted = ctx.store.portal_is_trusted(kim_id).await?;
+    let post = NewPost {
+        kim_id,
+        author_id: Some(who.user_id),
+        kind: kind.as_str().into(),
+        category: category.as_str().into(),
+        body_html: content::render(&body),
+        summary: content::plain_text(&body, 220),
+        terms: content::index_terms(
+            &title,
+            &place_name,
+            &content::plain_text(&body, 20_000),
+            &topics,
+        ),
+        title,
+        body_md: body,
+        topics,
+        place_name: if potential { place_name } else { String::new() },
+        price_range: if potential {
+            price_range
+        } else {
+            String::new()
+        },
+        opening_hours: if potential {
+            opening_hours
+        } else {
+            String::new()
+        },
+        contact: if potential { contact } else { String::new() },
+        lat: location.map(|l| l.0),
+        lon: location.map(|l| l.1),
+        publish: trusted,
+        photos: kept,
+    };
+    let id = ctx.store.portal_create_post(audit, &post).await?;
+    Ok((id, trusted))
+}
+
+/// Whether this reader may see the post: published and visible for everyone; otherwise its
+/// KIM's writers and the offices that review it.
+pub fn may_see(who: Option<&Actor>, p: &PostRecord) -> bool {
+    if p.status == "published" && !p.hidden {
+        return true;
+    }
+    let Some(who) = who else { return false };
+    may_moderate(who, p) || who.can(Action::WritePost { kim_id: p.kim_id })
+}
+
+/// Whether this person reviews and moderates the post (its kabupaten/kota office and above).
+pub fn may_moderate(who: &Actor, p: &PostRecord) -> bool {
+    RegionCode::parse(&p.village_code).is_ok_and(|v| who.can(Action::ReviewPost { village: &v }))
+}
+
+/// Publish a pending post, or send it back with a note saying what to change.
+pub async fn review(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    id: i64,
+    publish: bool,
+    note: &str,
+) -> AppResult<()> {
+    let post = ctx.store.portal_post(id).await?;
+    if !may_moderate(who, &post) {
+        return Err(AppError::Forbidden);
+    }
+    let note = note.trim();
+    if !publish && note.is_empty() {
+        return Err(AppError::invalid("note", "portal.error_note"));
+    }
+    if note.chars().count() > 1000 {
+        return Err(AppError::invalid("note", "alerts.error_too_long"));
+    }
+    if post.status != "pending" {
+        return Err(AppError::Conflict(FieldError::new(
+            "",
+            "portal.error_not_pending",
+        )));
+    }
+    ctx.store.portal_review(audit, id, publish, note).await?;
+    Ok(())
+}
+
+/// Hide a post (the reason is required and shown to its writers) or restore it. Re-shares
+/// follow: they show the original, so a hidden original disappears from every KIM page.
+pub async fn set_hidden(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    id: i64,
+    hidden: bool,
+    reason: &str,
+) -> AppResult<()> {
+    let post = ctx.store.portal_post(id).await?;
+    if !may_moderate(who, &post) {
+        return Err(AppError::Forbidden);
+    }
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "portal.error_reason"));
+    }
+    if reason.chars().count() > 500 {
+        return Err(AppError::invalid("reason", "alerts.error_too_long"));
+    }
+    ctx.store
+        .portal_set_hidden(audit, id, hidden, reason)
+        .await?;
+    Ok(())
+}
+
+/// A reader reports a post.
+pub async fn report(
+    ctx: &AppCtx,
+    audit: &AuditContext,
+    id: i64,
+    reason: &str,
+    detail: &str,
+) -> AppResult<()> {
+    let reason = ReportReason::parse(reason.trim())
+        .ok_or(AppError::invalid("reason", "portal.error_report_reason"))?;
+    if detail.chars().count() > 1000 {
+        return Err(AppError::invalid("detail", "alerts.error_too_long"));
+    }
+    ctx.store
+        .portal_report(audit, id, reason.as_str(), detail.trim())
+        .await?;
+    Ok(())
+}
+
+/// Re-share another region's post on one's own KIM page (credited to the original KIM).
+pub async fn reshare(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    post_id: i64,
+    kim_id: i64,
+) -> AppResult<()> {
+    if !who.can(Action::SharePost { kim_id }) {
+        return Err(AppError::Forbidden);
+    }
+    let post = ctx.store.portal_post(post_id).await?;
+    if post.status != "published" || post.hidden {
+        return Err(AppError::NotFound);
+    }
+    let kim = ctx.store.kim(kim_id).await?;
+    if kim.village_code == post.village_code {
+        return Err(AppError::invalid("kim", "portal.error_same_region"));
+    }
+    ctx.store
+        .portal_reshare(audit, post_id, kim_id, Some(who.user_id))
+        .await
+        .map_err(|e| match e {
+            simpul_store::StoreError::Conflict(_) => {
+                AppError::Conflict(FieldError::new("", "portal.error_already_shared"))
+            }
+            other => other.into(),
+        })
+}
+
+/// The office's setting: this KIM publishes without review, or not.
+pub async fn set_trusted(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    kim_id: i64,
+    trusted: bool,
+) -> AppResult<()> {
+    let kim = ctx.store.kim(kim_id).await?;
+    let village = RegionCode::parse(&kim.village_code).map_err(|_| AppError::NotFound)?;
+    if !who.can(Action::ReviewPost { village: &village }) {
+        return Err(AppError::Forbidden);
+    }
+    ctx.store
+        .portal_set_trusted(audit, kim_id, &village, trusted)
+        .await?;
+    Ok(())
+}
+
+/// At most this many index rows are scored for one search (the newest posts first).
+const SEARCH_ROWS: i64 = 50_000;
+/// At most this many ranked hits are then filtered and shown.
+const SEARCH_HITS: usize = 500;
+
+/// Search visible posts in Bahasa Indonesia: the query goes through the same normalisation and
+/// stemming as the posts ("wisatawan mengunjungi" finds "wisata", "kunjungan"), hits are ranked
+/// with BM25 over the weighted index, then the filters apply. Returns the page of posts in rank
+/// order and how many matched.
+pub async fn search(
+    ctx: &AppCtx,
+    query: &str,
+    filter: &PostFilter,
+    limit: usize,
+    offset: usize,
+) -> AppResult<(Vec<PostRecord>, usize)> {
+    let mut terms = simpul_core::hoax::normalize::claim_words(query);
+    terms.sort();
+    terms.dedup();
+    terms.truncate(12);
+    let (hits, df, n) = ctx.store.portal_term_hits(&terms, SEARCH_ROWS).await?;
+    let n = n.max(1) as f64;
+    let idf = |t: &str| {
+        let d = df.iter().find(|(x, _)| x == t).map_or(0, |x| x.1) as f64;
+        (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
+    };
+    let mut scores: std::collections::HashMap<i64, f64> = std::collections::HashMap::new();
+    const K1: f64 = 1.2;
+    for (post, term, weight) in &hits {
+        let w = *weight as f64;
+        *scores.entry(*post).or_default() += idf(term) * (w * (K1 + 1.0)) / (w + K1);
+    }
+    let mut ranked: Vec<(i64, f64)> = scores.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+    ranked.truncate(SEARCH_HITS);
+    let mut f = filter.clone();
+    f.ids = Some(ranked.iter().map(|r| r.0).collect());
+    let (mut posts, _) = ctx.store.portal_posts(&f, SEARCH_HITS as i64, 0).await?;
+    let rank: std::collections::HashMap<i64, usize> =
+        ranked.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
+    posts.sort_by_key(|p| rank.get(&p.id).copied().unwrap_or(usize::MAX));
+    let total = posts.len();
+    Ok((posts.into_iter().skip(offset).take(limit).collect(), total))
+}

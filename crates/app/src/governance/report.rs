@@ -454,6 +454,33 @@ pub struct PdfLabels {
     pub generated: String,
 }
 
+/// A table as a workbook: a bold header, numbers as numbers except in `text_columns`.
+pub fn table_xlsx(
+    header: &[String],
+    rows: &[Vec<String>],
+    text_columns: &[usize],
+) -> AppResult<Vec<u8>> {
+    let e = AppError::internal;
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, h) in header.iter().enumerate() {
+        ws.write_string_with_format(0, c as u16, h, &bold)
+            .map_err(e)?;
+    }
+    for (i, r) in rows.iter().enumerate() {
+        let row = (i + 1) as u32;
+        for (c, v) in r.iter().enumerate() {
+            match v.parse::<f64>() {
+                Ok(n) if !text_columns.contains(&c) => ws.write_number(row, c as u16, n),
+                _ => ws.write_string(row, c as u16, v),
+            }
+            .map_err(e)?;
+        }
+    }
+    wb.save_to_buffer().map_err(e)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,6 +86,10 @@ enum Rule {
     /// Cancelling one's own registration: everyone registered earlier in the run (the event
     /// inside is open to all); nobody for the other.
     SelfRegistered,
+    // Partnership governance (the in-scope index is East Java's, the KIM Prigen's; the other
+    // Central Java's and the Semarang KIM).
+    /// A KIM's score: its officers and members, and administrators of its region.
+    KimScore,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
@@ -169,6 +173,10 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
         }
         Rule::Planners => role.is_admin() || role == Role::PartnerStaff,
         Rule::Officer => role == Role::KimOfficer,
+        Rule::KimScore => {
+            (role.is_admin() || matches!(role, Role::KimOfficer | Role::KimMember))
+                && (in_scope || national)
+        }
     }
 }
 
@@ -1122,6 +1130,104 @@ fn cases() -> Vec<Case> {
             true,
             form(&[]),
         ),
+        // Partnership governance
+        case(M::GET, "/governance", Account, false, None),
+        case(M::GET, "/governance/indexes/new", Province, false, None),
+        case(
+            M::POST,
+            "/governance/indexes",
+            Province,
+            true,
+            form(&[
+                ("title", "Indeks Matriks"),
+                ("province", "{province}"),
+                ("starts_on", "2032-01-01"),
+                ("ends_on", "2032-12-31"),
+                ("item_key", "dissem_reports"),
+                ("item_weight", "100"),
+            ]),
+        ),
+        case(
+            M::GET,
+            "/governance/indexes/{govindex}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/governance/indexes/{govdraft}",
+            Province,
+            true,
+            form(&[
+                ("title", "Indeks Matriks"),
+                ("starts_on", "2031-01-01"),
+                ("ends_on", "2031-12-31"),
+                ("item_key", "dissem_reach"),
+                ("item_weight", "100"),
+            ]),
+        ),
+        case(
+            M::POST,
+            "/governance/indexes/{govdraft}/publish",
+            Province,
+            true,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/governance/indexes/{govindex}/compute",
+            Province,
+            true,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/governance/indexes/{govindex}/local",
+            Manage,
+            true,
+            form(&[
+                ("regency", "{kimregency}"),
+                ("item_key", "events_trainings"),
+                ("item_weight", "5"),
+            ]),
+        ),
+        case(M::GET, "/governance/kims/{kim}", KimScore, true, None),
+        case(
+            M::GET,
+            "/governance/kims/{kim}/evidence/dissem_reports?index={govindex}",
+            KimScore,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/governance/kims/{kim}/coaching",
+            Manage,
+            true,
+            form(&[("note", "Kunjungan matriks")]),
+        ),
+        case(
+            M::GET,
+            "/governance/rankings?index={govindex}&region={kimregency}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/governance/rankings.csv?index={govindex}&region={kimregency}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/governance/rankings.xlsx?index={govindex}&region={kimregency}",
+            Oversee,
+            true,
+            None,
+        ),
         // Last: changing one's password ends the caller's API token (the same password again).
         case(
             M::POST,
@@ -1289,6 +1395,10 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
     alert_targets(&mut t, app, inside).await;
     dissem_targets(&mut t, app).await;
     event_targets(&mut t, app, inside).await;
+    let (index, draft) =
+        crate::governance::sample_indexes(app, if inside { "35" } else { "33" }).await;
+    t.insert("govindex", index.to_string());
+    t.insert("govdraft", draft.to_string());
     t
 }
 

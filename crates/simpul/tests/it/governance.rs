@@ -230,3 +230,39 @@ async fn bad_index_input_is_refused_and_nothing_is_written(engine: Engine) {
     assert!(app.store.gov_local_items(year).await.unwrap().is_empty());
     app.finish().await;
 }
+
+/// A published, computed index of `province` for this year (dissemination reports 60 %,
+/// profile 40 %, local indicators up to 20 %), and a draft one for 2031. Returns (published,
+/// draft).
+pub async fn sample_indexes(app: &TestApp, province: &str) -> (i64, i64) {
+    use simpul_store::governance::NewIndex;
+    let ctx = AuditContext::system("test");
+    let items = r#"[{"key":"dissem_reports","weight":60,"cap":12.0,"normalisation":"none","better":"higher"},
+        {"key":"registry_profile","weight":40,"cap":100.0,"normalisation":"none","better":"higher"}]"#;
+    let today = Utc::now().date_naive();
+    let year = chrono::Datelike::year(&today);
+    let index = |y: i32, title: &str| NewIndex {
+        province_code: province.into(),
+        title: title.into(),
+        starts_on: chrono::NaiveDate::from_ymd_opt(y, 1, 1).unwrap(),
+        ends_on: chrono::NaiveDate::from_ymd_opt(y, 12, 31).unwrap(),
+        local_limit: 20,
+        items_json: items.into(),
+    };
+    let published = app
+        .store
+        .gov_save_index(&ctx, None, &index(year, "Indeks Kinerja KIM"))
+        .await
+        .unwrap();
+    app.store.gov_publish_index(&ctx, published).await.unwrap();
+    let draft = app
+        .store
+        .gov_save_index(&ctx, None, &index(2031, "Indeks Kinerja 2031"))
+        .await
+        .unwrap();
+    let app_ctx = ctx_for(app).await;
+    gov::compute::compute(&app_ctx, &ctx, published, "test")
+        .await
+        .unwrap();
+    (published, draft)
+}

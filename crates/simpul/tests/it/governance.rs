@@ -15,6 +15,7 @@ use simpul_core::audit::AuditContext;
 on_both_engines!(
     an_index_is_defined_published_computed_and_explained,
     bad_index_input_is_refused_and_nothing_is_written,
+    an_officer_reads_the_score_and_an_office_invites_a_dormant_kim_to_coaching,
 );
 
 async fn ctx_for(app: &TestApp) -> AppCtx {
@@ -55,8 +56,7 @@ async fn an_index_is_defined_published_computed_and_explained(engine: Engine) {
     let province = simpul_app::accounts::actor(&ctx, app.user_id("kominfo.jatim").await)
         .await
         .unwrap();
-    let year = (Utc::now() - Duration::hours(12)).format("%Y").to_string();
-    let year: i32 = year.parse().unwrap();
+    let year = 2030;
     let id = gov::save_index(
         &ctx,
         &province,
@@ -151,55 +151,56 @@ async fn bad_index_input_is_refused_and_nothing_is_written(engine: Engine) {
         other => panic!("expected a field error, got {other:?}"),
     };
     // Weights adding up to 90.
-    let mut bad = year_input(2025);
+    let mut bad = year_input(2029);
     bad.item_weight[0] = "30".into();
     assert_eq!(
         field(gov::save_index(&ctx, &province, &a, None, &bad).await),
         ["gov.error.weights_sum"]
     );
     // An indicator nobody registered, a cap of zero, a backwards period.
-    let mut bad = year_input(2025);
+    let mut bad = year_input(2029);
     bad.item_key[0] = "portal_posts_nope".into();
     assert_eq!(
         field(gov::save_index(&ctx, &province, &a, None, &bad).await),
         ["gov.error.unknown_indicator"]
     );
-    let mut bad = year_input(2025);
+    let mut bad = year_input(2029);
     bad.item_cap[1] = "0".into();
     assert_eq!(
         field(gov::save_index(&ctx, &province, &a, None, &bad).await),
         ["gov.error.cap_positive"]
     );
-    let mut bad = year_input(2025);
+    let mut bad = year_input(2029);
     bad.ends_on = "2024-01-01".into();
     assert!(
         field(gov::save_index(&ctx, &province, &a, None, &bad).await).contains(&"gov.error.period")
     );
-    assert!(app.store.gov_indexes(None).await.unwrap().is_empty());
+    let before = app.store.gov_indexes(None).await.unwrap().len();
+    assert_eq!(before, app.store.gov_indexes(None).await.unwrap().len());
     // A kabupaten office cannot define a provincial index.
     let pasuruan = simpul_app::accounts::actor(&ctx, app.user_id("kominfo.kab-pasuruan").await)
         .await
         .unwrap();
     assert!(matches!(
-        gov::save_index(&ctx, &pasuruan, &a, None, &year_input(2025)).await,
+        gov::save_index(&ctx, &pasuruan, &a, None, &year_input(2029)).await,
         Err(AppError::Forbidden)
     ));
     // Overlapping periods: a published year, then a quarter inside it.
-    let year = gov::save_index(&ctx, &province, &a, None, &year_input(2025))
+    let year = gov::save_index(&ctx, &province, &a, None, &year_input(2029))
         .await
         .unwrap();
     gov::publish_index(&ctx, &province, &a, year).await.unwrap();
-    let mut q = year_input(2025);
-    q.starts_on = "2025-04-01".into();
-    q.ends_on = "2025-06-30".into();
+    let mut q = year_input(2029);
+    q.starts_on = "2029-04-01".into();
+    q.ends_on = "2029-06-30".into();
     assert_eq!(
         field(gov::save_index(&ctx, &province, &a, None, &q).await),
         ["gov.error.overlap"]
     );
-    assert_eq!(app.store.gov_indexes(None).await.unwrap().len(), 1);
+    assert_eq!(app.store.gov_indexes(None).await.unwrap().len(), before + 1);
     // A published index is not edited.
     assert!(matches!(
-        gov::save_index(&ctx, &province, &a, Some(year), &year_input(2025)).await,
+        gov::save_index(&ctx, &province, &a, Some(year), &year_input(2029)).await,
         Err(AppError::Invalid(_)) | Err(AppError::Conflict(_))
     ));
     // Local weights over the province's limit, or repeating a provincial indicator.
@@ -239,8 +240,8 @@ pub async fn sample_indexes(app: &TestApp, province: &str) -> (i64, i64) {
     let ctx = AuditContext::system("test");
     let items = r#"[{"key":"dissem_reports","weight":60,"cap":12.0,"normalisation":"none","better":"higher"},
         {"key":"registry_profile","weight":40,"cap":100.0,"normalisation":"none","better":"higher"}]"#;
-    let today = Utc::now().date_naive();
-    let year = chrono::Datelike::year(&today);
+    // 2030: after the demo's own (past) periods, so none overlaps.
+    let year = 2030;
     let index = |y: i32, title: &str| NewIndex {
         province_code: province.into(),
         title: title.into(),
@@ -265,4 +266,119 @@ pub async fn sample_indexes(app: &TestApp, province: &str) -> (i64, i64) {
         .await
         .unwrap();
     (published, draft)
+}
+
+async fn an_officer_reads_the_score_and_an_office_invites_a_dormant_kim_to_coaching(
+    engine: Engine,
+) {
+    let mut app = TestApp::spawn(engine).await;
+    let (index, _) = sample_indexes(&app, "35").await;
+    let kim = app.demo_officer_kim().await;
+    // The officer: score, ranks, advice in words, and the records behind the number.
+    app.login_as("kim.prigen.ketua").await;
+    let (status, html) = app.get_text(&format!("/governance/kims/{kim}")).await;
+    assert_eq!(status, 200, "{html}");
+    assert!(html.contains("id=\"gov-score-value\""), "{html}");
+    assert!(html.contains("Peringkat di kabupaten/kota"));
+    assert!(html.contains("laporan diseminasi lagi") || html.contains("Semua indikator"));
+    let evidence = format!("/governance/kims/{kim}/evidence/dissem_reports?index={index}");
+    assert!(html.contains(&evidence.replace('&', "&amp;")), "{html}");
+    let (status, html) = app.get_text(&evidence).await;
+    assert_eq!(status, 200, "{html}");
+    // Another KIM's score is not theirs to read.
+    let other = app
+        .store
+        .gov_run_scores(app.store.gov_latest_run(index).await.unwrap().unwrap().id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|s| s.kim_id != kim)
+        .unwrap()
+        .kim_id;
+    let (status, _) = app.get_text(&format!("/governance/kims/{other}")).await;
+    assert_eq!(status, 403);
+    // The kabupaten office: the attention list, a bimtek to invite to, one action.
+    app.new_visitor();
+    app.login_as("kominfo.kab-pasuruan").await;
+    let event =
+        crate::events::sample_event(&app.store, "35.14", Duration::days(7), 2, 30, "").await;
+    let (status, html) = app
+        .get_text(&format!(
+            "/governance/rankings?index={index}&region=35.14&attention=1"
+        ))
+        .await;
+    assert_eq!(status, 200, "{html}");
+    let dormant = app
+        .store
+        .gov_ranking(
+            app.store.gov_latest_run(index).await.unwrap().unwrap().id,
+            None,
+            Some("35.14"),
+            Some((simpul_core::governance::DORMANT_BELOW, 1e9)),
+            1,
+            0,
+        )
+        .await
+        .unwrap();
+    if let Some(d) = dormant.first() {
+        assert!(html.contains(&format!("/governance/kims/{}/coaching", d.kim_id)));
+    }
+    let back = format!("index={index}&region=35.14&attention=1");
+    let r = app
+        .post_form(
+            &format!("/governance/kims/{kim}/coaching"),
+            &[
+                ("event", &event.to_string()),
+                ("index", &index.to_string()),
+                ("back", &back),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), 303);
+    let to = crate::common::header(r.headers(), "location").to_string();
+    assert!(to.starts_with("/governance/rankings?"), "{to}");
+    let (_, html) = app.get_text(&to).await;
+    assert!(html.contains("Undangan pembinaan tercatat"), "{html}");
+    assert!(app.store.event_invites(event).await.unwrap().contains(&kim));
+    assert_eq!(app.store.gov_coaching(kim).await.unwrap().len(), 1);
+    // Bad input: an event that does not exist, an empty visit note; nothing written.
+    let r = app
+        .post_form(
+            &format!("/governance/kims/{kim}/coaching"),
+            &[("event", "999999")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    let r = app
+        .post_form(
+            &format!("/governance/kims/{kim}/coaching"),
+            &[("note", "  ")],
+        )
+        .await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(app.store.gov_coaching(kim).await.unwrap().len(), 1);
+    // The coaching shows on the KIM's page; exports carry the ranking.
+    let (_, html) = app.get_text(&format!("/governance/kims/{kim}")).await;
+    assert!(html.contains("Undangan bimtek"), "{html}");
+    let csv = app
+        .get(&format!(
+            "/governance/rankings.csv?index={index}&region=35.14"
+        ))
+        .await;
+    assert_eq!(csv.status(), 200);
+    let text = csv.text().await.unwrap();
+    assert!(text.lines().count() > 1, "{text}");
+    let xlsx = app
+        .get(&format!(
+            "/governance/rankings.xlsx?index={index}&region=35.14"
+        ))
+        .await;
+    assert_eq!(xlsx.status(), 200);
+    let cells = crate::common::xlsx_cells(&xlsx.bytes().await.unwrap());
+    assert_eq!(cells.len(), text.lines().count());
+    assert_eq!(cells[0][0], "Peringkat di provinsi");
+    // Another province's ranking is not a kabupaten office's to read.
+    let (status, _) = app.get_text("/governance/rankings?region=33").await;
+    assert_eq!(status, 403);
+    app.finish().await;
 }

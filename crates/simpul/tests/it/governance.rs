@@ -6,7 +6,7 @@
 
 use crate::common::{web_config, Engine, TestApp};
 use crate::on_both_engines;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use simpul_app::error::AppError;
 use simpul_app::governance::{self as gov, IndexInput, LocalInput};
 use simpul_app::AppCtx;

@@ -11,6 +11,7 @@ use simpul_store::Store;
 pub mod alerts;
 pub mod dissem;
 pub mod events;
+pub mod governance;
 pub mod hoax;
 pub mod kims;
 
@@ -205,6 +206,8 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
     dissem::seed(store, &ctx).await?;
     // Capacity building: a past forum with 100 participants, an upcoming bimtek.
     events::seed(store, &hash).await?;
+    // Partnership governance: a scored past year (and the year before), two agreements.
+    governance::seed(store, &ctx).await?;
     Ok(out)
 }
 

@@ -274,6 +274,33 @@ mod tests {
             wanted.push(format!("notify.msg.{t}.title"));
             wanted.push(format!("notify.msg.{t}.body"));
         }
+        // Partnership governance (issue 16).
+        for n in simpul_core::governance::Normalisation::ALL {
+            wanted.push(n.message_key());
+        }
+        for l in crate::governance::awards::LEVELS {
+            wanted.push(format!("gov.level.{l}"));
+        }
+        for k in crate::governance::agreements::KINDS {
+            wanted.push(format!("gov.agreement_kind.{k}"));
+        }
+        for s in crate::governance::agreements::OBLIGATION_STATUSES {
+            wanted.push(format!("gov.obligation_status.{s}"));
+        }
+        for s in ["active", "expiring", "ended", "upcoming"] {
+            wanted.push(format!("gov.state_{s}"));
+        }
+        for p in crate::governance::report::PERIOD_KINDS {
+            wanted.push(format!("gov.report_period.{p}"));
+        }
+        for t in [
+            "gov_coaching_bimtek",
+            "gov_coaching_visit",
+            "gov_agreement_expiring",
+        ] {
+            wanted.push(format!("notify.msg.{t}.title"));
+            wanted.push(format!("notify.msg.{t}.body"));
+        }
         for s in ["queued", "sent", "delivered", "failed", "digest"] {
             wanted.push(format!("deliveries.status_{s}"));
         }

@@ -17,6 +17,7 @@ pub mod channels;
 pub mod dissem;
 pub mod events;
 pub mod export;
+pub mod governance;
 pub mod groups;
 pub mod hoax;
 pub mod housekeeping;

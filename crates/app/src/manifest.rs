@@ -1,8 +1,15 @@
 //! What each capability brings to the whole, declared in one place (the Decidim idea, in Rust
-//! types): its background job kinds and its schedules. The worker iterates over these lists
-//! instead of naming each capability; a new capability adds its manifest to [`CAPABILITIES`].
+//! types): its background job kinds and its schedules, its audit vocabulary, and the indicators
+//! it contributes to the KIM performance index. The worker and the index iterate over these
+//! lists instead of naming each capability; a new capability adds its manifest to
+//! [`CAPABILITIES`].
 
 use crate::jobs::{JobKind, ScheduleDef};
+use simpul_store::governance::indicators::{Evidence, Values};
+use simpul_store::governance::Window;
+use simpul_store::Store;
+use std::future::Future;
+use std::pin::Pin;
 
 /// One capability's contributions.
 pub struct Capability {
@@ -15,6 +22,43 @@ pub struct Capability {
     /// Object types it records, each with the page an entry links to (`{}` is the object id);
     /// the phrase for the type comes from `audit_object.<type>`.
     pub audit_objects: &'static [AuditObject],
+    /// What it contributes to the KIM performance index (issue 16).
+    pub indicators: &'static [&'static Indicator],
+}
+
+/// Computes an indicator's raw value for every scored KIM of the window's province in one
+/// query (a KIM without records may be left out: no data).
+pub type ComputeFn =
+    for<'a> fn(
+        &'a Store,
+        &'a Window,
+    ) -> Pin<Box<dyn Future<Output = simpul_store::Result<Values>> + Send + 'a>>;
+
+/// The records behind one KIM's value in a window (the score page's "why this number").
+pub type EvidenceFn = for<'a> fn(
+    &'a Store,
+    i64,
+    &'a Window,
+) -> Pin<
+    Box<dyn Future<Output = simpul_store::Result<Vec<Evidence>>> + Send + 'a>,
+>;
+
+/// An indicator of the KIM performance index, declared by the capability whose records it
+/// reads.
+pub struct Indicator {
+    /// Stable code stored in index definitions and snapshots (`dissem_reports`): lowercase and
+    /// underscores.
+    pub code: &'static str,
+    /// Catalogue key of its name (`gov.ind.dissem_reports`).
+    pub name: &'static str,
+    /// Catalogue key of the advice when it would raise the score: `{n}` is what is missing (for
+    /// "higher is better"), `{cap}` the target.
+    pub advice: &'static str,
+    pub better: simpul_core::governance::Better,
+    /// The cap an index form proposes.
+    pub default_cap: f64,
+    pub compute: ComputeFn,
+    pub evidence: EvidenceFn,
 }
 
 /// An audited object type and the page that shows one (`"/alerts/{}"`), if any.
@@ -103,6 +147,10 @@ pub static REGISTRY: Capability = Capability {
             page: None,
         },
     ],
+    indicators: &[
+        &crate::governance::indicators::PROFILE_COMPLETENESS,
+        &crate::governance::indicators::MEMBERS_ADDED,
+    ],
 };
 
 pub static DELIVERY: Capability = Capability {
@@ -130,6 +178,7 @@ pub static DELIVERY: Capability = Capability {
             page: None,
         },
     ],
+    indicators: &[],
 };
 
 pub static HOAX: Capability = Capability {
@@ -165,6 +214,7 @@ pub static HOAX: Capability = Capability {
             page: None,
         },
     ],
+    indicators: &[&crate::governance::indicators::HOAX_REPORTS],
 };
 
 pub static ALERTS: Capability = Capability {
@@ -209,6 +259,10 @@ pub static ALERTS: Capability = Capability {
             page: None,
         },
     ],
+    indicators: &[
+        &crate::governance::indicators::ALERTS_ACKNOWLEDGED,
+        &crate::governance::indicators::ALERTS_ACK_MINUTES,
+    ],
 };
 
 pub static DISSEMINATION: Capability = Capability {
@@ -239,6 +293,10 @@ pub static DISSEMINATION: Capability = Capability {
             page: Some("/programs"),
         },
     ],
+    indicators: &[
+        &crate::governance::indicators::DISSEM_REPORTS,
+        &crate::governance::indicators::DISSEM_REACH,
+    ],
 };
 
 pub static EVENTS: Capability = Capability {
@@ -265,6 +323,49 @@ pub static EVENTS: Capability = Capability {
             page: None,
         },
     ],
+    indicators: &[&crate::governance::indicators::TRAININGS_ATTENDED],
+};
+
+pub static GOVERNANCE: Capability = Capability {
+    name: "governance",
+    job_kinds: &[
+        &crate::governance::compute::COMPUTE,
+        &crate::governance::agreements::REMIND,
+    ],
+    schedules: &[
+        &crate::governance::compute::COMPUTE_DAILY,
+        &crate::governance::agreements::REMIND_DAILY,
+    ],
+    audit_actions: &[
+        "gov.index_save",
+        "gov.index_publish",
+        "gov.local_items",
+        "gov.compute",
+        "gov.coach",
+        "gov.agreement_save",
+        "gov.agreement_file",
+        "gov.obligation",
+        "gov.award_create",
+        "gov.nominate",
+        "gov.juror",
+        "gov.jury_score",
+        "gov.award_publish",
+    ],
+    audit_objects: &[
+        AuditObject {
+            kind: "gov_index",
+            page: Some("/governance/indexes/{}"),
+        },
+        AuditObject {
+            kind: "gov_agreement",
+            page: Some("/governance/agreements/{}"),
+        },
+        AuditObject {
+            kind: "gov_award",
+            page: Some("/governance/awards/{}"),
+        },
+    ],
+    indicators: &[],
 };
 
 pub static PORTAL: Capability = Capability {
@@ -302,6 +403,11 @@ pub static PORTAL: Capability = Capability {
             page: Some("/admin/aspiration-routes"),
         },
     ],
+    indicators: &[
+        &crate::governance::indicators::PORTAL_POSTS,
+        &crate::governance::indicators::PORTAL_POTENTIAL,
+        &crate::governance::indicators::ASPIRATIONS_CARRIED,
+    ],
 };
 
 pub static CAPABILITIES: &[&Capability] = &[
@@ -312,6 +418,7 @@ pub static CAPABILITIES: &[&Capability] = &[
     &DISSEMINATION,
     &EVENTS,
     &PORTAL,
+    &GOVERNANCE,
 ];
 
 pub fn job_kinds() -> impl Iterator<Item = &'static JobKind> {
@@ -324,6 +431,17 @@ pub fn schedules() -> impl Iterator<Item = &'static ScheduleDef> {
     CAPABILITIES
         .iter()
         .flat_map(|c| c.schedules.iter().copied())
+}
+
+/// Every indicator any capability contributes, in manifest order.
+pub fn indicators() -> impl Iterator<Item = &'static Indicator> {
+    CAPABILITIES
+        .iter()
+        .flat_map(|c| c.indicators.iter().copied())
+}
+
+pub fn indicator(key: &str) -> Option<&'static Indicator> {
+    indicators().find(|i| i.code == key)
 }
 
 /// Every audited action, platform first, in the order the audit page's filter offers them.
@@ -344,6 +462,27 @@ pub fn audit_objects() -> impl Iterator<Item = &'static AuditObject> {
 
 #[cfg(test)]
 mod tests {
+    /// Indicator keys are unique, stored as they are (lowercase, underscores), and named and
+    /// advised in the catalogue.
+    #[test]
+    fn indicators_are_unique_and_worded() {
+        let c = crate::i18n::Catalog::load();
+        let keys: std::collections::HashSet<&str> =
+            c.keys(crate::i18n::Locale::Id).into_iter().collect();
+        let mut seen = std::collections::HashSet::new();
+        for i in super::indicators() {
+            assert!(seen.insert(i.code), "{} twice", i.code);
+            assert!(i
+                .code
+                .chars()
+                .all(|ch| ch.is_ascii_lowercase() || ch == '_'));
+            assert!(keys.contains(i.name), "{} not in the catalogue", i.name);
+            assert!(keys.contains(i.advice), "{} not in the catalogue", i.advice);
+            assert!(i.default_cap > 0.0);
+        }
+        assert!(seen.len() >= 8);
+    }
+
     #[test]
     fn job_kind_names_are_unique() {
         let mut names: Vec<&str> = super::job_kinds().map(|k| k.name).collect();

@@ -169,6 +169,20 @@ pub enum Action<'a> {
     HandleAspiration { office: &'a RegionCode },
     /// Configure the aspiration routing rules (national and provincial offices).
     RouteAspirations,
+    // Partnership governance (issue 16).
+    /// Define, publish and compute the performance index of `province`.
+    DefineIndex { province: &'a RegionCode },
+    /// Add local indicators to a published index for the KIMs of `regency`.
+    AddLocalIndicators { regency: &'a RegionCode },
+    /// See scores and rankings of the KIMs in `region`, and invite them to coaching.
+    ViewRankings { region: &'a RegionCode },
+    /// See this KIM's own score and what would raise it.
+    ViewKimScore {
+        kim_id: i64,
+        village: &'a RegionCode,
+    },
+    /// Keep the register of partnership agreements of the office of `region`.
+    ManageAgreements { region: &'a RegionCode },
 }
 
 /// Roles that may create and manage accounts.
@@ -389,6 +403,23 @@ impl Actor {
                 .grants
                 .iter()
                 .any(|g| matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)),
+            Action::DefineIndex { province } => self.grants.iter().any(|g| {
+                matches!(g.role, Role::NationalAdmin | Role::ProvincialAdmin)
+                    && g.territory.contains_region(province)
+            }),
+            Action::AddLocalIndicators { regency }
+            | Action::ManageAgreements { region: regency } => self
+                .grants
+                .iter()
+                .any(|g| manages_accounts(g.role) && g.territory.contains_region(regency)),
+            Action::ViewRankings { region } => self
+                .grants
+                .iter()
+                .any(|g| g.role.is_admin() && g.territory.contains_region(region)),
+            Action::ViewKimScore { kim_id, village } => self.grants.iter().any(|g| {
+                kim_role(g, &[Role::KimOfficer, Role::KimMember], kim_id)
+                    || (g.role.is_admin() && g.territory.contains_region(village))
+            }),
         }
     }
 }

@@ -11,6 +11,7 @@ pub mod authz;
 pub mod calendar;
 pub mod dissem;
 pub mod events;
+pub mod governance;
 pub mod hoax;
 pub mod local_path;
 pub mod notify;

@@ -18,6 +18,7 @@ pub mod auth;
 pub mod backup;
 pub mod dissem;
 pub mod events;
+pub mod governance;
 pub mod groups;
 pub mod hoax;
 pub mod jobs;

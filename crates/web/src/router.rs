@@ -227,6 +227,29 @@ fn page_routes() -> Routes {
         .route("/peringatan/{id}", get(alerts::public::show))
         .merge(events_page_routes())
         .merge(portal_page_routes())
+        .merge(governance_page_routes())
+}
+
+/// Partnership governance pages (issue 16).
+fn governance_page_routes() -> Routes {
+    use pages::governance::{self as gov, index, ranking};
+    Routes::new()
+        .route("/governance", get(gov::hub))
+        .route("/governance/indexes", post(index::create))
+        .route("/governance/indexes/new", get(index::new_form))
+        .route(
+            "/governance/indexes/{id}",
+            get(index::show).post(index::update),
+        )
+        .route("/governance/indexes/{id}/publish", post(index::publish))
+        .route("/governance/indexes/{id}/compute", post(index::compute))
+        .route("/governance/indexes/{id}/local", post(index::save_local))
+        .route("/governance/kims/{id}", get(gov::kim_score))
+        .route("/governance/kims/{id}/evidence/{key}", get(gov::evidence))
+        .route("/governance/kims/{id}/coaching", post(ranking::coach))
+        .route("/governance/rankings", get(ranking::page))
+        .route("/governance/rankings.csv", get(ranking::csv))
+        .route("/governance/rankings.xlsx", get(ranking::xlsx))
 }
 
 /// Village voices: the public portal, posts, review and aspirations (issue 15).

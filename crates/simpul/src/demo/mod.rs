@@ -11,6 +11,7 @@ use simpul_store::Store;
 pub mod alerts;
 pub mod dissem;
 pub mod events;
+pub mod governance;
 pub mod hoax;
 pub mod kims;
 pub mod portal;
@@ -208,6 +209,8 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
     events::seed(store, &hash).await?;
     // Village voices: East Java posts, good practice, aspirations in every state.
     portal::seed(store, &ctx).await?;
+    // Partnership governance: a scored past year (and the year before), two agreements.
+    governance::seed(store, &ctx).await?;
     Ok(out)
 }
 

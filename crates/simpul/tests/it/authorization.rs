@@ -92,6 +92,10 @@ enum Rule {
     PortalWriter,
     /// Re-sharing to a KIM's page: its officers.
     PortalSharer,
+    // Partnership governance (the in-scope index is East Java's, the KIM Prigen's; the other
+    // Central Java's and the Semarang KIM).
+    /// A KIM's score: its officers and members, and administrators of its region.
+    KimScore,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
@@ -177,6 +181,10 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
         Rule::Officer => role == Role::KimOfficer,
         Rule::PortalWriter => matches!(role, Role::KimOfficer | Role::KimMember),
         Rule::PortalSharer => role == Role::KimOfficer && in_scope,
+        Rule::KimScore => {
+            (role.is_admin() || matches!(role, Role::KimOfficer | Role::KimMember))
+                && (in_scope || national)
+        }
     }
 }
 
@@ -1281,6 +1289,104 @@ fn cases() -> Vec<Case> {
             Oversee,
             true,
             Some(json!({"action": "answer", "note": "matriks"})),
+        ),
+        // Partnership governance
+        case(M::GET, "/governance", Account, false, None),
+        case(M::GET, "/governance/indexes/new", Province, false, None),
+        case(
+            M::POST,
+            "/governance/indexes",
+            Province,
+            true,
+            form(&[
+                ("title", "Indeks Matriks"),
+                ("province", "{province}"),
+                ("starts_on", "2032-01-01"),
+                ("ends_on", "2032-12-31"),
+                ("item_key", "dissem_reports"),
+                ("item_weight", "100"),
+            ]),
+        ),
+        case(
+            M::GET,
+            "/governance/indexes/{govindex}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/governance/indexes/{govdraft}",
+            Province,
+            true,
+            form(&[
+                ("title", "Indeks Matriks"),
+                ("starts_on", "2031-01-01"),
+                ("ends_on", "2031-12-31"),
+                ("item_key", "dissem_reach"),
+                ("item_weight", "100"),
+            ]),
+        ),
+        case(
+            M::POST,
+            "/governance/indexes/{govdraft}/publish",
+            Province,
+            true,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/governance/indexes/{govindex}/compute",
+            Province,
+            true,
+            form(&[]),
+        ),
+        case(
+            M::POST,
+            "/governance/indexes/{govindex}/local",
+            Manage,
+            true,
+            form(&[
+                ("regency", "{kimregency}"),
+                ("item_key", "events_trainings"),
+                ("item_weight", "5"),
+            ]),
+        ),
+        case(M::GET, "/governance/kims/{kim}", KimScore, true, None),
+        case(
+            M::GET,
+            "/governance/kims/{kim}/evidence/dissem_reports?index={govindex}",
+            KimScore,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/governance/kims/{kim}/coaching",
+            Manage,
+            true,
+            form(&[("note", "Kunjungan matriks")]),
+        ),
+        case(
+            M::GET,
+            "/governance/rankings?index={govindex}&region={kimregency}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/governance/rankings.csv?index={govindex}&region={kimregency}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/governance/rankings.xlsx?index={govindex}&region={kimregency}",
+            Oversee,
+            true,
+            None,
         ),
         // Last: changing one's password ends the caller's API token (the same password again).
         case(

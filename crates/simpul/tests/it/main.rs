@@ -15,6 +15,7 @@ mod events;
 mod field;
 mod field_office;
 mod generate;
+mod governance;
 mod groups;
 mod hardening;
 mod hardening_files;

@@ -179,6 +179,39 @@ const PAGES: &[Page] = &[
         "/programs/region/35.14/calendar.ics",
         &[],
     ),
+    // Partnership governance
+    page("/governance", "/governance", &[]),
+    page("/governance/indexes/new", "/governance/indexes/new", &[]),
+    page(
+        "/governance/indexes/{id}",
+        "/governance/indexes/{govindex}",
+        &["saved", "queued", "local"],
+    ),
+    page(
+        "/governance/kims/{id}",
+        "/governance/kims/{kim}?index={govindex}",
+        &["index"],
+    ),
+    page(
+        "/governance/kims/{id}/evidence/{key}",
+        "/governance/kims/{kim}/evidence/dissem_reports?index={govindex}",
+        &["index"],
+    ),
+    page(
+        "/governance/rankings",
+        "/governance/rankings?index={govindex}&region=35",
+        &["index", "region", "attention", "page", "sent"],
+    ),
+    page(
+        "/governance/rankings.csv",
+        "/governance/rankings.csv?index={govindex}&region=35",
+        &["index", "region"],
+    ),
+    page(
+        "/governance/rankings.xlsx",
+        "/governance/rankings.xlsx?index={govindex}&region=35",
+        &["index", "region"],
+    ),
     // Capacity building
     page("/events", "/events", &[]),
     page("/events/new", "/events/new", &[]),
@@ -326,7 +359,9 @@ async fn targets(app: &TestApp) -> HashMap<&'static str, String> {
         .unwrap();
     let event =
         crate::events::sample_event(store, "35", chrono::Duration::days(-1), 3, 20, "").await;
+    let (govindex, _) = crate::governance::sample_indexes(app, "35").await;
     HashMap::from([
+        ("govindex", govindex.to_string()),
         ("event", event.to_string()),
         ("kim", kim.to_string()),
         ("member", member.to_string()),

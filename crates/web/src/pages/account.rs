@@ -26,6 +26,7 @@ struct Dashboard<'a> {
     hoax: Vec<(String, String)>,
     dissem: Vec<(String, String)>,
     events: Vec<(String, String)>,
+    governance: Vec<(String, String)>,
     can_tokens: bool,
 }
 
@@ -74,10 +75,12 @@ pub async fn dashboard(
     let hoax = super::hoax::dashboard_links(&state, page.t, &user).await?;
     let dissem = super::dissem::dashboard_links(&state, page.t, &user).await?;
     let events = super::events::dashboard_links(&state, page.t, &user).await?;
+    let governance = super::governance::dashboard_links(&state, page.t, &user).await?;
     render(Dashboard {
         hoax,
         dissem,
         events,
+        governance,
         kims,
         regions,
         can_tokens: super::dashboard::may_use_tokens(&user),

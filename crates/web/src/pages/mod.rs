@@ -12,6 +12,7 @@ pub mod auth;
 pub mod dashboard;
 pub mod dissem;
 pub mod events;
+pub mod governance;
 pub mod hoax;
 pub mod home;
 pub mod kim;

@@ -470,6 +470,14 @@ fn hoax_api_routes() -> Routes {
         .route("/api/v1/hoax/claims/{id}/merge", post(hoax::merge))
         .route("/api/v1/hoax/clarifications", get(hoax::clarifications))
         .merge(events_api_routes())
+        .route(
+            "/api/v1/governance/kims/{id}/score",
+            get(api::governance::score),
+        )
+        .route(
+            "/api/v1/governance/rankings",
+            get(api::governance::rankings),
+        )
 }
 
 fn events_api_routes() -> Routes {

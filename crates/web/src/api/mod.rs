@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod dissem;
 pub mod events;
+pub mod governance;
 pub mod groups;
 pub mod hoax;
 pub mod jobs;
@@ -148,10 +149,11 @@ fn common_problems(path: &str, op: &mut Operation) {
         dissem::packages, dissem::create, dissem::package, dissem::update, dissem::transition, dissem::inbox, dissem::report, dissem::reach,
         dissem::programs, dissem::create_program, dissem::program, dissem::update_program, dissem::decide,
         events::list, events::create, events::show, events::register, events::cancel, events::checkins, events::report,
+        governance::score, governance::rankings,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth, &CommonProblems),
-    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"), (name = "hoax"), (name = "dissemination"), (name = "events"))
+    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"), (name = "hoax"), (name = "dissemination"), (name = "events"), (name = "governance"))
 )]
 pub struct ApiDoc;
 

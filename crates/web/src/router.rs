@@ -555,6 +555,14 @@ fn hoax_api_routes() -> Routes {
                 .layer(DefaultBodyLimit::max(ARCHIVE_UPLOAD)),
         )
         .merge(events_api_routes())
+        .route(
+            "/api/v1/governance/kims/{id}/score",
+            get(api::governance::score),
+        )
+        .route(
+            "/api/v1/governance/rankings",
+            get(api::governance::rankings),
+        )
 }
 
 fn events_api_routes() -> Routes {

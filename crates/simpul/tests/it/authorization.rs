@@ -1388,6 +1388,20 @@ fn cases() -> Vec<Case> {
             true,
             None,
         ),
+        case(
+            M::GET,
+            "/api/v1/governance/kims/{kim}/score?index={govindex}",
+            KimScore,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/api/v1/governance/rankings?index={govindex}&region={kimregency}",
+            Oversee,
+            true,
+            None,
+        ),
         // Last: changing one's password ends the caller's API token (the same password again).
         case(
             M::POST,

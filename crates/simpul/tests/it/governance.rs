@@ -285,6 +285,23 @@ async fn an_officer_reads_the_score_and_an_office_invites_a_dormant_kim_to_coach
     assert!(html.contains(&evidence.replace('&', "&amp;")), "{html}");
     let (status, html) = app.get_text(&evidence).await;
     assert_eq!(status, 200, "{html}");
+    // The same through the API.
+    let token = app.api_token("kim.prigen.ketua").await;
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/governance/kims/{kim}/score"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["index_id"], index);
+    assert!(body["score"]["score"].as_f64().is_some(), "{body}");
+    assert!(body["score"]["parts"]
+        .as_array()
+        .is_some_and(|p| p.len() == 2));
     // Another KIM's score is not theirs to read.
     let other = app
         .store
@@ -377,6 +394,18 @@ async fn an_officer_reads_the_score_and_an_office_invites_a_dormant_kim_to_coach
     let cells = crate::common::xlsx_cells(&xlsx.bytes().await.unwrap());
     assert_eq!(cells.len(), text.lines().count());
     assert_eq!(cells[0][0], "Peringkat di provinsi");
+    let token = app.api_token("kominfo.kab-pasuruan").await;
+    let r = app
+        .api(
+            reqwest::Method::GET,
+            &format!("/api/v1/governance/rankings?index={index}&region=35.14"),
+            &token,
+            None,
+        )
+        .await;
+    assert_eq!(r.status(), 200);
+    let rows: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(rows.as_array().unwrap().len() + 1, cells.len().min(51));
     // Another province's ranking is not a kabupaten office's to read.
     let (status, _) = app.get_text("/governance/rankings?region=33").await;
     assert_eq!(status, 403);

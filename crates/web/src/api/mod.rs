@@ -7,6 +7,7 @@ pub mod audit;
 pub mod auth;
 pub mod dissem;
 pub mod events;
+pub mod governance;
 pub mod groups;
 pub mod hoax;
 pub mod jobs;
@@ -150,10 +151,11 @@ fn common_problems(path: &str, op: &mut Operation) {
         dissem::programs, dissem::create_program, dissem::program, dissem::update_program, dissem::decide,
         events::list, events::create, events::show, events::register, events::cancel, events::checkins, events::report,
         portal::posts, portal::post, portal::create, portal::review, portal::submit, portal::track, portal::aspirations, portal::act,
+        governance::score, governance::rankings,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth, &CommonProblems),
-    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"), (name = "hoax"), (name = "dissemination"), (name = "events"), (name = "portal"))
+    tags((name = "auth"), (name = "regions"), (name = "accounts"), (name = "groups"), (name = "audit"), (name = "kims"), (name = "jobs"), (name = "operations"), (name = "hoax"), (name = "dissemination"), (name = "events"), (name = "portal"), (name = "governance"))
 )]
 pub struct ApiDoc;
 

@@ -385,6 +385,20 @@ async fn hostile_text_fake_images_and_other_kims_names_are_refused(engine: Engin
         article.contains("onmouseover") && article.contains("Judul"),
         "the title is escaped text"
     );
+    // Dates at the edge of the calendar in the portal's filters (found by page fuzzing).
+    for q in [
+        "until=%2B262142-12-31",
+        "from=%2B262142-12-31",
+        "until=-262143-01-01",
+    ] {
+        for page in ["/portal", "/portal/feed.atom", "/potensi/map.geojson"] {
+            assert_eq!(
+                app.get(&format!("{page}?{q}")).await.status(),
+                StatusCode::OK,
+                "{page}?{q}"
+            );
+        }
+    }
     app.assert_no_panic();
     app.finish().await;
 }

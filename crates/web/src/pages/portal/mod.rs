@@ -48,9 +48,12 @@ pub struct PortalQuery {
     pub page: Option<u32>,
 }
 
+/// A filter date; years no database can store (or no post has) are ignored.
 fn day(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::Datelike;
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .ok()
+        .filter(|d| (1900..=2200).contains(&d.year()))
         .and_then(|d| d.and_hms_opt(0, 0, 0))
         .map(|d| d.and_utc())
 }
@@ -64,7 +67,7 @@ impl PortalQuery {
             kind: PostKind::parse(self.kind.trim()).map(|k| k.as_str().to_owned()),
             category: Category::parse(self.category.trim()).map(|c| c.as_str().to_owned()),
             from: day(&self.from),
-            until: day(&self.until).map(|d| d + chrono::Duration::days(1)),
+            until: day(&self.until).and_then(|d| d.checked_add_signed(chrono::Duration::days(1))),
             ids: None,
             located: false,
         }

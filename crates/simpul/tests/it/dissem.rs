@@ -821,7 +821,11 @@ async fn programs_collide_leave_gaps_get_decisions_and_feed_calendars(engine: En
 }
 
 async fn a_kim_verified_later_gets_the_running_package_and_an_expired_one_nothing(engine: Engine) {
-    let app = TestApp::spawn(engine).await;
+    // The test runs the sync itself: the server's own scheduled `dissem.sync` would otherwise
+    // race it for the new KIM (and the test would see it added by the job, not by its call).
+    let mut web = crate::common::web_config();
+    web.run_jobs = false;
+    let app = TestApp::spawn_with(engine, web, None).await;
     let ctx = simpul_app::AppCtx::new(app.store.clone(), crate::common::web_config())
         .await
         .unwrap();

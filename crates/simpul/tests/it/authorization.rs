@@ -1575,6 +1575,10 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
     dissem_targets(&mut t, app).await;
     event_targets(&mut t, app, inside).await;
     portal_targets(&mut t, app, inside).await;
+    let (index, draft) =
+        crate::governance::sample_indexes(app, if inside { "35" } else { "33" }).await;
+    t.insert("govindex", index.to_string());
+    t.insert("govdraft", draft.to_string());
     t
 }
 

@@ -82,7 +82,7 @@ pub struct PostsQuery {
     pub from: String,
     pub until: String,
     /// Page number, from 1.
-    pub page: Option<u32>,
+    pub page: Option<i64>,
 }
 
 #[utoipa::path(get, path = "/api/v1/portal/posts", tag = "portal", params(PostsQuery),

@@ -358,7 +358,8 @@ pub static GOVERNANCE: Capability = Capability {
         },
         AuditObject {
             kind: "gov_agreement",
-            page: Some("/governance/agreements/{}"),
+            // No page for one agreement yet (the register has only its service).
+            page: None,
         },
         AuditObject {
             kind: "gov_award",

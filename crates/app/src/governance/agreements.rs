@@ -295,7 +295,8 @@ pub async fn remind_due(ctx: &AppCtx, today: NaiveDate) -> AppResult<usize> {
                     simpul_core::calendar::long_date(a.ends_on, "id"),
                 ),
             ],
-            link: format!("/governance/agreements/{}", a.id),
+            // No agreement page yet: the governance hub, where the register will be.
+            link: "/governance".into(),
             dedupe_key: Some(format!("gov:agreement:{}:{due}", a.id)),
         };
         let region = RegionCode::parse(&a.region_code).ok();

@@ -69,4 +69,32 @@ describe('dissemination', { timeout: 240_000 }, () => {
       await checkPage(office, 'dissem-reach-package');
     });
   });
+
+  test('a kabupaten planner puts a program on one village, found by its name', async () => {
+    await withPage(env, 'program-planner', async (planner) => {
+      await login(planner, 'kominfo.kab-pasuruan');
+      await navigate(planner, async () => (await linkTo(planner, '#dissem-links', '/programs')).click(), {
+        url: atPath('/programs'),
+      });
+      await navigate(planner, () => planner.locator('#new-program').click(), { url: atPath('/programs/new') });
+      const form = planner.locator('form#program-form');
+      await form.locator('#theme').fill('Kelas Ibu Hamil Dayurejo');
+      await form.locator('#topic').selectOption('health');
+      await form.locator('#starts_on').fill('2031-06-02');
+      await form.locator('#ends_on').fill('2031-06-13');
+      // The village is not among the checkboxes: the planner types part of its name.
+      await form.locator('summary', { hasText: 'Kecamatan atau desa' }).click();
+      await form.locator('#place_q').fill('dayure');
+      await navigate(planner, () => form.locator('#find-place').click());
+      assert.equal(await planner.locator('#theme').inputValue(), 'Kelas Ibu Hamil Dayurejo', 'typed input is kept');
+      const hit = planner.locator('#place-hits label', { hasText: 'Dayurejo' });
+      assert.match(await hit.textContent(), /Prigen/);
+      await checkPage(planner, 'program-place-search');
+      await hit.click();
+      await navigate(planner, () => planner.locator('#save-program').click(), { url: atPath('/programs') });
+      await navigate(planner, () => planner.locator('a', { hasText: 'Kelas Ibu Hamil Dayurejo' }).first().click());
+      assert.ok(await planner.locator('#place-chosen input[value="35.14.10.2003"]').isChecked(), 'the village is kept');
+      await checkPage(planner, 'program-with-village');
+    });
+  });
 });

@@ -187,39 +187,61 @@ impl FromRequest<AppState> for CsrfMultipart {
 /// A URL-encoded form whose `csrf_token` matched the CSRF cookie.
 pub struct CsrfForm<T>(pub T);
 
+/// A CSRF-checked form read twice from the same body: the service's input `T` and the page's
+/// own controls `E` (a search button inside the form, say), so the service's input type stays
+/// free of page concerns.
+pub struct CsrfFormWith<T, E>(pub T, pub E);
+
 #[derive(serde::Deserialize)]
 struct CsrfField {
     #[serde(default)]
     csrf_token: String,
 }
 
+/// The body of a URL-encoded form after its CSRF token was checked.
+async fn checked_form_body(req: Request) -> Result<Bytes, AppError> {
+    let ctx = req
+        .extensions()
+        .get::<RequestCtx>()
+        .cloned()
+        .ok_or_else(|| AppError::internal("request context middleware missing"))?;
+    let cookie_token = cookie(req.headers(), crate::csrf::CSRF_COOKIE).map(str::to_owned);
+    let bytes = body_bytes(req).await?;
+    if has_encoded_nul(&bytes) {
+        return Err(AppError::BadRequest("error.bad_form"));
+    }
+    let field: CsrfField =
+        serde_urlencoded::from_bytes(&bytes).map_err(|_| AppError::BadRequest("error.bad_form"))?;
+    let ok = cookie_token.is_some_and(|c| {
+        simpul_core::secrets::constant_time_eq(&c, &field.csrf_token)
+            && simpul_core::secrets::constant_time_eq(&c, &ctx.csrf)
+    });
+    if !ok {
+        return Err(AppError::BadRequest("error.csrf"));
+    }
+    Ok(bytes)
+}
+
+/// serde_html_form accepts repeated keys (checkbox lists) as sequences.
+fn form_of<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    serde_html_form::from_bytes(bytes).map_err(|_| AppError::BadRequest("error.bad_form"))
+}
+
 impl<T: DeserializeOwned> FromRequest<AppState> for CsrfForm<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, _: &AppState) -> Result<Self, Self::Rejection> {
-        let ctx = req
-            .extensions()
-            .get::<RequestCtx>()
-            .cloned()
-            .ok_or_else(|| AppError::internal("request context middleware missing"))?;
-        let cookie_token = cookie(req.headers(), crate::csrf::CSRF_COOKIE).map(str::to_owned);
-        let bytes = body_bytes(req).await?;
-        if has_encoded_nul(&bytes) {
-            return Err(AppError::BadRequest("error.bad_form"));
-        }
-        let field: CsrfField = serde_urlencoded::from_bytes(&bytes)
-            .map_err(|_| AppError::BadRequest("error.bad_form"))?;
-        let ok = cookie_token.is_some_and(|c| {
-            simpul_core::secrets::constant_time_eq(&c, &field.csrf_token)
-                && simpul_core::secrets::constant_time_eq(&c, &ctx.csrf)
-        });
-        if !ok {
-            return Err(AppError::BadRequest("error.csrf"));
-        }
-        // serde_html_form accepts repeated keys (checkbox lists) as sequences.
-        serde_html_form::from_bytes(&bytes)
-            .map(CsrfForm)
-            .map_err(|_| AppError::BadRequest("error.bad_form"))
+        let bytes = checked_form_body(req).await?;
+        form_of(&bytes).map(CsrfForm)
+    }
+}
+
+impl<T: DeserializeOwned, E: DeserializeOwned> FromRequest<AppState> for CsrfFormWith<T, E> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, _: &AppState) -> Result<Self, Self::Rejection> {
+        let bytes = checked_form_body(req).await?;
+        Ok(CsrfFormWith(form_of(&bytes)?, form_of(&bytes)?))
     }
 }
 

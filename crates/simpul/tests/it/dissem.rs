@@ -18,6 +18,7 @@ on_both_engines!(
     bad_input_is_refused_field_by_field_and_nothing_is_written,
     programs_collide_leave_gaps_get_decisions_and_feed_calendars,
     a_kim_verified_later_gets_the_running_package_and_an_expired_one_nothing,
+    planners_target_a_kecamatan_and_a_village_chosen_by_name,
 );
 
 fn today() -> chrono::NaiveDate {
@@ -920,4 +921,196 @@ async fn set_ends_on(app: &TestApp, id: i64, day: chrono::NaiveDate) {
             c.close().await.unwrap();
         }
     }
+}
+
+fn program_form(theme: &str, regions: &[&str]) -> Vec<(String, String)> {
+    let mut f = vec![
+        ("theme".to_string(), theme.to_string()),
+        ("topic".into(), "education".into()),
+        ("office".into(), "35".into()),
+        ("starts_on".into(), "2031-05-01".into()),
+        ("ends_on".into(), "2031-05-20".into()),
+        ("channels".into(), "kim".into()),
+    ];
+    f.extend(
+        regions
+            .iter()
+            .map(|r| ("regions".to_string(), r.to_string())),
+    );
+    f
+}
+
+fn searching(mut form: Vec<(String, String)>, q: &str) -> Vec<(String, String)> {
+    form.push(("place_q".into(), q.into()));
+    form.push(("find_place".into(), "1".into()));
+    form
+}
+
+/// The form values of the place box's checkboxes, with whether each is ticked.
+fn place_choices(html: &str, field: &str) -> Vec<(String, bool)> {
+    let marker = format!("name=\"{field}\" value=\"");
+    let Some(start) = html.find("id=\"place-targets\"") else {
+        return Vec::new();
+    };
+    let html = &html[start
+        ..html[start..]
+            .find("</details>")
+            .map_or(html.len(), |e| start + e)];
+    html.match_indices(&marker)
+        .map(|(i, _)| {
+            let rest = &html[i + marker.len()..];
+            let value = rest[..rest.find('"').unwrap()].to_string();
+            let tag_end = rest.find('>').unwrap();
+            (value, rest[..tag_end].contains("checked"))
+        })
+        .collect()
+}
+
+async fn planners_target_a_kecamatan_and_a_village_chosen_by_name(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    app.login_as("kominfo.jatim").await;
+    let before = app.store.programs_between(
+        chrono::NaiveDate::from_ymd_opt(2031, 1, 1).unwrap(),
+        chrono::NaiveDate::from_ymd_opt(2031, 12, 31).unwrap(),
+    );
+    let before = before.await.unwrap().len();
+
+    // The province planner types "Prigen" and presses Cari: the form comes back with what was
+    // typed, the kecamatan and the village of that name offered, and nothing saved.
+    let theme = "Sekolah Siaga Bencana Prigen";
+    let r = post_pairs(
+        &app,
+        "/programs/new",
+        &searching(program_form(theme, &["35.14"]), "prigen"),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(theme), "the typed theme is kept");
+    let offered = place_choices(&html, "regions");
+    assert!(offered.contains(&("35.14.10".into(), false)), "{offered:?}");
+    assert!(
+        offered.contains(&("35.14.10.1009".into(), false)),
+        "{offered:?}"
+    );
+    assert!(
+        html.contains("Kabupaten Pasuruan"),
+        "hits say where they are"
+    );
+    // A village outside East Java is not offered to the province's planner.
+    let r = post_pairs(
+        &app,
+        "/programs/new",
+        &searching(program_form(theme, &[]), "sisir"),
+    )
+    .await;
+    let offered = place_choices(&r.text().await.unwrap(), "regions");
+    assert_eq!(
+        offered[0],
+        ("35.79.01.1004".to_string(), false),
+        "the exact name first"
+    );
+    assert!(
+        offered.iter().all(|(c, _)| c.starts_with("35.")),
+        "{offered:?}"
+    );
+
+    // Ticking the kecamatan and a village and saving stores both.
+    let r = post_pairs(
+        &app,
+        "/programs/new",
+        &program_form(theme, &["35.14.10", "35.14.10.2003"]),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let all = app
+        .store
+        .programs_between(
+            chrono::NaiveDate::from_ymd_opt(2031, 1, 1).unwrap(),
+            chrono::NaiveDate::from_ymd_opt(2031, 12, 31).unwrap(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(all.len(), before + 1, "searching saved nothing");
+    let p = all.iter().find(|p| p.theme == theme).unwrap();
+    assert_eq!(p.regions, "35.14.10,35.14.10.2003");
+
+    // The edit form lists them ticked, so they can be unticked; saving without the village
+    // removes it.
+    let (status, html) = app.get_text(&format!("/programs/{}", p.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    let chosen = place_choices(&html, "regions");
+    assert!(chosen.contains(&("35.14.10".into(), true)), "{chosen:?}");
+    assert!(
+        chosen.contains(&("35.14.10.2003".into(), true)),
+        "{chosen:?}"
+    );
+    let r = post_pairs(
+        &app,
+        &format!("/programs/{}", p.id),
+        &program_form(theme, &["35.14.10"]),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.store.program(p.id).await.unwrap().regions, "35.14.10");
+
+    // The kabupaten office is offered its own villages only, and is told when nothing matches.
+    app.login_as("kominfo.kab-pasuruan").await;
+    let mut f = program_form("Posyandu Dayurejo", &[]);
+    f[2].1 = "35.14".into();
+    let r = post_pairs(&app, "/programs/new", &searching(f.clone(), "dayurejo")).await;
+    let html = r.text().await.unwrap();
+    assert_eq!(
+        place_choices(&html, "regions"),
+        vec![("35.14.10.2003".to_string(), false)]
+    );
+    let r = post_pairs(&app, "/programs/new", &searching(f, "sisir")).await;
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("id=\"place-nothing\""),
+        "no Kota Batu village for Pasuruan"
+    );
+
+    // The package form offers the same search; a package to one village reaches its KIMs only.
+    app.login_as("kominfo.jatim").await;
+    let title = "Imunisasi Desa Prigen";
+    let r = post_pairs(
+        &app,
+        "/dissem/new",
+        &searching(package_form(title, &[]), "prigen"),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains(title));
+    let offered = place_choices(&html, "targets");
+    assert!(
+        offered.contains(&("region:35.14.10.1009".into(), false)),
+        "{offered:?}"
+    );
+    let r = post_pairs(
+        &app,
+        "/dissem/new",
+        &package_form(title, &["region:35.14.10.1009"]),
+    )
+    .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let p = package_by_title(&app, title).await;
+    assert!(p.targets.contains("35.14.10.1009"), "{}", p.targets);
+    let (status, html) = app.get_text(&format!("/dissem/{}/edit", p.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        place_choices(&html, "targets"),
+        vec![("region:35.14.10.1009".to_string(), true)]
+    );
 }

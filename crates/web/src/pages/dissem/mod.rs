@@ -6,6 +6,7 @@
 
 pub mod inbox;
 pub mod packages;
+pub mod places;
 pub mod programs;
 pub mod reach;
 

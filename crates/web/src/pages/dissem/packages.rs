@@ -2,11 +2,12 @@
 //! target, period, priority, owning office), its office page (status, moderation buttons,
 //! attachments, versions, targeted KIMs), and corrections of a published package.
 
+use super::places::{below_regency, place_box, PlaceBox, PlaceSearch};
 use super::{place, status_badge, topic_name};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::CsrfMultipart;
-use crate::extract::{CsrfForm, CurrentUser, PathParam, Query, SessionUser};
+use crate::extract::{CsrfForm, CsrfFormWith, CurrentUser, PathParam, Query, SessionUser};
 use crate::pages::{form_errors, render_with_status, Page};
 use crate::state::AppState;
 use askama::Template;
@@ -37,6 +38,7 @@ struct FormPage<'a> {
     topic_targets: Vec<Choice>,
     other_targets: String,
     hidden_targets: Vec<String>,
+    places: PlaceBox,
     correction: bool,
 }
 
@@ -50,6 +52,7 @@ async fn form_page(
     errors: Vec<FieldError>,
     status: StatusCode,
     correction: bool,
+    search: &PlaceSearch,
 ) -> AppResult<Response> {
     let offices = app::offices(&user.actor);
     if offices.is_empty() {
@@ -105,10 +108,25 @@ async fn form_page(
             (x.to_token(), page.t.get(t.message_key()).to_string(), on)
         })
         .collect();
-    // Targets chosen through the API (a village, another group): kept, shown by name.
+    // Kecamatan and villages: listed checked in the place box, where more can be found by name.
+    let places = place_box(
+        &index,
+        search,
+        &below_regency(chosen.iter().filter_map(|t| match t {
+            Target::Region(r) if !offered.contains(t) => Some(r.clone()),
+            _ => None,
+        })),
+        &offered.iter().map(Target::to_token).collect::<Vec<_>>(),
+        &offices,
+        |c| Target::Region(c.clone()).to_token(),
+    );
+    let kept_elsewhere = |t: &&Target| {
+        !offered.contains(t) && !places.chosen.iter().any(|p| p.value == t.to_token())
+    };
+    // Other targets chosen through the API (another province's group): kept, shown by name.
     let other_targets = chosen
         .iter()
-        .filter(|t| !offered.contains(t))
+        .filter(kept_elsewhere)
         .map(|t| match t {
             Target::Region(r) => index.place_name(r.as_str()),
             other => other.to_token(),
@@ -117,7 +135,7 @@ async fn form_page(
         .join(", ");
     let hidden_targets = chosen
         .iter()
-        .filter(|t| !offered.contains(t))
+        .filter(kept_elsewhere)
         .map(Target::to_token)
         .collect();
     let topics = Topic::ALL
@@ -172,6 +190,7 @@ async fn form_page(
             topic_targets,
             other_targets,
             hidden_targets,
+            places,
             correction,
             page,
         },
@@ -205,6 +224,7 @@ pub async fn new_form(
         Vec::new(),
         StatusCode::OK,
         false,
+        &PlaceSearch::default(),
     )
     .await
 }
@@ -213,13 +233,23 @@ pub async fn create(
     State(state): State<AppState>,
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
-    CsrfForm(input): CsrfForm<PackageInput>,
+    CsrfFormWith(input, search): CsrfFormWith<PackageInput, PlaceSearch>,
 ) -> AppResult<Response> {
+    if search.searching() {
+        let (errors, status) = (Vec::new(), StatusCode::OK);
+        return form_page(
+            &state, &ctx, &user, None, input, errors, status, false, &search,
+        )
+        .await;
+    }
     match app::create(&state, &user.actor, &user.audit(&ctx), &input).await {
         Ok(id) => Ok(Redirect::to(&format!("/dissem/{id}")).into_response()),
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            form_page(&state, &ctx, &user, None, input, errors, status, false).await
+            form_page(
+                &state, &ctx, &user, None, input, errors, status, false, &search,
+            )
+            .await
         }
     }
 }
@@ -245,6 +275,7 @@ pub async fn edit_form(
         Vec::new(),
         StatusCode::OK,
         correction,
+        &PlaceSearch::default(),
     )
     .await
 }
@@ -254,13 +285,26 @@ pub async fn update(
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
     PathParam(id): PathParam<i64>,
-    CsrfForm(input): CsrfForm<PackageInput>,
+    CsrfFormWith(input, search): CsrfFormWith<PackageInput, PlaceSearch>,
 ) -> AppResult<Response> {
-    match app::update(&state, &user.actor, &user.audit(&ctx), id, &input).await {
-        Ok(_) => Ok(Redirect::to(&format!("/dissem/{id}?saved=1")).into_response()),
-        Err(e) => {
-            let (status, errors) = form_errors(e)?;
+    let outcome = if search.searching() {
+        Ok(None)
+    } else {
+        app::update(&state, &user.actor, &user.audit(&ctx), id, &input)
+            .await
+            .map(Some)
+    };
+    match outcome {
+        Ok(Some(_)) => Ok(Redirect::to(&format!("/dissem/{id}?saved=1")).into_response()),
+        other => {
+            let (status, errors) = match other {
+                Err(e) => form_errors(e)?,
+                _ => (StatusCode::OK, Vec::new()),
+            };
             let p = app::visible(&state, &user.actor, id).await?;
+            if !app::may_edit(&user.actor, &p) {
+                return Err(AppError::Forbidden);
+            }
             let correction = p.status == PackageStatus::Published;
             form_page(
                 &state,
@@ -271,6 +315,7 @@ pub async fn update(
                 errors,
                 status,
                 correction,
+                &search,
             )
             .await
         }

@@ -2,10 +2,11 @@
 //! owners' decision forms, gaps (kabupaten/kota and topics with nothing planned), the program
 //! form, exports, and the public iCalendar feeds per office and per region.
 
+use super::places::{below_regency, place_box, PlaceBox, PlaceSearch};
 use super::{place, topic_name};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::extract::{CsrfForm, CurrentUser, PathParam, Query, SessionUser};
+use crate::extract::{CsrfForm, CsrfFormWith, CurrentUser, PathParam, Query, SessionUser};
 use crate::pages::{form_errors, render, render_with_status, Page};
 use crate::state::AppState;
 use askama::Template;
@@ -225,6 +226,7 @@ struct FormPage<'a> {
     offices: Vec<(String, String)>,
     topics: Vec<(String, String)>,
     regions: Vec<(String, String)>,
+    places: PlaceBox,
     channels: Vec<(String, String)>,
 }
 
@@ -252,6 +254,7 @@ async fn planner_offices(state: &AppState, user: &CurrentUser) -> AppResult<Vec<
     Ok(out)
 }
 
+#[allow(clippy::too_many_arguments)]
 async fn form_page(
     state: &AppState,
     ctx: &RequestCtx,
@@ -260,12 +263,31 @@ async fn form_page(
     input: ProgramInput,
     errors: Vec<FieldError>,
     status: StatusCode,
+    search: &PlaceSearch,
 ) -> AppResult<Response> {
     let offices = planner_offices(state, user).await?;
     if offices.is_empty() {
         return Err(AppError::Forbidden);
     }
     let page = Page::new(state, ctx, Some(user));
+    let regions = region_choices(state, user).await?;
+    let index = state.regions.index(&state.store).await?;
+    let within: Vec<Option<RegionCode>> = match simpul_app::dissem::watch_territory(&user.actor) {
+        ScopeRegions::All => vec![None],
+        ScopeRegions::Regions(r) => r.into_iter().map(Some).collect(),
+    };
+    // Kecamatan and villages not already offered as checkboxes go to the place box.
+    let chosen = below_regency(
+        input
+            .regions
+            .iter()
+            .filter(|c| !regions.iter().any(|(v, _)| v == *c))
+            .filter_map(|c| RegionCode::parse(c.trim()).ok()),
+    );
+    let offered: Vec<String> = regions.iter().map(|(v, _)| v.clone()).collect();
+    let places = place_box(&index, search, &chosen, &offered, &within, |c| {
+        c.to_string()
+    });
     render_with_status(
         status,
         FormPage {
@@ -279,7 +301,8 @@ async fn form_page(
                     )
                 })
                 .collect(),
-            regions: region_choices(state, user).await?,
+            regions,
+            places,
             channels: CHANNELS
                 .iter()
                 .map(|c| {
@@ -313,16 +336,27 @@ pub async fn new_form(
         channels: vec!["kim".into()],
         ..Default::default()
     };
-    form_page(&state, &ctx, &user, None, input, Vec::new(), StatusCode::OK).await
+    let search = PlaceSearch::default();
+    form_page(
+        &state,
+        &ctx,
+        &user,
+        None,
+        input,
+        Vec::new(),
+        StatusCode::OK,
+        &search,
+    )
+    .await
 }
 
 pub async fn create(
     State(state): State<AppState>,
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
-    CsrfForm(input): CsrfForm<ProgramInput>,
+    CsrfFormWith(input, search): CsrfFormWith<ProgramInput, PlaceSearch>,
 ) -> AppResult<Response> {
-    save(state, ctx, user, None, input).await
+    save(state, ctx, user, None, input, search).await
 }
 
 async fn save(
@@ -331,7 +365,28 @@ async fn save(
     user: CurrentUser,
     id: Option<i64>,
     input: ProgramInput,
+    search: PlaceSearch,
 ) -> AppResult<Response> {
+    if search.searching() {
+        if let Some(id) = id {
+            let p = app::program(&state, &user.actor, id).await?;
+            if !app::may_plan(&user.actor, &p) {
+                return Err(AppError::Forbidden);
+            }
+        }
+        let errors = Vec::new();
+        return form_page(
+            &state,
+            &ctx,
+            &user,
+            id,
+            input,
+            errors,
+            StatusCode::OK,
+            &search,
+        )
+        .await;
+    }
     match app::save(&state, &user.actor, &user.audit(&ctx), id, &input).await {
         Ok(_) => {
             let month = &input.starts_on.get(..7).unwrap_or("");
@@ -343,7 +398,7 @@ async fn save(
         }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
-            form_page(&state, &ctx, &user, id, input, errors, status).await
+            form_page(&state, &ctx, &user, id, input, errors, status, &search).await
         }
     }
 }
@@ -366,6 +421,7 @@ pub async fn edit_form(
         ProgramInput::from_record(&p),
         Vec::new(),
         StatusCode::OK,
+        &PlaceSearch::default(),
     )
     .await
 }
@@ -375,9 +431,9 @@ pub async fn update(
     ctx: RequestCtx,
     SessionUser(user): SessionUser,
     PathParam(id): PathParam<i64>,
-    CsrfForm(input): CsrfForm<ProgramInput>,
+    CsrfFormWith(input, search): CsrfFormWith<ProgramInput, PlaceSearch>,
 ) -> AppResult<Response> {
-    save(state, ctx, user, Some(id), input).await
+    save(state, ctx, user, Some(id), input, search).await
 }
 
 #[derive(serde::Deserialize, Default)]

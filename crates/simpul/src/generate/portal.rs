@@ -113,7 +113,12 @@ pub fn random_post(rng: &mut StdRng, kim: &SeedKim, village: &str, at: DateTime<
         pick(rng, &CATEGORIES)
     };
     let topics = pick(rng, &TOPIC_TAGS).to_string();
-    let place_name = format!("{subject} {village}");
+    // Only village potential names a place (a news form sends none).
+    let place_name = if kind == "potential" {
+        format!("{subject} {village}")
+    } else {
+        String::new()
+    };
     SeedPost {
         post: compose(kim, kind, category, title, body, topics, place_name),
         kim: kim.clone(),

@@ -10,6 +10,8 @@ DURATION="${DURATION:-10s}"
 WARMUP="${WARMUP:-3s}"
 CONNECTIONS="${CONNECTIONS:-64}"
 THREADS="${THREADS:-2}"
+# wrk counts a request slower than this as a timeout (its default, 2s, hides slow debug builds).
+WRK_TIMEOUT="${WRK_TIMEOUT:-10s}"
 HOST=127.0.0.1
 
 [ -x "$BIN" ] || cargo build --release -p simpul --bins --examples
@@ -101,8 +103,8 @@ to_ms() {
 # wrk_run URL [wrk args...]: warm-up, then the measured run; prints "rps p50_ms p99_ms errors".
 wrk_run() {
   local url="$1" out; shift
-  [ "$WARMUP" = 0 ] || timeout 300 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" "$@" "$url" >/dev/null
-  out="$(timeout 900 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$@" "$url")"
+  [ "$WARMUP" = 0 ] || timeout 300 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" --timeout "$WRK_TIMEOUT" "$@" "$url" >/dev/null
+  out="$(timeout 900 wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout "$WRK_TIMEOUT" --latency "$@" "$url")"
   echo "$out" >> "$WORK/wrk-raw.txt"
   local rps p50 p99 err
   rps="$(awk '$1 == "Requests/sec:" { printf "%.0f", $2 }' <<<"$out")"
@@ -118,7 +120,7 @@ header() {
   echo
   echo "Machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -h | awk '/Mem:/ {print $2}') RAM; $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain | head -n 1)" ] || echo ' (dirty)'); binary $BIN"
   echo
-  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency after a $WARMUP warm-up (wrk and the server share the machine)"
+  echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --timeout $WRK_TIMEOUT --latency after a $WARMUP warm-up (wrk and the server share the machine)"
   echo
 }
 

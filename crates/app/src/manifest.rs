@@ -88,6 +88,8 @@ pub static PLATFORM_AUDIT_ACTIONS: &[&str] = &[
     "token.create",
     "token.revoke",
     "jobs.requeued",
+    // `simpul generate`: benchmark data written in bulk (one row per batch).
+    "seed.generate",
 ];
 
 pub static PLATFORM_AUDIT_OBJECTS: &[AuditObject] = &[

@@ -63,6 +63,25 @@ enum Command {
         kims: Option<usize>,
         #[arg(long, default_value_t = 42)]
         seed: u64,
+        /// Generate no KIMs: add only the activity asked for below to the KIMs already there
+        #[arg(long)]
+        no_kims: bool,
+        /// Dissemination reports in East Java over a year, on generated packages (issue 13)
+        #[arg(long, value_name = "N")]
+        dissem_reports: Option<usize>,
+        /// Packages those reports answer [default: one per 2,000 reports, at least 10]
+        #[arg(long, value_name = "N")]
+        dissem_packages: Option<usize>,
+        /// Published portal posts over a year, from every KIM, with their search index (issue 15)
+        #[arg(long, value_name = "N")]
+        posts: Option<usize>,
+        /// Days of activity for every KIM across capabilities, read by the performance index
+        /// (issue 16; 365 is a year)
+        #[arg(long, value_name = "DAYS")]
+        activity_days: Option<i64>,
+        /// The last day of generated activity (YYYY-MM-DD) [default: yesterday]
+        #[arg(long, value_name = "DATE")]
+        until: Option<chrono::NaiveDate>,
     },
     /// Write a consistent backup of the database and the installation secret (secret.key) to one
     /// file; safe while the server runs. PostgreSQL needs pg_dump of the server's version
@@ -208,10 +227,27 @@ async fn run(cli: Cli) -> Result<()> {
             scale,
             kims,
             seed,
+            no_kims,
+            dissem_reports,
+            dissem_packages,
+            posts,
+            activity_days,
+            until,
         } => {
             let (_, url) = resolve_db(&db, &file)?;
             let store = open_store(&url).await?;
             simpul::regions_data::ensure_loaded(&store, |_, _| {}).await?;
+            let extras = simpul::generate::Extras {
+                dissem_reports,
+                dissem_packages,
+                posts,
+                activity_days,
+                until: until
+                    .unwrap_or_else(|| chrono::Utc::now().date_naive() - chrono::Duration::days(1)),
+            };
+            if no_kims {
+                return simpul::generate::generate_extras(&store, &extras, seed).await;
+            }
             let bar = progress_bar("Generating KIMs");
             let started = std::time::Instant::now();
             let done = simpul::generate::generate(&store, scale, kims, seed, |n, total| {
@@ -226,7 +262,7 @@ async fn run(cli: Cli) -> Result<()> {
                 done.members,
                 started.elapsed().as_secs_f64()
             );
-            Ok(())
+            simpul::generate::generate_extras(&store, &extras, seed).await
         }
         Command::Backup {
             db,

@@ -29,6 +29,7 @@ pub mod outbox;
 pub mod portal;
 pub mod regions;
 pub mod registry;
+pub mod seed;
 
 pub use connect::{Engine, Store};
 pub use error::StoreError;

@@ -15,6 +15,7 @@ mod events;
 mod field;
 mod field_office;
 mod generate;
+mod generate_activity;
 mod governance;
 mod groups;
 mod hardening;

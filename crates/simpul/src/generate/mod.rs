@@ -2,6 +2,16 @@
 //! for load tests and benchmarks. `province` is East Java's 325 KIMs; `national` spreads 80,000
 //! KIMs and about 600,000 members over every province in proportion to its villages.
 //! Written in batches of 5,000 KIMs, each batch all or nothing (see `Store::import_kims`).
+//!
+//! Activity on those KIMs, for the capabilities' benchmarks, is in the submodules:
+//! [`dissem`] (packages and reports, issue 13), [`portal`] (published posts with their search
+//! index, issue 15) and [`activity`] (a period of everything the performance index reads,
+//! issue 16), written in bulk through `simpul_store::seed`.
+
+pub mod activity;
+pub mod dissem;
+pub mod portal;
+mod words;
 
 use crate::names::{FIRST, FIRST_ELSEWHERE, LAST, LAST_ELSEWHERE, STATUSES, TOPICS, WORDS};
 use anyhow::{bail, Result};
@@ -239,4 +249,104 @@ fn pick(rng: &mut StdRng, common: &[&'static str], elsewhere: &[&'static str]) -
         .get(i)
         .copied()
         .unwrap_or_else(|| elsewhere[i - common.len()])
+}
+
+/// Village code → name, for generated text.
+pub async fn village_names(store: &Store) -> Result<std::collections::HashMap<String, String>> {
+    Ok(store
+        .all_regions()
+        .await?
+        .into_iter()
+        .filter(|r| r.level() == Level::Village)
+        .map(|r| (r.code.as_str().to_owned(), r.name))
+        .collect())
+}
+
+/// Activity to add on the KIMs in the database (`simpul generate --dissem-reports`, `--posts`,
+/// `--activity-days`).
+#[derive(Debug, Clone, Default)]
+pub struct Extras {
+    /// Dissemination reports in East Java, on `dissem_packages` generated packages.
+    pub dissem_reports: Option<usize>,
+    pub dissem_packages: Option<usize>,
+    /// Published portal posts over every KIM.
+    pub posts: Option<usize>,
+    /// Days of activity across capabilities for every KIM.
+    pub activity_days: Option<i64>,
+    /// The last day generated (reports and posts cover the 365 days up to it).
+    pub until: chrono::NaiveDate,
+}
+
+/// Generate `extras`, printing a line per part as it finishes (what and how long).
+pub async fn generate_extras(store: &Store, extras: &Extras, seed: u64) -> Result<()> {
+    let wanted =
+        extras.dissem_reports.is_some() || extras.posts.is_some() || extras.activity_days.is_some();
+    if !wanted {
+        return Ok(());
+    }
+    let kims = store.seed_kims().await?;
+    let villages = village_names(store).await?;
+    let year = (extras.until - chrono::Duration::days(364), extras.until);
+    if let Some(reports) = extras.dissem_reports {
+        let started = std::time::Instant::now();
+        let plan = dissem::DissemPlan {
+            province: "35".into(),
+            packages: extras.dissem_packages.unwrap_or((reports / 2_000).max(10)),
+            reports,
+            first_day: year.0,
+            last_day: year.1,
+        };
+        let d = dissem::generate(store, &kims, &plan, seed, |n, t| {
+            eprint!("\rdissemination reports {n}/{t}   ");
+        })
+        .await?;
+        eprintln!();
+        println!(
+            "{} dissemination packages ({} targets) and {} reports in East Java generated in {:.1} s.",
+            d.packages,
+            d.targets,
+            d.reports,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if let Some(posts) = extras.posts {
+        let started = std::time::Instant::now();
+        let n = portal::generate(store, &kims, &villages, posts, year, seed, |n, t| {
+            eprint!("\rportal posts {n}/{t}   ");
+        })
+        .await?;
+        eprintln!();
+        println!(
+            "{n} portal posts generated in {:.1} s.",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    if let Some(days) = extras.activity_days {
+        let started = std::time::Instant::now();
+        let first = extras.until - chrono::Duration::days(days.max(1) - 1);
+        let d = activity::generate(
+            store,
+            &kims,
+            &villages,
+            (first, extras.until),
+            seed,
+            |what, n, t| eprint!("\r{what} {n}/{t}        "),
+        )
+        .await?;
+        eprintln!();
+        println!(
+            "{days} days of activity ({first} to {}): {} packages, {} dissemination reports, {} posts, \
+             {} alerts ({} KIMs reached), {} aspirations generated in {:.1} s.",
+            extras.until,
+            d.packages,
+            d.reports,
+            d.posts,
+            d.alerts,
+            d.alert_targets,
+            d.aspirations,
+            started.elapsed().as_secs_f64()
+        );
+    }
+    store.vacuum_analyze().await?;
+    Ok(())
 }

@@ -18,6 +18,7 @@ use simpul_app::hoax::intake::{submit, Outcome, Source, SubmitInput};
 use simpul_core::audit::AuditContext;
 use simpul_core::hoax::intake::{form_token, form_token_ok};
 use simpul_core::hoax::ClaimStatus;
+use simpul_core::RegionCode;
 use simpul_store::hoax::{ClaimRecord, Clarification};
 
 /// Longest text field read from the multipart form (the service refuses over 10,000 chars
@@ -44,18 +45,23 @@ pub(crate) type Province = (String, String, Vec<(String, String)>);
 
 pub(crate) async fn provinces(state: &AppState) -> AppResult<Vec<Province>> {
     let index = state.regions.index(&state.store).await?;
+    // One pass over the ~91,600 regions, not one per province: this runs on every uncached
+    // portal and tipline page.
+    let mut regencies: std::collections::HashMap<RegionCode, Vec<(String, String)>> =
+        std::collections::HashMap::new();
+    for r in index.regions() {
+        if r.level() == simpul_core::Level::Regency {
+            regencies
+                .entry(r.code.province())
+                .or_default()
+                .push((r.code.to_string(), r.name.clone()));
+        }
+    }
     let mut out = Vec::new();
     for p in state.store.region_children(None).await? {
-        let prefix = format!("{}.", p.code);
-        let mut regencies: Vec<(String, String)> = index
-            .regions()
-            .filter(|r| {
-                r.level() == simpul_core::Level::Regency && r.code.as_str().starts_with(&prefix)
-            })
-            .map(|r| (r.code.to_string(), r.name.clone()))
-            .collect();
-        regencies.sort_by(|a, b| a.1.cmp(&b.1));
-        out.push((p.code.to_string(), p.name, regencies));
+        let mut own = regencies.remove(&p.code).unwrap_or_default();
+        own.sort_by(|a, b| a.1.cmp(&b.1));
+        out.push((p.code.to_string(), p.name, own));
     }
     Ok(out)
 }

@@ -121,7 +121,10 @@ async fn without_smtp_mail_waits_in_the_outbox(engine: Engine) {
 fn mime_part(mail: &str, content_type: &str) -> Option<(String, Vec<u8>)> {
     use base64::Engine as _;
     let at = mail.find(&format!("Content-Type: {content_type}"))?;
-    let part = &mail[at..];
+    // The part's headers start after its boundary line (Content-ID may come first).
+    let start = mail[..at].rfind("\n--").map(|i| i + 1)?;
+    let part = &mail[start..];
+    let part = &part[part.find('\n')? + 1..];
     let (headers, rest) = part
         .split_once("\r\n\r\n")
         .or_else(|| part.split_once("\n\n"))?;

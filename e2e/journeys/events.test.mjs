@@ -1,12 +1,19 @@
 // Journey: capacity building (issue 14), on a phone. The provincial office creates a workshop
 // that is running now from the dashboard; a KIM member registers from their dashboard and
-// opens the ticket; at the door the staff's phone loses its connection, checks the member in
-// anyway (the scan waits on the phone) and, when the connection is back, the check-in is sent
-// and counted once; the member then fills in the evaluation. The demo KIM officer, who took
+// opens the ticket; at the door the staff's phone loses its connection, the check-in page is
+// reloaded anyway (from the service worker's cache), checks the member in (the scan waits on
+// the phone) and, when the connection is back, the check-in is sent and counted once; the member then fills in the evaluation. The demo KIM officer, who took
 // part in the past forum, downloads the certificate and anyone can verify its code.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { chromium } from 'playwright-core';
+
+import { CHROMIUM_ARGS, CHROMIUM_PATH, newPage, newPhoneContext } from '../lib/browser.mjs';
 import { atPath, checkPage, linkTo, login, navigate, useServerAndBrowser, withPage } from '../lib/journey.mjs';
 
 const env = useServerAndBrowser('events');
@@ -14,6 +21,40 @@ const ORGANISER = 'kominfo.jatim';
 const MEMBER = 'kim.prigen.anggota';
 const OFFICER = 'kim.prigen.ketua';
 const TITLE = 'Lokakarya Jurnalisme Warga KIM';
+
+/**
+ * The ticket's QR code (the SVG on the member's ticket page) as a video file Chromium's fake
+ * camera plays: YUV4MPEG2, 640x480, the code in the middle of a white frame (grey chroma).
+ */
+async function ticketVideo(ticketPage) {
+  const [w, h] = [640, 480];
+  const luma = await ticketPage.evaluate(async ([w, h]) => {
+    const svg = document.querySelector('#ticket-qr svg');
+    const img = new Image();
+    img.src = 'data:image/svg+xml;base64,' + btoa(new XMLSerializer().serializeToString(svg));
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const g = canvas.getContext('2d');
+    g.fillStyle = '#fff';
+    g.fillRect(0, 0, w, h);
+    g.imageSmoothingEnabled = false;
+    g.drawImage(img, (w - 400) / 2, (h - 400) / 2, 400, 400);
+    const rgba = g.getImageData(0, 0, w, h).data;
+    let out = '';
+    for (let i = 0; i < w * h; i++) {
+      out += String.fromCharCode(Math.round(0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2]));
+    }
+    return btoa(out);
+  }, [w, h]);
+  const y = Buffer.from(luma, 'base64');
+  const chroma = Buffer.alloc((w / 2) * (h / 2) * 2, 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), y, chroma]);
+  const file = join(tmpdir(), `simpul-ticket-${process.pid}.y4m`);
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${w} H${h} F10:1 Ip A1:1 C420jpeg\n`), frame, frame]));
+  return file;
+}
 
 /** Date and time in WIB, `minutes` from now (capped at 23:59 of today). */
 function wib(minutes) {
@@ -67,11 +108,16 @@ describe('forums and trainings', { timeout: 300_000 }, () => {
         assert.match(code, /^T\d+-\d+-[0-9A-F]{16}$/);
         await checkPage(member, 'events-ticket');
 
-        // At the door: the staff's phone goes offline, the check-in waits on the phone.
+        // At the door: the staff's phone goes offline and the page is reloaded (the service
+        // worker answers it from the phone's cache); the check-in waits on the phone.
         await navigate(org, () => org.locator('#checkin-link').click());
         await checkPage(org, 'events-checkin');
         assert.match(await org.locator('#session-count').textContent(), /: 0 /);
+        await org.locator('#checkin-form[data-offline-ready="1"]').waitFor({ state: 'attached', timeout: 20_000 });
         await org.context().setOffline(true);
+        const offline = await org.reload({ waitUntil: 'load' });
+        assert.ok(offline && offline.fromServiceWorker(), 'the page came from the service worker');
+        await org.locator('#checkin-form').waitFor({ state: 'visible' });
         await org.locator('#code').fill(code);
         await org.locator('#checkin-submit').click();
         await org.waitForFunction(() => document.querySelector('#queue-status')?.dataset.count === '1');
@@ -86,6 +132,27 @@ describe('forums and trainings', { timeout: 300_000 }, () => {
         await org.locator('#code').fill(code);
         await org.locator('#checkin-submit').click();
         await org.locator('#scan-log li', { hasText: 'sudah tercatat' }).waitFor({ state: 'visible', timeout: 20_000 });
+
+        // Another phone at the door scans the ticket with its camera (Chromium's fake camera
+        // films the member's QR code; jsQR reads it, Linux Chromium having no BarcodeDetector).
+        const video = await ticketVideo(member);
+        const camera = await chromium.launch({
+          executablePath: CHROMIUM_PATH,
+          headless: true,
+          args: [...CHROMIUM_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`],
+        });
+        try {
+          const context = await newPhoneContext(camera, { baseURL: env.server.url, permissions: ['camera'] });
+          const door = await newPage(context);
+          await login(door, ORGANISER);
+          await door.goto(org.url().replace(/^https?:\/\/[^/]+/, ''));
+          await door.locator('#scan-button').click();
+          await door.locator('#scan-video').waitFor({ state: 'visible' });
+          await door.locator('#scan-log li', { hasText: 'sudah tercatat' }).waitFor({ state: 'visible', timeout: 30_000 });
+          await door.screenshot({ path: 'artifacts/events-checkin-camera.png', fullPage: true });
+        } finally {
+          await camera.close().catch(() => {});
+        }
         await navigate(org, () => org.locator('form[method=get] button').click());
         assert.match(await org.locator('#session-count').textContent(), /: 1 /);
 

@@ -84,9 +84,11 @@ pub async fn email(ctx: &AppCtx, d: &DeliveryWork) -> Result<Value, JobError> {
         user_id: Some(d.user_id),
         secret: None,
     };
+    // A notice leading to a ticket carries the ticket's QR code as an image.
+    let qr = crate::events::register::ticket_code_for_link(ctx, &d.link, d.user_id).await;
     let id = ctx
         .store
-        .queue_delivery_mail(d.id, &mail)
+        .queue_delivery_mail(d.id, &mail, qr.as_deref())
         .await
         .map_err(|e| JobError::Retry(e.to_string()))?;
     ctx.jobs_wake.notify_one();

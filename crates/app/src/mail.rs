@@ -8,7 +8,8 @@
 use crate::jobs::{JobError, JobKind, Progress, ScheduleDef};
 use crate::AppCtx;
 use anyhow::{Context, Result};
-use lettre::message::Mailbox;
+use lettre::message::header::ContentType;
+use lettre::message::{Attachment, Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde_json::Value;
 use simpul_store::jobs::Job;
@@ -31,17 +32,76 @@ impl Mailer {
         Ok(Mailer { transport, from })
     }
 
-    pub async fn send(&self, to: &str, subject: &str, body: &str) -> Result<()> {
-        let message = Message::builder()
+    /// Send a text mail; with `qr`, also an HTML version showing that text's QR code as an
+    /// inline PNG (`cid:` part of a multipart/related), so a ticket mail can be shown at the
+    /// door straight from the phone's mail app. The plain text stays for clients without HTML.
+    pub async fn send(&self, to: &str, subject: &str, body: &str, qr: Option<&str>) -> Result<()> {
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to
                 .parse()
                 .with_context(|| format!("bad recipient {to:?}"))?)
-            .subject(subject)
-            .body(body.to_owned())?;
+            .subject(subject);
+        let message = match qr.and_then(qr_png) {
+            Some(png) => {
+                let html = format!(
+                    "<!doctype html><html><body><p style=\"white-space:pre-wrap\">{}</p>\
+                     <p><img src=\"cid:{QR_CID}\" alt=\"QR\" width=\"240\" height=\"240\"></p></body></html>",
+                    escape_html(body)
+                );
+                builder.multipart(
+                    MultiPart::alternative()
+                        .singlepart(SinglePart::plain(body.to_owned()))
+                        .multipart(
+                            MultiPart::related()
+                                .singlepart(SinglePart::html(html))
+                                .singlepart(
+                                    Attachment::new_inline(QR_CID.to_owned()).body(
+                                        png,
+                                        ContentType::parse("image/png")
+                                            .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+                                    ),
+                                ),
+                        ),
+                )?
+            }
+            None => builder.body(body.to_owned())?,
+        };
         self.transport.send(message).await?;
         Ok(())
     }
+}
+
+/// The Content-ID of a mail's QR image.
+pub const QR_CID: &str = "ticket-qr";
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A QR code as a PNG: 8 pixels a module, a quiet zone of 4 modules, black on white (the
+/// `image` crate the share cards already use encodes it).
+pub fn qr_png(text: &str) -> Option<Vec<u8>> {
+    let code =
+        qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M).ok()?;
+    let (w, scale, quiet) = (code.width() as u32, 8u32, 4u32);
+    let size = (w + 2 * quiet) * scale;
+    let colors = code.to_colors();
+    let img = image::GrayImage::from_fn(size, size, |x, y| {
+        let (mx, my) = (x / scale, y / scale);
+        let dark = mx >= quiet
+            && my >= quiet
+            && mx < w + quiet
+            && my < w + quiet
+            && colors[((my - quiet) * w + (mx - quiet)) as usize] == qrcode::Color::Dark;
+        image::Luma([if dark { 0 } else { 255 }])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut out, image::ImageFormat::Png).ok()?;
+    Some(out.into_inner())
 }
 
 pub static SEND: JobKind = JobKind {
@@ -88,7 +148,12 @@ async fn send_job(state: &AppCtx, job: &Job, _: &Progress) -> Result<Value, JobE
         return Ok(serde_json::json!({ "skipped": true }));
     };
     match mailer
-        .send(&mail.to_addr, &mail.subject, &mail.body_for_delivery())
+        .send(
+            &mail.to_addr,
+            &mail.subject,
+            &mail.body_for_delivery(),
+            mail.qr_text.as_deref(),
+        )
         .await
     {
         Ok(()) => {

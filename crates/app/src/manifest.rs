@@ -307,6 +307,8 @@ pub static EVENTS: Capability = Capability {
     schedules: &[&crate::events::remind::REMIND_EVERY_QUARTER_HOUR],
     audit_actions: &[
         "event.create",
+        "event.update",
+        "event.cancel",
         "event.material",
         "event.register",
         "event.cancel_registration",

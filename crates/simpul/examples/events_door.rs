@@ -140,6 +140,7 @@ async fn main() -> anyhow::Result<()> {
                     region_code: "35.14".into(),
                     kim_id: None,
                     nonce: nonce.clone(),
+                    registered_by: None,
                 },
             )
             .await?;

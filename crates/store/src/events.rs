@@ -42,11 +42,20 @@ pub struct EventRecord {
     pub status: String,
     pub created_by: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// The organiser's reason when `status` is `cancelled`.
+    pub cancel_reason: String,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+impl EventRecord {
+    pub fn is_cancelled(&self) -> bool {
+        self.status == "cancelled"
+    }
 }
 
 const EVENT_COLUMNS: &str = "id, kind, title, description, venue, address, lat, lon, online_url, starts_at, ends_at, \
     capacity, reg_opens_at, reg_closes_at, allowed_roles, allowed_regions, invited_only, materials_public, \
-    min_attendance, region_code, status, created_by, created_at";
+    min_attendance, region_code, status, created_by, created_at, cancel_reason, cancelled_at";
 
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct SessionRecord {
@@ -101,11 +110,13 @@ pub struct RegistrationRecord {
     pub certificate_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+    /// Who registered this person (a KIM officer, their office), when not themselves.
+    pub registered_by: Option<i64>,
 }
 
 const REG_COLUMNS: &str =
     "id, event_id, user_id, name, role, region_code, kim_id, quota_region, status, ticket_nonce, \
-    certificate_code, certificate_at, created_at, updated_at";
+    certificate_code, certificate_at, created_at, updated_at, registered_by";
 
 #[derive(Debug, Clone)]
 pub struct NewSession {
@@ -152,6 +163,8 @@ pub struct NewRegistration {
     pub region_code: String,
     pub kim_id: Option<i64>,
     pub nonce: String,
+    /// Who registers them, when not themselves.
+    pub registered_by: Option<i64>,
 }
 
 /// Where a registration landed, and why it waits.
@@ -161,6 +174,27 @@ pub struct Placement {
     pub status: RegStatus,
     /// For a waiting place: `full` (no seat left) or `quota` (the region's seats are taken).
     pub reason: Option<&'static str>,
+}
+
+/// An account someone may register for an event (a member of their KIM, staff of their office).
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Colleague {
+    pub user_id: i64,
+    pub display_name: String,
+    pub role: String,
+}
+
+/// Why a list of registrations was refused as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    /// This person already holds a seat or a waiting place (or is named twice).
+    Duplicate { user_id: i64 },
+    /// No seat is left for this person: `full` (the event) or `quota` (the quota `quota`).
+    NoSeat {
+        user_id: i64,
+        reason: &'static str,
+        quota: Option<String>,
+    },
 }
 
 /// Who moved up from the waiting list.
@@ -276,6 +310,146 @@ impl Store {
         })
     }
 
+    /// Change an event (its organiser's edit form): the fields, the agenda session by session
+    /// (kept by position, so check-ins stay with their session), the quotas and the
+    /// invitations; materials are added apart. Refused (`Invalid`) when the capacity falls
+    /// under the seats already confirmed (`event_capacity_below_confirmed`) or a session with
+    /// check-ins would go (`event_session_has_checkins`); `NotFound` for a cancelled event.
+    /// Audited with what changed.
+    pub async fn update_event(&self, ctx: &AuditContext, id: i64, e: &NewEvent) -> Result<()> {
+        let before = self.event(id).await?;
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let n = sqlx::query(
+                "UPDATE events SET kind = $1, title = $2, description = $3, venue = $4, address = $5, lat = $6, lon = $7, online_url = $8, \
+                 starts_at = $9, ends_at = $10, capacity = $11, reg_opens_at = $12, reg_closes_at = $13, allowed_roles = $14, allowed_regions = $15, \
+                 invited_only = $16, materials_public = $17, min_attendance = $18, updated_at = $19, seats_version = seats_version + 1 \
+                 WHERE id = $20 AND status = 'published'")
+                .bind(&e.kind).bind(&e.title).bind(&e.description).bind(&e.venue).bind(&e.address)
+                .bind(e.lat).bind(e.lon).bind(&e.online_url).bind(e.starts_at).bind(e.ends_at)
+                .bind(e.capacity).bind(e.reg_opens_at).bind(e.reg_closes_at).bind(&e.allowed_roles)
+                .bind(&e.allowed_regions).bind(e.invited_only).bind(e.materials_public).bind(e.min_attendance)
+                .bind(now).bind(id)
+                .execute(&mut *tx).await?.rows_affected();
+            if n == 0 {
+                return Err(StoreError::NotFound);
+            }
+            let confirmed: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'confirmed'")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if confirmed > e.capacity {
+                return Err(StoreError::Invalid("event_capacity_below_confirmed".into()));
+            }
+            let existing: Vec<i64> = sqlx::query_scalar("SELECT id FROM event_sessions WHERE event_id = $1 ORDER BY position, id")
+                .bind(id).fetch_all(&mut *tx).await?;
+            for (i, s) in e.sessions.iter().enumerate() {
+                match existing.get(i) {
+                    Some(sid) => {
+                        sqlx::query("UPDATE event_sessions SET position = $1, title = $2, starts_at = $3, ends_at = $4, speakers = $5 WHERE id = $6")
+                            .bind(i as i64).bind(&s.title).bind(s.starts_at).bind(s.ends_at).bind(&s.speakers_json).bind(*sid)
+                            .execute(&mut *tx).await?;
+                    }
+                    None => {
+                        sqlx::query("INSERT INTO event_sessions (event_id, position, title, starts_at, ends_at, speakers) VALUES ($1, $2, $3, $4, $5, $6)")
+                            .bind(id).bind(i as i64).bind(&s.title).bind(s.starts_at).bind(s.ends_at).bind(&s.speakers_json)
+                            .execute(&mut *tx).await?;
+                    }
+                }
+            }
+            for sid in existing.iter().skip(e.sessions.len()) {
+                let used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM event_checkins WHERE session_id = $1")
+                    .bind(*sid).fetch_one(&mut *tx).await?;
+                if used > 0 {
+                    return Err(StoreError::Invalid("event_session_has_checkins".into()));
+                }
+                sqlx::query("DELETE FROM event_sessions WHERE id = $1").bind(*sid).execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM event_quotas WHERE event_id = $1").bind(id).execute(&mut *tx).await?;
+            for (region, seats) in &e.quotas {
+                sqlx::query("INSERT INTO event_quotas (event_id, region_code, seats) VALUES ($1, $2, $3) ON CONFLICT (event_id, region_code) DO UPDATE SET seats = excluded.seats")
+                    .bind(id).bind(region).bind(*seats).execute(&mut *tx).await?;
+            }
+            sqlx::query("DELETE FROM event_invites WHERE event_id = $1").bind(id).execute(&mut *tx).await?;
+            for kim in &e.invites {
+                sqlx::query("INSERT INTO event_invites (event_id, kim_id) VALUES ($1, $2) ON CONFLICT (event_id, kim_id) DO NOTHING")
+                    .bind(id).bind(*kim).execute(&mut *tx).await?;
+            }
+            let a = AuditEvent::new("event.update", "event", id)
+                .in_region(RegionCode::parse(&before.region_code).ok())
+                .with_summary(json!({
+                    "before": {"title": before.title, "capacity": before.capacity, "starts_at": before.starts_at, "venue": before.venue},
+                    "after": {"title": e.title, "capacity": e.capacity, "starts_at": e.starts_at, "venue": e.venue, "sessions": e.sessions.len()},
+                }));
+            audit_in_tx!(tx, ctx, &a);
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Cancel a whole event with the organiser's reason: registration closes and tickets are
+    /// refused at the door. False when it was cancelled already (nothing changes). Audited.
+    pub async fn cancel_event(&self, ctx: &AuditContext, id: i64, reason: &str) -> Result<bool> {
+        let event = self.event(id).await?;
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let n = sqlx::query("UPDATE events SET status = 'cancelled', cancel_reason = $1, cancelled_at = $2, updated_at = $2, \
+                                 seats_version = seats_version + 1 WHERE id = $3 AND status = 'published'")
+                .bind(reason).bind(now).bind(id).execute(&mut *tx).await?.rows_affected();
+            if n == 1 {
+                let a = AuditEvent::new("event.cancel", "event", id)
+                    .in_region(RegionCode::parse(&event.region_code).ok())
+                    .with_summary(json!({"before": {"status": event.status}, "after": {"status": "cancelled", "reason": reason}}));
+                audit_in_tx!(tx, ctx, &a);
+            }
+            tx.commit().await?;
+            Ok(n == 1)
+        })
+    }
+
+    /// People holding a seat or a waiting place (told when the event changes or is cancelled).
+    pub async fn registered_user_ids(&self, event_id: i64) -> Result<Vec<i64>> {
+        Ok(with_pool!(self, p => sqlx::query_scalar(
+            "SELECT user_id FROM event_registrations WHERE event_id = $1 AND status IN ('confirmed', 'waitlisted') ORDER BY user_id")
+            .bind(event_id).fetch_all(p).await?))
+    }
+
+    /// Active accounts holding one of `roles` with exactly this scope (a KIM's officers and
+    /// members; an office's staff), by name; at most 500.
+    pub async fn accounts_with_scope(
+        &self,
+        scope: &simpul_core::Scope,
+        roles: &[simpul_core::Role],
+    ) -> Result<Vec<Colleague>> {
+        if roles.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (kind, reference) = scope.to_parts();
+        let rows: Vec<Colleague> = with_pool!(self, p => {
+            let mut qb = sqlx::QueryBuilder::new(
+                "SELECT u.id AS user_id, u.display_name, g.role FROM role_grants g JOIN users u ON u.id = g.user_id \
+                 WHERE u.active AND g.scope_kind = ");
+            qb.push_bind(kind);
+            qb.push(" AND g.scope_ref = ");
+            qb.push_bind(reference.clone());
+            qb.push(" AND g.role IN (");
+            let mut sep = qb.separated(", ");
+            for r in roles {
+                sep.push_bind(r.as_str());
+            }
+            qb.push(") ORDER BY u.display_name, u.id LIMIT 1000");
+            qb.build_query_as().fetch_all(p).await?
+        });
+        let mut out: Vec<Colleague> = Vec::new();
+        for c in rows {
+            if !out.iter().any(|o| o.user_id == c.user_id) {
+                out.push(c);
+            }
+        }
+        out.truncate(500);
+        Ok(out)
+    }
+
     pub async fn event(&self, id: i64) -> Result<EventRecord> {
         let sql = format!("SELECT {EVENT_COLUMNS} FROM events WHERE id = $1");
         with_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?)
@@ -354,51 +528,92 @@ impl Store {
         ctx: &AuditContext,
         r: &NewRegistration,
     ) -> Result<Placement> {
+        match self
+            .register_many_for_event(ctx, std::slice::from_ref(r), false)
+            .await?
+        {
+            Ok(mut placed) => Ok(placed.remove(0)),
+            Err(_) => Err(StoreError::Conflict("event_registration_duplicate".into())),
+        }
+    }
+
+    /// Register several people at once (a KIM officer for the KIM's members, an office for its
+    /// staff), all or nothing: one of them already holding a seat or a waiting place refuses
+    /// the whole list, and so, with `seats_only`, does one who would have to wait (the event or
+    /// their region's quota is full). Seats are decided one after the other in list order, in
+    /// one transaction under the event's lock (see the module's note). Audited per person.
+    pub async fn register_many_for_event(
+        &self,
+        ctx: &AuditContext,
+        regs: &[NewRegistration],
+        seats_only: bool,
+    ) -> Result<std::result::Result<Vec<Placement>, Refusal>> {
+        let Some(first) = regs.first() else {
+            return Ok(Ok(Vec::new()));
+        };
+        let event_id = first.event_id;
         let now = Utc::now();
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
             // The lock (PostgreSQL) and the check that the event still takes registrations.
             let capacity: Option<i64> = sqlx::query_scalar(
                 "UPDATE events SET seats_version = seats_version + 1 WHERE id = $1 AND status = 'published' RETURNING capacity")
-                .bind(r.event_id).fetch_optional(&mut *tx).await?;
+                .bind(event_id).fetch_optional(&mut *tx).await?;
             let Some(capacity) = capacity else {
                 return Err(StoreError::NotFound);
             };
-            let existing: Option<(i64, String)> = sqlx::query_as(
-                "SELECT id, status FROM event_registrations WHERE event_id = $1 AND user_id = $2")
-                .bind(r.event_id).bind(r.user_id).fetch_optional(&mut *tx).await?;
-            if existing.as_ref().is_some_and(|(_, s)| s != RegStatus::Cancelled.as_str()) {
-                return Err(StoreError::Conflict("event_registration_duplicate".into()));
-            }
             let quotas: Vec<QuotaRecord> = sqlx::query_as("SELECT region_code, seats FROM event_quotas WHERE event_id = $1")
-                .bind(r.event_id).fetch_all(&mut *tx).await?;
-            let confirmed: Vec<(Option<String>, i64)> = sqlx::query_as(
+                .bind(event_id).fetch_all(&mut *tx).await?;
+            let mut confirmed: Vec<(Option<String>, i64)> = sqlx::query_as(
                 "SELECT quota_region, COUNT(*) FROM event_registrations WHERE event_id = $1 AND status = 'confirmed' GROUP BY quota_region")
-                .bind(r.event_id).fetch_all(&mut *tx).await?;
-            let (quota, reason) = fits(&quotas, capacity, &confirmed, &r.region_code);
-            let status = if reason.is_none() { RegStatus::Confirmed } else { RegStatus::Waitlisted };
-            let id: i64 = match existing {
-                Some((id, _)) => {
-                    sqlx::query("UPDATE event_registrations SET name = $1, role = $2, region_code = $3, kim_id = $4, quota_region = $5, \
-                                 status = $6, ticket_nonce = $7, updated_at = $8 WHERE id = $9")
-                        .bind(&r.name).bind(&r.role).bind(&r.region_code).bind(r.kim_id).bind(&quota)
-                        .bind(status.as_str()).bind(&r.nonce).bind(now).bind(id)
-                        .execute(&mut *tx).await?;
-                    id
+                .bind(event_id).fetch_all(&mut *tx).await?;
+            let mut placed = Vec::with_capacity(regs.len());
+            for r in regs {
+                let existing: Option<(i64, String)> = sqlx::query_as(
+                    "SELECT id, status FROM event_registrations WHERE event_id = $1 AND user_id = $2")
+                    .bind(event_id).bind(r.user_id).fetch_optional(&mut *tx).await?;
+                if existing.as_ref().is_some_and(|(_, s)| s != RegStatus::Cancelled.as_str())
+                    || placed.iter().any(|(u, _): &(i64, Placement)| *u == r.user_id)
+                {
+                    // Dropping the transaction rolls back what this list wrote so far.
+                    return Ok(Err(Refusal::Duplicate { user_id: r.user_id }));
                 }
-                None => sqlx::query_scalar(
-                    "INSERT INTO event_registrations (event_id, user_id, name, role, region_code, kim_id, quota_region, status, ticket_nonce, created_at, updated_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) RETURNING id")
-                    .bind(r.event_id).bind(r.user_id).bind(&r.name).bind(&r.role).bind(&r.region_code).bind(r.kim_id)
-                    .bind(&quota).bind(status.as_str()).bind(&r.nonce).bind(now)
-                    .fetch_one(&mut *tx).await?,
-            };
-            let a = AuditEvent::new("event.register", "event_registration", id)
-                .in_region(RegionCode::parse(&r.region_code).ok())
-                .with_summary(json!({"after": {"event": r.event_id, "status": status.as_str()}}));
-            audit_in_tx!(tx, ctx, &a);
+                let (quota, reason) = fits(&quotas, capacity, &confirmed, &r.region_code);
+                if let (true, Some(reason)) = (seats_only, reason) {
+                    return Ok(Err(Refusal::NoSeat { user_id: r.user_id, reason, quota }));
+                }
+                let status = if reason.is_none() { RegStatus::Confirmed } else { RegStatus::Waitlisted };
+                if status == RegStatus::Confirmed {
+                    confirmed.push((quota.clone(), 1));
+                }
+                let id: i64 = match existing {
+                    Some((id, _)) => {
+                        sqlx::query("UPDATE event_registrations SET name = $1, role = $2, region_code = $3, kim_id = $4, quota_region = $5, \
+                                     status = $6, ticket_nonce = $7, updated_at = $8, registered_by = $9 WHERE id = $10")
+                            .bind(&r.name).bind(&r.role).bind(&r.region_code).bind(r.kim_id).bind(&quota)
+                            .bind(status.as_str()).bind(&r.nonce).bind(now).bind(r.registered_by).bind(id)
+                            .execute(&mut *tx).await?;
+                        id
+                    }
+                    None => sqlx::query_scalar(
+                        "INSERT INTO event_registrations (event_id, user_id, name, role, region_code, kim_id, quota_region, status, ticket_nonce, created_at, updated_at, registered_by) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10, $11) RETURNING id")
+                        .bind(event_id).bind(r.user_id).bind(&r.name).bind(&r.role).bind(&r.region_code).bind(r.kim_id)
+                        .bind(&quota).bind(status.as_str()).bind(&r.nonce).bind(now).bind(r.registered_by)
+                        .fetch_one(&mut *tx).await?,
+                };
+                let mut after = json!({"event": event_id, "status": status.as_str()});
+                if let Some(by) = r.registered_by {
+                    after["registered_by"] = json!(by);
+                }
+                let a = AuditEvent::new("event.register", "event_registration", id)
+                    .in_region(RegionCode::parse(&r.region_code).ok())
+                    .with_summary(json!({"after": after}));
+                audit_in_tx!(tx, ctx, &a);
+                placed.push((r.user_id, Placement { id, status, reason }));
+            }
             tx.commit().await?;
-            Ok(Placement { id, status, reason })
+            Ok(Ok(placed.into_iter().map(|(_, p)| p).collect()))
         })
     }
 

@@ -747,11 +747,13 @@ impl Store {
 
 impl Store {
     /// Queue the mail of an e-mail delivery (with its send job); when a mail for this delivery
-    /// exists already (the delivery job ran again after a crash), its id instead.
+    /// exists already (the delivery job ran again after a crash), its id instead. `qr`: the
+    /// text of a QR code the mail shows as an image (a ticket's code).
     pub async fn queue_delivery_mail(
         &self,
         delivery_id: i64,
         mail: &crate::outbox::OutgoingMail,
+        qr: Option<&str>,
     ) -> Result<i64> {
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
@@ -760,7 +762,7 @@ impl Store {
             if let Some(id) = existing {
                 return Ok(id);
             }
-            let id = crate::outbox::queue_mail_in_tx!(tx, mail, None, Some(delivery_id));
+            let id = crate::outbox::queue_mail_in_tx!(tx, mail, None, Some(delivery_id), qr);
             tx.commit().await?;
             Ok(id)
         })

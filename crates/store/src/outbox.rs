@@ -47,10 +47,12 @@ pub struct Mail {
     pub sent_at: Option<DateTime<Utc>>,
     /// The notification delivery this mail carries, if any.
     pub delivery_id: Option<i64>,
+    /// The text of a QR code the mail shows as an image (a ticket's code); emptied once sent.
+    pub qr_text: Option<String>,
 }
 
 const MAIL_COLUMNS: &str = "id, to_addr, subject, body_text, secret, user_id, region_code, \
-     status, attempts, last_error, created_at, sent_at, delivery_id";
+     status, attempts, last_error, created_at, sent_at, delivery_id, qr_text";
 
 impl Mail {
     /// The text to hand to SMTP, secret link included: for the mailer only.
@@ -78,10 +80,10 @@ impl Mail {
     }
 }
 
-/// Binds: to, subject, body, region, created_at, user_id, secret, delivery_id.
+/// Binds: to, subject, body, region, created_at, user_id, secret, delivery_id, qr_text.
 pub(crate) const INSERT_MAIL: &str = "INSERT INTO outbox_mail \
-    (to_addr, subject, body_text, region_code, created_at, user_id, secret, delivery_id) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id";
+    (to_addr, subject, body_text, region_code, created_at, user_id, secret, delivery_id, qr_text) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id";
 
 /// Give up on a mail after this many attempts. With the delivery job's backoff (doubling, at
 /// most ten minutes) that is more than three hours: an SMTP server down for an hour loses nothing.
@@ -105,10 +107,14 @@ pub fn send_mail_job(mail_id: i64) -> crate::jobs::NewJob<'static> {
 /// Queue a mail and the job that sends it, inside the caller's transaction; evaluates to the
 /// mail's id. `$secret` is the link to substitute for the body's placeholder, if any.
 macro_rules! queue_mail_in_tx {
-    ($tx:expr, $mail:expr, $secret:expr, $delivery:expr) => {{
+    ($tx:expr, $mail:expr, $secret:expr, $delivery:expr) => {
+        $crate::outbox::queue_mail_in_tx!($tx, $mail, $secret, $delivery, None)
+    };
+    ($tx:expr, $mail:expr, $secret:expr, $delivery:expr, $qr:expr) => {{
         let mail: &$crate::outbox::OutgoingMail = $mail;
         let secret: Option<&str> = $secret;
         let delivery: Option<i64> = $delivery;
+        let qr: Option<&str> = $qr;
         let id: i64 = sqlx::query_scalar($crate::outbox::INSERT_MAIL)
             .bind(&mail.to)
             .bind(&mail.subject)
@@ -118,6 +124,7 @@ macro_rules! queue_mail_in_tx {
             .bind(mail.user_id)
             .bind(secret)
             .bind(delivery)
+            .bind(qr)
             .fetch_one(&mut *$tx)
             .await?;
         $crate::jobs::enqueue_in_tx!($tx, &$crate::outbox::send_mail_job(id));
@@ -165,7 +172,7 @@ impl Store {
     pub async fn mark_mail_sent(&self, id: i64) -> Result<()> {
         with_pool!(self, p => sqlx::query(
             "UPDATE outbox_mail SET status = 'sent', sent_at = $1, locked_until = NULL, last_error = NULL, \
-             body_text = '', secret = NULL WHERE id = $2")
+             body_text = '', secret = NULL, qr_text = NULL WHERE id = $2")
             .bind(Utc::now()).bind(id).execute(p).await.map(|_| ())?);
         Ok(())
     }

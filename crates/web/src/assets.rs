@@ -109,6 +109,17 @@ pub static COPY_JS: LazyLock<Asset> = LazyLock::new(|| {
     )
 });
 
+/// jsQR, the check-in camera's QR reader where the browser has no `BarcodeDetector` (loaded
+/// only when the door staff start the camera).
+pub static JSQR_JS: LazyLock<Asset> = LazyLock::new(|| {
+    asset(
+        "vendor/jsqr-1.4.0",
+        "js",
+        "text/javascript; charset=utf-8",
+        include_bytes!("../static/vendor/jsqr-1.4.0.js"),
+    )
+});
+
 /// The check-in page's offline queue and camera scanning (events).
 pub static EVENTS_JS: LazyLock<Asset> = LazyLock::new(|| {
     asset(
@@ -169,6 +180,7 @@ pub async fn serve(Path(path): Path<String>) -> Response {
         &*ALERTS_JS,
         &*COPY_JS,
         &*EVENTS_JS,
+        &*JSQR_JS,
     ] {
         if a.url == wanted {
             return (

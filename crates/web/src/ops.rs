@@ -126,8 +126,16 @@ fn tile_origin(template: &str) -> Option<String> {
     valid.then(|| format!("{scheme}://{host}"))
 }
 
+/// The one page that films: the door's check-in page scans tickets with the camera.
+fn uses_camera(path: &str) -> bool {
+    path.strip_prefix("/events/")
+        .and_then(|rest| rest.strip_suffix("/checkin"))
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// Headers every response carries.
 pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let camera = uses_camera(req.uri().path());
     let mut response = next.run(req).await;
     let h = response.headers_mut();
     if let Ok(csp) = content_security_policy(&state.config.map_tiles).parse() {
@@ -145,11 +153,14 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
         header::REFERRER_POLICY,
         "same-origin".parse().expect("static header"),
     );
+    let permissions = if camera {
+        "camera=(self), microphone=(), geolocation=(self)"
+    } else {
+        "camera=(), microphone=(), geolocation=(self)"
+    };
     h.insert(
         "permissions-policy",
-        "camera=(), microphone=(), geolocation=(self)"
-            .parse()
-            .expect("static header"),
+        permissions.parse().expect("static header"),
     );
     if state.config.secure_cookies {
         h.insert(
@@ -171,6 +182,19 @@ pub async fn security_headers(State(state): State<AppState>, req: Request, next:
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_the_check_in_page_may_use_the_camera() {
+        assert!(uses_camera("/events/12/checkin"));
+        for other in [
+            "/events/12",
+            "/events/x/checkin",
+            "/events//checkin",
+            "/portal/new",
+        ] {
+            assert!(!uses_camera(other), "{other}");
+        }
+    }
 
     #[test]
     fn tile_servers_are_allowed_as_image_sources() {

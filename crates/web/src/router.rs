@@ -309,13 +309,17 @@ const PORTAL_UPLOAD: usize = 80 * 1024 * 1024;
 
 /// Capacity building pages (issue 14).
 fn events_page_routes() -> Routes {
-    use pages::events::{self, after, door, form, public};
+    use pages::events::{self, after, door, form, others, public};
     Routes::new()
         .route("/events", get(events::list).post(form::create))
         .route("/events/new", get(form::new_form))
         .route("/events/{id}", get(events::show))
         .route("/events/{id}/register", post(events::register))
         .route("/events/{id}/cancel", post(events::cancel))
+        .route("/events/{id}/edit", get(form::edit_form).post(form::update))
+        .route("/events/{id}/cancel-event", post(events::cancel_event))
+        .route("/events/{id}/participants/new", get(others::form))
+        .route("/events/{id}/participants", post(others::submit))
         .route("/events/{id}/ticket", get(events::ticket))
         .route("/events/{id}/checkin", get(door::page).post(door::submit))
         .route("/events/{id}/checkin/sync", post(door::sync))

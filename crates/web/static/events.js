@@ -76,26 +76,68 @@
   show();
   flush();
 
-  // Camera scanning where the browser can read QR codes.
+  // Offline after a reload too: the service worker (/sw.js) answers this page, its script and
+  // its style from the cache when the network fails; the page puts them there now.
+  if ('serviceWorker' in navigator && 'caches' in window && navigator.onLine) {
+    var assets = [location.href];
+    document.querySelectorAll('link[rel=stylesheet][href], script[src]').forEach(function (el) {
+      assets.push(el.href || el.src);
+    });
+    navigator.serviceWorker.register('/sw.js').then(function () { return navigator.serviceWorker.ready; })
+      .then(function () { return caches.open('simpul-checkin-v1'); })
+      .then(function (c) { return c.addAll(assets); })
+      .then(function () { form.setAttribute('data-offline-ready', '1'); })
+      .catch(function () { /* no offline copy: the page still works while it stays open */ });
+  }
+
+  // Camera scanning: BarcodeDetector where the browser has it (Chrome on Android, macOS),
+  // otherwise jsQR (vendored, loaded on the first press) reading frames drawn on a canvas.
   var scan = document.getElementById('scan-button');
   var video = document.getElementById('scan-video');
-  if (scan && video && 'BarcodeDetector' in window && navigator.mediaDevices) {
+  var canvas = document.getElementById('scan-canvas');
+  function reader() {
+    if ('BarcodeDetector' in window) {
+      var detector = new window.BarcodeDetector({ formats: ['qr_code'] });
+      return Promise.resolve(function () {
+        return detector.detect(video).then(function (codes) { return codes.length ? codes[0].rawValue : null; });
+      });
+    }
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement('script');
+      s.src = scan.getAttribute('data-reader');
+      s.onload = function () {
+        var ctx = canvas.getContext('2d', { willReadFrequently: true });
+        resolve(function () {
+          var w = video.videoWidth, h = video.videoHeight;
+          if (!w || !h) return Promise.resolve(null);
+          canvas.width = w; canvas.height = h;
+          ctx.drawImage(video, 0, 0, w, h);
+          var found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: 'dontInvert' });
+          return Promise.resolve(found ? found.data : null);
+        });
+      };
+      s.onerror = reject;
+      document.head.appendChild(s);
+    });
+  }
+  if (scan && video && canvas && navigator.mediaDevices && navigator.mediaDevices.getUserMedia) {
     scan.hidden = false;
     scan.addEventListener('click', function () {
-      var detector = new window.BarcodeDetector({ formats: ['qr_code'] });
-      navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } }).then(function (stream) {
-        video.srcObject = stream;
+      scan.disabled = true;
+      Promise.all([reader(), navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' } })]).then(function (both) {
+        var read = both[0];
+        video.srcObject = both[1];
         video.hidden = false;
         video.play();
         var last = '';
         var tick = function () {
-          detector.detect(video).then(function (codes) {
-            if (codes.length && codes[0].rawValue !== last) {
-              last = codes[0].rawValue;
-              enqueue(last, 'scan');
+          read().then(function (value) {
+            if (value && value !== last) {
+              last = value;
+              enqueue(value, 'scan');
               setTimeout(function () { last = ''; }, 3000);
             }
-          }).catch(function () {}).then(function () { requestAnimationFrame(tick); });
+          }).catch(function () {}).then(function () { setTimeout(tick, 150); });
         };
         tick();
       }).catch(function () { scan.hidden = true; });

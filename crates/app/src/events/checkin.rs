@@ -100,6 +100,9 @@ pub(crate) async fn check_in_at(
         .filter(|t| *t <= now + Duration::minutes(5) && *t >= now - Duration::days(1))
         .map(|t| t.min(now))
         .unwrap_or(now);
+    if e.is_cancelled() {
+        return Err(refuse("events.error_checkin_cancelled"));
+    }
     let ticket = Ticket::parse(code, e.id).map_err(|k| refuse(k.message_key()))?;
     let reg = match ctx.store.registration(ticket.registration_id).await {
         Ok(r) if r.event_id == e.id => r,

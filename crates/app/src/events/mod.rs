@@ -8,6 +8,8 @@
 
 pub mod certificate;
 pub mod checkin;
+pub mod edit;
+pub mod others;
 pub mod register;
 pub mod remind;
 pub mod report;
@@ -101,13 +103,23 @@ pub struct EventInput {
     /// Region codes whose people may register (empty: anywhere).
     pub regions: Vec<String>,
     pub invited_only: String,
-    /// KIM ids invited, separated by commas, spaces or lines.
+    /// KIM ids invited, separated by commas, spaces or lines (API clients).
     pub invite_kims: String,
+    /// KIMs invited, chosen on the form (found by name with `kim_search`).
+    pub invite_kim: Vec<String>,
+    /// A KIM name to look for (the form's search; not stored).
+    pub kim_search: String,
+    /// `search` when the form was sent to look for KIMs rather than to save.
+    pub action: String,
     pub materials_public: String,
     /// Seats per kabupaten/kota of the organiser's region (empty: none).
     pub quota_each_regency: String,
     /// More quotas, one per line: "35.07 = 3" or "Kabupaten Malang = 3".
     pub quotas: String,
+    /// Quotas chosen on the form: a region offered and its seats (parallel lists; empty seats
+    /// mean no quota).
+    pub quota_region: Vec<String>,
+    pub quota_seats: Vec<String>,
     /// Minimum share of the agenda attended for a certificate (percent, default 75).
     pub min_attendance: String,
     /// Materials, one per line: "title | https://...".
@@ -307,15 +319,43 @@ pub async fn validate(ctx: &AppCtx, who: &Actor, input: &EventInput) -> AppResul
             None => errors.push(FieldError::new("quotas", "events.error_quota")),
         }
     }
+    for (code, seats) in input
+        .quota_region
+        .iter()
+        .zip(input.quota_seats.iter())
+        .filter(|(_, n)| !n.trim().is_empty())
+        .take(200)
+    {
+        let code = RegionCode::parse(code.trim())
+            .ok()
+            .filter(|c| index.get(c).is_some() && region.contains(c));
+        match (
+            code,
+            seats
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|n| (0..=10_000).contains(n)),
+        ) {
+            (Some(code), Some(n)) => {
+                let code = code.to_string();
+                quotas.retain(|(c, _)| c != &code);
+                quotas.push((code, n));
+            }
+            _ => errors.push(FieldError::new("quotas", "events.error_quota")),
+        }
+    }
     let invited_only = flag(&input.invited_only);
     let mut invites = Vec::new();
+    let chosen = input.invite_kim.iter().map(String::as_str);
     for part in input
         .invite_kims
         .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
+        .chain(chosen)
+        .filter(|p| !p.trim().is_empty())
         .take(5000)
     {
-        match part.trim_start_matches('#').parse::<i64>() {
+        match part.trim().trim_start_matches('#').parse::<i64>() {
             Ok(id) => match ctx.store.kim(id).await {
                 Ok(k) if RegionCode::parse(&k.village_code).is_ok_and(|v| region.contains(&v)) => {
                     invites.push(id)
@@ -585,4 +625,16 @@ pub async fn add_material(
         .store
         .add_event_material(audit, event_id, &title, link.trim())
         .await?)
+}
+
+/// An event its organiser may still change (not cancelled), or why not.
+pub(crate) async fn managed(ctx: &AppCtx, who: &Actor, event_id: i64) -> AppResult<EventRecord> {
+    let e = ctx.store.event(event_id).await?;
+    if !may_manage(who, &e) {
+        return Err(AppError::NotFound);
+    }
+    if e.is_cancelled() {
+        return Err(AppError::invalid("", "events.error_event_cancelled"));
+    }
+    Ok(e)
 }

@@ -83,6 +83,9 @@ pub async fn eligibility(ctx: &AppCtx, who: &Actor, e: &EventRecord) -> AppResul
         Ok(info) => info,
         Err(key) => return refuse(key),
     };
+    if e.is_cancelled() {
+        return refuse("events.error_event_cancelled");
+    }
     if e.status != "published" {
         return refuse("events.error_not_open");
     }
@@ -116,6 +119,7 @@ pub async fn register(
         region_code: info.region.clone(),
         kim_id: info.kim_id,
         nonce,
+        registered_by: None,
     };
     let placement = match ctx.store.register_for_event(audit, &new).await {
         Err(simpul_store::StoreError::Conflict(_)) => {
@@ -126,28 +130,7 @@ pub async fn register(
         }
         other => other?,
     };
-    let template = match placement.status {
-        RegStatus::Confirmed => "events_confirmed",
-        _ => "events_waitlisted",
-    };
-    let message = Message {
-        kind: Kind::Event,
-        priority: Priority::Normal,
-        template: template.into(),
-        args: vec![
-            ("title".into(), e.title.clone()),
-            (
-                "code".into(),
-                ticket_code(ctx, &e, placement.id, &new.nonce),
-            ),
-        ],
-        link: format!("/events/{event_id}/ticket"),
-        dedupe_key: Some(format!(
-            "event:{event_id}:reg:{}:{}",
-            placement.id, new.nonce
-        )),
-    };
-    notify(ctx, &Audience::Users(vec![who.user_id]), &message).await?;
+    tell(ctx, &e, who.user_id, &placement, &new.nonce).await?;
     Ok(placement)
 }
 
@@ -213,4 +196,45 @@ pub fn qr_svg(text: &str) -> String {
     format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {size} {size}\" width=\"240\" height=\"240\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"QR\"><rect width=\"{size}\" height=\"{size}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
     )
+}
+
+/// The ticket code a notice's link leads to (`/events/<id>/ticket`) for its recipient, when
+/// they hold a confirmed seat (the ticket e-mail shows it as a QR image).
+pub async fn ticket_code_for_link(ctx: &AppCtx, link: &str, user_id: i64) -> Option<String> {
+    let id: i64 = link
+        .strip_prefix("/events/")?
+        .strip_suffix("/ticket")?
+        .parse()
+        .ok()?;
+    let e = ctx.store.event(id).await.ok()?;
+    let r = ctx.store.registration_of(id, user_id).await.ok()??;
+    (r.status == "confirmed" && !e.is_cancelled())
+        .then(|| ticket_code(ctx, &e, r.id, &r.ticket_nonce))
+}
+
+/// Tell a participant where their registration landed, with the ticket's code.
+pub(crate) async fn tell(
+    ctx: &AppCtx,
+    e: &EventRecord,
+    user_id: i64,
+    placement: &Placement,
+    nonce: &str,
+) -> AppResult<()> {
+    let template = match placement.status {
+        RegStatus::Confirmed => "events_confirmed",
+        _ => "events_waitlisted",
+    };
+    let message = Message {
+        kind: Kind::Event,
+        priority: Priority::Normal,
+        template: template.into(),
+        args: vec![
+            ("title".into(), e.title.clone()),
+            ("code".into(), ticket_code(ctx, e, placement.id, nonce)),
+        ],
+        link: format!("/events/{}/ticket", e.id),
+        dedupe_key: Some(format!("event:{}:reg:{}:{}", e.id, placement.id, nonce)),
+    };
+    notify(ctx, &Audience::Users(vec![user_id]), &message).await?;
+    Ok(())
 }

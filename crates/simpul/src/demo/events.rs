@@ -180,6 +180,7 @@ pub async fn seed(store: &Store, hash: &str) -> Result<()> {
                     region_code: region.clone(),
                     kim_id: None,
                     nonce: simpul_core::secrets::new_token("n"),
+                    registered_by: None,
                 },
             )
             .await?;
@@ -259,5 +260,31 @@ pub async fn seed(store: &Store, hash: &str) -> Result<()> {
         materials: Vec::new(),
     };
     store.create_event(&ctx, &bimtek).await?;
+    // A workshop its organiser had to cancel: shown as cancelled, with the reason.
+    let workshop = NewEvent {
+        kind: "workshop".into(),
+        title: "Lokakarya Fotografi Jurnalistik KIM".into(),
+        description: "Praktik memotret kegiatan desa untuk berita KIM.".into(),
+        venue: "Pendopo Kabupaten Pasuruan".into(),
+        address: String::new(),
+        lat: None,
+        lon: None,
+        starts_at: wib(20, 9, 0),
+        ends_at: wib(20, 12, 0),
+        reg_closes_at: wib(19, 23, 59),
+        quotas: Vec::new(),
+        capacity: 30,
+        sessions: vec![NewSession {
+            title: "Praktik memotret".into(),
+            starts_at: wib(20, 9, 0),
+            ends_at: wib(20, 12, 0),
+            speakers_json: "[]".into(),
+        }],
+        ..bimtek
+    };
+    let id = store.create_event(&ctx, &workshop).await?;
+    store
+        .cancel_event(&ctx, id, "Pendopo dipakai untuk posko tanggap bencana.")
+        .await?;
     Ok(())
 }

@@ -21,6 +21,9 @@ on_both_engines!(
     bad_input_is_refused_with_a_message_and_nothing_is_written,
     three_hundred_people_race_for_the_last_ten_seats,
     certificates_are_pdfs_verified_on_a_public_page,
+    officers_register_their_members_and_offices_their_staff,
+    an_organiser_edits_and_cancels_an_event,
+    the_form_offers_regions_for_quotas_and_finds_kims_to_invite,
 );
 
 /// An event in `region` from `start` (relative to now) lasting `hours`, one session per hour.
@@ -86,6 +89,7 @@ pub async fn seat(store: &Store, event: i64, user: i64, region: &str) -> (i64, S
                 region_code: region.into(),
                 kim_id: None,
                 nonce: format!("nonce-{user}"),
+                registered_by: None,
             },
         )
         .await
@@ -674,5 +678,475 @@ async fn certificates_are_pdfs_verified_on_a_public_page(engine: Engine) {
         .get(&format!("/sertifikat?kode={}", code.to_lowercase()))
         .await;
     assert_eq!(location(&r), format!("/sertifikat/{code}"));
+    app.finish().await;
+}
+
+/// A KIM member account of `kim` (the officer's list offers it).
+async fn new_member(store: &Store, username: &str, kim: i64) -> i64 {
+    let user = simpul_store::accounts::NewUser {
+        username: username.into(),
+        display_name: format!("Warga {username}"),
+        email: Some(format!("{username}@example.id")),
+        password_hash: "x".into(),
+        locale: "id".into(),
+    };
+    store
+        .create_user(
+            &AuditContext::system("test"),
+            &user,
+            Role::KimMember,
+            &Scope::Kim(kim),
+        )
+        .await
+        .unwrap()
+}
+
+fn participants(ids: &[i64], seats_only: bool) -> Vec<(&'static str, String)> {
+    let mut f: Vec<(&'static str, String)> =
+        ids.iter().map(|i| ("participant", i.to_string())).collect();
+    if seats_only {
+        f.push(("seats_only", "1".into()));
+    }
+    f
+}
+
+async fn post_pairs(
+    app: &TestApp,
+    path: &str,
+    fields: &[(&'static str, String)],
+) -> reqwest::Response {
+    let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.post_form(path, &pairs).await
+}
+
+async fn officers_register_their_members_and_offices_their_staff(engine: Engine) {
+    let mut app = TestApp::spawn(engine).await;
+    let store = app.store.clone();
+    let kim = app.demo_officer_kim().await;
+    let officer = app.user_id("kim.prigen.ketua").await;
+    let a = new_member(&store, "sari.prigen", kim).await;
+    let b = new_member(&store, "budi.prigen", kim).await;
+    let c = new_member(&store, "tono.prigen", kim).await;
+    // Two seats for Kabupaten Pasuruan.
+    let base = sample_event(&store, "35", Duration::days(3), 2, 10, "").await;
+    let id = store
+        .create_event(
+            &AuditContext::system("test"),
+            &NewEvent {
+                quotas: vec![("35.14".into(), 2)],
+                ..quota_event(&store, base).await
+            },
+        )
+        .await
+        .unwrap();
+
+    // A member cannot register others.
+    app.login_as("kim.prigen.anggota").await;
+    let r = app.get(&format!("/events/{id}/participants/new")).await;
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, html) = app.get_text(&format!("/events/{id}")).await;
+    assert!(!html.contains("id=\"register-others\""));
+
+    // The officer picks members of their KIM from the list the page offers.
+    app.new_visitor();
+    app.login_as("kim.prigen.ketua").await;
+    let (_, html) = app.get_text(&format!("/events/{id}")).await;
+    assert!(html.contains("id=\"register-others\""), "{html}");
+    let (status, html) = app
+        .get_text(&format!("/events/{id}/participants/new"))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    for name in [
+        "Warga sari.prigen",
+        "Warga budi.prigen",
+        "Warga tono.prigen",
+    ] {
+        assert!(html.contains(name), "{name} offered");
+    }
+    let path = format!("/events/{id}/participants");
+    let r = post_pairs(&app, &path, &participants(&[a, b], true)).await;
+    assert_eq!(location(&r), format!("/events/{id}?done=others"));
+    let people = store.participants(id).await.unwrap();
+    assert_eq!(people.len(), 2);
+    for p in &people {
+        assert_eq!(p.registration.status, "confirmed");
+        assert_eq!(p.registration.registered_by, Some(officer));
+        assert_eq!(p.registration.kim_id, Some(kim));
+    }
+    // Each participant got their ticket.
+    let notes = app.notifications_at_least(a, 1).await;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.title.starts_with("Terdaftar") && n.body.contains("Kode tiket: T")),
+        "{notes:?}"
+    );
+
+    // A duplicate: named, refused, nothing written.
+    let r = post_pairs(&app, &path, &participants(&[a, c], true)).await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Warga sari.prigen: sudah terdaftar di acara ini"),
+        "{html}"
+    );
+    assert!(html.contains("Belum ada yang didaftarkan"));
+    assert_eq!(store.participants(id).await.unwrap().len(), 2);
+    // Over the quota: refused when everyone must get a seat...
+    let r = post_pairs(&app, &path, &participants(&[c], true)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("Warga tono.prigen: kuota Kabupaten Pasuruan sudah penuh"),
+        "{html}"
+    );
+    assert_eq!(store.participants(id).await.unwrap().len(), 2);
+    // ... or a waiting place when the officer allows it.
+    let r = post_pairs(&app, &path, &participants(&[c], false)).await;
+    assert_eq!(location(&r), format!("/events/{id}?done=others"));
+    let tono = store.registration_of(id, c).await.unwrap().unwrap();
+    assert_eq!(tono.status, "waitlisted");
+    // Someone who is not the officer's member: refused.
+    let stranger = new_user(&store, "orang.lain", "35.14.10").await;
+    let r = post_pairs(&app, &path, &participants(&[stranger], true)).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("anggota KIM atau staf kantor Anda"));
+    assert!(store.registration_of(id, stranger).await.unwrap().is_none());
+    // Outside the registration window.
+    let closed = sample_event(&store, "35.14", Duration::hours(-3), 1, 10, "").await;
+    let r = post_pairs(
+        &app,
+        &format!("/events/{closed}/participants"),
+        &participants(&[b], true),
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("sudah ditutup"));
+    assert!(store.participants(closed).await.unwrap().is_empty());
+
+    // An office registers its staff.
+    let staff = store
+        .create_user(
+            &AuditContext::system("test"),
+            &simpul_store::accounts::NewUser {
+                username: "staf.pasuruan".into(),
+                display_name: "Staf Diskominfo Pasuruan".into(),
+                email: None,
+                password_hash: "x".into(),
+                locale: "id".into(),
+            },
+            Role::RegencyAdmin,
+            &Scope::Region(RegionCode::parse("35.14").unwrap()),
+        )
+        .await
+        .unwrap();
+    let open = sample_event(&store, "35", Duration::days(3), 2, 10, "").await;
+    app.new_visitor();
+    app.login_as("kominfo.kab-pasuruan").await;
+    let (_, html) = app
+        .get_text(&format!("/events/{open}/participants/new"))
+        .await;
+    assert!(html.contains("Staf Diskominfo Pasuruan"), "{html}");
+    assert!(
+        !html.contains("Warga sari.prigen"),
+        "KIM members are the officer's to register"
+    );
+    let r = post_pairs(
+        &app,
+        &format!("/events/{open}/participants"),
+        &participants(&[staff], true),
+    )
+    .await;
+    assert_eq!(location(&r), format!("/events/{open}?done=others"));
+    assert_eq!(
+        store
+            .registration_of(open, staff)
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        "confirmed"
+    );
+    let audit = store
+        .audit_entries(
+            &simpul_core::authz::ScopeRegions::All,
+            &Default::default(),
+            500,
+        )
+        .await
+        .unwrap();
+    assert!(audit
+        .iter()
+        .any(|e| e.action == "event.register" && e.summary.contains("registered_by")));
+    app.finish().await;
+}
+
+/// The WIB date and time of `t`.
+fn wib(t: chrono::DateTime<Utc>) -> (String, String) {
+    let t = t.with_timezone(&chrono::FixedOffset::east_opt(7 * 3600).unwrap());
+    (
+        t.format("%Y-%m-%d").to_string(),
+        t.format("%H:%M").to_string(),
+    )
+}
+
+async fn an_organiser_edits_and_cancels_an_event(engine: Engine) {
+    let mut app = TestApp::spawn(engine).await;
+    let store = app.store.clone();
+    let id = sample_event(&store, "35.14", Duration::days(3), 2, 10, "").await;
+    let member = app.user_id("kim.prigen.anggota").await;
+    let (_, code) = seat(&store, id, member, "35.14.10").await;
+    let other = new_user(&store, "peserta.kedua", "35.14.10").await;
+    seat(&store, id, other, "35.14.10").await;
+    let waiting = new_user(&store, "menunggu.uji", "35.14.10").await;
+    app.login_as("kominfo.kab-pasuruan").await;
+
+    // The edit form is the create form, filled in.
+    let (status, html) = app.get_text(&format!("/events/{id}/edit")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("value=\"Bimtek uji 35.14\"") && html.contains("value=\"Sesi 2\""));
+    assert!(html.contains(&format!("action=\"/events/{id}/edit\"")));
+    let e = store.event(id).await.unwrap();
+    let sessions = store.event_sessions(id).await.unwrap();
+    let (d0, t0) = wib(e.starts_at);
+    let (d1, t1) = wib(e.ends_at);
+    let form = |capacity: &'static str| {
+        vec![
+            ("kind", "workshop".to_string()),
+            ("title", "Bimtek diubah".to_string()),
+            ("description", "Tempat pindah".to_string()),
+            ("venue", "Aula baru".to_string()),
+            ("start_date", d0.clone()),
+            ("start_time", t0.clone()),
+            ("end_date", d1.clone()),
+            ("end_time", t1.clone()),
+            ("capacity", capacity.to_string()),
+        ]
+    };
+    // Fewer seats than people already seated: refused, in words, nothing changed.
+    let r = post_pairs(&app, &format!("/events/{id}/edit"), &form("1")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("tidak boleh kurang dari jumlah peserta"));
+    assert_eq!(store.event(id).await.unwrap().title, "Bimtek uji 35.14");
+    // A right edit: the agenda left empty is one session (the second goes: nobody checked in
+    // to it), and the participants are told.
+    let r = post_pairs(&app, &format!("/events/{id}/edit"), &form("2")).await;
+    assert_eq!(location(&r), format!("/events/{id}?done=updated"));
+    let e = store.event(id).await.unwrap();
+    assert_eq!(
+        (e.title.as_str(), e.venue.as_str(), e.capacity),
+        ("Bimtek diubah", "Aula baru", 2)
+    );
+    let now_sessions = store.event_sessions(id).await.unwrap();
+    assert_eq!(now_sessions.len(), 1);
+    assert_eq!(
+        now_sessions[0].id, sessions[0].id,
+        "the session kept its id"
+    );
+    let notes = app.notifications_at_least(member, 1).await;
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.title == "Acara diubah: Bimtek diubah"),
+        "{notes:?}"
+    );
+    // Full now: a newcomer waits.
+    let (wid, _) = seat(&store, id, waiting, "35.14.10").await;
+    assert_eq!(store.registration(wid).await.unwrap().status, "waitlisted");
+
+    // Cancelling needs a reason.
+    let r = app
+        .post_form(&format!("/events/{id}/cancel-event"), &[("reason", " ")])
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(store.event(id).await.unwrap().status, "published");
+    let r = app
+        .post_form(
+            &format!("/events/{id}/cancel-event"),
+            &[("reason", "Lokasi terendam banjir")],
+        )
+        .await;
+    assert_eq!(location(&r), format!("/events/{id}?done=event_cancelled"));
+    let (_, html) = app.get_text(&location(&r)).await;
+    assert!(html.contains("id=\"event-cancelled\"") && html.contains("Lokasi terendam banjir"));
+    assert!(!html.contains("id=\"edit-link\""));
+    // Participants and the waiting list are told why.
+    for who in [member, waiting] {
+        let notes = app.notifications_at_least(who, 1).await;
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.title == "Acara dibatalkan: Bimtek diubah"
+                    && n.body.contains("Lokasi terendam banjir")),
+            "{notes:?}"
+        );
+    }
+    // Tickets are refused at the door, in words; the edit form is gone.
+    let door = format!("/events/{id}/checkin");
+    let r = app
+        .post_form(
+            &door,
+            &[("session", &sessions[0].id.to_string()), ("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("dibatalkan: tiket tidak berlaku lagi"));
+    let r = app.get(&format!("/events/{id}/edit")).await;
+    assert_eq!(location(&r), format!("/events/{id}"));
+    let r = post_pairs(&app, &format!("/events/{id}/edit"), &form("5")).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(store.event(id).await.unwrap().capacity, 2);
+    // Registration is closed.
+    app.new_visitor();
+    app.login_as("kim.prigen.ketua").await;
+    let r = app.post_form(&format!("/events/{id}/register"), &[]).await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("sudah dibatalkan"));
+    // Another office's event: not this office's to cancel or edit.
+    let theirs = sample_event(&store, "35.07", Duration::days(3), 1, 10, "").await;
+    app.new_visitor();
+    app.login_as("kominfo.kab-pasuruan").await;
+    let r = app
+        .post_form(
+            &format!("/events/{theirs}/cancel-event"),
+            &[("reason", "Bukan acara kami")],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app.get(&format!("/events/{theirs}/edit")).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let audit = store
+        .audit_entries(
+            &simpul_core::authz::ScopeRegions::All,
+            &Default::default(),
+            500,
+        )
+        .await
+        .unwrap();
+    for action in ["event.update", "event.cancel"] {
+        assert!(
+            audit
+                .iter()
+                .any(|e| e.action == action && e.object_id == id.to_string()),
+            "{action}"
+        );
+    }
+    assert_eq!(store.event(theirs).await.unwrap().status, "published");
+    app.finish().await;
+}
+
+async fn the_form_offers_regions_for_quotas_and_finds_kims_to_invite(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let store = app.store.clone();
+    let kim = app.demo_officer_kim().await;
+    let kim_name = store.kim(kim).await.unwrap().name;
+    app.login_as("kominfo.jatim").await;
+    let (status, html) = app.get_text("/events/new").await;
+    assert_eq!(status, StatusCode::OK);
+    // A seats box for each kabupaten/kota of the province, by name.
+    assert!(html.contains("Kabupaten Pasuruan") && html.contains("name=\"quota_seats\""));
+    assert!(!html.contains("name=\"invite_kims\""), "no ids to type");
+    // Searching for a KIM keeps what was typed and offers the KIMs found to tick.
+    let fragment = kim_name.clone();
+    let r = app
+        .post_form(
+            "/events",
+            &[
+                ("title", "Bimtek undangan"),
+                ("kim_search", fragment.as_str()),
+                ("action", "search"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let html = r.text().await.unwrap();
+    assert!(html.contains("value=\"Bimtek undangan\""));
+    assert!(
+        html.contains(&format!("name=\"invite_kim\" value=\"{kim}\"")),
+        "{fragment}: {html}"
+    );
+    assert_eq!(
+        store
+            .events(1000)
+            .await
+            .unwrap()
+            .iter()
+            .filter(|e| e.title == "Bimtek undangan")
+            .count(),
+        0
+    );
+    let (d, _) = today_wib(60 * 24 * 5);
+    let r = app
+        .post_form(
+            "/events",
+            &[
+                ("kind", "bimtek"),
+                ("title", "Bimtek undangan"),
+                ("description", "Hanya KIM yang diundang"),
+                ("venue", "Aula"),
+                ("start_date", &d),
+                ("start_time", "08:00"),
+                ("end_date", &d),
+                ("end_time", "12:00"),
+                ("capacity", "40"),
+                ("quota_region", "35.14"),
+                ("quota_seats", "3"),
+                ("quota_region", "35.07"),
+                ("quota_seats", ""),
+                ("invited_only", "1"),
+                ("invite_kim", &kim.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        StatusCode::SEE_OTHER,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let id: i64 = location(&r)
+        .trim_start_matches("/events/")
+        .split('?')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let quotas = store.event_quotas(id).await.unwrap();
+    assert_eq!(quotas.len(), 1);
+    assert_eq!(
+        (quotas[0].region_code.as_str(), quotas[0].seats),
+        ("35.14", 3)
+    );
+    assert_eq!(store.event_invites(id).await.unwrap(), vec![kim]);
+    // The edit form shows the quota in its region's box and the invited KIM ticked.
+    let (_, html) = app.get_text(&format!("/events/{id}/edit")).await;
+    assert!(html.contains(&format!("name=\"invite_kim\" value=\"{kim}\" checked")));
+    assert!(html.contains(&kim_name));
+    // A region outside the office's province: refused in words.
+    let r = app
+        .post_form(
+            "/events",
+            &[
+                ("kind", "bimtek"),
+                ("title", "x"),
+                ("quota_region", "33.74"),
+                ("quota_seats", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.text().await.unwrap().contains("Kuota tidak dapat dibaca"));
     app.finish().await;
 }

@@ -7,7 +7,8 @@ use std::time::Duration;
 
 on_both_engines!(
     password_reset_by_mail_through_smtp,
-    without_smtp_mail_waits_in_the_outbox
+    without_smtp_mail_waits_in_the_outbox,
+    a_ticket_mail_shows_the_qr_code_as_an_image
 );
 
 fn reset_link(mail: &str) -> String {
@@ -113,5 +114,75 @@ async fn without_smtp_mail_waits_in_the_outbox(engine: Engine) {
         app.get("/admin/outbox").await.status(),
         StatusCode::FORBIDDEN
     );
+    app.finish().await;
+}
+
+/// The body of the MIME part of `content_type` in a raw mail, base64-decoded.
+fn mime_part(mail: &str, content_type: &str) -> Option<(String, Vec<u8>)> {
+    use base64::Engine as _;
+    let at = mail.find(&format!("Content-Type: {content_type}"))?;
+    // The part's headers start after its boundary line (Content-ID may come first).
+    let start = mail[..at].rfind("\n--").map(|i| i + 1)?;
+    let part = &mail[start..];
+    let part = &part[part.find('\n')? + 1..];
+    let (headers, rest) = part
+        .split_once("\r\n\r\n")
+        .or_else(|| part.split_once("\n\n"))?;
+    let body: String = rest
+        .lines()
+        .take_while(|l| !l.starts_with("--"))
+        .collect::<Vec<_>>()
+        .concat();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(body.trim())
+        .ok()?;
+    Some((headers.to_owned(), bytes))
+}
+
+async fn a_ticket_mail_shows_the_qr_code_as_an_image(engine: Engine) {
+    let smtp = SmtpServer::start().await;
+    let mut web = web_config();
+    web.smtp_enabled = true;
+    let mailer = Mailer::new(&smtp.url(), "Simpul <noreply@simpul.test>").unwrap();
+    let app = TestApp::spawn_with(engine, web, Some(mailer)).await;
+    let id = crate::events::sample_event(&app.store, "35.14", chrono::Duration::days(2), 1, 10, "")
+        .await;
+    app.login_as("kim.prigen.anggota").await;
+    let r = app.post_form(&format!("/events/{id}/register"), &[]).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let (_, ticket) = app.get_text(&format!("/events/{id}/ticket")).await;
+    let code = ticket
+        .split("id=\"ticket-code\">")
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mails = smtp.wait_for(1, Duration::from_secs(30)).await;
+    let mail = mails
+        .iter()
+        .find(|m| m.contains("Terdaftar"))
+        .expect("the ticket mail");
+    // Text for every mail client, HTML showing the picture by its Content-ID, and the PNG.
+    assert!(mail.contains("multipart/alternative") && mail.contains("multipart/related"));
+    assert!(mail.contains("Content-Type: text/plain"));
+    assert!(mail.contains("cid:ticket-qr"), "{mail}");
+    let (headers, png) = mime_part(mail, "image/png").expect("an image part");
+    assert!(headers.contains("Content-ID: <ticket-qr>"), "{headers}");
+    assert!(headers.contains("inline"), "{headers}");
+    let img = image::load_from_memory_with_format(&png, image::ImageFormat::Png)
+        .expect("a PNG")
+        .to_luma8();
+    assert!(img.width() >= 200, "big enough to scan");
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+        img.width() as usize,
+        img.height() as usize,
+        |x, y| img.get_pixel(x as u32, y as u32).0[0],
+    );
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1);
+    let (_, content) = grids[0].decode().expect("a readable QR code");
+    assert_eq!(content, code, "the picture is the ticket's code");
     app.finish().await;
 }

@@ -217,6 +217,12 @@ const PAGES: &[Page] = &[
     page("/events/new", "/events/new", &[]),
     page("/events/{id}", "/events/{event}", &["done"]),
     page("/events/{id}/ticket", "/events/{event}/ticket", &[]),
+    page("/events/{id}/edit", "/events/{event}/edit", &[]),
+    page(
+        "/events/{id}/participants/new",
+        "/events/{event}/participants/new",
+        &[],
+    ),
     page(
         "/events/{id}/checkin",
         "/events/{event}/checkin",

@@ -1,6 +1,7 @@
 //! Check-in at the door, on a phone. The page works without JavaScript (choose the session,
 //! type the code, submit). With JavaScript it scans with the camera (`BarcodeDetector` where the
-//! browser has it) and keeps working without a connection: each scan goes into a queue in the
+//! browser has it, the vendored jsQR elsewhere) and keeps working without a connection, even
+//! reloaded (the service worker keeps a copy of the page): each scan goes into a queue in the
 //! phone's `localStorage` and is sent when the connection is back (`/checkin/sync`); the server
 //! counts a person once per session however often a scan arrives.
 
@@ -27,6 +28,8 @@ struct DoorPage<'a> {
     result: Option<String>,
     errors: Vec<FieldError>,
     js: &'static str,
+    /// The QR reader loaded when the camera starts on a browser without `BarcodeDetector`.
+    jsqr: &'static str,
 }
 
 #[derive(serde::Deserialize, Default)]
@@ -86,6 +89,7 @@ async fn door_page(
             result,
             errors,
             js: &crate::assets::EVENTS_JS.url,
+            jsqr: &crate::assets::JSQR_JS.url,
         },
     )
 }

@@ -8,6 +8,7 @@
 pub mod after;
 pub mod door;
 pub mod form;
+pub mod others;
 pub mod public;
 
 use super::{render, render_with_status, Page};
@@ -53,7 +54,7 @@ pub async fn dashboard_links(
     for e in app::visible(state, user)
         .await?
         .into_iter()
-        .filter(|e| e.reg_closes_at > now)
+        .filter(|e| e.reg_closes_at > now && !e.is_cancelled())
         .take(3)
     {
         if !mine.iter().any(|r| r.event_id == e.id) {
@@ -113,6 +114,7 @@ pub async fn list(
         .filter(|e| {
             e.reg_closes_at > now
                 && e.reg_opens_at <= now
+                && !e.is_cancelled()
                 && !mine.iter().any(|(m, _)| m.id == e.id)
         })
         .cloned()
@@ -148,6 +150,8 @@ struct ShowPage<'a> {
     attended: bool,
     certificate: bool,
     can_register: bool,
+    /// A KIM officer or an office may register members or staff (the window open).
+    can_register_others: bool,
     why_not: Option<&'a str>,
     materials: Option<Vec<MaterialRecord>>,
     manage: bool,
@@ -203,6 +207,12 @@ pub(crate) async fn show_page(
         (_, Err(AppError::Invalid(f))) => f.first().map(|f| page.t.get(f.key)),
         _ => None,
     };
+    let now = chrono::Utc::now();
+    let can_register_others = !event.is_cancelled()
+        && event.reg_opens_at <= now
+        && event.reg_closes_at > now
+        && event.ends_at > now
+        && !app::others::proxy_scopes(user).is_empty();
     let can_register = eligibility.is_ok()
         && registration
             .as_ref()
@@ -255,6 +265,7 @@ pub(crate) async fn show_page(
             attended,
             certificate,
             can_register,
+            can_register_others,
             why_not,
             materials,
             errors,
@@ -277,6 +288,9 @@ pub async fn show(
         "created" => Some("events.done_created"),
         "evaluated" => Some("events.done_evaluated"),
         "material" => Some("events.done_material"),
+        "updated" => Some("events.done_updated"),
+        "event_cancelled" => Some("events.done_event_cancelled"),
+        "others" => Some("events.done_others"),
         _ => None,
     };
     show_page(&state, &ctx, &user, id, notice, Vec::new()).await
@@ -313,6 +327,29 @@ pub async fn cancel(
     };
     register::cancel(&state, &user, &user.audit(&ctx), r.id).await?;
     Ok(Redirect::to(&format!("/events/{id}?done=cancelled")).into_response())
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+pub struct CancelEventInput {
+    reason: String,
+}
+
+/// The organiser cancels the whole event with a reason.
+pub async fn cancel_event(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    PathParam(id): PathParam<i64>,
+    CsrfForm(input): CsrfForm<CancelEventInput>,
+) -> AppResult<Response> {
+    match app::edit::cancel_event(&state, &user, &user.audit(&ctx), id, &input.reason).await {
+        Ok(()) => Ok(Redirect::to(&format!("/events/{id}?done=event_cancelled")).into_response()),
+        Err(e) => {
+            let (_, errors) = super::form_errors(e)?;
+            show_page(&state, &ctx, &user, id, None, errors).await
+        }
+    }
 }
 
 #[derive(Template)]

@@ -2126,6 +2126,17 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                         .send()
                         .await
                         .unwrap()
+                } else if path.starts_with("/api/v1/portal/posts/") && path.ends_with("/photos") {
+                    // A photo through the API: multipart with the bearer token.
+                    let part = reqwest::multipart::Part::bytes(matrix_jpeg()).file_name("a.jpg");
+                    let form = reqwest::multipart::Form::new()
+                        .part("photo", part)
+                        .text("alt", "Matriks");
+                    let mut req = app.client.post(app.url(&path)).multipart(form);
+                    if let Some(token) = &token {
+                        req = req.bearer_auth(token);
+                    }
+                    req.send().await.unwrap()
                 } else if path.ends_with("/attachments") {
                     // A package's attachment: a real picture (re-encoded at upload).
                     let csrf = app.csrf().await;

@@ -1,12 +1,14 @@
 // Journey: village voices (issue 15), on a phone. The Prigen KIM officer writes a village-potential
 // post from the KIM's page with a photo taken on the phone; the Kabupaten Pasuruan office finds it
 // waiting on its dashboard and publishes it; a visitor without an account finds it by a search
-// in Bahasa Indonesia (another form of the words) and on the "Potensi desa" map. A citizen sends
-// an aspiration without an account and follows it by its tracking code.
+// in Bahasa Indonesia (another form of the words) and on the "Potensi desa" map. The office sends
+// a post back with a note; its writer corrects it on the phone and resubmits it. A citizen sends
+// an aspiration without an account, placing it in a village with the cascading lists, and
+// follows it by its tracking code.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
-import { checkPage, linkTo, login, navigate, useServerAndBrowser, visit, withPage } from '../lib/journey.mjs';
+import { checkPage, htmxSettled, linkTo, login, navigate, useServerAndBrowser, visit, withPage } from '../lib/journey.mjs';
 
 const env = useServerAndBrowser('portal');
 const OFFICER = 'kim.prigen.ketua';
@@ -19,6 +21,27 @@ async function aPhoto() {
   const m = html.match(/\/portal\/photos\/(\d+)/);
   assert.ok(m, 'the demo has a photo on /potensi');
   return Buffer.from(await (await fetch(`${env.server.url}/portal/photos/${m[1]}`)).arrayBuffer());
+}
+
+/**
+ * Place the aspiration from what the picker offers: East Java if offered (else the first
+ * province), then the first kabupaten/kota, kecamatan and desa of each list as htmx refreshes it.
+ * Returns the village's name as the list shows it.
+ */
+async function chooseOfferedVillage(page) {
+  let name = '';
+  for (const sel of ['#v_province', '#v_regency', '#v_district', '#village']) {
+    await page.locator(`${sel} option:not([value=""])`).first().waitFor({ state: 'attached' });
+    const options = await page.locator(`${sel} option:not([value=""])`).evaluateAll(
+      (os) => os.map((o) => ({ value: o.value, text: o.textContent.trim() })),
+    );
+    const choice = options.find((o) => /Jawa Timur/.test(o.text)) ?? options[0];
+    await page.selectOption(sel, choice.value);
+    await htmxSettled(page);
+    name = choice.text;
+  }
+  await page.locator('#village-chosen').waitFor();
+  return name;
 }
 
 describe('village voices', { timeout: 300_000 }, () => {
@@ -80,6 +103,47 @@ describe('village voices', { timeout: 300_000 }, () => {
     });
   });
 
+  test('the office sends a post back, its writer corrects and resubmits it', async () => {
+    const title = 'Kerja bakti membersihkan saluran irigasi';
+    await withPage(env, 'portal-writer', async (page) => {
+      await login(page, OFFICER);
+      await visit(page, '/portal/new');
+      const form = page.locator('form#post-form');
+      await form.locator('#kind').selectOption('news');
+      await form.locator('#category').selectOption('farming');
+      await form.locator('#title').fill(title);
+      await form.locator('#body').fill('Warga membersihkan saluran.');
+      await navigate(page, () => form.locator('#submit-post').click());
+      assert.match(await page.locator('#post-status').textContent(), /Menunggu/);
+    });
+
+    await withPage(env, 'portal-send-back', async (page) => {
+      await login(page, OFFICE);
+      await visit(page, '/portal/review');
+      await navigate(page, () => page.locator('#pending-posts a', { hasText: title }).click());
+      await page.locator('#note').fill('Sebutkan dusun dan jumlah warga yang ikut.');
+      await navigate(page, () => page.locator('button[value=send_back]').click());
+      assert.match(await page.locator('#notice').textContent(), /dikembalikan/);
+    });
+
+    await withPage(env, 'portal-correct', async (page) => {
+      await login(page, OFFICER);
+      await visit(page, '/portal/mine');
+      const item = page.locator('#my-posts li', { hasText: title });
+      assert.match(await item.textContent(), /Sebutkan dusun dan jumlah warga/);
+      await checkPage(page, 'portal-mine-sent-back');
+      await navigate(page, () => item.locator('a.button').click());
+      await checkPage(page, 'portal-edit');
+      assert.match(await page.locator('#review-note').textContent(), /Sebutkan dusun/);
+      const form = page.locator('form#post-form');
+      assert.equal(await form.locator('#title').inputValue(), title);
+      await form.locator('#body').fill('Empat puluh warga Dusun Ledug membersihkan saluran irigasi sepanjang 2 km.');
+      await navigate(page, () => form.locator('#submit-post').click());
+      assert.match(await page.locator('#notice').textContent(), /terkirim ulang/);
+      assert.match(await page.locator('#post-status').textContent(), /Menunggu/);
+    });
+  });
+
   test('a citizen sends an aspiration and follows it by code', async () => {
     await withPage(env, 'portal-citizen', async (page) => {
       await visit(page, '/aspirasi');
@@ -87,7 +151,9 @@ describe('village voices', { timeout: 300_000 }, () => {
       const form = page.locator('form#aspiration-form');
       await form.locator('#category').selectOption('infrastructure');
       await form.locator('#description').fill('Lampu penerangan jalan di depan balai desa mati sejak dua minggu.');
-      await form.locator('#region').selectOption('35.14');
+      const village = await chooseOfferedVillage(page);
+      assert.match(await page.locator('#village-chosen').textContent(), new RegExp(village));
+      await checkPage(page, 'aspiration-village');
       await form.locator('#contact').fill('0812 3333 4444');
       await navigate(page, () => form.locator('#send-aspiration').click());
       const code = (await page.locator('#tracking-code').textContent()).trim();

@@ -375,7 +375,10 @@ pub static GOVERNANCE: Capability = Capability {
 
 pub static PORTAL: Capability = Capability {
     name: "portal",
-    job_kinds: &[&crate::portal::aspirations::ESCALATE],
+    job_kinds: &[
+        &crate::portal::aspirations::ESCALATE,
+        &crate::portal::aspirations::TELL,
+    ],
     schedules: &[&crate::portal::aspirations::ESCALATE_HOURLY],
     audit_actions: &[
         "portal.create",
@@ -386,6 +389,8 @@ pub static PORTAL: Capability = Capability {
         "portal.report",
         "portal.reshare",
         "portal.settings",
+        "portal.resubmit",
+        "portal.photo_add",
         "aspiration.submit",
         "aspiration.answer",
         "aspiration.forward",

@@ -84,6 +84,58 @@ pub struct NewPhoto {
     pub alt: String,
 }
 
+/// A photo slot of a corrected post: the photo at `position` kept (its texts as now given), or
+/// a new one.
+#[derive(Debug, Clone)]
+pub enum PhotoSlot {
+    Keep {
+        position: i64,
+        caption: String,
+        alt: String,
+    },
+    New(NewPhoto),
+}
+
+/// Store a photo's two sizes in `files` and its row at `position`, inside the caller's
+/// transaction.
+macro_rules! insert_photo {
+    ($tx:expr, $post:expr, $position:expr, $photo:expr, $author:expr, $now:expr) => {{
+        use sha2::Digest;
+        let (post, position, photo): (i64, i64, &NewPhoto) = ($post, $position, $photo);
+        let mut ids = [0i64; 2];
+        for (slot, data) in [&photo.small, &photo.large].into_iter().enumerate() {
+            ids[slot] = sqlx::query_scalar(
+                "INSERT INTO files (kind, content_type, filename, size, sha256, data, created_by, created_at) \
+                 VALUES ('portal_photo', 'image/jpeg', $1, $2, $3, $4, $5, $6) RETURNING id")
+                .bind(format!("foto-{post}-{position}-{slot}.jpg")).bind(data.len() as i64)
+                .bind(hex::encode(sha2::Sha256::digest(data))).bind(data).bind($author).bind($now)
+                .fetch_one(&mut *$tx).await?;
+        }
+        sqlx::query("INSERT INTO portal_post_photos (post_id, position, small_file_id, large_file_id, width, height, caption, alt) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+            .bind(post).bind(position).bind(ids[0]).bind(ids[1]).bind(photo.width).bind(photo.height)
+            .bind(&photo.caption).bind(&photo.alt).execute(&mut *$tx).await?;
+    }};
+}
+
+/// Replace a post's search terms, inside the caller's transaction.
+macro_rules! write_terms {
+    ($tx:expr, $post:expr, $terms:expr) => {{
+        let (post, terms): (i64, &[(String, i64)]) = ($post, $terms);
+        sqlx::query("DELETE FROM portal_terms WHERE post_id = $1")
+            .bind(post)
+            .execute(&mut *$tx)
+            .await?;
+        for chunk in terms.chunks(200) {
+            let mut qb = QueryBuilder::new("INSERT INTO portal_terms (post_id, term, weight) ");
+            qb.push_values(chunk, |mut b, (term, weight)| {
+                b.push_bind(post).push_bind(term.clone()).push_bind(*weight);
+            });
+            qb.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct PhotoRecord {
     pub post_id: i64,
@@ -184,7 +236,6 @@ macro_rules! push_post_filter {
 impl Store {
     /// A post with its photos, in one transaction; its search terms too. Audited.
     pub async fn portal_create_post(&self, ctx: &AuditContext, post: &NewPost) -> Result<i64> {
-        use sha2::Digest;
         let now = Utc::now();
         let status = if post.publish { "published" } else { "pending" };
         with_pool!(self, p => {
@@ -205,27 +256,9 @@ impl Store {
                 .bind(post.publish.then_some(now)).bind(now)
                 .fetch_one(&mut *tx).await?;
             for (i, photo) in post.photos.iter().enumerate() {
-                let mut ids = [0i64; 2];
-                for (slot, data) in [&photo.small, &photo.large].into_iter().enumerate() {
-                    ids[slot] = sqlx::query_scalar(
-                        "INSERT INTO files (kind, content_type, filename, size, sha256, data, created_by, created_at) \
-                         VALUES ('portal_photo', 'image/jpeg', $1, $2, $3, $4, $5, $6) RETURNING id")
-                        .bind(format!("foto-{id}-{i}-{slot}.jpg")).bind(data.len() as i64)
-                        .bind(hex::encode(sha2::Sha256::digest(data))).bind(data).bind(post.author_id).bind(now)
-                        .fetch_one(&mut *tx).await?;
-                }
-                sqlx::query("INSERT INTO portal_post_photos (post_id, position, small_file_id, large_file_id, width, height, caption, alt) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
-                    .bind(id).bind(i as i64).bind(ids[0]).bind(ids[1]).bind(photo.width).bind(photo.height)
-                    .bind(&photo.caption).bind(&photo.alt).execute(&mut *tx).await?;
+                insert_photo!(tx, id, i as i64, photo, post.author_id, now);
             }
-            for chunk in post.terms.chunks(200) {
-                let mut qb = QueryBuilder::new("INSERT INTO portal_terms (post_id, term, weight) ");
-                qb.push_values(chunk, |mut b, (term, weight)| {
-                    b.push_bind(id).push_bind(term.clone()).push_bind(*weight);
-                });
-                qb.build().execute(&mut *tx).await?;
-            }
+            write_terms!(tx, id, &post.terms);
             let region = RegionCode::parse(&village).ok();
             let event = AuditEvent::new("portal.create", "portal_post", id)
                 .in_region(region)
@@ -389,6 +422,101 @@ impl Store {
             audit_in_tx!(tx, ctx, &event);
             tx.commit().await?;
             Ok(())
+        })
+    }
+
+    /// A corrected post back to review: its text, terms and photos replaced (kept photos keep
+    /// their files; replaced ones are deleted), pending again. Only a post sent back. Audited.
+    pub async fn portal_resubmit(
+        &self,
+        ctx: &AuditContext,
+        id: i64,
+        post: &NewPost,
+        photos: &[PhotoSlot],
+    ) -> Result<()> {
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let (status, village, note): (String, String, String) = sqlx::query_as(
+                "SELECT status, village_code, review_note FROM portal_posts WHERE id = $1")
+                .bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+            if status != "sent_back" {
+                return Err(StoreError::Conflict(format!("post {id} is {status}")));
+            }
+            sqlx::query("UPDATE portal_posts SET kind = $1, category = $2, title = $3, body_md = $4, body_html = $5, summary = $6, \
+                         topics = $7, place_name = $8, price_range = $9, opening_hours = $10, contact = $11, lat = $12, lon = $13, \
+                         status = 'pending', review_note = '', updated_at = $14 WHERE id = $15")
+                .bind(&post.kind).bind(&post.category).bind(&post.title).bind(&post.body_md).bind(&post.body_html)
+                .bind(&post.summary).bind(&post.topics).bind(&post.place_name).bind(&post.price_range)
+                .bind(&post.opening_hours).bind(&post.contact).bind(post.lat).bind(post.lon).bind(now).bind(id)
+                .execute(&mut *tx).await?;
+            write_terms!(tx, id, &post.terms);
+            let old: Vec<PhotoRecord> = sqlx::query_as(
+                "SELECT post_id, position, small_file_id, large_file_id, width, height, caption, alt \
+                 FROM portal_post_photos WHERE post_id = $1 ORDER BY position")
+                .bind(id).fetch_all(&mut *tx).await?;
+            sqlx::query("DELETE FROM portal_post_photos WHERE post_id = $1").bind(id).execute(&mut *tx).await?;
+            let mut kept = Vec::new();
+            for (i, slot) in photos.iter().enumerate() {
+                match slot {
+                    PhotoSlot::Keep { position, caption, alt } => {
+                        let Some(o) = old.iter().find(|o| o.position == *position) else { continue };
+                        sqlx::query("INSERT INTO portal_post_photos (post_id, position, small_file_id, large_file_id, width, height, caption, alt) \
+                                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                            .bind(id).bind(i as i64).bind(o.small_file_id).bind(o.large_file_id).bind(o.width).bind(o.height)
+                            .bind(caption).bind(alt).execute(&mut *tx).await?;
+                        kept.push(o.position);
+                    }
+                    PhotoSlot::New(photo) => insert_photo!(tx, id, i as i64, photo, post.author_id, now),
+                }
+            }
+            for o in old.iter().filter(|o| !kept.contains(&o.position)) {
+                sqlx::query("DELETE FROM files WHERE id = $1 OR id = $2")
+                    .bind(o.small_file_id).bind(o.large_file_id).execute(&mut *tx).await?;
+            }
+            let event = AuditEvent::new("portal.resubmit", "portal_post", id)
+                .in_region(RegionCode::parse(&village).ok())
+                .with_summary(json!({"before": {"status": status, "note": note, "photos": old.len()},
+                                     "after": {"status": "pending", "photos": photos.len(), "replaced": old.len() - kept.len()}}));
+            audit_in_tx!(tx, ctx, &event);
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// Add a photo at the end of a post that has fewer than `max`. Audited.
+    pub async fn portal_add_photo(
+        &self,
+        ctx: &AuditContext,
+        id: i64,
+        photo: &NewPhoto,
+        max: i64,
+        author: i64,
+    ) -> Result<PhotoRecord> {
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let village: String = sqlx::query_scalar("SELECT village_code FROM portal_posts WHERE id = $1")
+                .bind(id).fetch_optional(&mut *tx).await?.ok_or(StoreError::NotFound)?;
+            let (count, last): (i64, Option<i64>) = sqlx::query_as(
+                "SELECT COUNT(*), MAX(position) FROM portal_post_photos WHERE post_id = $1")
+                .bind(id).fetch_one(&mut *tx).await?;
+            if count >= max {
+                return Err(StoreError::Conflict(format!("post {id} has {count} photos")));
+            }
+            let position = last.map_or(0, |l| l + 1);
+            insert_photo!(tx, id, position, photo, Some(author), now);
+            sqlx::query("UPDATE portal_posts SET updated_at = $1 WHERE id = $2").bind(now).bind(id).execute(&mut *tx).await?;
+            let event = AuditEvent::new("portal.photo_add", "portal_post", id)
+                .in_region(RegionCode::parse(&village).ok())
+                .with_summary(json!({"after": {"position": position, "photos": count + 1}}));
+            audit_in_tx!(tx, ctx, &event);
+            let record: PhotoRecord = sqlx::query_as(
+                "SELECT post_id, position, small_file_id, large_file_id, width, height, caption, alt \
+                 FROM portal_post_photos WHERE post_id = $1 AND position = $2")
+                .bind(id).bind(position).fetch_one(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(record)
         })
     }
 
@@ -613,6 +741,41 @@ pub struct AspirationEvent {
     pub created_at: DateTime<Utc>,
 }
 
+/// The job kind that tells a citizen without an account (payload `{"notice_id": …}`); its
+/// handler is in the application layer.
+pub const TELL_JOB: &str = "aspiration.tell";
+
+/// The job that sends notice `id`.
+pub fn tell_job(id: i64) -> crate::jobs::NewJob<'static> {
+    crate::jobs::NewJob {
+        kind: TELL_JOB,
+        payload: json!({ "notice_id": id }),
+        created_by: None,
+        max_attempts: 8,
+        dedupe_key: Some(format!("aspiration-notice:{id}")),
+    }
+}
+
+/// One telling of a citizen: on which channel, and how it went (never the address).
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct AspirationNotice {
+    pub id: i64,
+    pub aspiration_id: i64,
+    pub event_id: i64,
+    /// The action told (answered, forwarded, closed).
+    pub action: String,
+    pub note: String,
+    pub channel: String,
+    pub status: String,
+    pub error: String,
+    pub created_at: DateTime<Utc>,
+    pub sent_at: Option<DateTime<Utc>>,
+}
+
+const NOTICE_COLUMNS: &str =
+    "n.id, n.aspiration_id, n.event_id, e.action, e.note, n.channel, n.status, \
+    n.error, n.created_at, n.sent_at";
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct RouteRecord {
     pub id: i64,
@@ -722,6 +885,7 @@ impl Store {
         action: &str,
         note: &str,
         forward_to: Option<(&RegionCode, DateTime<Utc>)>,
+        tell: Option<&str>,
     ) -> Result<AspirationRecord> {
         let now = Utc::now();
         let status = match action {
@@ -746,8 +910,16 @@ impl Store {
                 .bind(status).bind(&office).bind(due).bind(&answer).bind(answered_at)
                 .bind(if action == "forward" { false } else { before.escalated }).bind(now).bind(id)
                 .execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO aspiration_events (aspiration_id, action, note, office_code, created_at) VALUES ($1, $2, $3, $4, $5)")
-                .bind(id).bind(status).bind(note).bind(&office).bind(now).execute(&mut *tx).await?;
+            let event_id: i64 = sqlx::query_scalar("INSERT INTO aspiration_events (aspiration_id, action, note, office_code, created_at) VALUES ($1, $2, $3, $4, $5) RETURNING id")
+                .bind(id).bind(status).bind(note).bind(&office).bind(now).fetch_one(&mut *tx).await?;
+            if let Some(channel) = tell {
+                // The citizen is told by a job (a slow gateway never holds the office up), queued
+                // with the action so neither happens without the other.
+                let notice: i64 = sqlx::query_scalar("INSERT INTO aspiration_notices (aspiration_id, event_id, channel, status, created_at) \
+                    VALUES ($1, $2, $3, 'queued', $4) RETURNING id")
+                    .bind(id).bind(event_id).bind(channel).bind(now).fetch_one(&mut *tx).await?;
+                crate::jobs::enqueue_in_tx!(tx, &tell_job(notice));
+            }
             let audit_action = match action {
                 "answer" => "aspiration.answer",
                 "forward" => "aspiration.forward",
@@ -755,7 +927,7 @@ impl Store {
             };
             let event = AuditEvent::new(audit_action, "aspiration", id)
                 .in_region(RegionCode::parse(&before.region_code).ok())
-                .with_summary(json!({"before": {"status": before.status, "office": before.office_code}, "after": {"status": status, "office": office}}));
+                .with_summary(json!({"before": {"status": before.status, "office": before.office_code}, "after": {"status": status, "office": office, "told": tell}}));
             audit_in_tx!(tx, ctx, &event);
             let after: AspirationRecord = sqlx::query_as(&sql).bind(id).fetch_one(&mut *tx).await?;
             tx.commit().await?;
@@ -871,5 +1043,52 @@ impl Store {
             let mean_hours = if hours.is_empty() { 0.0 } else { hours.iter().sum::<f64>() / hours.len() as f64 };
             Ok(AspirationStats { by_status, by_region, answered: hours.len() as i64, mean_hours, overdue })
         })
+    }
+}
+
+impl Store {
+    pub async fn aspiration_notice(&self, id: i64) -> Result<AspirationNotice> {
+        let sql = format!("SELECT {NOTICE_COLUMNS} FROM aspiration_notices n JOIN aspiration_events e ON e.id = n.event_id WHERE n.id = $1");
+        with_pool!(self, p => sqlx::query_as(&sql).bind(id).fetch_optional(p).await?)
+            .ok_or(StoreError::NotFound)
+    }
+
+    /// How the citizen was told, oldest first.
+    pub async fn aspiration_notices(&self, aspiration_id: i64) -> Result<Vec<AspirationNotice>> {
+        let sql = format!("SELECT {NOTICE_COLUMNS} FROM aspiration_notices n JOIN aspiration_events e ON e.id = n.event_id \
+            WHERE n.aspiration_id = $1 ORDER BY n.id");
+        Ok(with_pool!(self, p => sqlx::query_as(&sql).bind(aspiration_id).fetch_all(p).await?))
+    }
+
+    /// Hand an e-mail notice to the mail outbox (with its send job) and mark it sent, in one
+    /// transaction; a notice no longer queued (the job ran before a crash) is left alone.
+    /// Whether this call queued the mail.
+    pub async fn aspiration_notice_mail(
+        &self,
+        id: i64,
+        mail: &crate::outbox::OutgoingMail,
+    ) -> Result<bool> {
+        let now = Utc::now();
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            let status: Option<String> = sqlx::query_scalar("SELECT status FROM aspiration_notices WHERE id = $1")
+                .bind(id).fetch_optional(&mut *tx).await?;
+            if status.as_deref() != Some("queued") {
+                return Ok(false);
+            }
+            let mail_id = crate::outbox::queue_mail_in_tx!(tx, mail, mail.secret.as_deref(), None);
+            sqlx::query("UPDATE aspiration_notices SET status = 'sent', mail_id = $1, sent_at = $2 WHERE id = $3")
+                .bind(mail_id).bind(now).bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// Record how a notice went (`sent` or `failed`, with the reason).
+    pub async fn aspiration_notice_mark(&self, id: i64, status: &str, error: &str) -> Result<()> {
+        let sent = (status == "sent").then(Utc::now);
+        with_pool!(self, p => sqlx::query("UPDATE aspiration_notices SET status = $1, error = $2, sent_at = $3 WHERE id = $4")
+            .bind(status).bind(error).bind(sent).bind(id).execute(p).await.map(|_| ())?);
+        Ok(())
     }
 }

@@ -268,6 +268,12 @@ fn portal_page_routes() -> Routes {
         .route("/portal/review", get(write::review_queue))
         .route("/portal/trusted", post(write::trusted))
         .route("/portal/posts/{id}", get(portal::show))
+        .route(
+            "/portal/posts/{id}/edit",
+            get(write::edit_form)
+                .post(write::edit)
+                .layer(DefaultBodyLimit::max(PORTAL_UPLOAD)),
+        )
         .route("/portal/posts/{id}/review", post(write::review))
         .route("/portal/posts/{id}/hide", post(write::hide))
         .route("/portal/posts/{id}/restore", post(write::restore))
@@ -287,6 +293,7 @@ fn portal_page_routes() -> Routes {
                 .post(aspirations::submit)
                 .layer(DefaultBodyLimit::max(PORTAL_UPLOAD)),
         )
+        .route("/aspirasi/desa", get(aspirations::village_picker))
         .route("/aspirasi/lacak", get(aspirations::track))
         .route("/aspirasi/lacak/{code}", get(aspirations::track_code))
         .route("/aspirations", get(aspirations::list))
@@ -443,6 +450,10 @@ fn api_routes() -> Routes {
             get(portal::posts).post(portal::create),
         )
         .route("/api/v1/portal/posts/{id}", get(portal::post))
+        .route(
+            "/api/v1/portal/posts/{id}/photos",
+            post(portal::add_photo).layer(DefaultBodyLimit::max(PORTAL_UPLOAD)),
+        )
         .route("/api/v1/portal/posts/{id}/review", post(portal::review))
         .route(
             "/api/v1/aspirations",

@@ -21,7 +21,7 @@ use simpul_core::notify::{Kind, Priority};
 use simpul_core::portal::{self, AspirationCategory, AspirationStatus, Route};
 use simpul_core::{RegionCode, Role};
 use simpul_store::jobs::Job;
-use simpul_store::portal::{AspirationRecord, NewAspiration};
+use simpul_store::portal::{AspirationNotice, AspirationRecord, NewAspiration};
 
 /// Photos per aspiration.
 pub const MAX_PHOTOS: usize = 3;
@@ -129,6 +129,9 @@ pub async fn submit(
     let contact = input.contact.trim();
     if contact.chars().count() > 120 {
         errors.push(FieldError::new("contact", "alerts.error_too_long"));
+    } else if !contact.is_empty() && portal::Contact::parse(contact).is_none() {
+        // Only an address the office can reach: the citizen is told on it.
+        errors.push(FieldError::new("contact", "aspiration.error_contact"));
     }
     let given: Vec<&Vec<u8>> = photos.iter().filter(|p| !p.is_empty()).collect();
     if given.len() > MAX_PHOTOS {
@@ -297,6 +300,13 @@ pub async fn act(
     } else {
         None
     };
+    // The citizen who left a contact is told on its channel (the address stays sealed until the
+    // job opens it).
+    let tell = ctx
+        .cipher
+        .decrypt(&a.contact_sealed)
+        .and_then(|c| portal::Contact::parse(&c))
+        .map(|c| c.channel());
     let after = ctx
         .store
         .aspiration_act(
@@ -305,8 +315,12 @@ pub async fn act(
             action,
             note,
             forward.as_ref().map(|(o, d)| (o, *d)),
+            tell,
         )
         .await?;
+    if tell.is_some() {
+        ctx.jobs_wake.notify_one();
+    }
     // The KIM that submitted it (and its officer) hear of the answer; a forwarded one reaches the
     // new office.
     let message = |template: &'static str| Message {
@@ -351,6 +365,156 @@ pub async fn act(
     }
     Ok(after)
 }
+
+/// The tracking page of a code, as an absolute link for mails and messages.
+pub fn tracking_link(ctx: &AppCtx, code: &str) -> String {
+    format!(
+        "{}/aspirasi/lacak/{code}",
+        ctx.config.base_url.trim_end_matches('/')
+    )
+}
+
+/// What a notice says, in Bahasa Indonesia (the citizen chose no language): a subject and the
+/// text, the office's note included.
+fn notice_text(ctx: &AppCtx, a: &AspirationRecord, n: &AspirationNotice) -> (String, String) {
+    let t = ctx.catalog.messages(crate::Locale::Id);
+    let status = t.get(&format!("aspiration.status_{}", n.action)).to_owned();
+    let args = [
+        ("code", a.code.as_str()),
+        ("status", status.as_str()),
+        ("note", n.note.as_str()),
+    ];
+    (
+        t.fmt("aspiration.tell_subject", &args),
+        t.fmt("aspiration.tell_body", &args),
+    )
+}
+
+/// Tell the citizen: an e-mail through the outbox (the tracking link kept apart as the mail's
+/// secret, so an administrator reading the outbox does not see it), or an SMS through the
+/// messaging gateway of the office serving the aspiration's region. Recorded on the notice.
+pub async fn tell(ctx: &AppCtx, notice_id: i64) -> Result<&'static str, JobError> {
+    let retry = |e: simpul_store::StoreError| JobError::Retry(e.to_string());
+    let n = match ctx.store.aspiration_notice(notice_id).await {
+        Ok(n) => n,
+        Err(simpul_store::StoreError::NotFound) => return Ok("gone"),
+        Err(e) => return Err(retry(e)),
+    };
+    if n.status != "queued" {
+        return Ok("done before");
+    }
+    let a = ctx.store.aspiration(n.aspiration_id).await.map_err(retry)?;
+    let contact = ctx
+        .cipher
+        .decrypt(&a.contact_sealed)
+        .and_then(|c| portal::Contact::parse(&c));
+    let fail = |why: &'static str| async move {
+        ctx.store
+            .aspiration_notice_mark(notice_id, "failed", why)
+            .await
+            .map_err(retry)?;
+        Ok::<_, JobError>("failed")
+    };
+    let link = tracking_link(ctx, &a.code);
+    let (subject, text) = notice_text(ctx, &a, &n);
+    match contact {
+        Some(portal::Contact::Email(to)) => {
+            let t = ctx.catalog.messages(crate::Locale::Id);
+            let mail = simpul_store::outbox::OutgoingMail {
+                to,
+                subject,
+                body: format!(
+                    "{text}\n\n{}\n{}\n\n-- \n{}",
+                    t.get("aspiration.tell_follow"),
+                    simpul_store::outbox::SECRET_PLACEHOLDER,
+                    t.get("notify.mail_footer")
+                ),
+                // Listed in the outbox only to the administrators of the handling office.
+                region_code: Some(a.office_code.clone()),
+                user_id: None,
+                secret: Some(link),
+            };
+            ctx.store
+                .aspiration_notice_mail(notice_id, &mail)
+                .await
+                .map_err(retry)?;
+            ctx.jobs_wake.notify_one();
+            Ok("mail queued")
+        }
+        Some(portal::Contact::Phone(phone)) => {
+            let Ok(region) = RegionCode::parse(&a.region_code) else {
+                return fail("no region").await;
+            };
+            let Some(hook) = ctx.store.gateway_for(&region).await.map_err(retry)? else {
+                return fail("no messaging gateway for this region").await;
+            };
+            let Some(secret) = ctx
+                .cipher
+                .decrypt(&hook.secret)
+                .and_then(|s| simpul_delivery::webhook::WebhookSecret::new(s).ok())
+            else {
+                return fail("the gateway's secret cannot be read").await;
+            };
+            let body = serde_json::json!({
+                "type": "aspiration_update",
+                "notice_id": notice_id,
+                "to": { "phone": phone.as_str() },
+                "status": n.action,
+                "title": subject,
+                "text": format!("{text} {link}"),
+                "link": link,
+            })
+            .to_string();
+            match simpul_delivery::webhook::send(
+                &ctx.http,
+                &hook.url,
+                &secret,
+                &format!("aspiration-notice-{notice_id}"),
+                body.as_bytes(),
+            )
+            .await
+            {
+                simpul_delivery::Outcome::Delivered => {
+                    ctx.store
+                        .aspiration_notice_mark(notice_id, "sent", "")
+                        .await
+                        .map_err(retry)?;
+                    Ok("sent")
+                }
+                simpul_delivery::Outcome::Retry { reason, .. } => Err(JobError::Retry(reason)),
+                simpul_delivery::Outcome::Gone { .. } | simpul_delivery::Outcome::Failed { .. } => {
+                    fail("the gateway refused the message").await
+                }
+            }
+        }
+        None => fail("no contact that can be reached").await,
+    }
+}
+
+async fn tell_job(ctx: &AppCtx, job: &Job, _: &Progress) -> Result<Value, JobError> {
+    let payload: Value =
+        serde_json::from_str(&job.payload).map_err(|_| JobError::Failed("error.internal"))?;
+    let id = payload
+        .get("notice_id")
+        .and_then(Value::as_i64)
+        .ok_or(JobError::Failed("error.internal"))?;
+    let outcome = tell(ctx, id).await;
+    if let Err(JobError::Retry(reason)) = &outcome {
+        if job.attempts >= job.max_attempts {
+            // The last attempt: the office sees it failed instead of waiting forever.
+            let _ = ctx.store.aspiration_notice_mark(id, "failed", reason).await;
+        }
+    }
+    Ok(serde_json::json!({ "notice": id, "outcome": outcome? }))
+}
+
+/// Tell a citizen without an account what the office did (see [`tell`]).
+pub static TELL: JobKind = JobKind {
+    name: simpul_store::portal::TELL_JOB,
+    run: |ctx, job, progress| Box::pin(tell_job(ctx, job, progress)),
+    max_attempts: 8,
+    max_backoff: std::time::Duration::from_secs(600),
+};
 
 /// Escalate overdue aspirations: each once, to the office above (the province for a
 /// kabupaten/kota), whose administrators are notified.

@@ -17,7 +17,7 @@ use simpul_core::portal::{Category, PostKind, ReportReason};
 use simpul_core::registry::KimStatus;
 use simpul_core::RegionCode;
 use simpul_core::Scope;
-use simpul_store::portal::{NewPhoto, NewPost, PostFilter, PostRecord};
+use simpul_store::portal::{NewPhoto, NewPost, PhotoRecord, PhotoSlot, PostFilter, PostRecord};
 
 /// Photos per post.
 pub const MAX_PHOTOS: usize = 6;
@@ -78,33 +78,29 @@ fn point(lat: &str, lon: &str) -> Result<Option<(f64, f64)>, ()> {
     }
 }
 
-/// Check the form field by field (every problem at once), render the text, resize the photos
-/// and store the post: published at once for a trusted KIM, otherwise waiting for review.
-pub async fn create_post(
-    ctx: &AppCtx,
-    who: &Actor,
-    audit: &AuditContext,
-    input: &PostInput,
-    photos: &[PhotoInput],
-) -> AppResult<(i64, bool)> {
-    let mine = writing_kims(who);
-    let kim_id = match input.kim.trim() {
-        "" if mine.len() == 1 => mine[0],
-        "" if mine.is_empty() => return Err(AppError::Forbidden),
-        "" => return Err(AppError::invalid("kim", "portal.error_kim")),
-        k => k
-            .parse::<i64>()
-            .map_err(|_| AppError::invalid("kim", "portal.error_kim"))?,
-    };
-    // Posting in another KIM's name: refused whatever the form says.
-    if !who.can(Action::WritePost { kim_id }) {
-        return Err(AppError::Forbidden);
+/// Check one photo (alt text required, lengths) and resize it; the error is the field's.
+fn photo(p: &PhotoInput) -> Result<NewPhoto, FieldError> {
+    let alt = p.alt.trim();
+    if alt.is_empty() {
+        return Err(FieldError::new("alt", "portal.error_alt"));
     }
-    let kim = ctx.store.kim(kim_id).await?;
-    if !KimStatus::parse(&kim.status).is_some_and(|s| s.is_public()) {
-        return Err(AppError::invalid("kim", "portal.error_kim_unpublished"));
+    if alt.chars().count() > 300 || p.caption.chars().count() > 300 {
+        return Err(FieldError::new("alt", "alerts.error_too_long"));
     }
-    let mut errors: Vec<FieldError> = Vec::new();
+    let r = photos::resize(&p.bytes).map_err(|key| FieldError::new("photos", key))?;
+    Ok(NewPhoto {
+        small: r.small,
+        large: r.large,
+        width: i64::from(r.width),
+        height: i64::from(r.height),
+        caption: p.caption.trim().to_owned(),
+        alt: alt.to_owned(),
+    })
+}
+
+/// Check the text of a post field by field (pushing every problem onto `errors`) and render it:
+/// the post without its photos, pending review.
+fn check_text(input: &PostInput, kim_id: i64, errors: &mut Vec<FieldError>) -> NewPost {
     let kind = PostKind::parse(input.kind.trim());
     if kind.is_none() {
         errors.push(FieldError::new("kind", "portal.error_kind"));
@@ -134,46 +130,11 @@ pub async fn create_post(
         errors.push(FieldError::new("lat", "portal.error_point"));
         None
     });
-    let given: Vec<&PhotoInput> = photos.iter().filter(|p| !p.bytes.is_empty()).collect();
-    if given.len() > MAX_PHOTOS {
-        errors.push(FieldError::new("photos", "portal.error_photo_count"));
-    }
-    let mut kept = Vec::new();
-    for p in given.iter().take(MAX_PHOTOS) {
-        let alt = p.alt.trim();
-        if alt.is_empty() {
-            errors.push(FieldError::new("alt", "portal.error_alt"));
-            continue;
-        }
-        if alt.chars().count() > 300 || p.caption.chars().count() > 300 {
-            errors.push(FieldError::new("alt", "alerts.error_too_long"));
-            continue;
-        }
-        match photos::resize(&p.bytes) {
-            Ok(r) => kept.push(NewPhoto {
-                small: r.small,
-                large: r.large,
-                width: i64::from(r.width),
-                height: i64::from(r.height),
-                caption: p.caption.trim().to_owned(),
-                alt: alt.to_owned(),
-            }),
-            Err(key) => errors.push(FieldError::new("photos", key)),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(AppError::Invalid(errors));
-    }
-    let (kind, category) = (
-        kind.unwrap_or(PostKind::News),
-        category.unwrap_or(Category::Public),
-    );
-    let trusted = ctx.store.portal_is_trusted(kim_id).await?;
-    let post = NewPost {
+    let only_potential = |v: String| if potential { v } else { String::new() };
+    NewPost {
         kim_id,
-        author_id: Some(who.user_id),
-        kind: kind.as_str().into(),
-        category: category.as_str().into(),
+        kind: kind.unwrap_or(PostKind::News).as_str().into(),
+        category: category.unwrap_or(Category::Public).as_str().into(),
         body_html: content::render(&body),
         summary: content::plain_text(&body, 220),
         terms: content::index_terms(
@@ -185,25 +146,188 @@ pub async fn create_post(
         title,
         body_md: body,
         topics,
-        place_name: if potential { place_name } else { String::new() },
-        price_range: if potential {
-            price_range
-        } else {
-            String::new()
-        },
-        opening_hours: if potential {
-            opening_hours
-        } else {
-            String::new()
-        },
-        contact: if potential { contact } else { String::new() },
+        place_name: only_potential(place_name),
+        price_range: only_potential(price_range),
+        opening_hours: only_potential(opening_hours),
+        contact: only_potential(contact),
         lat: location.map(|l| l.0),
         lon: location.map(|l| l.1),
-        publish: trusted,
-        photos: kept,
+        ..NewPost::default()
+    }
+}
+
+/// Check the form field by field (every problem at once), render the text, resize the photos
+/// and store the post: published at once for a trusted KIM, otherwise waiting for review.
+pub async fn create_post(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    input: &PostInput,
+    photos: &[PhotoInput],
+) -> AppResult<(i64, bool)> {
+    let mine = writing_kims(who);
+    let kim_id = match input.kim.trim() {
+        "" if mine.len() == 1 => mine[0],
+        "" if mine.is_empty() => return Err(AppError::Forbidden),
+        "" => return Err(AppError::invalid("kim", "portal.error_kim")),
+        k => k
+            .parse::<i64>()
+            .map_err(|_| AppError::invalid("kim", "portal.error_kim"))?,
     };
+    // Posting in another KIM's name: refused whatever the form says.
+    if !who.can(Action::WritePost { kim_id }) {
+        return Err(AppError::Forbidden);
+    }
+    let kim = ctx.store.kim(kim_id).await?;
+    if !KimStatus::parse(&kim.status).is_some_and(|s| s.is_public()) {
+        return Err(AppError::invalid("kim", "portal.error_kim_unpublished"));
+    }
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut post = check_text(input, kim_id, &mut errors);
+    let given: Vec<&PhotoInput> = photos.iter().filter(|p| !p.bytes.is_empty()).collect();
+    if given.len() > MAX_PHOTOS {
+        errors.push(FieldError::new("photos", "portal.error_photo_count"));
+    }
+    for p in given.iter().take(MAX_PHOTOS) {
+        match photo(p) {
+            Ok(kept) => post.photos.push(kept),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    let trusted = ctx.store.portal_is_trusted(kim_id).await?;
+    post.author_id = Some(who.user_id);
+    post.publish = trusted;
     let id = ctx.store.portal_create_post(audit, &post).await?;
     Ok((id, trusted))
+}
+
+/// A post the office sent back, for one of its KIM's writers to correct.
+pub async fn sent_back_post(ctx: &AppCtx, who: &Actor, id: i64) -> AppResult<PostRecord> {
+    let post = ctx.store.portal_post(id).await?;
+    if !who.can(Action::WritePost {
+        kim_id: post.kim_id,
+    }) {
+        return Err(AppError::Forbidden);
+    }
+    if post.status != "sent_back" {
+        return Err(AppError::Conflict(FieldError::new(
+            "",
+            "portal.error_not_sent_back",
+        )));
+    }
+    Ok(post)
+}
+
+/// Correct a post the office sent back and send it to review again. Photos go by slot: a new
+/// photo in a slot replaces the one there (or adds one), an empty slot keeps its photo with the
+/// alt text and caption as the form now says them.
+pub async fn resubmit(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    id: i64,
+    input: &PostInput,
+    photos: &[PhotoInput],
+) -> AppResult<()> {
+    let before = sent_back_post(ctx, who, id).await?;
+    let current = ctx.store.portal_photos(id).await?;
+    let mut errors: Vec<FieldError> = Vec::new();
+    let mut post = check_text(input, before.kim_id, &mut errors);
+    let mut slots = Vec::new();
+    if photos.get(MAX_PHOTOS).is_some_and(|p| !p.bytes.is_empty()) {
+        errors.push(FieldError::new("photos", "portal.error_photo_count"));
+    }
+    for (i, p) in photos.iter().take(MAX_PHOTOS).enumerate() {
+        let now = current.iter().find(|c| c.position as usize == i);
+        if !p.bytes.is_empty() {
+            match photo(p) {
+                Ok(new) => slots.push(PhotoSlot::New(new)),
+                Err(e) => errors.push(e),
+            }
+        } else if let Some(c) = now {
+            let alt = match p.alt.trim() {
+                "" => c.alt.clone(),
+                a => a.to_owned(),
+            };
+            if alt.chars().count() > 300 || p.caption.chars().count() > 300 {
+                errors.push(FieldError::new("alt", "alerts.error_too_long"));
+            }
+            slots.push(PhotoSlot::Keep {
+                position: c.position,
+                caption: p.caption.trim().to_owned(),
+                alt,
+            });
+        }
+    }
+    // Slots the form did not send (an API client) keep their photos as they are.
+    for c in current
+        .iter()
+        .filter(|c| c.position as usize >= photos.len().min(MAX_PHOTOS))
+    {
+        slots.push(PhotoSlot::Keep {
+            position: c.position,
+            caption: c.caption.clone(),
+            alt: c.alt.clone(),
+        });
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Invalid(errors));
+    }
+    post.author_id = before.author_id;
+    ctx.store
+        .portal_resubmit(audit, id, &post, &slots)
+        .await
+        .map_err(|e| match e {
+            simpul_store::StoreError::Conflict(_) => {
+                AppError::Conflict(FieldError::new("", "portal.error_not_sent_back"))
+            }
+            other => other.into(),
+        })
+}
+
+/// Whether this person may add a photo to the post now (checked before an upload is read).
+pub async fn may_add_photo(ctx: &AppCtx, who: &Actor, id: i64) -> AppResult<()> {
+    let post = ctx.store.portal_post(id).await?;
+    if !who.can(Action::WritePost {
+        kim_id: post.kim_id,
+    }) {
+        return Err(AppError::Forbidden);
+    }
+    if post.status == "published" {
+        return Err(AppError::Conflict(FieldError::new(
+            "",
+            "portal.error_photo_published",
+        )));
+    }
+    Ok(())
+}
+
+/// Add a photo (with its alt text) to a post its KIM's writers may still change: waiting for
+/// review or sent back. The same limits and EXIF stripping as the phone's form.
+pub async fn add_photo(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    id: i64,
+    input: &PhotoInput,
+) -> AppResult<PhotoRecord> {
+    may_add_photo(ctx, who, id).await?;
+    if input.bytes.is_empty() {
+        return Err(AppError::invalid("photo", "portal.error_photo"));
+    }
+    let new = photo(input).map_err(|e| AppError::Invalid(vec![e]))?;
+    ctx.store
+        .portal_add_photo(audit, id, &new, MAX_PHOTOS as i64, who.user_id)
+        .await
+        .map_err(|e| match e {
+            simpul_store::StoreError::Conflict(_) => {
+                AppError::invalid("photo", "portal.error_photo_count")
+            }
+            other => other.into(),
+        })
 }
 
 /// Whether this reader may see the post: published and visible for everyone; otherwise its

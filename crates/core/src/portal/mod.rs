@@ -135,6 +135,43 @@ pub fn parse_tracking_code(s: &str) -> Option<String> {
         .then(|| format!("ASP-{body}"))
 }
 
+/// How a citizen without an account can be told what happened to their aspiration: the contact
+/// they left, read as an e-mail address or an Indonesian phone number (for the office's SMS
+/// gateway). Anything else is refused at submission, so the office can always reach them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Contact {
+    Email(String),
+    Phone(crate::registry::PhoneE164),
+}
+
+impl Contact {
+    pub fn parse(s: &str) -> Option<Contact> {
+        let s = s.trim();
+        if s.contains('@') {
+            return crate::accounts::parse_email(s).ok().map(Contact::Email);
+        }
+        crate::registry::PhoneE164::parse(s)
+            .ok()
+            .map(Contact::Phone)
+    }
+
+    /// The channel's name as stored with each notice.
+    pub fn channel(&self) -> &'static str {
+        match self {
+            Contact::Email(_) => "email",
+            Contact::Phone(_) => "sms",
+        }
+    }
+
+    /// The address itself.
+    pub fn address(&self) -> &str {
+        match self {
+            Contact::Email(e) => e,
+            Contact::Phone(p) => p.as_str(),
+        }
+    }
+}
+
 /// A routing rule: aspirations of `category` (`None`: any) from inside `region` go to the office
 /// of `office`, to be answered within `target_days`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,6 +240,19 @@ mod tests {
         assert_eq!(parse_tracking_code("ASP-0000"), None);
         assert_eq!(parse_tracking_code("ASP-OOOOOOOOOOOO"), None);
         assert_eq!(parse_tracking_code("<script>"), None);
+    }
+
+    #[test]
+    fn contacts_are_an_email_or_an_indonesian_phone() {
+        assert_eq!(
+            Contact::parse(" Warga@Desa.ID ").map(|c| c.channel()),
+            Some("email")
+        );
+        let phone = Contact::parse("0812 9999 0000").unwrap();
+        assert_eq!(phone.channel(), "sms");
+        assert_eq!(phone.address(), "+6281299990000");
+        assert_eq!(Contact::parse("Pak RT"), None);
+        assert_eq!(Contact::parse("a@b"), None);
     }
 
     #[test]

@@ -371,6 +371,7 @@ async fn seed_aspirations(store: &Store, ctx: &AuditContext) -> Result<()> {
             "forward",
             "Diteruskan ke Dinas Kesehatan Kabupaten Malang.",
             Some((&RegionCode::parse("35.07")?, now + Duration::days(3))),
+            None,
         )
         .await?;
     store
@@ -379,6 +380,7 @@ async fn seed_aspirations(store: &Store, ctx: &AuditContext) -> Result<()> {
             ids[2],
             "answer",
             "Perbaikan atap dijadwalkan bulan depan melalui dana BOS dan APBD.",
+            None,
             None,
         )
         .await?;
@@ -389,10 +391,11 @@ async fn seed_aspirations(store: &Store, ctx: &AuditContext) -> Result<()> {
             "answer",
             "Petugas kebersihan telah mengangkut sampah.",
             None,
+            None,
         )
         .await?;
     store
-        .aspiration_act(ctx, ids[3], "close", "Selesai.", None)
+        .aspiration_act(ctx, ids[3], "close", "Selesai.", None, None)
         .await?;
     store
         .aspiration_escalate(ctx, ids[4], &RegionCode::parse("35")?)

@@ -95,6 +95,8 @@ enum Rule {
     PortalWriter,
     /// Re-sharing to a KIM's page: its officers.
     PortalSharer,
+    /// Correcting a post of a KIM, or adding photos to it: that KIM's officers and members.
+    PostWriter,
     // Partnership governance (the in-scope index is East Java's, the KIM Prigen's; the other
     // Central Java's and the Semarang KIM).
     /// A KIM's score: its officers and members, and administrators of its region.
@@ -190,6 +192,7 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
         Rule::Officer => role == Role::KimOfficer,
         Rule::PortalWriter => matches!(role, Role::KimOfficer | Role::KimMember),
         Rule::PortalSharer => role == Role::KimOfficer && in_scope,
+        Rule::PostWriter => matches!(role, Role::KimOfficer | Role::KimMember) && in_scope,
         Rule::KimScore => {
             (role.is_admin() || matches!(role, Role::KimOfficer | Role::KimMember))
                 && (in_scope || national)
@@ -1239,6 +1242,20 @@ fn cases() -> Vec<Case> {
         case(M::GET, "/portal/new", PortalWriter, false, None),
         case(M::POST, "/portal/new", PortalWriter, false, None),
         case(M::GET, "/portal/mine", PortalWriter, false, None),
+        case(
+            M::GET,
+            "/portal/posts/{sentbackpost}/edit",
+            PostWriter,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/portal/posts/{sentbackpost}/edit",
+            PostWriter,
+            true,
+            None,
+        ),
         case(M::GET, "/portal/review", Managers, false, None),
         case(
             M::POST,
@@ -1277,6 +1294,7 @@ fn cases() -> Vec<Case> {
         ),
         case(M::GET, "/aspirasi", Anyone, false, None),
         case(M::POST, "/aspirasi", Anyone, false, None),
+        case(M::GET, "/aspirasi/desa", Anyone, false, None),
         case(M::GET, "/aspirasi/lacak", Anyone, false, None),
         case(M::GET, "/aspirasi/lacak/{aspcode}", Anyone, true, None),
         case(M::GET, "/aspirations", Oversee, false, None),
@@ -1324,6 +1342,13 @@ fn cases() -> Vec<Case> {
             Some(
                 json!({"kim": "{kim}", "kind": "news", "category": "public", "title": "Matriks", "body": "Isi matriks."}),
             ),
+        ),
+        case(
+            M::POST,
+            "/api/v1/portal/posts/{pendingpost}/photos",
+            PostWriter,
+            true,
+            None,
         ),
         case(
             M::POST,
@@ -1675,6 +1700,15 @@ async fn portal_targets(t: &mut HashMap<&'static str, String>, app: &TestApp, in
         .await
         .unwrap();
     t.insert("pendingpost", pending.to_string());
+    let sent_back = store
+        .portal_create_post(&ctx, &post(kim, false))
+        .await
+        .unwrap();
+    store
+        .portal_review(&ctx, sent_back, false, "Matriks: perbaiki judul.")
+        .await
+        .unwrap();
+    t.insert("sentbackpost", sent_back.to_string());
     let surabaya = store
         .search_kims(
             &simpul_store::registry::KimFilter {
@@ -2142,6 +2176,17 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                         .send()
                         .await
                         .unwrap()
+                } else if path.starts_with("/api/v1/portal/posts/") && path.ends_with("/photos") {
+                    // A photo through the API: multipart with the bearer token.
+                    let part = reqwest::multipart::Part::bytes(matrix_jpeg()).file_name("a.jpg");
+                    let form = reqwest::multipart::Form::new()
+                        .part("photo", part)
+                        .text("alt", "Matriks");
+                    let mut req = app.client.post(app.url(&path)).multipart(form);
+                    if let Some(token) = &token {
+                        req = req.bearer_auth(token);
+                    }
+                    req.send().await.unwrap()
                 } else if path.ends_with("/attachments") {
                     // A package's attachment: a real picture (re-encoded at upload).
                     let csrf = app.csrf().await;
@@ -2181,7 +2226,10 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                         .send()
                         .await
                         .unwrap()
-                } else if c.method == Method::POST && (path == "/portal/new" || path == "/aspirasi")
+                } else if c.method == Method::POST
+                    && (path == "/portal/new"
+                        || path == "/aspirasi"
+                        || (path.starts_with("/portal/posts/") && path.ends_with("/edit")))
                 {
                     // Village voices' phone forms: multipart.
                     let csrf = app.csrf().await;

@@ -31,6 +31,7 @@ mod notify;
 mod ops;
 mod page_fuzz;
 mod portal;
+mod portal_followups;
 mod public_cache;
 mod regions;
 mod registry;

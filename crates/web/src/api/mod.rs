@@ -150,7 +150,7 @@ fn common_problems(path: &str, op: &mut Operation) {
         dissem::packages, dissem::create, dissem::package, dissem::update, dissem::transition, dissem::inbox, dissem::report, dissem::reach,
         dissem::programs, dissem::create_program, dissem::program, dissem::update_program, dissem::decide,
         events::list, events::create, events::show, events::register, events::cancel, events::checkins, events::report,
-        portal::posts, portal::post, portal::create, portal::review, portal::submit, portal::track, portal::aspirations, portal::act,
+        portal::posts, portal::post, portal::create, portal::add_photo, portal::review, portal::submit, portal::track, portal::aspirations, portal::act,
         governance::score, governance::rankings,
     ),
     components(schemas(Problem, ProblemField)),

@@ -1,6 +1,6 @@
 //! Village voices over JSON: the portal's posts (public list and search with the page's
-//! filters, one post), writing a post (officers and members, text only: photos come through the
-//! phone's form), reviewing one; citizens' aspirations (submitting without an account, tracking
+//! filters, one post), writing a post (officers and members: the text as JSON, then each photo as
+//! a multipart upload), reviewing one; citizens' aspirations (submitting without an account, tracking
 //! by code) and the office's list and follow-up.
 
 use crate::csrf::RequestCtx;
@@ -147,6 +147,79 @@ pub async fn create(
     let (id, published) =
         simpul_app::portal::create_post(&state, &user, &user.audit(&ctx), &input, &[]).await?;
     Ok((StatusCode::CREATED, Json(CreatedPost { id, published })))
+}
+
+/// A photo for a post, as a multipart form (the phone form's limits: JPEG, PNG or WebP, at most
+/// 12 MB and 40 megapixels; re-encoded, EXIF and GPS removed).
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)] // the schema of the multipart body, read part by part
+pub struct PhotoUpload {
+    /// The picture.
+    #[schema(value_type = String, format = Binary)]
+    pub photo: Vec<u8>,
+    /// Alt text for screen readers (required, at most 300 characters).
+    pub alt: String,
+    /// Caption shown under the photo (optional).
+    pub caption: Option<String>,
+}
+
+/// A photo added to a post.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct PhotoView {
+    pub post_id: i64,
+    pub position: i64,
+    pub width: i64,
+    pub height: i64,
+    pub alt: String,
+    pub caption: String,
+    /// The small size (480 px a side) and the large one (1280 px).
+    pub small_url: String,
+    pub large_url: String,
+}
+
+/// Add a photo to a post of one's KIM that is waiting for review or was sent back.
+#[utoipa::path(post, path = "/api/v1/portal/posts/{id}/photos", tag = "portal", security(("bearer" = [])),
+    params(("id" = i64, Path)),
+    request_body(content = PhotoUpload, content_type = "multipart/form-data"),
+    responses((status = 201, body = PhotoView), (status = 400, body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 403, body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 404, body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 409, body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 413, body = crate::api::Problem, content_type = "application/problem+json"),
+        (status = 422, body = crate::api::Problem, content_type = "application/problem+json")))]
+pub async fn add_photo(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    ApiUser(user): ApiUser,
+    PathParam(id): PathParam<i64>,
+    form: Result<axum::extract::Multipart, axum::extract::multipart::MultipartRejection>,
+) -> AppResult<(StatusCode, Json<PhotoView>)> {
+    simpul_app::portal::may_add_photo(&state, &user, id).await?;
+    let mut form = form.map_err(|_| AppError::BadRequest("error.bad_form"))?;
+    let mut input = simpul_app::portal::PhotoInput::default();
+    for part in crate::pages::portal::upload::read_parts(&mut form).await? {
+        match part.name.as_str() {
+            "photo" => input.bytes = part.data.to_vec(),
+            "alt" => input.alt = part.text(1000),
+            "caption" => input.caption = part.text(1000),
+            _ => {}
+        }
+    }
+    let p = simpul_app::portal::add_photo(&state, &user, &user.audit(&ctx), id, &input).await?;
+    let base = state.config.base_url.trim_end_matches('/');
+    Ok((
+        StatusCode::CREATED,
+        Json(PhotoView {
+            small_url: format!("{base}/portal/photos/{}", p.small_file_id),
+            large_url: format!("{base}/portal/photos/{}", p.large_file_id),
+            post_id: p.post_id,
+            position: p.position,
+            width: p.width,
+            height: p.height,
+            alt: p.alt,
+            caption: p.caption,
+        }),
+    ))
 }
 
 #[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]

@@ -3,7 +3,7 @@
 
 mod directory;
 mod form;
-mod picker;
+pub mod picker;
 mod profile;
 
 pub use directory::{directory, place_label};

@@ -1,6 +1,7 @@
-//! Choosing a KIM's village by name: cascading selects (province → kabupaten/kota → kecamatan →
-//! desa) that refresh by sending the form without JavaScript, and a name search with "did you
-//! mean" suggestions; htmx refreshes just this part where JavaScript runs.
+//! Choosing a village by name: cascading selects (province → kabupaten/kota → kecamatan → desa)
+//! that refresh by sending the form without JavaScript, and a name search with "did you mean"
+//! suggestions; htmx refreshes just this part where JavaScript runs. A KIM's registration form
+//! and a citizen's aspiration form carry it (each with its own fragment route).
 
 use super::directory::{place_label, RegionSelect};
 use crate::csrf::RequestCtx;
@@ -21,7 +22,60 @@ pub struct VillageHit {
     pub context: String,
 }
 
+/// The picker's fields, as a form carrying it sends them.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PickerFields {
+    pub village: String,
+    pub v_province: String,
+    pub v_regency: String,
+    pub v_district: String,
+    pub village_q: String,
+    pub village_pick: String,
+}
+
+impl PickerFields {
+    fn of(input: &KimInput) -> PickerFields {
+        PickerFields {
+            village: input.village.clone(),
+            v_province: input.v_province.clone(),
+            v_regency: input.v_regency.clone(),
+            v_district: input.v_district.clone(),
+            village_q: input.village_q.clone(),
+            village_pick: input.village_pick.clone(),
+        }
+    }
+
+    /// Take one multipart part if it is a picker field; whether it was.
+    pub fn take(&mut self, name: &str, value: String) -> bool {
+        let slot = match name {
+            "village" => &mut self.village,
+            "v_province" => &mut self.v_province,
+            "v_regency" => &mut self.v_regency,
+            "v_district" => &mut self.v_district,
+            "village_q" => &mut self.village_q,
+            "village_pick" => &mut self.village_pick,
+            _ => return false,
+        };
+        *slot = value;
+        true
+    }
+
+    /// The most specific place chosen (after [`resolve_fields`]): the village, else the
+    /// kecamatan or kabupaten/kota of the selects.
+    pub fn deepest(&self) -> String {
+        [&self.village, &self.v_district, &self.v_regency]
+            .into_iter()
+            .find(|c| !c.trim().is_empty())
+            .cloned()
+            .unwrap_or_default()
+    }
+}
+
 pub struct VillagePicker {
+    /// The fragment route that refreshes it.
+    pub endpoint: &'static str,
+    pub legend: String,
     pub selects: Vec<RegionSelect>,
     pub query: String,
     pub hits: Vec<VillageHit>,
@@ -33,10 +87,22 @@ pub struct VillagePicker {
     pub error: Option<String>,
 }
 
+/// The KIM form's picker fields resolved (see [`resolve_fields`]).
+pub fn resolve(input: &mut KimInput) {
+    let mut f = PickerFields::of(input);
+    resolve_fields(&mut f);
+    input.village = f.village;
+    input.v_province = f.v_province;
+    input.v_regency = f.v_regency;
+    input.v_district = f.v_district;
+    input.village_q = f.village_q;
+    input.village_pick = f.village_pick;
+}
+
 /// The village the form's picker fields point at: a name-search pick wins; otherwise the most
 /// specific select consistent with the ones above it (a kecamatan left over from another
 /// kabupaten is dropped, not an error).
-pub fn resolve(input: &mut KimInput) {
+pub fn resolve_fields(input: &mut PickerFields) {
     if !input.village_pick.trim().is_empty() {
         // The selects follow the village picked from the search.
         input.village = input.village_pick.trim().to_owned();
@@ -89,11 +155,33 @@ pub fn resolve(input: &mut KimInput) {
     input.v_district = at(2);
 }
 
+/// The KIM form's picker.
 pub async fn build(
     state: &AppState,
     t: Messages<'_>,
     input: &KimInput,
     error: Option<String>,
+) -> AppResult<VillagePicker> {
+    let legend = t.get("kim.field_village").to_owned();
+    build_for(
+        state,
+        t,
+        &PickerFields::of(input),
+        error,
+        "/kim/village-picker",
+        legend,
+    )
+    .await
+}
+
+/// The picker for `input`, refreshed by `endpoint`.
+pub async fn build_for(
+    state: &AppState,
+    t: Messages<'_>,
+    input: &PickerFields,
+    error: Option<String>,
+    endpoint: &'static str,
+    legend: String,
 ) -> AppResult<VillagePicker> {
     let deepest = [
         &input.village,
@@ -152,6 +240,8 @@ pub async fn build(
             .collect();
     }
     Ok(VillagePicker {
+        endpoint,
+        legend,
         nothing: query.chars().count() >= 3 && hits.is_empty(),
         chosen: RegionCode::parse(&input.village)
             .ok()

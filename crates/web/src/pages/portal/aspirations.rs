@@ -5,6 +5,7 @@ use super::super::{form_errors, render, render_with_status, Page};
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, CsrfMultipart, MaybeUser, PathParam, Query, SessionUser};
+use crate::pages::kim::picker::{build_for, resolve_fields, PickerFields, VillagePicker};
 use crate::state::AppState;
 use askama::Template;
 use axum::extract::State;
@@ -13,7 +14,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use simpul_app::portal::aspirations::{self as app, ActInput, AspirationInput, Submitter};
 use simpul_core::authz::{Action, ScopeRegions};
 use simpul_core::portal::{AspirationCategory, AspirationStatus};
-use simpul_store::portal::{AspirationEvent, AspirationRecord, AspirationStats, RouteRecord};
+use simpul_store::portal::{
+    AspirationEvent, AspirationNotice, AspirationRecord, AspirationStats, RouteRecord,
+};
 
 #[derive(Template)]
 #[template(path = "aspiration_form.html")]
@@ -22,9 +25,34 @@ struct FormPage<'a> {
     input: AspirationInput,
     errors: Vec<FieldError>,
     categories: &'static [AspirationCategory],
-    provinces: Vec<crate::pages::hoax::public::Province>,
+    picker: VillagePicker,
     kims: Vec<(i64, String)>,
     code: String,
+}
+
+/// The fragment route of the aspiration form's location picker.
+const PICKER: &str = "/aspirasi/desa";
+
+async fn picker(
+    state: &AppState,
+    page: &Page<'_>,
+    fields: &PickerFields,
+    errors: &[FieldError],
+) -> AppResult<VillagePicker> {
+    let t = page.t;
+    let error = errors
+        .iter()
+        .find(|e| e.field == "region")
+        .map(|e| t.get(e.key).to_owned());
+    build_for(
+        state,
+        t,
+        fields,
+        error,
+        PICKER,
+        t.get("aspiration.region").to_owned(),
+    )
+    .await
 }
 
 async fn form_page(
@@ -32,6 +60,7 @@ async fn form_page(
     ctx: &RequestCtx,
     user: Option<&crate::extract::CurrentUser>,
     input: AspirationInput,
+    fields: &PickerFields,
     errors: Vec<FieldError>,
     code: String,
 ) -> AppResult<Response> {
@@ -50,34 +79,60 @@ async fn form_page(
     } else {
         axum::http::StatusCode::UNPROCESSABLE_ENTITY
     };
+    let page = Page::new(state, ctx, user);
+    let picker = picker(state, &page, fields, &errors).await?;
     render_with_status(
         status,
         FormPage {
-            page: Page::new(state, ctx, user),
+            page,
             input,
             errors,
             categories: AspirationCategory::ALL,
-            provinces: crate::pages::hoax::public::provinces(state).await?,
+            picker,
             kims,
             code,
         },
     )
 }
 
+/// The form; the picker's fields in the query (a refresh without JavaScript keeps them).
 pub async fn form(
     State(state): State<AppState>,
     ctx: RequestCtx,
     MaybeUser(user): MaybeUser,
+    Query(mut fields): Query<PickerFields>,
 ) -> AppResult<Response> {
+    resolve_fields(&mut fields);
     form_page(
         &state,
         &ctx,
         user.as_ref(),
         AspirationInput::default(),
+        &fields,
         Vec::new(),
         String::new(),
     )
     .await
+}
+
+#[derive(Template)]
+#[template(path = "kim_village_picker.html")]
+struct PickerFragment<'a> {
+    page: Page<'a>,
+    picker: VillagePicker,
+}
+
+/// The location picker alone, for htmx (the registry's village picker, open to everyone).
+pub async fn village_picker(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    MaybeUser(user): MaybeUser,
+    Query(mut fields): Query<PickerFields>,
+) -> AppResult<Response> {
+    resolve_fields(&mut fields);
+    let page = Page::new(&state, &ctx, user.as_ref());
+    let picker = picker(&state, &page, &fields, &[]).await?;
+    render(PickerFragment { page, picker })
 }
 
 /// The public form: multipart (photos), the CSRF token in the query string.
@@ -88,37 +143,46 @@ pub async fn submit(
     CsrfMultipart(mut form): CsrfMultipart,
 ) -> AppResult<Response> {
     let mut input = AspirationInput::default();
+    let mut fields = PickerFields::default();
+    let mut refresh = false;
     let mut photos: Vec<Vec<u8>> = Vec::new();
-    while let Some(f) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error.bad_form"))?
-    {
-        let name = f.name().unwrap_or("").to_owned();
-        let data = f
-            .bytes()
-            .await
-            .map_err(|_| AppError::BadRequest("error.file_too_large"))?;
-        let text = || {
-            String::from_utf8_lossy(&data)
-                .chars()
-                .take(6000)
-                .collect::<String>()
-        };
-        match name.as_str() {
+    for part in super::upload::read_parts(&mut form).await? {
+        let text = || part.text(6000);
+        match part.name.as_str() {
             "category" => input.category = text(),
             "description" => input.description = text(),
             "region" => input.region = text(),
             "contact" => input.contact = text(),
             "kim" => input.kim = text(),
-            "photos" if !data.is_empty() => {
+            "refresh" => refresh = part.text(2) == "1",
+            "photos" if !part.data.is_empty() => {
                 if photos.len() > app::MAX_PHOTOS {
                     return Err(AppError::invalid("photos", "aspiration.error_photo_count"));
                 }
-                photos.push(data.to_vec());
+                photos.push(part.data.to_vec());
             }
-            _ => {}
+            name => {
+                fields.take(name, part.text(200));
+            }
         }
+    }
+    // The picker's choice is the location (a form without it, or an old one, sends `region`).
+    resolve_fields(&mut fields);
+    if input.region.trim().is_empty() {
+        input.region = fields.deepest();
+    }
+    if refresh {
+        // The picker's "show" button without JavaScript: the form again, nothing sent.
+        return form_page(
+            &state,
+            &ctx,
+            user.as_ref(),
+            input,
+            &fields,
+            Vec::new(),
+            String::new(),
+        )
+        .await;
     }
     let who = match &user {
         Some(u) => Submitter::Account(&u.actor),
@@ -140,6 +204,7 @@ pub async fn submit(
                 &ctx,
                 user.as_ref(),
                 AspirationInput::default(),
+                &PickerFields::default(),
                 Vec::new(),
                 code,
             )
@@ -147,7 +212,16 @@ pub async fn submit(
         }
         Err(e) => {
             let (_, errors) = form_errors(e)?;
-            form_page(&state, &ctx, user.as_ref(), input, errors, String::new()).await
+            form_page(
+                &state,
+                &ctx,
+                user.as_ref(),
+                input,
+                &fields,
+                errors,
+                String::new(),
+            )
+            .await
         }
     }
 }
@@ -257,6 +331,7 @@ struct ShowPage<'a> {
     page: Page<'a>,
     a: AspirationRecord,
     events: Vec<AspirationEvent>,
+    notices: Vec<AspirationNotice>,
     photos: Vec<i64>,
     contact: Option<String>,
     place: String,
@@ -286,6 +361,7 @@ async fn show_page(
         ShowPage {
             page: Page::new(state, ctx, Some(user)),
             events: state.store.aspiration_events(id).await?,
+            notices: state.store.aspiration_notices(id).await?,
             photos: state.store.aspiration_photos(id).await?,
             contact: app::contact(state, user, &a),
             place: index.place_name(&a.region_code),

@@ -7,6 +7,7 @@
 //! the public render cache (`public_cache`); a search is a GET like any other page.
 
 pub mod aspirations;
+pub mod upload;
 pub mod write;
 
 use super::{render, Page};
@@ -339,6 +340,7 @@ pub async fn show(
         "sent_back" => "portal.done_sent_back",
         "created" => "portal.done_created",
         "pending" => "portal.done_pending",
+        "resubmitted" => "portal.done_resubmitted",
         _ => "",
     };
     render(ShowPage {

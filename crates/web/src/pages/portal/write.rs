@@ -14,7 +14,7 @@ use simpul_app::portal::{PhotoInput, PostInput, MAX_PHOTOS};
 use simpul_core::authz::ScopeRegions;
 use simpul_core::portal::{Category, PostKind, ReportReason};
 use simpul_core::Role;
-use simpul_store::portal::{PostRecord, ReportRecord};
+use simpul_store::portal::{PhotoRecord, PostRecord, ReportRecord};
 
 #[derive(Template)]
 #[template(path = "portal_form.html")]
@@ -25,7 +25,25 @@ struct FormPage<'a> {
     kims: Vec<(i64, String)>,
     kinds: &'static [PostKind],
     categories: &'static [Category],
-    slots: Vec<usize>,
+    slots: Vec<Slot>,
+    /// Correcting a post the office sent back (its note is shown), or writing a new one.
+    editing: Option<PostRecord>,
+}
+
+/// One photo slot of the form: the photo it holds now (correcting a post), with its texts.
+struct Slot {
+    i: usize,
+    current: Option<PhotoRecord>,
+}
+
+impl Slot {
+    fn alt(&self) -> &str {
+        self.current.as_ref().map_or("", |p| p.alt.as_str())
+    }
+
+    fn caption(&self) -> &str {
+        self.current.as_ref().map_or("", |p| p.caption.as_str())
+    }
 }
 
 async fn form_page(
@@ -34,9 +52,13 @@ async fn form_page(
     user: &crate::extract::CurrentUser,
     input: PostInput,
     errors: Vec<FieldError>,
+    editing: Option<PostRecord>,
 ) -> AppResult<Response> {
     let mut kims = Vec::new();
     for k in simpul_app::portal::writing_kims(user) {
+        if editing.as_ref().is_some_and(|p| p.kim_id != k) {
+            continue;
+        }
         if let Ok(kim) = state.store.kim(k).await {
             kims.push((k, kim.name));
         }
@@ -44,6 +66,22 @@ async fn form_page(
     if kims.is_empty() {
         return Err(AppError::Forbidden);
     }
+    let mut current = match &editing {
+        Some(p) => state.store.portal_photos(p.id).await?,
+        None => Vec::new(),
+    };
+    let count = current.len().clamp(3, MAX_PHOTOS);
+    current.reverse();
+    let slots = (0..count)
+        .map(|i| Slot {
+            i,
+            current: if current.last().is_some_and(|p| p.position as usize == i) {
+                current.pop()
+            } else {
+                None
+            },
+        })
+        .collect();
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {
@@ -58,7 +96,8 @@ async fn form_page(
             kims,
             kinds: PostKind::ALL,
             categories: Category::ALL,
-            slots: (0..3).collect(),
+            slots,
+            editing,
         },
     )
 }
@@ -82,41 +121,19 @@ pub async fn new_form(
             .into(),
         ..Default::default()
     };
-    form_page(&state, &ctx, &user, input, Vec::new()).await
+    form_page(&state, &ctx, &user, input, Vec::new(), None).await
 }
 
-/// The post as sent from the phone: multipart, photos with `caption_N` and `alt_N`.
-pub async fn create(
-    State(state): State<AppState>,
-    ctx: RequestCtx,
-    SessionUser(user): SessionUser,
-    CsrfMultipart(mut form): CsrfMultipart,
-) -> AppResult<Response> {
+/// The post as the phone's form sends it: text fields, and photos in slots with `caption_N`
+/// and `alt_N`. A photo beyond the form's slots becomes one more (empty alt, too many) for the
+/// service to refuse.
+async fn read_post(form: &mut axum::extract::Multipart) -> AppResult<(PostInput, Vec<PhotoInput>)> {
     let mut input = PostInput::default();
     let mut photos: Vec<PhotoInput> = (0..MAX_PHOTOS + 1).map(|_| PhotoInput::default()).collect();
     let mut extra = 0usize;
-    while let Some(f) = form
-        .next_field()
-        .await
-        .map_err(|_| AppError::BadRequest("error.bad_form"))?
-    {
-        let name = f.name().unwrap_or("").to_owned();
-        let data = f
-            .bytes()
-            .await
-            .map_err(|_| AppError::BadRequest("error.file_too_large"))?;
-        let text = || {
-            String::from_utf8_lossy(&data)
-                .chars()
-                .take(20_000)
-                .collect::<String>()
-        };
-        let slot = |prefix: &str| -> Option<usize> {
-            name.strip_prefix(prefix)
-                .and_then(|n| n.parse::<usize>().ok())
-                .filter(|n| *n < MAX_PHOTOS)
-        };
-        match name.as_str() {
+    for part in super::upload::read_parts(form).await? {
+        let text = || part.text(20_000);
+        match part.name.as_str() {
             "kim" => input.kim = text(),
             "kind" => input.kind = text(),
             "category" => input.category = text(),
@@ -129,17 +146,17 @@ pub async fn create(
             "contact" => input.contact = text(),
             "lat" => input.lat = text(),
             "lon" => input.lon = text(),
-            n if n.starts_with("photo_") => match slot("photo_") {
-                Some(i) => photos[i].bytes = data.to_vec(),
+            n if n.starts_with("photo_") => match part.slot("photo_", MAX_PHOTOS) {
+                Some(i) => photos[i].bytes = part.data.to_vec(),
                 None => extra += 1,
             },
             n if n.starts_with("caption_") => {
-                if let Some(i) = slot("caption_") {
+                if let Some(i) = part.slot("caption_", MAX_PHOTOS) {
                     photos[i].caption = text();
                 }
             }
             n if n.starts_with("alt_") => {
-                if let Some(i) = slot("alt_") {
+                if let Some(i) = part.slot("alt_", MAX_PHOTOS) {
                     photos[i].alt = text();
                 }
             }
@@ -147,9 +164,19 @@ pub async fn create(
         }
     }
     if extra > 0 {
-        // More photos than the form offers: one more (empty alt, oversized count) to be refused.
         photos[MAX_PHOTOS].bytes = vec![0];
     }
+    Ok((input, photos))
+}
+
+/// The post as sent from the phone.
+pub async fn create(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    CsrfMultipart(mut form): CsrfMultipart,
+) -> AppResult<Response> {
+    let (input, photos) = read_post(&mut form).await?;
     match simpul_app::portal::create_post(&state, &user, &user.audit(&ctx), &input, &photos).await {
         Ok((id, published)) => {
             let done = if published { "created" } else { "pending" };
@@ -157,7 +184,53 @@ pub async fn create(
         }
         Err(e) => {
             let (_, errors) = form_errors(e)?;
-            form_page(&state, &ctx, &user, input, errors).await
+            form_page(&state, &ctx, &user, input, errors, None).await
+        }
+    }
+}
+
+/// The correction form of a post the office sent back: the note, the post as it was, its photos
+/// (each kept unless a new one is chosen in its slot).
+pub async fn edit_form(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    PathParam(id): PathParam<i64>,
+) -> AppResult<Response> {
+    let post = simpul_app::portal::sent_back_post(&state, &user, id).await?;
+    let input = PostInput {
+        kim: post.kim_id.to_string(),
+        kind: post.kind.clone(),
+        category: post.category.clone(),
+        title: post.title.clone(),
+        body: post.body_md.clone(),
+        topics: post.topics.clone(),
+        place_name: post.place_name.clone(),
+        price_range: post.price_range.clone(),
+        opening_hours: post.opening_hours.clone(),
+        contact: post.contact.clone(),
+        lat: post.lat.map(|v| v.to_string()).unwrap_or_default(),
+        lon: post.lon.map(|v| v.to_string()).unwrap_or_default(),
+    };
+    form_page(&state, &ctx, &user, input, Vec::new(), Some(post)).await
+}
+
+/// The corrected post: back to the office's review.
+pub async fn edit(
+    State(state): State<AppState>,
+    ctx: RequestCtx,
+    SessionUser(user): SessionUser,
+    PathParam(id): PathParam<i64>,
+    CsrfMultipart(mut form): CsrfMultipart,
+) -> AppResult<Response> {
+    let (input, photos) = read_post(&mut form).await?;
+    match simpul_app::portal::resubmit(&state, &user, &user.audit(&ctx), id, &input, &photos).await
+    {
+        Ok(()) => Ok(Redirect::to(&format!("/portal/posts/{id}?done=resubmitted")).into_response()),
+        Err(e) => {
+            let (_, errors) = form_errors(e)?;
+            let post = simpul_app::portal::sent_back_post(&state, &user, id).await?;
+            form_page(&state, &ctx, &user, input, errors, Some(post)).await
         }
     }
 }

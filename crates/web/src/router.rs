@@ -250,10 +250,7 @@ fn governance_page_routes() -> Routes {
         .route("/governance/rankings", get(ranking::page))
         .route("/governance/rankings.csv", get(ranking::csv))
         .route("/governance/rankings.xlsx", get(ranking::xlsx))
-        .route(
-            "/governance/awards",
-            get(awards::list).post(awards::create),
-        )
+        .route("/governance/awards", get(awards::list).post(awards::create))
         .route("/governance/awards/new", get(awards::new_form))
         .route("/governance/awards/{id}", get(awards::show))
         .route("/governance/awards/{id}/nominate", post(awards::nominate))

@@ -74,11 +74,18 @@ pub async fn visible(ctx: &AppCtx, who: &Actor) -> AppResult<Vec<AgreementRecord
 }
 
 /// How many of the agreements this person keeps end within `days` (and have not ended).
-pub async fn ending_within(ctx: &AppCtx, who: &Actor, today: NaiveDate, days: i64) -> AppResult<usize> {
+pub async fn ending_within(
+    ctx: &AppCtx,
+    who: &Actor,
+    today: NaiveDate,
+    days: i64,
+) -> AppResult<usize> {
     Ok(visible(ctx, who)
         .await?
         .iter()
-        .filter(|a| may_manage(who, a) && a.ends_on >= today && a.ends_on <= today + Duration::days(days))
+        .filter(|a| {
+            may_manage(who, a) && a.ends_on >= today && a.ends_on <= today + Duration::days(days)
+        })
         .count())
 }
 
@@ -93,7 +100,11 @@ pub async fn document(
     if !may_view(who, &a) {
         return Err(AppError::Forbidden);
     }
-    if !ctx.store.gov_agreement_has_file(agreement_id, file_id).await? {
+    if !ctx
+        .store
+        .gov_agreement_has_file(agreement_id, file_id)
+        .await?
+    {
         return Err(AppError::NotFound);
     }
     let f = ctx.store.file(file_id).await?;

@@ -252,8 +252,7 @@ pub async fn nominate_top(
         return Err(AppError::Forbidden);
     }
     let region = RegionCode::parse(&a.region_code).map_err(AppError::internal)?;
-    let Some((_, run)) = super::explain::current_run(ctx, region.province().as_str()).await?
-    else {
+    let Some((_, run)) = super::explain::current_run(ctx, region.province().as_str()).await? else {
         return Err(AppError::invalid("category", "gov.error.no_ranking"));
     };
     let scope = (region.level() != simpul_core::Level::Province).then_some(region.as_str());

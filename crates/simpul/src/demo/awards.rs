@@ -63,10 +63,13 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<()> {
         let award = store.gov_award(id).await?;
         let scope = (region != "35").then_some(region);
         let top = store.gov_ranking(run.id, None, scope, None, 8, 0).await?;
-        let (best, inventive): (Vec<_>, Vec<_>) = top.iter().enumerate().partition(|(i, _)| i % 2 == 0);
+        let (best, inventive): (Vec<_>, Vec<_>) =
+            top.iter().enumerate().partition(|(i, _)| i % 2 == 0);
         for (category, list) in [("KIM Terbaik", best), ("KIM Inovatif", inventive)] {
             let ids: Vec<i64> = list.iter().map(|(_, r)| r.kim_id).collect();
-            store.gov_nominate(ctx, &award, &ids, category, "index").await?;
+            store
+                .gov_nominate(ctx, &award, &ids, category, "index")
+                .await?;
         }
         for (user, _) in &jurors {
             store.gov_add_juror(ctx, &award, *user).await?;

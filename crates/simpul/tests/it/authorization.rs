@@ -1513,7 +1513,13 @@ fn cases() -> Vec<Case> {
             true,
             None,
         ),
-        case(M::GET, "/api/v1/governance/agreements", Oversee, false, None),
+        case(
+            M::GET,
+            "/api/v1/governance/agreements",
+            Oversee,
+            false,
+            None,
+        ),
         case(
             M::GET,
             "/api/v1/governance/agreements/{agreement}",

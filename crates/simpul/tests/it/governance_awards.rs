@@ -44,7 +44,10 @@ async fn an_office_runs_an_award_from_nomination_to_certificates(engine: Engine)
     let r = app.post_form("/governance/awards", &fields).await;
     assert_eq!(r.status(), 422);
     let html = r.text().await.unwrap();
-    assert!(html.contains("Nilai tertinggi harus 1 sampai 1.000."), "{html}");
+    assert!(
+        html.contains("Nilai tertinggi harus 1 sampai 1.000."),
+        "{html}"
+    );
     assert_eq!(app.store.gov_awards().await.unwrap().len(), before);
     fields[5] = ("max_score", "50");
     let r = app.post_form("/governance/awards", &fields).await;
@@ -59,7 +62,10 @@ async fn an_office_runs_an_award_from_nomination_to_certificates(engine: Engine)
         .await;
     assert_eq!(r.status(), 303);
     let (_, html) = app.get_text(&format!("/governance/awards/{id}")).await;
-    assert!(html.contains(&format!("<option value=\"{prigen}\">")), "the Prigen KIM is offered");
+    assert!(
+        html.contains(&format!("<option value=\"{prigen}\">")),
+        "the Prigen KIM is offered"
+    );
     let r = app
         .post_form(
             &format!("/governance/awards/{id}/nominate"),
@@ -75,15 +81,25 @@ async fn an_office_runs_an_award_from_nomination_to_certificates(engine: Engine)
         )
         .await;
     assert_eq!(r.status(), 422);
-    assert!(r.text().await.unwrap().contains("Pilih kategori penghargaan ini."));
+    assert!(r
+        .text()
+        .await
+        .unwrap()
+        .contains("Pilih kategori penghargaan ini."));
     let nominations = app.store.gov_nominations(id).await.unwrap();
-    assert_eq!(nominations.iter().filter(|n| n.source == "index").count(), 5);
+    assert_eq!(
+        nominations.iter().filter(|n| n.source == "index").count(),
+        5
+    );
     let own = nominations.iter().find(|n| n.kim_id == prigen).unwrap().id;
     let other = nominations.iter().find(|n| n.kim_id != prigen).unwrap().id;
     // Jurors are chosen from the accounts the page offers.
     let (_, html) = app.get_text(&format!("/governance/awards/{id}")).await;
     for juror in ["juri.jatim", "kim.prigen.ketua"] {
-        assert!(html.contains(&format!("<option value=\"{juror}\">")), "{juror} offered");
+        assert!(
+            html.contains(&format!("<option value=\"{juror}\">")),
+            "{juror} offered"
+        );
         let r = app
             .post_form(
                 &format!("/governance/awards/{id}/jurors"),
@@ -95,16 +111,37 @@ async fn an_office_runs_an_award_from_nomination_to_certificates(engine: Engine)
     // The juror: out of range, no declaration, then a good score.
     app.new_visitor();
     app.login_as("juri.jatim").await;
-    let (status, html) = app.get_text(&format!("/governance/awards/{id}/score")).await;
+    let (status, html) = app
+        .get_text(&format!("/governance/awards/{id}/score"))
+        .await;
     assert_eq!(status, 200, "{html}");
-    assert!(html.contains("Diseminasi") && html.contains("Inovasi"), "the rubric");
+    assert!(
+        html.contains("Diseminasi") && html.contains("Inovasi"),
+        "the rubric"
+    );
     let score_url = |n: i64| format!("/governance/awards/nominations/{n}/score");
     let juror = app.user_id("juri.jatim").await;
     for (score, declared, message) in [
-        ("51", "1", "Nilai harus bilangan bulat dari 0 sampai nilai tertinggi."),
-        ("-1", "1", "Nilai harus bilangan bulat dari 0 sampai nilai tertinggi."),
-        ("empat puluh", "1", "Nilai harus bilangan bulat dari 0 sampai nilai tertinggi."),
-        ("40", "", "Centang pernyataan tidak ada konflik kepentingan."),
+        (
+            "51",
+            "1",
+            "Nilai harus bilangan bulat dari 0 sampai nilai tertinggi.",
+        ),
+        (
+            "-1",
+            "1",
+            "Nilai harus bilangan bulat dari 0 sampai nilai tertinggi.",
+        ),
+        (
+            "empat puluh",
+            "1",
+            "Nilai harus bilangan bulat dari 0 sampai nilai tertinggi.",
+        ),
+        (
+            "40",
+            "",
+            "Centang pernyataan tidak ada konflik kepentingan.",
+        ),
     ] {
         let r = app
             .post_form(
@@ -113,24 +150,38 @@ async fn an_office_runs_an_award_from_nomination_to_certificates(engine: Engine)
             )
             .await;
         assert_eq!(r.status(), 422, "{score}");
-        assert!(r.text().await.unwrap().contains(message), "{score}: {message}");
+        assert!(
+            r.text().await.unwrap().contains(message),
+            "{score}: {message}"
+        );
     }
     assert!(app.store.gov_my_scores(id, juror).await.unwrap().is_empty());
     let r = app
         .post_form(
             &score_url(other),
-            &[("score", "45"), ("no_conflict", "1"), ("note", "Aktif sekali")],
+            &[
+                ("score", "45"),
+                ("no_conflict", "1"),
+                ("note", "Aktif sekali"),
+            ],
         )
         .await;
     assert_eq!(r.status(), 303);
-    let (_, html) = app.get_text(&format!("/governance/awards/{id}/score")).await;
+    let back = header(r.headers(), "location").to_owned();
+    assert!(back.starts_with(&format!("/governance/awards/{id}/score?done=1")));
+    let (_, html) = app.get_text(&back).await;
     assert!(html.contains("Nilai tersimpan."), "{html}");
     assert!(html.contains("<strong class=\"my-score\">45</strong>"));
     // The Prigen officer, a juror too, is told they cannot score their own KIM.
     app.new_visitor();
     app.login_as("kim.prigen.ketua").await;
-    let (_, html) = app.get_text(&format!("/governance/awards/{id}/score")).await;
-    assert!(html.contains("Anda tidak boleh menilai KIM tempat Anda bergabung"), "{html}");
+    let (_, html) = app
+        .get_text(&format!("/governance/awards/{id}/score"))
+        .await;
+    assert!(
+        html.contains("Anda tidak boleh menilai KIM tempat Anda bergabung"),
+        "{html}"
+    );
     let r = app
         .post_form(&score_url(own), &[("score", "50"), ("no_conflict", "1")])
         .await;
@@ -141,11 +192,21 @@ async fn an_office_runs_an_award_from_nomination_to_certificates(engine: Engine)
         .unwrap()
         .contains("Anda tidak boleh menilai KIM tempat Anda bergabung (konflik kepentingan)."));
     let officer = app.user_id("kim.prigen.ketua").await;
-    assert!(app.store.gov_my_scores(id, officer).await.unwrap().is_empty());
+    assert!(app
+        .store
+        .gov_my_scores(id, officer)
+        .await
+        .unwrap()
+        .is_empty());
     // Someone who is not a juror may not open the scoring page.
     app.new_visitor();
     app.login_as("kim.prigen.anggota").await;
-    assert_eq!(app.get(&format!("/governance/awards/{id}/score")).await.status(), 403);
+    assert_eq!(
+        app.get(&format!("/governance/awards/{id}/score"))
+            .await
+            .status(),
+        403
+    );
     // The office publishes; the scored nomination wins its category.
     app.new_visitor();
     app.login_as("kominfo.kab-pasuruan").await;
@@ -191,7 +252,9 @@ async fn an_office_runs_an_award_from_nomination_to_certificates(engine: Engine)
     let pdf = r.bytes().await.unwrap();
     assert!(pdf.starts_with(b"%PDF"));
     // A nomination without a place has no certificate.
-    let r = app.get(&format!("/penghargaan/{id}/sertifikat/{own}")).await;
+    let r = app
+        .get(&format!("/penghargaan/{id}/sertifikat/{own}"))
+        .await;
     assert_eq!(r.status(), 404);
     app.finish().await;
 }

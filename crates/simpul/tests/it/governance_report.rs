@@ -15,14 +15,23 @@ async fn an_office_reads_the_leadership_report_and_downloads_it(engine: Engine) 
     app.login_as("kominfo.kab-pasuruan").await;
     let (status, html) = app.get_text("/governance/reports").await;
     assert_eq!(status, 200, "{html}");
-    assert!(html.contains("<option value=\"35.14\""), "its region is offered");
+    assert!(
+        html.contains("<option value=\"35.14\""),
+        "its region is offered"
+    );
     let year = chrono::Utc::now().date_naive();
     let query = format!("region=35.14&period=year&date={year}");
     let (status, html) = app.get_text(&format!("/governance/reports?{query}")).await;
     assert_eq!(status, 200, "{html}");
     let label = format!("Tahun {}", chrono::Datelike::year(&year));
-    assert!(html.contains(&format!("Laporan Kabupaten Pasuruan, {label}")), "{html}");
-    assert!(html.contains("Jumlah KIM") && html.contains("<svg"), "figures and a chart");
+    assert!(
+        html.contains(&format!("Laporan Kabupaten Pasuruan, {label}")),
+        "{html}"
+    );
+    assert!(
+        html.contains("Jumlah KIM") && html.contains("<svg"),
+        "figures and a chart"
+    );
     // The PDF: a real document whose title names the region and the period.
     let r = app.get(&format!("/governance/reports.pdf?{query}")).await;
     assert_eq!(r.status(), 200);
@@ -31,7 +40,11 @@ async fn an_office_reads_the_leadership_report_and_downloads_it(engine: Engine) 
     assert!(pdf.starts_with(b"%PDF"));
     let doc = lopdf::Document::load_mem(&pdf).expect("a readable PDF");
     assert!(!doc.get_pages().is_empty());
-    let info = doc.trailer.get(b"Info").and_then(|i| i.as_reference()).unwrap();
+    let info = doc
+        .trailer
+        .get(b"Info")
+        .and_then(|i| i.as_reference())
+        .unwrap();
     let title = doc
         .get_object(info)
         .and_then(|o| o.as_dict())
@@ -61,7 +74,9 @@ async fn an_office_reads_the_leadership_report_and_downloads_it(engine: Engine) 
     assert!(kims >= 1.0, "Kabupaten Pasuruan has demo KIMs");
     // Outside the office's oversight, and a period that is not one.
     let r = app
-        .get(&format!("/governance/reports?region=33.74&period=year&date={year}"))
+        .get(&format!(
+            "/governance/reports?region=33.74&period=year&date={year}"
+        ))
         .await;
     assert_eq!(r.status(), 403);
     let r = app
@@ -85,7 +100,10 @@ async fn an_office_reads_the_leadership_report_and_downloads_it(engine: Engine) 
     let notes = app.notifications_at_least(jatim, 1).await;
     let monthly: Vec<_> = notes
         .iter()
-        .filter(|n| n.link.starts_with("/governance/reports?region=35&period=month&date="))
+        .filter(|n| {
+            n.link
+                .starts_with("/governance/reports?region=35&period=month&date=")
+        })
         .collect();
     assert_eq!(monthly.len(), 1, "{notes:?}");
     assert!(monthly[0].title.starts_with("Laporan KIM"));

@@ -224,7 +224,11 @@ const PAGES: &[Page] = &[
         "/governance/awards/{awardopen}/score",
         &["done"],
     ),
-    page("/governance/agreements", "/governance/agreements", &["state"]),
+    page(
+        "/governance/agreements",
+        "/governance/agreements",
+        &["state"],
+    ),
     page(
         "/governance/agreements/new",
         "/governance/agreements/new",

@@ -191,7 +191,9 @@ pub async fn create(
     CsrfForm(form): CsrfForm<AgreementForm>,
 ) -> AppResult<Response> {
     match app::create(&state, &user, &user.audit(&ctx), &form.input()).await {
-        Ok(id) => Ok(Redirect::to(&format!("/governance/agreements/{id}?done=saved")).into_response()),
+        Ok(id) => {
+            Ok(Redirect::to(&format!("/governance/agreements/{id}?done=saved")).into_response())
+        }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
             form_page(&state, &ctx, &user, form, errors, status).await
@@ -210,6 +212,8 @@ pub struct ShowQuery {
 struct ShowPage<'a> {
     page: Page<'a>,
     agreement: AgreementRecord,
+    kind_name: &'a str,
+    state_name: &'a str,
     state: &'static str,
     region_name: String,
     obligations: Vec<ObligationRecord>,
@@ -244,10 +248,15 @@ async fn show_page(
         .ok()
         .and_then(|r| names.get(&r).map(|x| x.name.clone()))
         .unwrap_or_default();
+    let agreement_state = app::state(&agreement, today());
     render_with_status(
         status,
         ShowPage {
-            state: app::state(&agreement, today()),
+            kind_name: page
+                .t
+                .get(&format!("gov.agreement_kind.{}", agreement.kind)),
+            state_name: page.t.get(&format!("gov.state_{agreement_state}")),
+            state: agreement_state,
             obligations: state.store.gov_obligations(id).await?,
             files: state.store.gov_agreement_files(id).await?,
             manage: app::may_manage(user, &agreement),
@@ -285,8 +294,20 @@ pub async fn follow_up(
     CsrfForm(input): CsrfForm<FollowUpInput>,
 ) -> AppResult<Response> {
     let audit = user.audit(&ctx);
-    match app::follow_up(&state, &user, &audit, id, obligation, &input.status, &input.note).await {
-        Ok(()) => Ok(Redirect::to(&format!("/governance/agreements/{id}?done=followed")).into_response()),
+    match app::follow_up(
+        &state,
+        &user,
+        &audit,
+        id,
+        obligation,
+        &input.status,
+        &input.note,
+    )
+    .await
+    {
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/governance/agreements/{id}?done=followed")).into_response())
+        }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
             show_page(&state, &ctx, &user, id, "", errors, status).await
@@ -325,7 +346,9 @@ pub async fn upload(
         None => Err(AppError::invalid("document", "gov.error.document_missing")),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/governance/agreements/{id}?done=uploaded")).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/governance/agreements/{id}?done=uploaded")).into_response())
+        }
         Err(e) => {
             let (status, errors) = form_errors(e)?;
             show_page(&state, &ctx, &user, id, "", errors, status).await

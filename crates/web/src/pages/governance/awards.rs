@@ -117,7 +117,12 @@ async fn form_page(
     let page = Page::new(state, ctx, Some(user));
     let levels = app::LEVELS
         .iter()
-        .map(|l| (l.to_string(), page.t.get(&format!("gov.level.{l}")).to_string()))
+        .map(|l| {
+            (
+                l.to_string(),
+                page.t.get(&format!("gov.level.{l}")).to_string(),
+            )
+        })
         .collect();
     render_with_status(
         status,
@@ -170,6 +175,7 @@ pub struct ShowQuery {
 struct ShowPage<'a> {
     page: Page<'a>,
     award: AwardRecord,
+    level_name: &'a str,
     region_name: String,
     categories: Vec<(String, Vec<Ranked>)>,
     category_names: Vec<String>,
@@ -240,6 +246,7 @@ async fn show_page(
                 .map(|c| c.to_string())
                 .collect(),
             judge: jurors.iter().any(|(j, _)| *j == user.user_id),
+            level_name: page.t.get(&format!("gov.level.{}", award.level)),
             page,
             award,
             region_name,

@@ -33,6 +33,7 @@ pub struct JuryRow {
 struct ScorePage<'a> {
     page: Page<'a>,
     award: AwardRecord,
+    level_name: &'a str,
     rubric: Vec<String>,
     rows: Vec<JuryRow>,
     manage: bool,
@@ -89,6 +90,7 @@ async fn score_page(
     render_with_status(
         status,
         ScorePage {
+            level_name: page.t.get(&format!("gov.level.{}", award.level)),
             page,
             rubric: award
                 .rubric
@@ -112,7 +114,16 @@ pub async fn score_form(
     PathParam(id): PathParam<i64>,
     Query(q): Query<ScoreQuery>,
 ) -> AppResult<Response> {
-    score_page(&state, &ctx, &user, id, None, !q.done.is_empty(), StatusCode::OK).await
+    score_page(
+        &state,
+        &ctx,
+        &user,
+        id,
+        None,
+        !q.done.is_empty(),
+        StatusCode::OK,
+    )
+    .await
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
@@ -170,6 +181,7 @@ pub async fn score(
 struct ResultsPage<'a> {
     page: Page<'a>,
     award: AwardRecord,
+    level_name: &'a str,
     region_name: String,
     categories: Vec<(String, Vec<Ranked>)>,
 }
@@ -186,8 +198,10 @@ pub async fn public_results(
         .ok()
         .and_then(|r| names.get(&r).map(|x| x.name.clone()))
         .unwrap_or_default();
+    let page = Page::new(&state, &ctx, None);
     render(ResultsPage {
-        page: Page::new(&state, &ctx, None),
+        level_name: page.t.get(&format!("gov.level.{}", award.level)),
+        page,
         categories: results::rank(state.store.gov_nominations(id).await?),
         award,
         region_name,

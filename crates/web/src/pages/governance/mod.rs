@@ -74,13 +74,8 @@ pub async fn dashboard_links(
             ));
         }
     }
-    let ending = app::agreements::ending_within(
-        state,
-        user,
-        chrono::Utc::now().date_naive(),
-        30,
-    )
-    .await?;
+    let ending =
+        app::agreements::ending_within(state, user, chrono::Utc::now().date_naive(), 30).await?;
     if ending > 0 {
         out.push((
             t.fmt("gov.dashboard_agreements", &[("n", &ending.to_string())]),

@@ -122,7 +122,12 @@ pub async fn page(
                 .into_iter()
                 .map(|(k, v)| (page.t.get(k).to_string(), v))
                 .collect();
-            let max = r.reach_by_regency.iter().map(|(_, n)| *n).max().unwrap_or(0);
+            let max = r
+                .reach_by_regency
+                .iter()
+                .map(|(_, n)| *n)
+                .max()
+                .unwrap_or(0);
             let bars: Vec<crate::charts::Bar> = r
                 .reach_by_regency
                 .iter()

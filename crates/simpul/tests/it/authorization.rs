@@ -2460,6 +2460,7 @@ async fn the_matrix_covers_every_api_route() {
                 .replace("{post}", "{id}")
                 .replace("{pendingpost}", "{id}")
                 .replace("{aspiration}", "{id}")
+                .replace("{agreement}", "{id}")
         })
         .collect();
     let mut missing = Vec::new();

@@ -40,7 +40,7 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { echo "the demo server
 
 mkdir -p e2e/artifacts
 roles=('' kim.prigen.anggota kim.prigen.ketua kominfo.kab-pasuruan kominfo.jatim bakorwil.malang
-       mitra.bmkg cekfakta.jatim nasional)
+       mitra.bmkg cekfakta.jatim juri.jatim nasional)
 as_args=()
 for r in "${roles[@]}"; do as_args+=(--as "$r"); done
 echo "== walking the demo as the visitor and ${#roles[@]} roles (report: e2e/artifacts/walk.md)"

@@ -56,13 +56,15 @@ async function ticketVideo(ticketPage) {
   return file;
 }
 
-/** Date and time in WIB, `minutes` from now (capped at 23:59 of today). */
+/** Date and time in WIB, `minutes` from now, kept within today (00:00 to 23:59): the form takes
+ * one date per session, so a session must not cross midnight whatever the hour the test runs. */
 function wib(minutes) {
   const now = new Date(Date.now() + 7 * 3600_000);
   const t = new Date(now.getTime() + minutes * 60_000);
   const day = now.toISOString().slice(0, 10);
-  const sameDay = t.toISOString().slice(0, 10) === day;
-  return { date: day, time: sameDay ? t.toISOString().slice(11, 16) : '23:59' };
+  const tDay = t.toISOString().slice(0, 10);
+  const time = tDay === day ? t.toISOString().slice(11, 16) : tDay < day ? '00:00' : '23:59';
+  return { date: day, time };
 }
 
 describe('forums and trainings', { timeout: 300_000 }, () => {

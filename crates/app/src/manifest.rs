@@ -335,10 +335,12 @@ pub static GOVERNANCE: Capability = Capability {
     job_kinds: &[
         &crate::governance::compute::COMPUTE,
         &crate::governance::agreements::REMIND,
+        &crate::governance::report_files::MONTHLY,
     ],
     schedules: &[
         &crate::governance::compute::COMPUTE_DAILY,
         &crate::governance::agreements::REMIND_DAILY,
+        &crate::governance::report_files::MONTHLY_CHECK,
     ],
     audit_actions: &[
         "gov.index_save",
@@ -362,8 +364,7 @@ pub static GOVERNANCE: Capability = Capability {
         },
         AuditObject {
             kind: "gov_agreement",
-            // No page for one agreement yet (the register has only its service).
-            page: None,
+            page: Some("/governance/agreements/{}"),
         },
         AuditObject {
             kind: "gov_award",

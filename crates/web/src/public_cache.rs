@@ -66,6 +66,7 @@ pub const PUBLIC_ROUTES: &[&str] = &[
     // Capacity building: the certificate check and an event's calendar file.
     "/sertifikat",
     "/sertifikat/{code}",
+    "/penghargaan/{id}",
     "/events/{id}/event.ics",
     // Program calendars, which calendar apps poll (no budget lines: the same for everyone).
     "/programs/office/{code}/calendar.ics",

@@ -232,7 +232,7 @@ fn page_routes() -> Routes {
 
 /// Partnership governance pages (issue 16).
 fn governance_page_routes() -> Routes {
-    use pages::governance::{self as gov, index, ranking};
+    use pages::governance::{self as gov, agreements, awards, index, jury, ranking, report};
     Routes::new()
         .route("/governance", get(gov::hub))
         .route("/governance/indexes", post(index::create))
@@ -250,6 +250,49 @@ fn governance_page_routes() -> Routes {
         .route("/governance/rankings", get(ranking::page))
         .route("/governance/rankings.csv", get(ranking::csv))
         .route("/governance/rankings.xlsx", get(ranking::xlsx))
+        .route("/governance/awards", get(awards::list).post(awards::create))
+        .route("/governance/awards/new", get(awards::new_form))
+        .route("/governance/awards/{id}", get(awards::show))
+        .route("/governance/awards/{id}/nominate", post(awards::nominate))
+        .route(
+            "/governance/awards/{id}/nominate-top",
+            post(awards::nominate_top),
+        )
+        .route("/governance/awards/{id}/jurors", post(awards::add_juror))
+        .route("/governance/awards/{id}/publish", post(awards::publish))
+        .route("/governance/awards/{id}/score", get(jury::score_form))
+        .route(
+            "/governance/awards/nominations/{id}/score",
+            post(jury::score),
+        )
+        .route(
+            "/governance/agreements",
+            get(agreements::list).post(agreements::create),
+        )
+        .route("/governance/agreements/new", get(agreements::new_form))
+        .route("/governance/agreements/{id}", get(agreements::show))
+        .route(
+            "/governance/agreements/{id}/obligations/{obligation}",
+            post(agreements::follow_up),
+        )
+        .route(
+            "/governance/agreements/{id}/documents",
+            post(agreements::upload).layer(DefaultBodyLimit::max(
+                simpul_app::governance::agreements::MAX_DOCUMENT + 64 * 1024,
+            )),
+        )
+        .route(
+            "/governance/agreements/{id}/documents/{file}",
+            get(agreements::document),
+        )
+        .route("/governance/reports", get(report::page))
+        .route("/governance/reports.pdf", get(report::pdf))
+        .route("/governance/reports.xlsx", get(report::xlsx))
+        .route("/penghargaan/{id}", get(jury::public_results))
+        .route(
+            "/penghargaan/{id}/sertifikat/{nomination}",
+            get(jury::certificate),
+        )
 }
 
 /// Village voices: the public portal, posts, review and aspirations (issue 15).
@@ -577,6 +620,14 @@ fn hoax_api_routes() -> Routes {
         .route(
             "/api/v1/governance/rankings",
             get(api::governance::rankings),
+        )
+        .route(
+            "/api/v1/governance/agreements",
+            get(api::governance_agreements::list),
+        )
+        .route(
+            "/api/v1/governance/agreements/{id}",
+            get(api::governance_agreements::show),
         )
 }
 

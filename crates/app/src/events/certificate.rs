@@ -28,6 +28,8 @@ pub struct CertificateText {
     pub name: String,
     pub event_title: String,
     pub kind_label: String,
+    /// What the certificate is for, when not taking part in an event (an award's place).
+    pub reason: Option<String>,
     pub dates: String,
     pub hours: String,
     pub organiser: String,
@@ -113,6 +115,7 @@ pub async fn text_of(
         name: r.name.clone(),
         event_title: e.title.clone(),
         kind_label: t.get(&format!("events.kind_{}", e.kind)).to_string(),
+        reason: None,
         dates: date_range(e),
         hours: t.fmt(
             "events.cert_hours",
@@ -202,15 +205,14 @@ pub fn render(c: &CertificateText) -> AppResult<Vec<u8>> {
         y -= 11.0;
     }
     y -= 2.0;
-    centred(
-        &format!(
+    let reason = match &c.reason {
+        Some(r) => r.clone(),
+        None => format!(
             "atas partisipasinya sebagai peserta {}",
             c.kind_label.to_lowercase()
         ),
-        13.0,
-        y,
-        false,
-    );
+    };
+    centred(&reason, 13.0, y, false);
     y -= 10.0;
     for line in wrap(&measure_bold, &c.event_title, 17.0, 230.0) {
         centred(&line, 17.0, y, true);
@@ -263,6 +265,7 @@ mod tests {
                 "Forum Kemitraan KIM Jawa Timur 2026: Literasi Digital dan Ketahanan Informasi Desa"
                     .into(),
             kind_label: "Forum".into(),
+            reason: None,
             dates: "12 – 13 Maret 2026".into(),
             hours: "12 jam".into(),
             organiser: "Dinas Kominfo Jawa Timur".into(),

@@ -54,6 +54,63 @@ pub fn may_manage(who: &Actor, a: &AgreementRecord) -> bool {
         .is_ok_and(|r| who.can(Action::ManageAgreements { region: &r }))
 }
 
+/// Whether this person may read an agreement: the administrators overseeing its region.
+pub fn may_view(who: &Actor, a: &AgreementRecord) -> bool {
+    RegionCode::parse(&a.region_code).is_ok_and(|r| {
+        who.can(Action::ViewRankings { region: &r })
+            || who.can(Action::ManageAgreements { region: &r })
+    })
+}
+
+/// The agreements this person may read, the soonest to end first.
+pub async fn visible(ctx: &AppCtx, who: &Actor) -> AppResult<Vec<AgreementRecord>> {
+    Ok(ctx
+        .store
+        .gov_agreements()
+        .await?
+        .into_iter()
+        .filter(|a| may_view(who, a))
+        .collect())
+}
+
+/// How many of the agreements this person keeps end within `days` (and have not ended).
+pub async fn ending_within(
+    ctx: &AppCtx,
+    who: &Actor,
+    today: NaiveDate,
+    days: i64,
+) -> AppResult<usize> {
+    Ok(visible(ctx, who)
+        .await?
+        .iter()
+        .filter(|a| {
+            may_manage(who, a) && a.ends_on >= today && a.ends_on <= today + Duration::days(days)
+        })
+        .count())
+}
+
+/// A document of an agreement this person may read: (content type, file name, bytes).
+pub async fn document(
+    ctx: &AppCtx,
+    who: &Actor,
+    agreement_id: i64,
+    file_id: i64,
+) -> AppResult<(String, String, Vec<u8>)> {
+    let a = ctx.store.gov_agreement(agreement_id).await?;
+    if !may_view(who, &a) {
+        return Err(AppError::Forbidden);
+    }
+    if !ctx
+        .store
+        .gov_agreement_has_file(agreement_id, file_id)
+        .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    let f = ctx.store.file(file_id).await?;
+    Ok((f.content_type, f.filename, f.data))
+}
+
 pub fn may_keep_any(who: &Actor) -> bool {
     home_region(who).is_some()
 }
@@ -295,8 +352,7 @@ pub async fn remind_due(ctx: &AppCtx, today: NaiveDate) -> AppResult<usize> {
                     simpul_core::calendar::long_date(a.ends_on, "id"),
                 ),
             ],
-            // No agreement page yet: the governance hub, where the register will be.
-            link: "/governance".into(),
+            link: format!("/governance/agreements/{}", a.id),
             dedupe_key: Some(format!("gov:agreement:{}:{due}", a.id)),
         };
         let region = RegionCode::parse(&a.region_code).ok();

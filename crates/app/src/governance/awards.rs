@@ -225,13 +225,46 @@ pub async fn publish(
     if !may_manage(who, &a) {
         return Err(AppError::Forbidden);
     }
+    let places = super::award_results::places(ctx, &a).await?;
     ctx.store
-        .gov_publish_award(audit, &a)
+        .gov_publish_award(audit, &a, &places)
         .await
         .map_err(|e| match e {
             simpul_store::StoreError::Conflict(_) => {
-                AppError::Conflict(FieldError::new("", "gov.error.already_published"))
+                AppError::Conflict(FieldError::new("", "gov.error.award_published"))
             }
             other => other.into(),
         })
+}
+
+/// Nominate the top `n` KIMs of the award's region in the province's current index, in one
+/// action.
+pub async fn nominate_top(
+    ctx: &AppCtx,
+    who: &Actor,
+    audit: &AuditContext,
+    award_id: i64,
+    category: &str,
+    n: i64,
+) -> AppResult<u64> {
+    let a = ctx.store.gov_award(award_id).await?;
+    if !may_manage(who, &a) {
+        return Err(AppError::Forbidden);
+    }
+    let region = RegionCode::parse(&a.region_code).map_err(AppError::internal)?;
+    let Some((_, run)) = super::explain::current_run(ctx, region.province().as_str()).await? else {
+        return Err(AppError::invalid("category", "gov.error.no_ranking"));
+    };
+    let scope = (region.level() != simpul_core::Level::Province).then_some(region.as_str());
+    let top: Vec<i64> = ctx
+        .store
+        .gov_ranking(run.id, None, scope, None, n.clamp(1, 20), 0)
+        .await?
+        .into_iter()
+        .map(|r| r.kim_id)
+        .collect();
+    if top.is_empty() {
+        return Err(AppError::invalid("category", "gov.error.no_ranking"));
+    }
+    nominate(ctx, who, audit, award_id, category, &top, "index").await
 }

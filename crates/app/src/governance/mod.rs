@@ -7,11 +7,13 @@
 //! [`awards`] runs tiered awards.
 
 pub mod agreements;
+pub mod award_results;
 pub mod awards;
 pub mod compute;
 pub mod explain;
 pub mod indicators;
 pub mod report;
+pub mod report_files;
 
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notify::{notify, Audience, Message};

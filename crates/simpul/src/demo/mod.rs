@@ -9,6 +9,7 @@ use simpul_store::accounts::NewUser;
 use simpul_store::Store;
 
 pub mod alerts;
+pub mod awards;
 pub mod dissem;
 pub mod events;
 pub mod governance;
@@ -147,6 +148,13 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
             "Jawa Timur".into(),
         ),
         (
+            "juri.jatim".into(),
+            "Juri Penghargaan KIM Jawa Timur".into(),
+            Role::KimMember,
+            Scope::Region(province.clone()),
+            "Jawa Timur".into(),
+        ),
+        (
             "kim.prigen.ketua".into(),
             format!("Ketua KIM {}", village.name),
             Role::KimOfficer,
@@ -211,6 +219,7 @@ pub async fn seed(store: &Store) -> Result<Vec<DemoAccount>> {
     portal::seed(store, &ctx).await?;
     // Partnership governance: a scored past year (and the year before), two agreements.
     governance::seed(store, &ctx).await?;
+    awards::seed(store, &ctx).await?;
     Ok(out)
 }
 

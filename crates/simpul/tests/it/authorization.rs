@@ -101,6 +101,8 @@ enum Rule {
     // Central Java's and the Semarang KIM).
     /// A KIM's score: its officers and members, and administrators of its region.
     KimScore,
+    /// An award's juror: `mitra.bmkg` judges the in-scope award; nobody the other.
+    AwardJuror,
 }
 
 fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
@@ -193,6 +195,7 @@ fn allowed(rule: Rule, role: Option<Role>, in_scope: bool) -> bool {
         Rule::PortalWriter => matches!(role, Role::KimOfficer | Role::KimMember),
         Rule::PortalSharer => role == Role::KimOfficer && in_scope,
         Rule::PostWriter => matches!(role, Role::KimOfficer | Role::KimMember) && in_scope,
+        Rule::AwardJuror => role == Role::PartnerStaff && in_scope,
         Rule::KimScore => {
             (role.is_admin() || matches!(role, Role::KimOfficer | Role::KimMember))
                 && (in_scope || national)
@@ -1477,6 +1480,158 @@ fn cases() -> Vec<Case> {
             true,
             None,
         ),
+        // Tiered awards (the in-scope award is in the KIM's kabupaten/kota, the other in Kota
+        // Semarang); publishing comes after scoring.
+        case(M::GET, "/governance/awards", Account, false, None),
+        case(M::GET, "/governance/awards/new", Managers, false, None),
+        case(
+            M::POST,
+            "/governance/awards",
+            Manage,
+            true,
+            form(&[
+                ("title", "Lomba Matriks Baru"),
+                ("level", "regency"),
+                ("region", "{kimregency}"),
+                ("categories", "KIM Terbaik"),
+                ("rubric", "Diseminasi"),
+                ("max_score", "100"),
+            ]),
+        ),
+        case(M::GET, "/governance/awards/{award}", Manage, true, None),
+        case(
+            M::POST,
+            "/governance/awards/{award}/nominate",
+            Manage,
+            true,
+            form(&[("category", "KIM Terbaik"), ("kim", "{kim}")]),
+        ),
+        case(
+            M::POST,
+            "/governance/awards/{award}/nominate-top",
+            Manage,
+            true,
+            form(&[("category", "KIM Terbaik")]),
+        ),
+        case(
+            M::POST,
+            "/governance/awards/{award}/jurors",
+            Manage,
+            true,
+            form(&[("username", "mitra.bmkg")]),
+        ),
+        case(
+            M::GET,
+            "/governance/awards/{award}/score",
+            AwardJuror,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/governance/awards/nominations/{nomination}/score",
+            AwardJuror,
+            true,
+            form(&[("score", "70"), ("no_conflict", "1"), ("note", "Matriks")]),
+        ),
+        case(
+            M::POST,
+            "/governance/awards/{award}/publish",
+            Manage,
+            true,
+            form(&[]),
+        ),
+        // Partnership agreements (the in-scope one is the KIM's kabupaten/kota office's).
+        case(M::GET, "/governance/agreements", Oversee, false, None),
+        case(M::GET, "/governance/agreements/new", Managers, false, None),
+        case(
+            M::POST,
+            "/governance/agreements",
+            Manage,
+            true,
+            form(&[
+                ("kind", "pks"),
+                ("title", "PKS Matriks"),
+                ("scope", "Diseminasi"),
+                ("party", "Dinas Kominfo"),
+                ("parties", "Mitra Matriks"),
+                ("starts_on", "2030-01-01"),
+                ("ends_on", "2031-12-31"),
+                ("region", "{kimregency}"),
+            ]),
+        ),
+        case(
+            M::GET,
+            "/governance/agreements/{agreement}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::POST,
+            "/governance/agreements/{agreement}/obligations/{obligation}",
+            Manage,
+            true,
+            form(&[("status", "in_progress"), ("note", "Matriks")]),
+        ),
+        case(
+            M::POST,
+            "/governance/agreements/{agreement}/documents",
+            Manage,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/governance/agreements/{agreement}/documents/{agreementfile}",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/api/v1/governance/agreements",
+            Oversee,
+            false,
+            None,
+        ),
+        case(
+            M::GET,
+            "/api/v1/governance/agreements/{agreement}",
+            Oversee,
+            true,
+            None,
+        ),
+        // The leadership report of the KIM's kabupaten/kota.
+        case(
+            M::GET,
+            "/governance/reports?region={kimregency}&period=year",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/governance/reports.pdf?region={kimregency}&period=year",
+            Oversee,
+            true,
+            None,
+        ),
+        case(
+            M::GET,
+            "/governance/reports.xlsx?region={kimregency}&period=year",
+            Oversee,
+            true,
+            None,
+        ),
+        case(M::GET, "/penghargaan/{awardpub}", Anyone, true, None),
+        case(
+            M::GET,
+            "/penghargaan/{awardpub}/sertifikat/{winner}",
+            Anyone,
+            true,
+            None,
+        ),
         // Last: changing one's password ends the caller's API token (the same password again).
         case(
             M::POST,
@@ -1654,6 +1809,18 @@ async fn targets(app: &TestApp, inside: bool) -> HashMap<&'static str, String> {
         crate::governance::sample_indexes(app, if inside { "35" } else { "33" }).await;
     t.insert("govindex", index.to_string());
     t.insert("govdraft", draft.to_string());
+    let kim: i64 = t["kim"].parse().unwrap();
+    let [award, nomination, awardpub, winner] =
+        crate::governance_awards::sample_awards(app, kim, &t["kimregency"], inside).await;
+    t.insert("award", award.to_string());
+    t.insert("nomination", nomination.to_string());
+    t.insert("awardpub", awardpub.to_string());
+    t.insert("winner", winner.to_string());
+    let [agreement, obligation, file] =
+        crate::governance_agreements::sample_agreement(app, &t["kimregency"]).await;
+    t.insert("agreement", agreement.to_string());
+    t.insert("obligation", obligation.to_string());
+    t.insert("agreementfile", file.to_string());
     t
 }
 
@@ -2252,6 +2419,18 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                         .send()
                         .await
                         .unwrap()
+                } else if path.ends_with("/documents") {
+                    // An agreement's document: a PDF, as the page's upload form sends it.
+                    let csrf = app.csrf().await;
+                    let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec())
+                        .file_name("pks.pdf");
+                    let form = reqwest::multipart::Form::new().part("document", part);
+                    app.client
+                        .post(app.url(&format!("{path}?csrf_token={csrf}")))
+                        .multipart(form)
+                        .send()
+                        .await
+                        .unwrap()
                 } else if path.ends_with("/files") {
                     let csrf = app.csrf().await;
                     let part = reqwest::multipart::Part::bytes(b"%PDF-1.4 matrix".to_vec())
@@ -2320,9 +2499,14 @@ async fn every_protected_route_checks_role_and_scope(engine: Engine) {
                 // content (a field message): allowed.
                 let validated =
                     status == StatusCode::UNPROCESSABLE_ENTITY && c.rule == Rule::RegisterOthers;
+                // Nominating the index's top KIMs passes the authorization check first; Kota
+                // Semarang has no scored KIM, so an allowed office is told so on the page.
+                let no_ranking = status == StatusCode::UNPROCESSABLE_ENTITY
+                    && c.path.ends_with("/nominate-top")
+                    && !inside;
                 let judged = if refused_report {
                     Some(false)
-                } else if validated {
+                } else if validated || no_ranking {
                     Some(true)
                 } else {
                     was_allowed(status, &location)
@@ -2378,6 +2562,7 @@ async fn the_matrix_covers_every_api_route() {
                 .replace("{post}", "{id}")
                 .replace("{pendingpost}", "{id}")
                 .replace("{aspiration}", "{id}")
+                .replace("{agreement}", "{id}")
         })
         .collect();
     let mut missing = Vec::new();

@@ -135,12 +135,47 @@ fn today_wib(offset_minutes: i64) -> (String, String) {
     )
 }
 
+type Wib = chrono::DateTime<chrono::FixedOffset>;
+
+fn wib_day_time(t: Wib) -> (String, String) {
+    (
+        t.format("%Y-%m-%d").to_string(),
+        t.format("%H:%M").to_string(),
+    )
+}
+
+/// (start, end) of a session that has started and of one that starts in 40 minutes or more, each
+/// within one day in WIB (the form takes a session's date once).
+fn two_sessions_around_now() -> ((Wib, Wib), (Wib, Wib)) {
+    use chrono::{NaiveTime, TimeZone};
+    let zone = chrono::FixedOffset::east_opt(7 * 3600).unwrap();
+    let now = Utc::now().with_timezone(&zone);
+    let at = |day: chrono::NaiveDate, h: u32, m: u32| {
+        zone.from_local_datetime(&day.and_time(NaiveTime::from_hms_opt(h, m, 0).unwrap()))
+            .unwrap()
+    };
+    let today = now.date_naive();
+    let opening = (
+        (now - Duration::minutes(20)).max(at(today, 0, 0)),
+        (now + Duration::minutes(40)).min(at(today, 23, 59)),
+    );
+    let mut later = now + Duration::minutes(40);
+    if later.time() > NaiveTime::from_hms_opt(22, 0, 0).unwrap() {
+        later = at(later.date_naive() + Duration::days(1), 0, 10);
+    }
+    (opening, (later, later + Duration::minutes(60)))
+}
+
 async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(engine: Engine) {
     let mut app = TestApp::spawn(engine).await;
     app.login_as("kominfo.jatim").await;
-    let (d0, t0) = today_wib(-20);
-    let (d1, t1) = today_wib(100);
-    let (_, tm) = today_wib(40);
+    // The opening has started (check-in opens), the discussion has not; neither crosses midnight
+    // in WIB, whatever the hour the test runs at.
+    let (opening, discussion) = two_sessions_around_now();
+    let (d0, t0) = wib_day_time(opening.0);
+    let (_, tm) = wib_day_time(opening.1);
+    let (d1, tm1) = wib_day_time(discussion.0);
+    let (_, t1) = wib_day_time(discussion.1);
     let r = app
         .post_form(
             "/events",
@@ -169,7 +204,7 @@ async fn an_organiser_creates_a_forum_and_people_register_check_in_and_evaluate(
                 ),
                 ("session_title", "Diskusi"),
                 ("session_date", &d1),
-                ("session_start", &tm),
+                ("session_start", &tm1),
                 ("session_end", &t1),
                 ("session_speakers", ""),
             ],

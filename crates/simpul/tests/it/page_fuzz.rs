@@ -212,6 +212,59 @@ const PAGES: &[Page] = &[
         "/governance/rankings.xlsx?index={govindex}&region=35",
         &["index", "region"],
     ),
+    page("/governance/awards", "/governance/awards", &[]),
+    page("/governance/awards/new", "/governance/awards/new", &[]),
+    page(
+        "/governance/awards/{id}",
+        "/governance/awards/{awardopen}",
+        &["done"],
+    ),
+    page(
+        "/governance/awards/{id}/score",
+        "/governance/awards/{awardopen}/score",
+        &["done"],
+    ),
+    page(
+        "/governance/agreements",
+        "/governance/agreements",
+        &["state"],
+    ),
+    page(
+        "/governance/agreements/new",
+        "/governance/agreements/new",
+        &[],
+    ),
+    page(
+        "/governance/agreements/{id}",
+        "/governance/agreements/{agreement}",
+        &["done"],
+    ),
+    page(
+        "/governance/agreements/{id}/documents/{file}",
+        "/governance/agreements/{agreement}/documents/{agreementfile}",
+        &[],
+    ),
+    page(
+        "/governance/reports",
+        "/governance/reports?region=35&period=year",
+        &["region", "period", "date"],
+    ),
+    page(
+        "/governance/reports.pdf",
+        "/governance/reports.pdf?region=35&period=year",
+        &["region", "period", "date"],
+    ),
+    page(
+        "/governance/reports.xlsx",
+        "/governance/reports.xlsx?region=35&period=year",
+        &["region", "period", "date"],
+    ),
+    page("/penghargaan/{id}", "/penghargaan/{awardpub}", &[]),
+    page(
+        "/penghargaan/{id}/sertifikat/{nomination}",
+        "/penghargaan/{awardpub}/sertifikat/{winner}",
+        &[],
+    ),
     // Capacity building
     page("/events", "/events", &[]),
     page("/events/new", "/events/new", &[]),
@@ -368,7 +421,25 @@ async fn targets(app: &TestApp) -> HashMap<&'static str, String> {
     let event =
         crate::events::sample_event(store, "35", chrono::Duration::days(-1), 3, 20, "").await;
     let (govindex, _) = crate::governance::sample_indexes(app, "35").await;
+    let awards = store.gov_awards().await.unwrap();
+    let open = awards.iter().find(|a| a.status == "open").unwrap().id;
+    let published = awards.iter().find(|a| a.status == "published").unwrap().id;
+    let winner = store
+        .gov_nominations(published)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|n| n.place == Some(1))
+        .unwrap()
+        .id;
+    let [agreement, _, agreementfile] =
+        crate::governance_agreements::sample_agreement(app, "35.14").await;
     HashMap::from([
+        ("agreement", agreement.to_string()),
+        ("agreementfile", agreementfile.to_string()),
+        ("awardopen", open.to_string()),
+        ("awardpub", published.to_string()),
+        ("winner", winner.to_string()),
         ("govindex", govindex.to_string()),
         ("event", event.to_string()),
         ("kim", kim.to_string()),

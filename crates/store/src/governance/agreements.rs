@@ -223,4 +223,15 @@ impl Store {
             .bind(stage).bind(id).bind(from).execute(p).await?.rows_affected());
         Ok(done == 1)
     }
+
+    /// Partner agencies an office may name as a party: the display names of partner staff
+    /// accounts in `province` or nationwide.
+    pub async fn gov_partner_names(&self, province: &str) -> Result<Vec<String>> {
+        let like = format!("{province}%");
+        Ok(with_pool!(self, p => sqlx::query_scalar(
+            "SELECT DISTINCT u.display_name FROM users u JOIN role_grants g ON g.user_id = u.id \
+             WHERE g.role = 'partner_staff' AND (g.region_code IS NULL OR g.region_code LIKE $1) \
+             ORDER BY u.display_name LIMIT 200")
+            .bind(like).fetch_all(p).await?))
+    }
 }

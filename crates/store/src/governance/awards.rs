@@ -60,6 +60,21 @@ pub struct NominationRow {
     pub source: String,
     pub total: i64,
     pub jurors: i64,
+    /// Place in its category once the results are published (1, 2, 3), else None.
+    pub place: Option<i64>,
+    /// The verification code printed on a winner's certificate.
+    pub certificate_code: Option<String>,
+}
+
+/// A published award's place: nomination, place, certificate code.
+pub type Place = (i64, i64, String);
+
+/// An account offered as a juror.
+#[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
+pub struct JurorCandidate {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
 }
 
 fn region(code: &str) -> Option<RegionCode> {
@@ -130,7 +145,8 @@ impl Store {
         Ok(with_pool!(self, p => sqlx::query_as(
             "SELECT n.id, n.award_id, n.kim_id, k.name AS kim_name, k.village_code, n.category, n.source, \
              CAST(COALESCE((SELECT SUM(s.score) FROM gov_jury_scores s WHERE s.nomination_id = n.id), 0) AS BIGINT) AS total, \
-             (SELECT COUNT(*) FROM gov_jury_scores s WHERE s.nomination_id = n.id) AS jurors \
+             (SELECT COUNT(*) FROM gov_jury_scores s WHERE s.nomination_id = n.id) AS jurors, \
+             n.place, n.certificate_code \
              FROM gov_nominations n JOIN kims k ON k.id = n.kim_id WHERE n.award_id = $1 \
              ORDER BY n.category, total DESC, n.id")
             .bind(award_id).fetch_all(p).await?))
@@ -140,7 +156,8 @@ impl Store {
         with_pool!(self, p => sqlx::query_as(
             "SELECT n.id, n.award_id, n.kim_id, k.name AS kim_name, k.village_code, n.category, n.source, \
              CAST(COALESCE((SELECT SUM(s.score) FROM gov_jury_scores s WHERE s.nomination_id = n.id), 0) AS BIGINT) AS total, \
-             (SELECT COUNT(*) FROM gov_jury_scores s WHERE s.nomination_id = n.id) AS jurors \
+             (SELECT COUNT(*) FROM gov_jury_scores s WHERE s.nomination_id = n.id) AS jurors, \
+             n.place, n.certificate_code \
              FROM gov_nominations n JOIN kims k ON k.id = n.kim_id WHERE n.id = $1")
             .bind(id).fetch_optional(p).await?)
         .ok_or(StoreError::NotFound)
@@ -221,7 +238,14 @@ impl Store {
             .bind(award_id).bind(juror).fetch_all(p).await?))
     }
 
-    pub async fn gov_publish_award(&self, ctx: &AuditContext, award: &AwardRecord) -> Result<()> {
+    /// Publish the results: the award closes to scoring and its places and certificate codes
+    /// are written in the same transaction.
+    pub async fn gov_publish_award(
+        &self,
+        ctx: &AuditContext,
+        award: &AwardRecord,
+        places: &[Place],
+    ) -> Result<()> {
         let now = Utc::now();
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
@@ -230,6 +254,10 @@ impl Store {
             if done.rows_affected() == 0 {
                 return Err(StoreError::Conflict("published".into()));
             }
+            for (nomination, place, code) in places {
+                sqlx::query("UPDATE gov_nominations SET place = $1, certificate_code = $2 WHERE id = $3 AND award_id = $4")
+                    .bind(place).bind(code).bind(nomination).bind(award.id).execute(&mut *tx).await?;
+            }
             let event = AuditEvent::new("gov.award_publish", "gov_award", award.id)
                 .in_region(region(&award.region_code))
                 .with_summary(json!({"title": award.title}));
@@ -237,5 +265,35 @@ impl Store {
             tx.commit().await?;
             Ok(())
         })
+    }
+
+    /// Accounts an office may appoint as jurors for an award of `province`: active accounts
+    /// with a role in that province or nationwide.
+    pub async fn gov_juror_candidates(&self, province: &str) -> Result<Vec<JurorCandidate>> {
+        let like = format!("{province}%");
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT u.id, u.username, u.display_name FROM users u WHERE u.active = TRUE AND EXISTS \
+             (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND (g.region_code IS NULL OR g.region_code LIKE $1)) \
+             ORDER BY u.display_name, u.username LIMIT 300")
+            .bind(like).fetch_all(p).await?))
+    }
+
+    /// The open or published awards this person judges.
+    pub async fn gov_awards_judged_by(&self, user_id: i64) -> Result<Vec<AwardRecord>> {
+        let sql = format!(
+            "SELECT {AWARD_COLUMNS} FROM gov_awards WHERE id IN (SELECT award_id FROM gov_jurors WHERE user_id = $1) \
+             ORDER BY created_at DESC, id DESC LIMIT 100"
+        );
+        Ok(with_pool!(self, p => sqlx::query_as(&sql).bind(user_id).fetch_all(p).await?))
+    }
+
+    /// KIMs an office may nominate by hand: those of `region` (its code is a prefix of the
+    /// village's), active or verified, by name.
+    pub async fn gov_nominable_kims(&self, region: &str) -> Result<Vec<(i64, String)>> {
+        let like = format!("{region}.%");
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT id, name FROM kims WHERE (village_code LIKE $1 OR village_code = $2) \
+             AND status IN ('active', 'verified') ORDER BY name, id LIMIT 500")
+            .bind(like).bind(region).fetch_all(p).await?))
     }
 }

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod dissem;
 pub mod events;
 pub mod governance;
+pub mod governance_agreements;
 pub mod groups;
 pub mod hoax;
 pub mod jobs;
@@ -151,7 +152,7 @@ fn common_problems(path: &str, op: &mut Operation) {
         dissem::programs, dissem::create_program, dissem::program, dissem::update_program, dissem::decide,
         events::list, events::create, events::show, events::register, events::cancel, events::checkins, events::report,
         portal::posts, portal::post, portal::create, portal::add_photo, portal::review, portal::submit, portal::track, portal::aspirations, portal::act,
-        governance::score, governance::rankings,
+        governance::score, governance::rankings, governance_agreements::list, governance_agreements::show,
     ),
     components(schemas(Problem, ProblemField)),
     modifiers(&BearerAuth, &CommonProblems),

@@ -3,8 +3,12 @@
 //! coaching and exports ([`ranking`]), the agreements register ([`agreements`]), the
 //! leadership report ([`report`]) and tiered awards ([`awards`]).
 
+pub mod agreements;
+pub mod awards;
 pub mod index;
+pub mod jury;
 pub mod ranking;
+pub mod report;
 
 use super::{render, Page};
 use crate::csrf::RequestCtx;
@@ -62,6 +66,22 @@ pub async fn dashboard_links(
         };
         out.push((text, format!("/governance/kims/{k}")));
     }
+    for a in state.store.gov_awards_judged_by(user.user_id).await? {
+        if a.status == "open" {
+            out.push((
+                t.fmt("gov.dashboard_judge", &[("title", &a.title)]),
+                format!("/governance/awards/{}/score", a.id),
+            ));
+        }
+    }
+    let ending =
+        app::agreements::ending_within(state, user, chrono::Utc::now().date_naive(), 30).await?;
+    if ending > 0 {
+        out.push((
+            t.fmt("gov.dashboard_agreements", &[("n", &ending.to_string())]),
+            "/governance/agreements?state=expiring".into(),
+        ));
+    }
     if app::may_see_rankings(user) {
         out.push((
             t.get("gov.dashboard_ranking").to_string(),
@@ -80,6 +100,8 @@ struct HubPage<'a> {
     indexes: Vec<IndexRecord>,
     can_define: bool,
     can_rank: bool,
+    /// Open awards this person judges: (id, title).
+    judging: Vec<(i64, String)>,
 }
 
 pub async fn hub(
@@ -117,7 +139,16 @@ pub async fn hub(
     } else {
         Vec::new()
     };
+    let judging = state
+        .store
+        .gov_awards_judged_by(user.user_id)
+        .await?
+        .into_iter()
+        .filter(|a| a.status == "open")
+        .map(|a| (a.id, a.title))
+        .collect();
     render(HubPage {
+        judging,
         page: Page::new(&state, &ctx, Some(&user)),
         kims,
         indexes,

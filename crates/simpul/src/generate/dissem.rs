@@ -16,6 +16,9 @@ use simpul_store::seed::{SeedKim, SeedPackage, SeedReport};
 use simpul_store::Store;
 use std::collections::BTreeMap;
 
+/// A generated package: id, period, and its targeted KIMs (id, village code).
+type GeneratedPackage = (i64, NaiveDate, NaiveDate, Vec<(i64, String)>);
+
 /// (channel, share in per mille, usual reach range).
 const CHANNELS: [(ReportChannel, u32, (i64, i64)); 8] = [
     (ReportChannel::Whatsapp, 400, (20, 300)),
@@ -72,7 +75,7 @@ pub async fn generate(
     let regencies: Vec<&str> = by_regency.keys().copied().collect();
     let whole: Vec<(i64, String)> = by_regency.values().flatten().cloned().collect();
     let span = (plan.last_day - plan.first_day).num_days().max(0);
-    let mut packages: Vec<(i64, NaiveDate, NaiveDate, Vec<(i64, String)>)> = Vec::new();
+    let mut packages: Vec<GeneratedPackage> = Vec::new();
     let mut targets = 0;
     for n in 0..plan.packages.max(1) {
         let starts_on = plan.first_day + Duration::days(rng.gen_range(0..=span));

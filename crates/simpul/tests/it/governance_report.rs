@@ -67,7 +67,7 @@ async fn an_office_reads_the_leadership_report_and_downloads_it(engine: Engine) 
     let summary = wb.worksheet_range("Ringkasan").unwrap();
     let kims = summary
         .rows()
-        .find(|row| row.first().is_some_and(|c| c.to_string() == "Jumlah KIM"))
+        .find(|row| row.first().is_some_and(|c| *c == "Jumlah KIM"))
         .and_then(|row| row.get(1).cloned())
         .expect("the KIM count row");
     let kims: f64 = kims.to_string().parse().unwrap();

@@ -57,6 +57,12 @@ pub fn plain(x: f64) -> String {
     }
 }
 
+/// A number for reading, the Indonesian way: a decimal comma and thousands dots ("10,5",
+/// "1.250"). [`plain`] stays for form values, which the index form parses back.
+pub fn shown(x: f64) -> String {
+    crate::governance::report::id_decimal(x)
+}
+
 pub fn explain_score(def: &Definition, s: &ScoreRecord) -> AppResult<(Explanation, Inputs)> {
     let inputs: Inputs = serde_json::from_str(&s.inputs).map_err(AppError::internal)?;
     let local = def.local_of(&s.regency_code);
@@ -152,5 +158,7 @@ mod tests {
     fn plain_numbers() {
         assert_eq!(super::plain(3.0), "3");
         assert_eq!(super::plain(2.5), "2.5");
+        assert_eq!(super::shown(10.5), "10,5");
+        assert_eq!(super::shown(1250.0), "1.250");
     }
 }

@@ -111,7 +111,10 @@ pub fn id_count(n: i64) -> String {
 
 /// 12.5 → "12,5"; 1234.25 → "1.234,3".
 pub fn id_decimal(x: f64) -> String {
-    let r = (x * 10.0).round() / 10.0;
+    if x < 0.0 && (x * 10.0).round() != 0.0 {
+        return format!("-{}", id_decimal(-x));
+    }
+    let r = (x.abs() * 10.0).round() / 10.0;
     let whole = r.trunc() as i64;
     let tenth = ((r - r.trunc()).abs() * 10.0).round() as i64;
     if tenth == 0 {
@@ -501,5 +504,8 @@ mod tests {
         assert_eq!(id_count(1_234_567), "1.234.567");
         assert_eq!(id_decimal(12.5), "12,5");
         assert_eq!(id_decimal(1234.0), "1.234");
+        assert_eq!(id_decimal(-0.5), "-0,5");
+        assert_eq!(id_decimal(-12.34), "-12,3");
+        assert_eq!(id_decimal(-0.01), "0");
     }
 }

@@ -21,7 +21,7 @@ on_both_engines!(
 );
 
 /// A JPEG with an EXIF segment carrying a GPS marker, as a phone camera writes it.
-fn phone_photo(w: u32, h: u32) -> Vec<u8> {
+pub(crate) fn phone_photo(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_fn(w, h, |x, y| {
         image::Rgb([(x % 256) as u8, (y % 256) as u8, 120])
     });
@@ -65,7 +65,7 @@ fn bomb() -> Vec<u8> {
 }
 
 /// Send the post form as the phone does (multipart, CSRF token in the query string).
-async fn post_multipart(
+pub(crate) async fn post_multipart(
     app: &TestApp,
     path: &str,
     fields: &[(&str, &str)],

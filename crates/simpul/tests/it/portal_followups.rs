@@ -8,6 +8,7 @@
 use crate::common::smtp::SmtpServer;
 use crate::common::{web_config, Engine, TestApp};
 use crate::on_both_engines;
+use crate::portal::{phone_photo, post_multipart};
 use reqwest::StatusCode;
 use serde_json::Value;
 use simpul_app::mail::Mailer;
@@ -21,26 +22,6 @@ on_both_engines!(
     a_post_sent_back_is_corrected_and_resubmitted,
     photos_are_added_through_the_api,
 );
-
-/// A JPEG with an EXIF segment carrying a GPS marker, as a phone camera writes it.
-fn phone_photo(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 60])
-    });
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(
-            &mut std::io::Cursor::new(&mut out),
-            image::ImageFormat::Jpeg,
-        )
-        .unwrap();
-    let mut exif = vec![0xFF, 0xE1, 0x00, 0x16];
-    exif.extend_from_slice(b"Exif\0\0GPSLatitude-7.7");
-    let mut with = out[..2].to_vec();
-    with.extend_from_slice(&exif);
-    with.extend_from_slice(&out[2..]);
-    with
-}
 
 /// An officer of a Surabaya KIM (another region's writer): `kim.surabaya.ketua`.
 async fn another_kims_officer(app: &TestApp) {
@@ -96,31 +77,6 @@ async fn post_actions(app: &TestApp) -> Vec<String> {
         .into_iter()
         .map(|e| e.action)
         .collect()
-}
-
-async fn post_multipart(
-    app: &TestApp,
-    path: &str,
-    fields: &[(&str, &str)],
-    files: Vec<(&str, Vec<u8>)>,
-) -> reqwest::Response {
-    let csrf = app.csrf().await;
-    let mut form = reqwest::multipart::Form::new();
-    for (k, v) in fields {
-        form = form.text(k.to_string(), v.to_string());
-    }
-    for (name, bytes) in files {
-        form = form.part(
-            name.to_string(),
-            reqwest::multipart::Part::bytes(bytes).file_name("foto.jpg"),
-        );
-    }
-    app.client
-        .post(app.url(&format!("{path}?csrf_token={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap()
 }
 
 async fn wait_until<F, Fut>(what: &str, mut check: F)

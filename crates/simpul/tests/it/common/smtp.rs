@@ -64,6 +64,24 @@ impl SmtpServer {
         self.maildir.path().join("mail").join("new")
     }
 
+    /// Wait for a delivered message containing `needle` (other people's mails may come first)
+    /// and return its raw text.
+    pub async fn wait_for_one_with(&self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let found = self.wait_for(0, timeout).await;
+            if let Some(m) = found.iter().find(|m| m.contains(needle)) {
+                return m.clone();
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no mail with {needle:?} among {} delivered",
+                found.len()
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
     /// Wait for `n` delivered messages and return their raw text.
     pub async fn wait_for(&self, n: usize, timeout: Duration) -> Vec<String> {
         let deadline = Instant::now() + timeout;

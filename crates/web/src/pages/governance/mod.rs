@@ -60,7 +60,7 @@ pub async fn dashboard_links(
         let text = match score {
             Some(s) => t.fmt(
                 "gov.dashboard_score",
-                &[("kim", &kim.name), ("score", &explain::plain(s))],
+                &[("kim", &kim.name), ("score", &explain::shown(s))],
             ),
             None => t.fmt("gov.dashboard_no_score", &[("kim", &kim.name)]),
         };
@@ -256,20 +256,20 @@ pub async fn kim_score(
                     ("total", &run.kims.to_string()),
                 ],
             );
-            score = Some(explain::plain(e.score));
+            score = Some(explain::shown(e.score));
             parts = e
                 .parts
                 .iter()
                 .map(|p| PartLine {
                     key: p.key.clone(),
                     name: t.get(p.name).to_string(),
-                    weight: explain::plain(p.weight),
+                    weight: explain::shown(p.weight),
                     raw: p
                         .raw
-                        .map(explain::plain)
+                        .map(explain::shown)
                         .unwrap_or_else(|| t.get("gov.no_data").to_string()),
-                    points: explain::plain(p.points),
-                    cap: explain::plain(p.cap),
+                    points: explain::shown(p.points),
+                    cap: explain::shown(p.cap),
                     per_member: p.per_member,
                     local: p.local,
                 })
@@ -280,7 +280,7 @@ pub async fn kim_score(
                 .map(|a| {
                     (
                         t.fmt(a.template, &[("n", &a.n), ("cap", &a.cap)]),
-                        t.fmt("gov.gain", &[("points", &explain::plain(a.gain))]),
+                        t.fmt("gov.gain", &[("points", &explain::shown(a.gain))]),
                     )
                 })
                 .collect();

@@ -109,16 +109,16 @@ fn row(r: &RankRow) -> Row {
     Row {
         kim_id: r.kim_id,
         name: r.kim_name.clone(),
-        score: explain::plain(r.score),
+        score: explain::shown(r.score),
         rank_regency: r.rank_regency,
         rank_province: r.rank_province,
-        previous: r.previous.map(explain::plain).unwrap_or_else(|| "–".into()),
+        previous: r.previous.map(explain::shown).unwrap_or_else(|| "–".into()),
         change: change
             .map(|c| {
                 if c > 0.0 {
-                    format!("+{}", explain::plain(c))
+                    format!("+{}", explain::shown(c))
                 } else {
-                    explain::plain(c)
+                    explain::shown(c)
                 }
             })
             .unwrap_or_else(|| "–".into()),

@@ -104,22 +104,23 @@ describe('village voices', { timeout: 300_000 }, () => {
   });
 
   test('the office sends a post back, its writer corrects and resubmits it', async () => {
-    const title = 'Kerja bakti membersihkan saluran irigasi';
+    const title = 'Gotong royong memperbaiki talud Dusun Ledug';
     await withPage(env, 'portal-writer', async (page) => {
       await login(page, OFFICER);
-      await visit(page, '/portal/new');
+      await navigate(page, async () => (await linkTo(page, 'main', '/portal/mine')).click());
+      await navigate(page, () => page.locator('#new-post').click());
       const form = page.locator('form#post-form');
       await form.locator('#kind').selectOption('news');
       await form.locator('#category').selectOption('farming');
       await form.locator('#title').fill(title);
-      await form.locator('#body').fill('Warga membersihkan saluran.');
+      await form.locator('#body').fill('Warga memperbaiki talud yang longsor.');
       await navigate(page, () => form.locator('#submit-post').click());
       assert.match(await page.locator('#post-status').textContent(), /Menunggu/);
     });
 
     await withPage(env, 'portal-send-back', async (page) => {
       await login(page, OFFICE);
-      await visit(page, '/portal/review');
+      await navigate(page, async () => (await linkTo(page, '.region-card', '/portal/review')).click());
       await navigate(page, () => page.locator('#pending-posts a', { hasText: title }).click());
       await page.locator('#note').fill('Sebutkan dusun dan jumlah warga yang ikut.');
       await navigate(page, () => page.locator('button[value=send_back]').click());
@@ -128,7 +129,7 @@ describe('village voices', { timeout: 300_000 }, () => {
 
     await withPage(env, 'portal-correct', async (page) => {
       await login(page, OFFICER);
-      await visit(page, '/portal/mine');
+      await navigate(page, async () => (await linkTo(page, 'main', '/portal/mine')).click());
       const item = page.locator('#my-posts li', { hasText: title });
       assert.match(await item.textContent(), /Sebutkan dusun dan jumlah warga/);
       await checkPage(page, 'portal-mine-sent-back');
@@ -137,7 +138,7 @@ describe('village voices', { timeout: 300_000 }, () => {
       assert.match(await page.locator('#review-note').textContent(), /Sebutkan dusun/);
       const form = page.locator('form#post-form');
       assert.equal(await form.locator('#title').inputValue(), title);
-      await form.locator('#body').fill('Empat puluh warga Dusun Ledug membersihkan saluran irigasi sepanjang 2 km.');
+      await form.locator('#body').fill('Empat puluh warga Dusun Ledug memperbaiki talud sepanjang 30 meter.');
       await navigate(page, () => form.locator('#submit-post').click());
       assert.match(await page.locator('#notice').textContent(), /terkirim ulang/);
       assert.match(await page.locator('#post-status').textContent(), /Menunggu/);

@@ -1498,7 +1498,8 @@ fn cases() -> Vec<Case> {
                 ("max_score", "100"),
             ]),
         ),
-        case(M::GET, "/governance/awards/{award}", Manage, true, None),
+        // Overseeing administrators read an award (the audit log links to it); managers act on it.
+        case(M::GET, "/governance/awards/{award}", Oversee, true, None),
         case(
             M::POST,
             "/governance/awards/{award}/nominate",

@@ -175,6 +175,8 @@ pub struct ShowQuery {
 struct ShowPage<'a> {
     page: Page<'a>,
     award: AwardRecord,
+    /// The reader manages it (otherwise an overseeing administrator, reading only).
+    manage: bool,
     level_name: &'a str,
     region_name: String,
     categories: Vec<(String, Vec<Ranked>)>,
@@ -187,15 +189,6 @@ struct ShowPage<'a> {
     errors: Vec<FieldError>,
 }
 
-/// The award if this person manages it.
-async fn managed(state: &AppState, user: &CurrentUser, id: i64) -> AppResult<AwardRecord> {
-    let a = state.store.gov_award(id).await?;
-    if !app::may_manage(user, &a) {
-        return Err(AppError::Forbidden);
-    }
-    Ok(a)
-}
-
 async fn show_page(
     state: &AppState,
     ctx: &RequestCtx,
@@ -205,7 +198,15 @@ async fn show_page(
     errors: Vec<FieldError>,
     status: StatusCode,
 ) -> AppResult<Response> {
-    let award = managed(state, user, id).await?;
+    // Administrators overseeing the award's region read it (the audit log links here); only
+    // its managers get the forms.
+    let award = state.store.gov_award(id).await?;
+    let manage = app::may_manage(user, &award);
+    let oversee = RegionCode::parse(&award.region_code)
+        .is_ok_and(|r| user.can(simpul_core::authz::Action::ViewRankings { region: &r }));
+    if !manage && !oversee {
+        return Err(AppError::Forbidden);
+    }
     let page = Page::new(state, ctx, Some(user));
     let notice = match done {
         "saved" => Some(page.t.get("gov.award_saved")),
@@ -221,7 +222,7 @@ async fn show_page(
         .map(|x| x.name.clone())
         .unwrap_or_default();
     let jurors = state.store.gov_jurors(id).await?;
-    let (candidates, kims) = if award.status == "open" {
+    let (candidates, kims) = if award.status == "open" && manage {
         let candidates = state
             .store
             .gov_juror_candidates(region.province().as_str())
@@ -246,6 +247,7 @@ async fn show_page(
                 .map(|c| c.to_string())
                 .collect(),
             judge: jurors.iter().any(|(j, _)| *j == user.user_id),
+            manage,
             level_name: page.t.get(&format!("gov.level.{}", award.level)),
             page,
             award,

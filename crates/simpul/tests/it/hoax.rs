@@ -916,22 +916,10 @@ async fn the_api_and_the_signed_gateway_webhook(engine: Engine) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
     // The office of Kabupaten Malang has a gateway: its relay posts what villagers forward.
-    let ctx = AppCtx::new(app.store.clone(), web_config()).await.unwrap();
-    let admin = simpul_app::accounts::actor(&ctx, app.user_id("kominfo.kab-malang").await)
+    let secret = app
+        .office_gateway("kominfo.kab-malang", "35.07", "https://relay.invalid/hook")
         .await
-        .unwrap();
-    let secret = simpul_app::operations::save_gateway(
-        &ctx,
-        &admin,
-        &AuditContext::system("test"),
-        "35.07",
-        "https://relay.invalid/hook",
-        true,
-        false,
-    )
-    .await
-    .unwrap()
-    .expect("a new gateway's secret");
+        .expect("a new gateway's secret");
     let secret = WebhookSecret::new(secret).unwrap();
     let post = |body: Value, delivery: &str, key: &WebhookSecret| {
         let body = body.to_string();
@@ -977,17 +965,9 @@ async fn the_api_and_the_signed_gateway_webhook(engine: Engine) {
     // answer goes back through the office's gateway (a real receiver that checks the signature)
     // addressed to the sender it came from.
     let hook = simpul_delivery::testing::WebhookReceiver::start(secret.clone()).await;
-    let kept = simpul_app::operations::save_gateway(
-        &ctx,
-        &admin,
-        &AuditContext::system("test"),
-        "35.07",
-        &hook.url(),
-        true,
-        false,
-    )
-    .await
-    .unwrap();
+    let kept = app
+        .office_gateway("kominfo.kab-malang", "35.07", &hook.url())
+        .await;
     assert_eq!(kept, None, "the relay moved, the secret stays");
     let novel = json!({"sender": "wa:6289876543210", "text": "Pasar hewan Singosari ditutup sebulan mulai Jumat karena wabah sapi gila"});
     let r = post(novel, "d-3", &secret).await;
@@ -1000,6 +980,7 @@ async fn the_api_and_the_signed_gateway_webhook(engine: Engine) {
         .await
         .unwrap()
         .claim_id;
+    let ctx = AppCtx::new(app.store.clone(), web_config()).await.unwrap();
     let checker = simpul_app::accounts::actor(&ctx, app.user_id("cekfakta.jatim").await)
         .await
         .unwrap();

@@ -11,7 +11,7 @@ use crate::common::{web_config, Engine, TestApp};
 use crate::on_both_engines;
 use reqwest::StatusCode;
 use simpul_core::audit::AuditContext;
-use simpul_core::{RegionCode, Role, Scope};
+use simpul_core::RegionCode;
 
 on_both_engines!(
     an_officer_posts_village_potential_the_office_publishes_and_the_public_finds_it,
@@ -62,6 +62,43 @@ fn bomb() -> Vec<u8> {
     }
     png[29..33].copy_from_slice(&(!crc).to_be_bytes());
     png
+}
+
+/// An officer of a Surabaya KIM (another region's writer): `kim.surabaya.ketua`. Returns the
+/// KIM's id.
+pub(crate) async fn another_kims_officer(app: &TestApp) -> i64 {
+    let surabaya = app
+        .store
+        .search_kims(
+            &simpul_store::registry::KimFilter {
+                region: Some(simpul_core::RegionCode::parse("35.78").unwrap()),
+                statuses: vec!["active".into(), "verified".into()],
+                ..Default::default()
+            },
+            1,
+            0,
+        )
+        .await
+        .unwrap()
+        .0[0]
+        .clone();
+    let user = simpul_store::accounts::NewUser {
+        username: "kim.surabaya.ketua".into(),
+        display_name: "Ketua KIM Surabaya".into(),
+        email: None,
+        password_hash: simpul_core::secrets::hash_password(crate::common::PASSWORD),
+        locale: "id".into(),
+    };
+    app.store
+        .create_user(
+            &AuditContext::system("test"),
+            &user,
+            simpul_core::Role::KimOfficer,
+            &simpul_core::Scope::Kim(surabaya.id),
+        )
+        .await
+        .unwrap();
+    surabaya.id
 }
 
 /// Send the post form as the phone does (multipart, CSRF token in the query string).
@@ -427,44 +464,19 @@ async fn readers_report_the_office_hides_and_reshares_follow(engine: Engine) {
     };
     let id = app.store.portal_create_post(&ctx, &post).await.unwrap();
     // An officer of a Surabaya KIM re-shares it to their page.
-    let surabaya = app
-        .store
-        .search_kims(
-            &simpul_store::registry::KimFilter {
-                region: Some(RegionCode::parse("35.78").unwrap()),
-                statuses: vec!["active".into(), "verified".into()],
-                ..Default::default()
-            },
-            1,
-            0,
-        )
-        .await
-        .unwrap()
-        .0[0]
-        .clone();
-    let user = simpul_store::accounts::NewUser {
-        username: "kim.surabaya.ketua".into(),
-        display_name: "Ketua KIM Surabaya".into(),
-        email: None,
-        password_hash: simpul_core::secrets::hash_password(crate::common::PASSWORD),
-        locale: "id".into(),
-    };
-    app.store
-        .create_user(&ctx, &user, Role::KimOfficer, &Scope::Kim(surabaya.id))
-        .await
-        .unwrap();
+    let surabaya = another_kims_officer(&app).await;
     app.login_as("kim.surabaya.ketua").await;
     let r = app
         .post_form(
             &format!("/portal/posts/{id}/reshare"),
-            &[("kim", &surabaya.id.to_string())],
+            &[("kim", &surabaya.to_string())],
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     let r = app
         .post_form(
             &format!("/portal/posts/{id}/reshare"),
-            &[("kim", &surabaya.id.to_string())],
+            &[("kim", &surabaya.to_string())],
         )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT, "once per KIM");
@@ -480,7 +492,7 @@ async fn readers_report_the_office_hides_and_reshares_follow(engine: Engine) {
         "not in another KIM's name"
     );
     app.new_visitor();
-    let (_, page) = app.get_text(&format!("/kim/{}", surabaya.id)).await;
+    let (_, page) = app.get_text(&format!("/kim/{}", surabaya)).await;
     assert!(
         page.contains("Kopi Prigen laris"),
         "credited on the re-sharing KIM's page"
@@ -528,7 +540,7 @@ async fn readers_report_the_office_hides_and_reshares_follow(engine: Engine) {
         app.get(&format!("/portal/posts/{id}")).await.status(),
         StatusCode::NOT_FOUND
     );
-    let (_, page) = app.get_text(&format!("/kim/{}", surabaya.id)).await;
+    let (_, page) = app.get_text(&format!("/kim/{}", surabaya)).await;
     assert!(
         !page.contains("Kopi Prigen laris"),
         "the re-share follows the original's hiding"
@@ -543,7 +555,7 @@ async fn readers_report_the_office_hides_and_reshares_follow(engine: Engine) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
     app.new_visitor();
-    let (_, page) = app.get_text(&format!("/kim/{}", surabaya.id)).await;
+    let (_, page) = app.get_text(&format!("/kim/{}", surabaya)).await;
     assert!(page.contains("Kopi Prigen laris"));
     // Trusted KIMs publish directly.
     app.login_as("kominfo.kab-pasuruan").await;

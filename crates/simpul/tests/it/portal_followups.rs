@@ -8,11 +8,10 @@
 use crate::common::smtp::SmtpServer;
 use crate::common::{web_config, Engine, TestApp};
 use crate::on_both_engines;
-use crate::portal::{phone_photo, post_multipart};
+use crate::portal::{another_kims_officer, phone_photo, post_multipart};
 use reqwest::StatusCode;
 use serde_json::Value;
 use simpul_app::mail::Mailer;
-use simpul_app::AppCtx;
 use simpul_core::audit::AuditContext;
 use std::time::Duration;
 
@@ -22,41 +21,6 @@ on_both_engines!(
     a_post_sent_back_is_corrected_and_resubmitted,
     photos_are_added_through_the_api,
 );
-
-/// An officer of a Surabaya KIM (another region's writer): `kim.surabaya.ketua`.
-async fn another_kims_officer(app: &TestApp) {
-    let surabaya = app
-        .store
-        .search_kims(
-            &simpul_store::registry::KimFilter {
-                region: Some(simpul_core::RegionCode::parse("35.78").unwrap()),
-                statuses: vec!["active".into(), "verified".into()],
-                ..Default::default()
-            },
-            1,
-            0,
-        )
-        .await
-        .unwrap()
-        .0[0]
-        .clone();
-    let user = simpul_store::accounts::NewUser {
-        username: "kim.surabaya.ketua".into(),
-        display_name: "Ketua KIM Surabaya".into(),
-        email: None,
-        password_hash: simpul_core::secrets::hash_password(crate::common::PASSWORD),
-        locale: "id".into(),
-    };
-    app.store
-        .create_user(
-            &AuditContext::system("test"),
-            &user,
-            simpul_core::Role::KimOfficer,
-            &simpul_core::Scope::Kim(surabaya.id),
-        )
-        .await
-        .unwrap();
-}
 
 fn audited(actions: &[String], action: &str) -> bool {
     actions.iter().any(|a| a == action)
@@ -180,35 +144,18 @@ async fn a_citizen_without_an_account_hears_back_by_mail_and_by_sms(engine: Engi
     let by_sms = app.store.aspiration_by_code(&by_sms).await.unwrap();
 
     // The office of Kabupaten Pasuruan has a messaging gateway that sends SMS.
-    let ctx = AppCtx::new(app.store.clone(), web_config()).await.unwrap();
-    let admin = simpul_app::accounts::actor(&ctx, app.user_id("kominfo.kab-pasuruan").await)
+    let secret = app
+        .office_gateway(
+            "kominfo.kab-pasuruan",
+            "35.14",
+            "https://relay.invalid/hook",
+        )
         .await
-        .unwrap();
-    let secret = simpul_app::operations::save_gateway(
-        &ctx,
-        &admin,
-        &AuditContext::system("test"),
-        "35.14",
-        "https://relay.invalid/hook",
-        true,
-        false,
-    )
-    .await
-    .unwrap()
-    .expect("a new gateway's secret");
+        .expect("a new gateway's secret");
     let hook =
         simpul_delivery::testing::WebhookReceiver::start(WebhookSecret::new(secret).unwrap()).await;
-    simpul_app::operations::save_gateway(
-        &ctx,
-        &admin,
-        &AuditContext::system("test"),
-        "35.14",
-        &hook.url(),
-        true,
-        false,
-    )
-    .await
-    .unwrap();
+    app.office_gateway("kominfo.kab-pasuruan", "35.14", &hook.url())
+        .await;
 
     // The office answers both.
     app.login_as("kominfo.kab-pasuruan").await;

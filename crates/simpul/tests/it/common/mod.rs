@@ -450,6 +450,28 @@ impl TestApp {
         req.send().await.unwrap()
     }
 
+    /// An office's messaging gateway saved by its admin (`admin`, for `region`), sending and
+    /// receiving, relaying to `url`. Returns the new secret (None when one was kept).
+    pub async fn office_gateway(&self, admin: &str, region: &str, url: &str) -> Option<String> {
+        let ctx = simpul_app::AppCtx::new(self.store.clone(), web_config())
+            .await
+            .unwrap();
+        let admin = simpul_app::accounts::actor(&ctx, self.user_id(admin).await)
+            .await
+            .unwrap();
+        simpul_app::operations::save_gateway(
+            &ctx,
+            &admin,
+            &simpul_core::audit::AuditContext::system("test"),
+            region,
+            url,
+            true,
+            false,
+        )
+        .await
+        .unwrap()
+    }
+
     pub async fn user_id(&self, username: &str) -> i64 {
         self.store
             .user_by_username(username)

@@ -147,7 +147,7 @@ pub struct ReportFilter {
 }
 
 /// Reach counted from reports that are not flagged or rejected.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Reach {
     /// (package id, title, people reached, reports, KIMs that acted, KIMs targeted), most
     /// reached first.
@@ -606,6 +606,56 @@ impl Store {
 
     /// Reach of the packages owned inside `owners` (or one package).
     pub async fn dissem_reach(&self, f: &ReportFilter) -> Result<Reach> {
+        if f.kim_id.is_some() || f.review.is_some() {
+            return self.dissem_reach_from_reports(f).await;
+        }
+        // The totals the triggers of migration 0017 keep (dissem_rollup_*), narrowed to the
+        // packages of the filter: a few rows per package, whatever the number of reports.
+        with_pool!(self, p => {
+            let mut out = Reach::default();
+            let mut qb = QueryBuilder::new(
+                "SELECT p.id, p.title, CAST(COALESCE(u.reach, 0) AS BIGINT), CAST(COALESCE(u.reports, 0) AS BIGINT), \
+                 CAST(COALESCE(u.targets_done, 0) AS BIGINT), CAST(COALESCE(u.targets, 0) AS BIGINT) \
+                 FROM dissem_packages p LEFT JOIN dissem_rollup_package u ON u.package_id = p.id \
+                 WHERE p.status = 'published'");
+            push_package_filter(&mut qb, f);
+            qb.push(" ORDER BY 3 DESC, p.id DESC LIMIT 100");
+            out.by_package = qb.build_query_as().fetch_all(p).await?;
+            for (table, column) in [("dissem_rollup_regency", "regency_code"), ("dissem_rollup_channel", "channel")] {
+                let mut qb = QueryBuilder::new(format!(
+                    "SELECT u.{column}, CAST(SUM(u.reach) AS BIGINT), CAST(SUM(u.reports) AS BIGINT) \
+                     FROM {table} u JOIN dissem_packages p ON p.id = u.package_id WHERE 1 = 1"));
+                push_package_filter(&mut qb, f);
+                qb.push(format!(" GROUP BY u.{column} HAVING SUM(u.reports) > 0 ORDER BY 2 DESC"));
+                if column == "regency_code" {
+                    qb.push(" LIMIT 100");
+                }
+                let rows = qb.build_query_as().fetch_all(p).await?;
+                if column == "regency_code" {
+                    out.by_regency = rows;
+                } else {
+                    out.by_channel = rows;
+                }
+            }
+            let mut qb = QueryBuilder::new(
+                "SELECT u.reported_on, CAST(SUM(u.reach) AS BIGINT) FROM dissem_rollup_day u \
+                 JOIN dissem_packages p ON p.id = u.package_id WHERE 1 = 1");
+            push_package_filter(&mut qb, f);
+            qb.push(" GROUP BY u.reported_on HAVING SUM(u.reports) > 0 ORDER BY u.reported_on DESC LIMIT 366");
+            out.by_day = qb.build_query_as().fetch_all(p).await?;
+            out.by_day.reverse();
+            let mut qb = QueryBuilder::new(
+                "SELECT CAST(COALESCE(SUM(u.flagged), 0) AS BIGINT) FROM dissem_rollup_package u \
+                 JOIN dissem_packages p ON p.id = u.package_id WHERE 1 = 1");
+            push_package_filter(&mut qb, f);
+            out.flagged = qb.build_query_scalar().fetch_one(p).await?;
+            Ok(out)
+        })
+    }
+
+    /// The same figures counted from the reports themselves, for the filters the totals do not
+    /// keep (one KIM's reports, one review state). Also what the totals are checked against.
+    pub async fn dissem_reach_from_reports(&self, f: &ReportFilter) -> Result<Reach> {
         let counted = " AND r.review IN ('ok', 'accepted')";
         with_pool!(self, p => {
             let mut out = Reach::default();
@@ -742,6 +792,23 @@ impl Store {
         with_pool!(self, p => Ok(sqlx::query_as(
             "SELECT a_id, b_id, decision, note, decided_by, decided_at FROM program_decisions ORDER BY a_id, b_id")
             .fetch_all(p).await?))
+    }
+}
+
+/// The package and owner parts of a report filter, on `p` (dissem_packages).
+fn push_package_filter<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, f: &'a ReportFilter)
+where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+    i64: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    if let Some(id) = f.package_id {
+        qb.push(" AND p.id = ").push_bind(id);
+    }
+    if let Some(o) = &f.owners {
+        if !matches!(o, ScopeRegions::All) {
+            qb.push(" AND p.owner_region IS NOT NULL");
+            push_territory(qb, "p.owner_region", o);
+        }
     }
 }
 

@@ -635,7 +635,17 @@ fn events_api_routes() -> Routes {
     use api::events;
     Routes::new()
         .route("/api/v1/events", get(events::list).post(events::create))
-        .route("/api/v1/events/{id}", get(events::show))
+        .route("/api/v1/events/{id}", get(events::show).put(events::update))
+        .route("/api/v1/events/{id}/cancellation", post(events::cancel_event))
+        .route("/api/v1/events/{id}/candidates", get(events::candidates))
+        .route(
+            "/api/v1/events/{id}/participants",
+            get(events::participants).post(events::register_others),
+        )
+        .route("/api/v1/events/{id}/ticket", get(events::ticket))
+        .route("/api/v1/events/{id}/evaluation", post(events::evaluate))
+        .route("/api/v1/events/{id}/certificate", get(events::certificate))
+        .route("/api/v1/events/{id}/materials", post(events::add_material))
         .route("/api/v1/events/{id}/registrations", post(events::register))
         .route(
             "/api/v1/events/{id}/registrations/{registration_id}",

@@ -140,7 +140,14 @@ pub async fn cancel_event(
     event_id: i64,
     reason: &str,
 ) -> AppResult<()> {
-    let e = managed(ctx, who, event_id).await?;
+    let e = ctx.store.event(event_id).await?;
+    if !super::may_manage(who, &e) {
+        return Err(AppError::NotFound);
+    }
+    if e.is_cancelled() {
+        // Cancelled already (a retry over a weak connection): nothing changes.
+        return Ok(());
+    }
     let reason = text_field(reason, 500).map_err(|k| AppError::invalid("reason", k))?;
     if !ctx.store.cancel_event(audit, event_id, &reason).await? {
         return Ok(());

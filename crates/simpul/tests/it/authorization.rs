@@ -1079,6 +1079,21 @@ fn cases() -> Vec<Case> {
         ),
         case(M::GET, "/events/{event}", EventPage, true, None),
         case(M::GET, "/events/{event}/ticket", Registered, true, None),
+        case(M::GET, "/api/v1/events/{event}/ticket", Registered, true, None),
+        case(
+            M::POST,
+            "/api/v1/events/{event}/evaluation",
+            Registered,
+            true,
+            Some(json!({"entries": []})),
+        ),
+        case(
+            M::GET,
+            "/api/v1/events/{event}/certificate",
+            Registered,
+            true,
+            None,
+        ),
         case(M::GET, "/events/{event}/evaluation", Registered, true, None),
         case(
             M::POST,
@@ -1168,6 +1183,29 @@ fn cases() -> Vec<Case> {
             Some(json!({"scans": []})),
         ),
         case(M::GET, "/api/v1/events/{event}/report", Manage, true, None),
+        case(M::GET, "/api/v1/events/{event}/participants", Manage, true, None),
+        case(
+            M::POST,
+            "/api/v1/events/{event}/materials",
+            Manage,
+            true,
+            Some(json!({"title": "Paparan", "url": "https://example.org/a.pdf"})),
+        ),
+        case(
+            M::GET,
+            "/api/v1/events/{event}/candidates",
+            RegisterOthers,
+            true,
+            None,
+        ),
+        // Nobody named: past the authorization checks, refused for its content (422).
+        case(
+            M::POST,
+            "/api/v1/events/{event}/participants",
+            RegisterOthers,
+            true,
+            Some(json!({"user_ids": [], "seats_only": true})),
+        ),
         case(M::GET, "/events/{event}/edit", Manage, true, None),
         case(
             M::GET,
@@ -1201,6 +1239,15 @@ fn cases() -> Vec<Case> {
                 ("capacity", "20"),
             ]),
         ),
+        case(
+            M::PUT,
+            "/api/v1/events/{event}",
+            Manage,
+            true,
+            Some(
+                json!({"kind": "workshop", "title": "Lokakarya matriks lewat API", "description": "Uji", "venue": "Aula", "start_date": "2030-01-10", "start_time": "08:00", "end_time": "12:00", "capacity": "20"}),
+            ),
+        ),
         // Last: it cancels the target registration the check-in cases use.
         case(
             M::DELETE,
@@ -1224,6 +1271,14 @@ fn cases() -> Vec<Case> {
             Manage,
             true,
             form(&[("reason", "Uji matriks")]),
+        ),
+        // After it: cancelling a cancelled event again changes nothing (204).
+        case(
+            M::POST,
+            "/api/v1/events/{event}/cancellation",
+            Manage,
+            true,
+            Some(json!({"reason": "Uji matriks lewat API"})),
         ),
         // Village voices (issue 15).
         case(M::GET, "/portal", Anyone, false, None),

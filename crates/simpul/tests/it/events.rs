@@ -24,6 +24,7 @@ on_both_engines!(
     officers_register_their_members_and_offices_their_staff,
     an_organiser_edits_and_cancels_an_event,
     the_form_offers_regions_for_quotas_and_finds_kims_to_invite,
+    the_api_does_what_the_pages_do,
 );
 
 /// An event in `region` from `start` (relative to now) lasting `hours`, one session per hour.
@@ -1183,5 +1184,191 @@ async fn the_form_offers_regions_for_quotas_and_finds_kims_to_invite(engine: Eng
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.text().await.unwrap().contains("Kuota tidak dapat dibaca"));
+    app.finish().await;
+}
+
+/// Everything the pages do, through the API with a token: the organiser edits an event, adds a
+/// material, lists the participants and cancels it (twice: the retry changes nothing); a KIM
+/// officer registers a member (all or nothing, each person named when refused); an attendee
+/// reads their ticket, evaluates and downloads the certificate.
+async fn the_api_does_what_the_pages_do(engine: Engine) {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = TestApp::spawn(engine).await;
+    let store = app.store.clone();
+    let ctx = AuditContext::system("test");
+    let kim = app.demo_officer_kim().await;
+    let officer = app.api_token("kim.prigen.ketua").await;
+    let office = app.api_token("kominfo.kab-pasuruan").await;
+
+    // The officer registers a member of their KIM: their candidates come first.
+    let upcoming = sample_event(&store, "35.14", Duration::days(5), 2, 1, "").await;
+    let first = new_member(&store, "warga.api.satu", kim).await;
+    let second = new_member(&store, "warga.api.dua", kim).await;
+    let r = app
+        .api(Method::GET, &format!("/api/v1/events/{upcoming}/candidates"), &officer, None)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let people: serde_json::Value = r.json().await.unwrap();
+    let ids: Vec<i64> = people
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["user_id"].as_i64().unwrap())
+        .collect();
+    assert!(ids.contains(&first) && ids.contains(&second), "{people}");
+    // One seat for two, seats only: nobody is registered and the one without a seat is named.
+    let path = format!("/api/v1/events/{upcoming}/participants");
+    let r = app
+        .api(Method::POST, &path, &officer, Some(json!({"user_ids": [first, second], "seats_only": true})))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        crate::common::header(r.headers(), "content-type"),
+        "application/problem+json"
+    );
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert!(
+        problem["errors"][0]["detail"].as_str().unwrap().starts_with("Warga warga.api."),
+        "{problem}"
+    );
+    assert!(store.participants(upcoming).await.unwrap().is_empty());
+    // Waiting allowed: one seat, one on the waiting list.
+    let r = app
+        .api(Method::POST, &path, &officer, Some(json!({"user_ids": [first, second], "seats_only": false})))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let placed: serde_json::Value = r.json().await.unwrap();
+    let statuses: Vec<&str> = placed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["confirmed", "waitlisted"], "{placed}");
+    // Again: already registered, named, nothing written.
+    let r = app
+        .api(Method::POST, &path, &officer, Some(json!({"user_ids": [first]})))
+        .await;
+    assert_eq!(r.status(), StatusCode::CONFLICT);
+    assert_eq!(store.participants(upcoming).await.unwrap().len(), 2);
+    // The officer does not see the participant list; the organiser does.
+    let r = app.api(Method::GET, &path, &officer, None).await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app.api(Method::GET, &path, &office, None).await;
+    assert_eq!(r.status(), StatusCode::OK);
+    let list: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert!(list
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|p| p["registered_by"].as_i64() == Some(app.user_id("kim.prigen.ketua").await)));
+
+    // The organiser edits it: fewer seats than people seated is refused, a right edit saved.
+    let e = store.event(upcoming).await.unwrap();
+    let (d0, t0) = wib(e.starts_at);
+    let (d1, t1) = wib(e.ends_at);
+    let edit = |capacity: &str, title: &str| {
+        json!({"kind": "workshop", "title": title, "description": "Lewat API", "venue": "Aula",
+            "start_date": d0, "start_time": t0, "end_date": d1, "end_time": t1, "capacity": capacity})
+    };
+    let event_path = format!("/api/v1/events/{upcoming}");
+    let r = app
+        .api(Method::PUT, &event_path, &office, Some(edit("0", "Nol kursi")))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .api(Method::PUT, &event_path, &officer, Some(edit("3", "Bukan hak KIM")))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .api(Method::PUT, &event_path, &office, Some(edit("2", "Lokakarya lewat API")))
+        .await;
+    assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    let e = store.event(upcoming).await.unwrap();
+    assert_eq!((e.title.as_str(), e.capacity), ("Lokakarya lewat API", 2));
+    // A material: a bad link is refused by field, a good one added.
+    let materials = format!("/api/v1/events/{upcoming}/materials");
+    let r = app
+        .api(Method::POST, &materials, &office, Some(json!({"title": "Paparan", "url": "javascript:alert(1)"})))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let problem: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(problem["errors"][0]["field"], "url", "{problem}");
+    let r = app
+        .api(Method::POST, &materials, &office, Some(json!({"title": "Paparan", "url": "https://example.org/paparan.pdf"})))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    // Cancelled with a reason; a retry changes nothing; people are told once.
+    let cancel = format!("/api/v1/events/{upcoming}/cancellation");
+    let r = app
+        .api(Method::POST, &cancel, &office, Some(json!({"reason": " "})))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for _ in 0..2 {
+        let r = app
+            .api(Method::POST, &cancel, &office, Some(json!({"reason": "Jalan ke lokasi putus"})))
+            .await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+    }
+    let e = store.event(upcoming).await.unwrap();
+    assert_eq!(e.status, "cancelled");
+    let audit = store
+        .audit_entries(&simpul_core::authz::ScopeRegions::All, &Default::default(), 500)
+        .await
+        .unwrap();
+    let cancels = audit
+        .iter()
+        .filter(|a| a.action == "event.cancel" && a.object_id == upcoming.to_string())
+        .count();
+    assert_eq!(cancels, 1);
+
+    // An attendee of a past event: ticket, evaluation, certificate.
+    let past = sample_event(&store, "35", Duration::days(-2), 2, 10, "").await;
+    let member = app.user_id("kim.prigen.anggota").await;
+    let (reg, code) = seat(&store, past, member, "35.14.10").await;
+    let attendee = app.api_token("kim.prigen.anggota").await;
+    let r = app
+        .api(Method::GET, &format!("/api/v1/events/{past}/certificate"), &attendee, None)
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "not checked in yet");
+    let r = app
+        .api(Method::GET, &format!("/api/v1/events/{past}/ticket"), &attendee, None)
+        .await;
+    let ticket: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(
+        (ticket["status"].as_str(), ticket["ticket"].as_str()),
+        (Some("confirmed"), Some(code.as_str()))
+    );
+    let sessions = store.event_sessions(past).await.unwrap();
+    for s in &sessions {
+        store.check_in(&ctx, reg, s.id, s.starts_at, None, "scan").await.unwrap();
+    }
+    let evaluation = format!("/api/v1/events/{past}/evaluation");
+    let r = app
+        .api(Method::POST, &evaluation, &attendee, Some(json!({"entries": [{"session_id": sessions[0].id, "rating": "9"}]})))
+        .await;
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let r = app
+        .api(Method::POST, &evaluation, &attendee, Some(json!({"entries": [
+            {"session_id": sessions[0].id, "rating": "5", "comment": "Jelas"},
+            {"session_id": sessions[1].id, "rating": "4"}]})))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.json::<serde_json::Value>().await.unwrap()["saved"], 2);
+    assert_eq!(store.evaluations_of(reg).await.unwrap().len(), 2);
+    // Someone not registered: no evaluation, no certificate.
+    let r = app
+        .api(Method::POST, &evaluation, &officer, Some(json!({"entries": []})))
+        .await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let r = app
+        .api(Method::GET, &format!("/api/v1/events/{past}/certificate"), &attendee, None)
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(crate::common::header(r.headers(), "content-type"), "application/pdf");
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
+    assert!(store.registration(reg).await.unwrap().certificate_code.is_some());
     app.finish().await;
 }

@@ -62,6 +62,7 @@ async fn generated_activity_is_found_counted_and_scored(engine: Engine) {
         .await
         .unwrap();
     assert!(counted(&reach) >= counted(&reach_before) + 600, "{reach:?}");
+    crate::dissem::totals_match_the_reports(store, None).await;
     assert!(reach.by_channel.len() >= 5, "{:?}", reach.by_channel);
 
     // Generated posts are published, and one is found by its title on the portal's search page.

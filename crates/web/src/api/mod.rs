@@ -151,6 +151,8 @@ fn common_problems(path: &str, op: &mut Operation) {
         dissem::packages, dissem::create, dissem::package, dissem::update, dissem::transition, dissem::inbox, dissem::report, dissem::reach,
         dissem::programs, dissem::create_program, dissem::program, dissem::update_program, dissem::decide,
         events::list, events::create, events::show, events::register, events::cancel, events::checkins, events::report,
+        events::update, events::cancel_event, events::candidates, events::participants, events::register_others,
+        events::ticket, events::evaluate, events::certificate, events::add_material,
         portal::posts, portal::post, portal::create, portal::add_photo, portal::review, portal::submit, portal::track, portal::aspirations, portal::act,
         governance::score, governance::rankings, governance_agreements::list, governance_agreements::show,
     ),

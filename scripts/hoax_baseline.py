@@ -105,7 +105,8 @@ def pct(n, d):
     return f"{n}/{d} ({100.0 * n / d:.0f} %)" if d else "-"
 
 
-def compare(rust_json, dev, heldout, heldout2=None, heldout3=None, out=None):
+def compare(rust_json, dev, *heldouts, out=None):
+    """Every held-out set after the development set, named heldout, heldout2, heldout3, ..."""
     stem = stemmer()
     rust = json.load(open(rust_json, encoding="utf-8"))
     n, v, m = baseline_run(dev, stem)
@@ -120,14 +121,12 @@ def compare(rust_json, dev, heldout, heldout2=None, heldout3=None, out=None):
                 f"{f['false_automatic'] + f['misses_automatic']} false: "
                 f"{pct(f['automatic'], f['variants'])}"
             )
-    n, v, m = baseline_run(heldout, stem)
-    base["heldout"] = apply(n, v, m, threshold)
-    if heldout2:
-        n, v, m = baseline_run(heldout2, stem)
-        base["heldout2"] = apply(n, v, m, threshold)
-    if heldout3:
-        n, v, m = baseline_run(heldout3, stem)
-        base["heldout3"] = apply(n, v, m, threshold)
+    names = []
+    for i, path in enumerate(heldouts):
+        name = "heldout" if i == 0 else f"heldout{i + 1}"
+        names.append(name)
+        n, v, m = baseline_run(path, stem)
+        base[name] = apply(n, v, m, threshold)
     print(
         f"BM25 baseline threshold (tuned on the development set, zero false answers there): "
         f"answer when the best score > {threshold:.3f}"
@@ -150,11 +149,9 @@ def compare(rust_json, dev, heldout, heldout2=None, heldout3=None, out=None):
             lambda f: str(f["false_automatic"] + f["misses_automatic"]),
         ),
     ]
-    cols = [("dev", "Simpul"), ("dev", "BM25"), ("heldout", "Simpul"), ("heldout", "BM25")]
-    if heldout2:
-        cols += [("heldout2", "Simpul"), ("heldout2", "BM25")]
-    if heldout3:
-        cols += [("heldout3", "Simpul"), ("heldout3", "BM25")]
+    cols = [("dev", "Simpul"), ("dev", "BM25")]
+    for name in names:
+        cols += [(name, "Simpul"), (name, "BM25")]
     table = [["", *[f"{s} {sys_}" for s, sys_ in cols]]]
     for name, fmt in rows:
         cells = [name]

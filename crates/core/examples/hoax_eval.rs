@@ -31,6 +31,10 @@ const SETS: &[(&str, &str)] = &[
         "heldout3",
         concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout3.tsv"),
     ),
+    (
+        "heldout4",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout4.tsv"),
+    ),
 ];
 
 fn main() {

@@ -29,6 +29,13 @@ use super::url::canonical_links;
 pub const INSTANT_PRECISION: f64 = 0.85;
 /// Share of the claim's word weight the message must cover for an instant answer.
 pub const INSTANT_RECALL: f64 = 0.6;
+/// The weight (share of its IDF) in the message's total of a word the message does not share
+/// with the claim and that is unknown: in no known text, no Indonesian root word, no number or
+/// negation. Most such words are regional or chat words the lexicons do not know yet; counted
+/// fully they made a message with one or two of them "not explained" by its claim. Fixed on the
+/// development set and the three earlier held-out sets (0.5: zero false answers on each, at 0 a
+/// near miss of `heldout3` is answered), before the fourth held-out set was run.
+pub const UNKNOWN_SHARE: f64 = 0.5;
 /// Similarity (F1 of precision and recall) from which a report joins an open claim's group.
 pub const GROUP_SIMILARITY: f64 = 0.6;
 /// Similarity from which a claim is suggested to verifiers as possibly the same.
@@ -239,6 +246,16 @@ impl Index {
         // Postings keep the dead ids; they are skipped when read and dropped at the next rebuild.
     }
 
+    /// A word nobody wrote in any known text, that is no Indonesian root word, number or
+    /// negation: most often a regional or chat word the lexicons do not know yet.
+    fn is_unknown(&self, w: &str) -> bool {
+        !self.postings.contains_key(w)
+            && !is_number(w)
+            && !NEGATIONS.contains(&w)
+            && w.chars().all(char::is_alphabetic)
+            && !is_root_word(w)
+    }
+
     fn idf(&self, word: &str) -> f64 {
         let n = self.live.max(1) as f64;
         let df = self
@@ -365,7 +382,14 @@ impl Index {
         same_link: bool,
         same_image: bool,
     ) -> Match {
-        let q_total: f64 = query.iter().map(|w| idf[w.as_str()]).sum();
+        let share = UNKNOWN_SHARE;
+        let weight_unmatched = |w: &str| {
+            if self.is_unknown(w) {
+                idf[w] * share
+            } else {
+                idf[w]
+            }
+        };
         let mut d_weights: Vec<(&str, f64)> = doc
             .tf
             .keys()
@@ -397,6 +421,16 @@ impl Index {
                 shared.push((w.as_str(), idf[w.as_str()]));
             }
         }
+        let q_total: f64 = query
+            .iter()
+            .map(|w| {
+                if shared.iter().any(|s| s.0 == w.as_str()) {
+                    idf[w.as_str()]
+                } else {
+                    weight_unmatched(w)
+                }
+            })
+            .sum();
         let d_matched: f64 = d_weights
             .iter()
             .filter(|x| matched_doc.contains(x.0))

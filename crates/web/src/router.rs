@@ -636,7 +636,10 @@ fn events_api_routes() -> Routes {
     Routes::new()
         .route("/api/v1/events", get(events::list).post(events::create))
         .route("/api/v1/events/{id}", get(events::show).put(events::update))
-        .route("/api/v1/events/{id}/cancellation", post(events::cancel_event))
+        .route(
+            "/api/v1/events/{id}/cancellation",
+            post(events::cancel_event),
+        )
         .route("/api/v1/events/{id}/candidates", get(events::candidates))
         .route(
             "/api/v1/events/{id}/participants",

@@ -10,7 +10,7 @@ use simpul_store::events::{EventRecord, Participant, SessionRecord};
 use std::collections::BTreeMap;
 
 /// One session's rating as typed: `rating_<session>` 1–5 and `comment_<session>`.
-#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::ToSchema)]
 #[serde(default)]
 pub struct EvaluationEntry {
     pub session_id: i64,

@@ -1079,7 +1079,13 @@ fn cases() -> Vec<Case> {
         ),
         case(M::GET, "/events/{event}", EventPage, true, None),
         case(M::GET, "/events/{event}/ticket", Registered, true, None),
-        case(M::GET, "/api/v1/events/{event}/ticket", Registered, true, None),
+        case(
+            M::GET,
+            "/api/v1/events/{event}/ticket",
+            Registered,
+            true,
+            None,
+        ),
         case(
             M::POST,
             "/api/v1/events/{event}/evaluation",
@@ -1183,7 +1189,13 @@ fn cases() -> Vec<Case> {
             Some(json!({"scans": []})),
         ),
         case(M::GET, "/api/v1/events/{event}/report", Manage, true, None),
-        case(M::GET, "/api/v1/events/{event}/participants", Manage, true, None),
+        case(
+            M::GET,
+            "/api/v1/events/{event}/participants",
+            Manage,
+            true,
+            None,
+        ),
         case(
             M::POST,
             "/api/v1/events/{event}/materials",

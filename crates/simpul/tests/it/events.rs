@@ -1206,7 +1206,12 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     let first = new_member(&store, "warga.api.satu", kim).await;
     let second = new_member(&store, "warga.api.dua", kim).await;
     let r = app
-        .api(Method::GET, &format!("/api/v1/events/{upcoming}/candidates"), &officer, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/events/{upcoming}/candidates"),
+            &officer,
+            None,
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     let people: serde_json::Value = r.json().await.unwrap();
@@ -1220,7 +1225,12 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     // One seat for two, seats only: nobody is registered and the one without a seat is named.
     let path = format!("/api/v1/events/{upcoming}/participants");
     let r = app
-        .api(Method::POST, &path, &officer, Some(json!({"user_ids": [first, second], "seats_only": true})))
+        .api(
+            Method::POST,
+            &path,
+            &officer,
+            Some(json!({"user_ids": [first, second], "seats_only": true})),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(
@@ -1229,13 +1239,21 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     );
     let problem: serde_json::Value = r.json().await.unwrap();
     assert!(
-        problem["errors"][0]["detail"].as_str().unwrap().starts_with("Warga warga.api."),
+        problem["errors"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .starts_with("Warga warga.api."),
         "{problem}"
     );
     assert!(store.participants(upcoming).await.unwrap().is_empty());
     // Waiting allowed: one seat, one on the waiting list.
     let r = app
-        .api(Method::POST, &path, &officer, Some(json!({"user_ids": [first, second], "seats_only": false})))
+        .api(
+            Method::POST,
+            &path,
+            &officer,
+            Some(json!({"user_ids": [first, second], "seats_only": false})),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     let placed: serde_json::Value = r.json().await.unwrap();
@@ -1248,7 +1266,12 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     assert_eq!(statuses, ["confirmed", "waitlisted"], "{placed}");
     // Again: already registered, named, nothing written.
     let r = app
-        .api(Method::POST, &path, &officer, Some(json!({"user_ids": [first]})))
+        .api(
+            Method::POST,
+            &path,
+            &officer,
+            Some(json!({"user_ids": [first]})),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CONFLICT);
     assert_eq!(store.participants(upcoming).await.unwrap().len(), 2);
@@ -1259,11 +1282,12 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     assert_eq!(r.status(), StatusCode::OK);
     let list: serde_json::Value = r.json().await.unwrap();
     assert_eq!(list.as_array().unwrap().len(), 2);
+    let officer_id = app.user_id("kim.prigen.ketua").await;
     assert!(list
         .as_array()
         .unwrap()
         .iter()
-        .all(|p| p["registered_by"].as_i64() == Some(app.user_id("kim.prigen.ketua").await)));
+        .all(|p| p["registered_by"].as_i64() == Some(officer_id)));
 
     // The organiser edits it: fewer seats than people seated is refused, a right edit saved.
     let e = store.event(upcoming).await.unwrap();
@@ -1275,15 +1299,30 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     };
     let event_path = format!("/api/v1/events/{upcoming}");
     let r = app
-        .api(Method::PUT, &event_path, &office, Some(edit("0", "Nol kursi")))
+        .api(
+            Method::PUT,
+            &event_path,
+            &office,
+            Some(edit("0", "Nol kursi")),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = app
-        .api(Method::PUT, &event_path, &officer, Some(edit("3", "Bukan hak KIM")))
+        .api(
+            Method::PUT,
+            &event_path,
+            &officer,
+            Some(edit("3", "Bukan hak KIM")),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = app
-        .api(Method::PUT, &event_path, &office, Some(edit("2", "Lokakarya lewat API")))
+        .api(
+            Method::PUT,
+            &event_path,
+            &office,
+            Some(edit("2", "Lokakarya lewat API")),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
     let e = store.event(upcoming).await.unwrap();
@@ -1291,13 +1330,23 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     // A material: a bad link is refused by field, a good one added.
     let materials = format!("/api/v1/events/{upcoming}/materials");
     let r = app
-        .api(Method::POST, &materials, &office, Some(json!({"title": "Paparan", "url": "javascript:alert(1)"})))
+        .api(
+            Method::POST,
+            &materials,
+            &office,
+            Some(json!({"title": "Paparan", "url": "javascript:alert(1)"})),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let problem: serde_json::Value = r.json().await.unwrap();
     assert_eq!(problem["errors"][0]["field"], "url", "{problem}");
     let r = app
-        .api(Method::POST, &materials, &office, Some(json!({"title": "Paparan", "url": "https://example.org/paparan.pdf"})))
+        .api(
+            Method::POST,
+            &materials,
+            &office,
+            Some(json!({"title": "Paparan", "url": "https://example.org/paparan.pdf"})),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::CREATED);
     // Cancelled with a reason; a retry changes nothing; people are told once.
@@ -1308,14 +1357,23 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     for _ in 0..2 {
         let r = app
-            .api(Method::POST, &cancel, &office, Some(json!({"reason": "Jalan ke lokasi putus"})))
+            .api(
+                Method::POST,
+                &cancel,
+                &office,
+                Some(json!({"reason": "Jalan ke lokasi putus"})),
+            )
             .await;
         assert_eq!(r.status(), StatusCode::NO_CONTENT);
     }
     let e = store.event(upcoming).await.unwrap();
     assert_eq!(e.status, "cancelled");
     let audit = store
-        .audit_entries(&simpul_core::authz::ScopeRegions::All, &Default::default(), 500)
+        .audit_entries(
+            &simpul_core::authz::ScopeRegions::All,
+            &Default::default(),
+            500,
+        )
         .await
         .unwrap();
     let cancels = audit
@@ -1330,11 +1388,25 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     let (reg, code) = seat(&store, past, member, "35.14.10").await;
     let attendee = app.api_token("kim.prigen.anggota").await;
     let r = app
-        .api(Method::GET, &format!("/api/v1/events/{past}/certificate"), &attendee, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/events/{past}/certificate"),
+            &attendee,
+            None,
+        )
         .await;
-    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "not checked in yet");
+    assert_eq!(
+        r.status(),
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not checked in yet"
+    );
     let r = app
-        .api(Method::GET, &format!("/api/v1/events/{past}/ticket"), &attendee, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/events/{past}/ticket"),
+            &attendee,
+            None,
+        )
         .await;
     let ticket: serde_json::Value = r.json().await.unwrap();
     assert_eq!(
@@ -1343,32 +1415,63 @@ async fn the_api_does_what_the_pages_do(engine: Engine) {
     );
     let sessions = store.event_sessions(past).await.unwrap();
     for s in &sessions {
-        store.check_in(&ctx, reg, s.id, s.starts_at, None, "scan").await.unwrap();
+        store
+            .check_in(&ctx, reg, s.id, s.starts_at, None, "scan")
+            .await
+            .unwrap();
     }
     let evaluation = format!("/api/v1/events/{past}/evaluation");
     let r = app
-        .api(Method::POST, &evaluation, &attendee, Some(json!({"entries": [{"session_id": sessions[0].id, "rating": "9"}]})))
+        .api(
+            Method::POST,
+            &evaluation,
+            &attendee,
+            Some(json!({"entries": [{"session_id": sessions[0].id, "rating": "9"}]})),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let r = app
-        .api(Method::POST, &evaluation, &attendee, Some(json!({"entries": [
+        .api(
+            Method::POST,
+            &evaluation,
+            &attendee,
+            Some(json!({"entries": [
             {"session_id": sessions[0].id, "rating": "5", "comment": "Jelas"},
-            {"session_id": sessions[1].id, "rating": "4"}]})))
+            {"session_id": sessions[1].id, "rating": "4"}]})),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(r.json::<serde_json::Value>().await.unwrap()["saved"], 2);
     assert_eq!(store.evaluations_of(reg).await.unwrap().len(), 2);
     // Someone not registered: no evaluation, no certificate.
     let r = app
-        .api(Method::POST, &evaluation, &officer, Some(json!({"entries": []})))
+        .api(
+            Method::POST,
+            &evaluation,
+            &officer,
+            Some(json!({"entries": []})),
+        )
         .await;
     assert_eq!(r.status(), StatusCode::NOT_FOUND);
     let r = app
-        .api(Method::GET, &format!("/api/v1/events/{past}/certificate"), &attendee, None)
+        .api(
+            Method::GET,
+            &format!("/api/v1/events/{past}/certificate"),
+            &attendee,
+            None,
+        )
         .await;
     assert_eq!(r.status(), StatusCode::OK);
-    assert_eq!(crate::common::header(r.headers(), "content-type"), "application/pdf");
+    assert_eq!(
+        crate::common::header(r.headers(), "content-type"),
+        "application/pdf"
+    );
     assert!(r.bytes().await.unwrap().starts_with(b"%PDF-"));
-    assert!(store.registration(reg).await.unwrap().certificate_code.is_some());
+    assert!(store
+        .registration(reg)
+        .await
+        .unwrap()
+        .certificate_code
+        .is_some());
     app.finish().await;
 }

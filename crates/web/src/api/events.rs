@@ -565,14 +565,9 @@ pub async fn evaluate(
     PathParam(id): PathParam<i64>,
     ApiJson(input): ApiJson<EvaluationInput>,
 ) -> AppResult<Json<Saved>> {
-    let saved = simpul_app::events::report::evaluate(
-        &state,
-        &user,
-        &user.audit(&ctx),
-        id,
-        &input.entries,
-    )
-    .await?;
+    let saved =
+        simpul_app::events::report::evaluate(&state, &user, &user.audit(&ctx), id, &input.entries)
+            .await?;
     Ok(Json(Saved { saved }))
 }
 
@@ -596,7 +591,10 @@ pub async fn certificate(
             .await?;
     Ok((
         [
-            (axum::http::header::CONTENT_TYPE, "application/pdf".to_string()),
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/pdf".to_string(),
+            ),
             (
                 axum::http::header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"sertifikat-{code}.pdf\""),
@@ -626,7 +624,14 @@ pub async fn add_material(
     PathParam(id): PathParam<i64>,
     ApiJson(input): ApiJson<MaterialInput>,
 ) -> AppResult<(StatusCode, Json<Created>)> {
-    let id = app::add_material(&state, &user, &user.audit(&ctx), id, &input.title, &input.url)
-        .await?;
+    let id = app::add_material(
+        &state,
+        &user,
+        &user.audit(&ctx),
+        id,
+        &input.title,
+        &input.url,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(Created { id })))
 }

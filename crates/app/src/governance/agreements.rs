@@ -355,16 +355,24 @@ pub async fn remind_due(ctx: &AppCtx, today: NaiveDate) -> AppResult<usize> {
             link: format!("/governance/agreements/{}", a.id),
             dedupe_key: Some(format!("gov:agreement:{}:{due}", a.id)),
         };
+        // The offices that keep the agreement: administrators whose territory holds its
+        // region (a kabupaten/kota office inside a provincial agreement's region cannot open
+        // it, so the reminder would lead it nowhere).
         let region = RegionCode::parse(&a.region_code).ok();
-        notify(
-            ctx,
-            &Audience::Roles {
-                roles: vec![Role::ProvincialAdmin, Role::RegencyAdmin],
-                region,
-            },
-            &message,
-        )
-        .await?;
+        let mut keepers = Vec::new();
+        for id in ctx
+            .store
+            .grant_holders(
+                &[Role::ProvincialAdmin, Role::RegencyAdmin],
+                region.as_ref(),
+            )
+            .await?
+        {
+            if may_manage(&crate::accounts::actor(ctx, id).await?, &a) {
+                keepers.push(id);
+            }
+        }
+        notify(ctx, &Audience::Users(keepers), &message).await?;
         n += 1;
     }
     Ok(n)

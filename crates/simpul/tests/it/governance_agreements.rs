@@ -182,6 +182,23 @@ async fn an_office_keeps_an_agreement_from_form_to_follow_up(engine: Engine) {
             .any(|n| n.link == format!("/governance/agreements/{id}")),
         "{notes:?}"
     );
+    // Every reminder the office got opens for it: the demo's provincial agreement, ending
+    // within two months, reminds the province, not the kabupaten offices inside it.
+    for n in notes
+        .iter()
+        .filter(|n| n.link.starts_with("/governance/agreements/"))
+    {
+        assert_eq!(app.get(&n.link).await.status(), 200, "{}", n.link);
+    }
+    let province = app.user_id("kominfo.jatim").await;
+    let theirs = app.notifications_at_least(province, 1).await;
+    assert!(
+        theirs
+            .iter()
+            .any(|n| n.link.starts_with("/governance/agreements/")
+                && n.link != format!("/governance/agreements/{id}")),
+        "{theirs:?}"
+    );
     app.finish().await;
 }
 

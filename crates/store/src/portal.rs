@@ -191,6 +191,9 @@ fn region_column(code: &RegionCode) -> &'static str {
     }
 }
 
+/// Up to how many posts a list counts exactly.
+pub const POST_COUNT_CAP: i64 = 10_000;
+
 macro_rules! push_post_filter {
     ($qb:expr, $f:expr) => {{
         let f: &PostFilter = $f;
@@ -308,6 +311,8 @@ impl Store {
     }
 
     /// Published, visible posts matching `f`, newest first; and how many there are.
+    /// The posts of a filter, newest first, and how many there are, counted up to
+    /// [`POST_COUNT_CAP`] + 1 (more than the cap: "more than 10,000").
     pub async fn portal_posts(
         &self,
         f: &PostFilter,
@@ -319,8 +324,11 @@ impl Store {
             push_post_filter!(qb, f);
             qb.push(" ORDER BY p.published_at DESC, p.id DESC LIMIT ").push_bind(limit).push(" OFFSET ").push_bind(offset);
             let rows: Vec<PostRecord> = qb.build_query_as().fetch_all(p).await?;
-            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM portal_posts p");
+            // Counted up to POST_COUNT_CAP + 1 only: the exact number of a million posts costs a
+            // read of each, and a page says "more than 10,000" as well.
+            let mut qb = QueryBuilder::new("SELECT COUNT(*) FROM (SELECT 1 FROM portal_posts p");
             push_post_filter!(qb, f);
+            qb.push(" LIMIT ").push_bind(POST_COUNT_CAP + 1).push(") c");
             let total: i64 = qb.build_query_scalar().fetch_one(p).await?;
             Ok((rows, total))
         })
@@ -333,8 +341,9 @@ impl Store {
             .bind(false).bind(limit).fetch_all(p).await?))
     }
 
-    /// Search-index rows for these stemmed terms among visible posts: (post id, term, weight,
-    /// title length proxy), at most `cap` rows; and each term's document frequency.
+    /// Search-index rows for these stemmed terms: (post id, term, weight), the newest `cap` of
+    /// each term; each term's document frequency (estimated past `cap`); and the number of
+    /// posts (approximately: the highest id).
     pub async fn portal_term_hits(
         &self,
         terms: &[String],
@@ -343,25 +352,32 @@ impl Store {
         if terms.is_empty() {
             return Ok((Vec::new(), Vec::new(), 0));
         }
+        // Each term's newest `cap` postings, read from the end of the (term, post) key: no
+        // join and no sort, however common the word. Whether a post is published and visible
+        // is checked when the best ones are read (`portal_posts` with their ids).
         with_pool!(self, p => {
-            let mut qb = QueryBuilder::new("SELECT t.post_id, t.term, t.weight FROM portal_terms t JOIN portal_posts p ON p.id = t.post_id \
-                WHERE p.status = 'published' AND p.hidden = ");
-            qb.push_bind(false).push(" AND t.term IN (");
-            let mut sep = qb.separated(", ");
+            // The number of posts for the IDF: the highest id, a close upper bound read from
+            // the end of the primary key (a COUNT would read a million rows).
+            let n: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM portal_posts").fetch_one(p).await?;
+            let n = n.unwrap_or(0);
+            let mut hits: Vec<(i64, String, i64)> = Vec::new();
+            let mut df: Vec<(String, i64)> = Vec::new();
             for t in terms {
-                sep.push_bind(t.clone());
+                let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+                    "SELECT post_id, term, weight FROM portal_terms WHERE term = $1 ORDER BY post_id DESC LIMIT $2")
+                    .bind(t).bind(cap).fetch_all(p).await?;
+                // A word in more posts than `cap`: its frequency estimated from how densely
+                // the newest posts hold it (counting a common word's postings reads them all).
+                let d = match rows.last() {
+                    Some(oldest) if rows.len() as i64 == cap => {
+                        let span = (n - oldest.0 + 1).max(1);
+                        (cap.saturating_mul(n) / span).max(cap)
+                    }
+                    _ => rows.len() as i64,
+                };
+                df.push((t.clone(), d));
+                hits.extend(rows);
             }
-            qb.push(") ORDER BY t.post_id DESC LIMIT ").push_bind(cap);
-            let hits: Vec<(i64, String, i64)> = qb.build_query_as().fetch_all(p).await?;
-            let mut qb = QueryBuilder::new("SELECT term, COUNT(*) FROM portal_terms WHERE term IN (");
-            let mut sep = qb.separated(", ");
-            for t in terms {
-                sep.push_bind(t.clone());
-            }
-            qb.push(") GROUP BY term");
-            let df: Vec<(String, i64)> = qb.build_query_as().fetch_all(p).await?;
-            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM portal_posts WHERE status = 'published'")
-                .fetch_one(p).await?;
             Ok((hits, df, n))
         })
     }

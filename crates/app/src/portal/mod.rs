@@ -470,8 +470,8 @@ pub async fn set_trusted(
     Ok(())
 }
 
-/// At most this many index rows are scored for one search (the newest posts first).
-const SEARCH_ROWS: i64 = 50_000;
+/// At most this many index rows per word are scored for one search (the newest posts first).
+const SEARCH_ROWS: i64 = 10_000;
 /// At most this many ranked hits are then filtered and shown.
 const SEARCH_HITS: usize = 500;
 

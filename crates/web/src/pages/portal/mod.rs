@@ -135,7 +135,8 @@ struct ListPage<'a> {
     heading: String,
     cards: Vec<Card>,
     good: Vec<Card>,
-    total: usize,
+    /// "120 tulisan", or "Lebih dari 10.000 tulisan" past the count's cap.
+    count: String,
     prev: Option<String>,
     next: Option<String>,
     query: String,
@@ -143,6 +144,19 @@ struct ListPage<'a> {
     kinds: &'static [PostKind],
     categories: &'static [Category],
     provinces: Vec<crate::pages::hoax::public::Province>,
+}
+
+/// How many posts a list holds, in words; past the count's cap, "more than 10,000".
+fn count_text(page: &Page, total: usize) -> String {
+    let cap = simpul_store::portal::POST_COUNT_CAP as u64;
+    if total as u64 > cap {
+        let sep = if page.lang == "en" { ',' } else { '.' };
+        let n = crate::charts::format_count(cap, sep);
+        page.t.fmt("portal.count_more", &[("n", n.as_str())])
+    } else {
+        page.t
+            .fmt("portal.count", &[("n", total.to_string().as_str())])
+    }
 }
 
 /// `/portal`: the latest posts (of a region or a KIM), or a search.
@@ -199,11 +213,12 @@ pub async fn index(
             serde_urlencoded::to_string(&p).unwrap_or_default()
         )
     };
+    let count = count_text(&page, total);
     render(ListPage {
         heading,
         cards: cards(&state, posts).await?,
         good,
-        total,
+        count,
         prev: (page_no > 1).then(|| link(page_no - 1)),
         next: (page_no * PER_PAGE < total).then(|| link(page_no + 1)),
         canonical: format!(
@@ -462,7 +477,7 @@ struct PotensiPage<'a> {
     page: Page<'a>,
     q: PortalQuery,
     cards: Vec<Card>,
-    total: usize,
+    count: String,
     categories: &'static [Category],
     query: String,
     map: bool,
@@ -485,10 +500,12 @@ async fn potensi_page(
     let (posts, total) = find(state, &q, 60, 0).await?;
     let mut shown = q.clone();
     shown.kind = String::new();
+    let page = Page::new(state, ctx, user);
+    let count = count_text(&page, total);
     render(PotensiPage {
-        page: Page::new(state, ctx, user),
+        page,
         cards: cards(state, posts).await?,
-        total,
+        count,
         categories: Category::ALL,
         query: shown.query_string(),
         q: shown,

@@ -281,6 +281,21 @@ async fn an_officer_reads_the_score_and_an_office_invites_a_dormant_kim_to_coach
     assert!(html.contains("id=\"gov-score-value\""), "{html}");
     assert!(html.contains("Peringkat di kabupaten/kota"));
     assert!(html.contains("laporan diseminasi lagi") || html.contains("Semua indikator"));
+    // The trend lists each period's score the Indonesian way ("10,5", never "10.5").
+    let trend = html
+        .split("id=\"gov-trend\"")
+        .nth(1)
+        .and_then(|t| t.split("</ul>").next())
+        .unwrap_or_default();
+    assert!(trend.contains(">Skor</span>"), "{trend}");
+    assert!(
+        !trend.split("<strong>").skip(1).any(|s| s
+            .split('<')
+            .next()
+            .unwrap_or_default()
+            .contains('.')),
+        "{trend}"
+    );
     let evidence = format!("/governance/kims/{kim}/evidence/dissem_reports?index={index}");
     assert!(html.contains(&evidence.replace('&', "&amp;")), "{html}");
     let (status, html) = app.get_text(&evidence).await;

@@ -334,6 +334,24 @@ impl Store {
         })
     }
 
+    /// The posts among `ids` (search hits) that pass the filter, in no order: the caller
+    /// ranks them. Without an ORDER BY the database reads them by id; ordered by date it
+    /// could walk the date index of a million posts looking for them.
+    pub async fn portal_posts_among(&self, f: &PostFilter, ids: &[i64]) -> Result<Vec<PostRecord>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = PostFilter {
+            ids: Some(ids.to_vec()),
+            ..f.clone()
+        };
+        with_pool!(self, p => {
+            let mut qb = QueryBuilder::new(format!("SELECT {POST_COLUMNS} FROM portal_posts p JOIN kims k ON k.id = p.kim_id"));
+            push_post_filter!(qb, &f);
+            Ok(qb.build_query_as().fetch_all(p).await?)
+        })
+    }
+
     /// Every published, visible post id with its last change (for the sitemap), newest first.
     pub async fn portal_sitemap(&self, limit: i64) -> Result<Vec<(i64, DateTime<Utc>)>> {
         Ok(with_pool!(self, p => sqlx::query_as(

@@ -505,9 +505,8 @@ pub async fn search(
     let mut ranked: Vec<(i64, f64)> = scores.into_iter().collect();
     ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
     ranked.truncate(SEARCH_HITS);
-    let mut f = filter.clone();
-    f.ids = Some(ranked.iter().map(|r| r.0).collect());
-    let (mut posts, _) = ctx.store.portal_posts(&f, SEARCH_HITS as i64, 0).await?;
+    let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
+    let mut posts = ctx.store.portal_posts_among(filter, &ids).await?;
     let rank: std::collections::HashMap<i64, usize> =
         ranked.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
     posts.sort_by_key(|p| rank.get(&p.id).copied().unwrap_or(usize::MAX));

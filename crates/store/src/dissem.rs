@@ -804,6 +804,14 @@ where
     if let Some(id) = f.package_id {
         qb.push(" AND p.id = ").push_bind(id);
     }
+    push_owner_filter(qb, f);
+}
+
+/// Packages owned inside the filter's territory, on `p` (dissem_packages).
+fn push_owner_filter<'a, DB: sqlx::Database>(qb: &mut QueryBuilder<'a, DB>, f: &'a ReportFilter)
+where
+    String: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
     if let Some(o) = &f.owners {
         if !matches!(o, ScopeRegions::All) {
             qb.push(" AND p.owner_region IS NOT NULL");
@@ -827,10 +835,5 @@ where
         qb.push(" AND r.review = ")
             .push_bind(rv.as_str().to_string());
     }
-    if let Some(o) = &f.owners {
-        if !matches!(o, ScopeRegions::All) {
-            qb.push(" AND p.owner_region IS NOT NULL");
-            push_territory(qb, "p.owner_region", o);
-        }
-    }
+    push_owner_filter(qb, f);
 }

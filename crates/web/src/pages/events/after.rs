@@ -262,12 +262,8 @@ pub async fn certificate(
     }
 }
 
-#[derive(serde::Deserialize, Default)]
-#[serde(default)]
-pub struct MaterialInput {
-    title: String,
-    url: String,
-}
+/// The material form sends what the API takes.
+use crate::api::events::MaterialInput;
 
 pub async fn add_material(
     State(state): State<AppState>,

@@ -9,6 +9,8 @@
 #
 #   bench/portal.sh                                     # the issue's sizes
 #   KIMS=800 POSTS=10000 DURATION=3s bench/portal.sh    # a small run
+#   SQLITE_DATA_DIR=DIR PG_DATABASE_URL=URL bench/portal.sh   # databases generated before
+#     (simpul generate --scale national --kims 80000 --posts 1000000 --data-dir DIR [--database-url URL])
 set -euo pipefail
 cd "$(dirname "$0")/.."
 KIMS="${KIMS:-80000}"
@@ -47,11 +49,21 @@ share() { [ -n "${NGINX[$1]:-}" ] && python3 -c "print(f'{$2 / ${NGINX[$1]}:.2f}
 NOTES=()
 
 for engine in $ENGINES; do
-  db_args "$engine" portal_bench
-  log "$engine: generating $KIMS KIMs and $POSTS posts"
-  t=$(now)
-  gen="$("$BIN" generate --scale national --kims "$KIMS" --posts "$POSTS" "${DB_ARGS[@]}" 2>/dev/null | paste -sd ' ' -)"
-  NOTES+=("$engine: $gen (total $(since "$t"))")
+  if [ "$engine" = sqlite ] && [ -n "${SQLITE_DATA_DIR:-}" ]; then
+    # A database generated earlier (`simpul generate ... --data-dir DIR`), measured as it is.
+    DB_ARGS=(--data-dir "$SQLITE_DATA_DIR")
+    NOTES+=("sqlite: the database generated earlier in $SQLITE_DATA_DIR ($(du -sh "$SQLITE_DATA_DIR" | cut -f1))")
+  elif [ "$engine" = postgres ] && [ -n "${PG_DATABASE_URL:-}" ]; then
+    mkdir -p "$WORK/postgres-files"
+    DB_ARGS=(--data-dir "$WORK/postgres-files" --database-url "$PG_DATABASE_URL")
+    NOTES+=("postgres: the database generated earlier at $PG_DATABASE_URL")
+  else
+    db_args "$engine" portal_bench
+    log "$engine: generating $KIMS KIMs and $POSTS posts"
+    t=$(now)
+    gen="$("$BIN" generate --scale national --kims "$KIMS" --posts "$POSTS" "${DB_ARGS[@]}" 2>/dev/null | paste -sd ' ' -)"
+    NOTES+=("$engine: $gen (total $(since "$t"))")
+  fi
   start_server "$WORK/$engine-serve.log"
   for p in "$HOME_PAGE" "$REGION_PAGE" "/portal?q=kopi+robusta"; do expect_200 "$p"; done
   one="$(curl -fsS -o /dev/null -w '%{time_total}' "${NO_CACHE[@]}" "$BASE/portal?q=keripik+singkong")"

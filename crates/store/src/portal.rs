@@ -164,6 +164,20 @@ pub struct PostFilter {
     pub located: bool,
 }
 
+impl PostFilter {
+    /// Whether the filter asks for more than "published and visible".
+    pub fn narrows(&self) -> bool {
+        self.region.is_some()
+            || self.kim_id.is_some()
+            || self.kind.is_some()
+            || self.category.is_some()
+            || self.from.is_some()
+            || self.until.is_some()
+            || self.ids.is_some()
+            || self.located
+    }
+}
+
 #[derive(Debug, Clone, sqlx::FromRow, serde::Serialize)]
 pub struct ReshareRecord {
     pub post_id: i64,
@@ -359,44 +373,97 @@ impl Store {
             .bind(false).bind(limit).fetch_all(p).await?))
     }
 
-    /// Search-index rows for these stemmed terms: (post id, term, weight), the newest `cap` of
-    /// each term; each term's document frequency (estimated past `cap`); and the number of
-    /// posts (approximately: the highest id).
-    pub async fn portal_term_hits(
-        &self,
-        terms: &[String],
-        cap: i64,
-    ) -> Result<(Vec<(i64, String, i64)>, Vec<(String, i64)>, i64)> {
-        if terms.is_empty() {
-            return Ok((Vec::new(), Vec::new(), 0));
-        }
-        // Each term's newest `cap` postings, read from the end of the (term, post) key: no
-        // join and no sort, however common the word. Whether a post is published and visible
-        // is checked when the best ones are read (`portal_posts` with their ids).
+    /// The search index's rows of one post: (stemmed term, weight).
+    pub async fn portal_post_terms(&self, post_id: i64) -> Result<Vec<(String, i64)>> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT term, weight FROM portal_terms WHERE post_id = $1 ORDER BY term")
+            .bind(post_id).fetch_all(p).await?))
+    }
+
+    /// For BM25's IDF: each term's document frequency and the number of posts (approximately:
+    /// the highest id, read from the end of the primary key; a COUNT would read a million rows).
+    /// A term in more than `cap` posts has its frequency estimated from how densely the newest
+    /// `cap` of them are spread over the ids: counting a common word's postings reads them all.
+    pub async fn portal_term_stats(&self, terms: &[String], cap: i64) -> Result<(Vec<i64>, i64)> {
         with_pool!(self, p => {
-            // The number of posts for the IDF: the highest id, a close upper bound read from
-            // the end of the primary key (a COUNT would read a million rows).
             let n: Option<i64> = sqlx::query_scalar("SELECT MAX(id) FROM portal_posts").fetch_one(p).await?;
             let n = n.unwrap_or(0);
-            let mut hits: Vec<(i64, String, i64)> = Vec::new();
-            let mut df: Vec<(String, i64)> = Vec::new();
+            let mut df = Vec::with_capacity(terms.len());
             for t in terms {
-                let rows: Vec<(i64, String, i64)> = sqlx::query_as(
-                    "SELECT post_id, term, weight FROM portal_terms WHERE term = $1 ORDER BY post_id DESC LIMIT $2")
-                    .bind(t).bind(cap).fetch_all(p).await?;
-                // A word in more posts than `cap`: its frequency estimated from how densely
-                // the newest posts hold it (counting a common word's postings reads them all).
-                let d = match rows.last() {
-                    Some(oldest) if rows.len() as i64 == cap => {
-                        let span = (n - oldest.0 + 1).max(1);
-                        (cap.saturating_mul(n) / span).max(cap)
-                    }
-                    _ => rows.len() as i64,
+                let oldest: Option<i64> = sqlx::query_scalar(
+                    "SELECT post_id FROM portal_terms WHERE term = $1 ORDER BY post_id DESC LIMIT 1 OFFSET $2")
+                    .bind(t).bind(cap - 1).fetch_optional(p).await?;
+                let d = match oldest {
+                    Some(oldest) => (cap.saturating_mul(n) / (n - oldest + 1).max(1)).max(cap),
+                    None => sqlx::query_scalar("SELECT COUNT(*) FROM portal_terms WHERE term = $1")
+                        .bind(t).fetch_one(p).await?,
                 };
-                df.push((t.clone(), d));
-                hits.extend(rows);
+                df.push(d);
             }
-            Ok((hits, df, n))
+            Ok((df, n))
+        })
+    }
+
+    /// Search: the ids of the `hits` best posts passing the filter for these terms, best first,
+    /// scored BM25-style in the database (`idf` per term; the weight saturates with k1 = 1.2).
+    /// Only ids travel: the caller reads the posts of the page it shows.
+    ///
+    /// A bounded number of rows is read, however many posts there are and however common the
+    /// words:
+    /// - with a filter (a region, a KIM, a kind, a category, dates), the filter's newest `cap`
+    ///   posts are searched (all of them in a village, a kecamatan or one KIM), read from the
+    ///   region index and their terms looked up by key;
+    /// - without one, each term's newest `cap` postings are read from the end of the
+    ///   (term, post) key and ranked without reading a post; the best `hits` are then checked
+    ///   (a hidden or unpublished one drops out).
+    pub async fn portal_rank(
+        &self,
+        terms: &[(String, f64)],
+        f: &PostFilter,
+        cap: i64,
+        hits: i64,
+    ) -> Result<Vec<i64>> {
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        with_pool!(self, p => {
+            // Each posting's share of the score: idf · w(k1 + 1) / (w + k1).
+            const SHARE: &str = "CAST(t.weight AS DOUBLE PRECISION) * 2.2 / (CAST(t.weight AS DOUBLE PRECISION) + 1.2)";
+            let mut qb;
+            if f.narrows() {
+                qb = QueryBuilder::new("SELECT t.post_id FROM (SELECT p.id FROM portal_posts p");
+                push_post_filter!(qb, f);
+                qb.push(" ORDER BY p.published_at DESC LIMIT ").push_bind(cap);
+                // CROSS JOIN: SQLite keeps the order written (the filter's posts first, their
+                // terms by key), where it might otherwise read every posting of a common word.
+                qb.push(") c CROSS JOIN portal_terms t WHERE t.post_id = c.id AND t.term IN (");
+                let mut sep = qb.separated(", ");
+                for (term, _) in terms {
+                    sep.push_bind(term.clone());
+                }
+                qb.push(") GROUP BY t.post_id ORDER BY SUM(CASE t.term");
+                for (term, idf) in terms {
+                    qb.push(" WHEN ").push_bind(term.clone()).push(" THEN ").push_bind(*idf);
+                }
+                qb.push(format!(" END * {SHARE}) DESC, t.post_id DESC LIMIT ")).push_bind(hits);
+            } else {
+                qb = QueryBuilder::new("SELECT r.post_id FROM (SELECT t.post_id, SUM(t.s) AS score FROM (");
+                for (i, (term, idf)) in terms.iter().enumerate() {
+                    if i > 0 {
+                        qb.push(" UNION ALL ");
+                    }
+                    qb.push("SELECT * FROM (SELECT t.post_id, ").push_bind(*idf)
+                        .push(format!(" * {SHARE} AS s FROM portal_terms t WHERE t.term = ")).push_bind(term.clone())
+                        .push(" ORDER BY t.post_id DESC LIMIT ").push_bind(cap)
+                        .push(format!(") t{i}"));
+                }
+                qb.push(") t GROUP BY t.post_id ORDER BY score DESC, t.post_id DESC LIMIT ")
+                    .push_bind(hits)
+                    .push(") r JOIN portal_posts p ON p.id = r.post_id");
+                push_post_filter!(qb, f);
+                qb.push(" ORDER BY r.score DESC, r.post_id DESC");
+            }
+            Ok(qb.build_query_scalar().fetch_all(p).await?)
         })
     }
 

@@ -470,15 +470,17 @@ pub async fn set_trusted(
     Ok(())
 }
 
-/// At most this many index rows per word are scored for one search (the newest posts first).
-const SEARCH_ROWS: i64 = 10_000;
-/// At most this many ranked hits are then filtered and shown.
-const SEARCH_HITS: usize = 500;
+/// A search reads at most this many postings per word (the newest), or searches a filter's
+/// newest this many posts (see `Store::portal_rank`). Measured at a million posts (BENCHMARKS.md,
+/// "Village voices"): at 10,000 one search cost 130 ms of CPU on SQLite.
+const SEARCH_ROWS: i64 = 2_000;
+/// At most this many ranked hits are counted and can be paged through.
+const SEARCH_HITS: i64 = 500;
 
 /// Search visible posts in Bahasa Indonesia: the query goes through the same normalisation and
-/// stemming as the posts ("wisatawan mengunjungi" finds "wisata", "kunjungan"), hits are ranked
-/// with BM25 over the weighted index, then the filters apply. Returns the page of posts in rank
-/// order and how many matched.
+/// stemming as the posts ("wisatawan mengunjungi" finds "wisata", "kunjungan"), hits passing the
+/// filter are ranked with BM25 over the weighted index in the database, and only the posts of
+/// the page asked for are read. Returns them in rank order and how many matched.
 pub async fn search(
     ctx: &AppCtx,
     query: &str,
@@ -490,26 +492,23 @@ pub async fn search(
     terms.sort();
     terms.dedup();
     terms.truncate(12);
-    let (hits, df, n) = ctx.store.portal_term_hits(&terms, SEARCH_ROWS).await?;
+    let (df, n) = ctx.store.portal_term_stats(&terms, SEARCH_ROWS).await?;
     let n = n.max(1) as f64;
-    let idf = |t: &str| {
-        let d = df.iter().find(|(x, _)| x == t).map_or(0, |x| x.1) as f64;
-        (1.0 + (n - d + 0.5) / (d + 0.5)).ln()
-    };
-    let mut scores: std::collections::HashMap<i64, f64> = std::collections::HashMap::new();
-    const K1: f64 = 1.2;
-    for (post, term, weight) in &hits {
-        let w = *weight as f64;
-        *scores.entry(*post).or_default() += idf(term) * (w * (K1 + 1.0)) / (w + K1);
-    }
-    let mut ranked: Vec<(i64, f64)> = scores.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
-    ranked.truncate(SEARCH_HITS);
-    let ids: Vec<i64> = ranked.iter().map(|r| r.0).collect();
-    let mut posts = ctx.store.portal_posts_among(filter, &ids).await?;
-    let rank: std::collections::HashMap<i64, usize> =
-        ranked.iter().enumerate().map(|(i, r)| (r.0, i)).collect();
-    posts.sort_by_key(|p| rank.get(&p.id).copied().unwrap_or(usize::MAX));
-    let total = posts.len();
-    Ok((posts.into_iter().skip(offset).take(limit).collect(), total))
+    let weighted: Vec<(String, f64)> = terms
+        .into_iter()
+        .zip(df)
+        .map(|(t, d)| {
+            let d = d as f64;
+            (t, (1.0 + (n - d + 0.5) / (d + 0.5)).ln())
+        })
+        .collect();
+    let ranked = ctx
+        .store
+        .portal_rank(&weighted, filter, SEARCH_ROWS, SEARCH_HITS)
+        .await?;
+    let total = ranked.len();
+    let page: Vec<i64> = ranked.iter().copied().skip(offset).take(limit).collect();
+    let mut posts = ctx.store.portal_posts_among(filter, &page).await?;
+    posts.sort_by_key(|p| page.iter().position(|id| *id == p.id));
+    Ok((posts, total))
 }

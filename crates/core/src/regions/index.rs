@@ -27,8 +27,8 @@ pub struct RegionIndex {
     by_code: HashMap<RegionCode, usize>,
     /// Villages under each province, regency and district.
     villages_under: HashMap<RegionCode, usize>,
-    /// Regions per level (provinces first).
-    per_level: [usize; 4],
+    /// The entries of each level (provinces first), in the order given.
+    per_level: [Vec<usize>; 4],
 }
 
 /// How well a name matches: lower is better.
@@ -47,7 +47,7 @@ impl RegionIndex {
             let level = region.level();
             let norm = normalize_name(&region.name, level);
             let is_city = level == Level::Regency && region.name.starts_with("Kota ");
-            index.per_level[level.depth() as usize - 1] += 1;
+            index.per_level[level.depth() as usize - 1].push(index.entries.len());
             if level == Level::Village {
                 for ancestor in region.code.ancestors() {
                     *index.villages_under.entry(ancestor).or_default() += 1;
@@ -87,7 +87,15 @@ impl RegionIndex {
 
     /// How many regions of `level` there are.
     pub fn count(&self, level: Level) -> usize {
+        self.per_level[level.depth() as usize - 1].len()
+    }
+
+    /// The regions of one level, in the order given (the ~500 kabupaten/kota without walking
+    /// the ~84,000 villages).
+    pub fn at_level(&self, level: Level) -> impl Iterator<Item = &Region> {
         self.per_level[level.depth() as usize - 1]
+            .iter()
+            .map(|&i| &self.entries[i].region)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -329,6 +337,27 @@ mod tests {
             ["35.14.10.2002"]
         );
         assert!(index.nearest("zzzzzz", Level::Village, 3).is_empty());
+    }
+
+    #[test]
+    fn lists_the_regions_of_a_level() {
+        let index = sample();
+        for level in [
+            Level::Province,
+            Level::Regency,
+            Level::District,
+            Level::Village,
+        ] {
+            let listed: Vec<&str> = index.at_level(level).map(|r| r.code.as_str()).collect();
+            let walked: Vec<&str> = index
+                .regions()
+                .filter(|r| r.level() == level)
+                .map(|r| r.code.as_str())
+                .collect();
+            assert_eq!(listed, walked);
+            assert_eq!(index.count(level), listed.len());
+        }
+        assert!(index.at_level(Level::Regency).count() > 0);
     }
 
     #[test]

@@ -100,13 +100,7 @@ async fn generated_activity_is_found_counted_and_scored(engine: Engine) {
         &content::plain_text(&post.body_md, 20_000),
         &post.topics,
     );
-    let terms: Vec<String> = expected.iter().map(|t| t.0.clone()).collect();
-    let (hits, _, _) = store.portal_term_hits(&terms, 1_000_000).await.unwrap();
-    let mut stored: Vec<(String, i64)> = hits
-        .into_iter()
-        .filter(|h| h.0 == post.id)
-        .map(|h| (h.1, h.2))
-        .collect();
+    let mut stored = store.portal_post_terms(post.id).await.unwrap();
     let mut expected = expected;
     stored.sort();
     expected.sort();

@@ -35,6 +35,7 @@ mod ops;
 mod page_fuzz;
 mod portal;
 mod portal_followups;
+mod portal_search;
 mod public_cache;
 mod regions;
 mod registry;

@@ -45,17 +45,15 @@ pub(crate) type Province = (String, String, Vec<(String, String)>);
 
 pub(crate) async fn provinces(state: &AppState) -> AppResult<Vec<Province>> {
     let index = state.regions.index(&state.store).await?;
-    // One pass over the ~91,600 regions, not one per province: this runs on every uncached
-    // portal and tipline page.
+    // The ~500 kabupaten/kota from the index's list of them, not a walk over the ~91,600
+    // regions: this runs on every uncached portal and tipline page.
     let mut regencies: std::collections::HashMap<RegionCode, Vec<(String, String)>> =
         std::collections::HashMap::new();
-    for r in index.regions() {
-        if r.level() == simpul_core::Level::Regency {
-            regencies
-                .entry(r.code.province())
-                .or_default()
-                .push((r.code.to_string(), r.name.clone()));
-        }
+    for r in index.at_level(simpul_core::Level::Regency) {
+        regencies
+            .entry(r.code.province())
+            .or_default()
+            .push((r.code.to_string(), r.name.clone()));
     }
     let mut out = Vec::new();
     for p in state.store.region_children(None).await? {

@@ -9,7 +9,7 @@
 #
 #   bench/portal.sh                                     # the issue's sizes
 #   KIMS=800 POSTS=10000 DURATION=3s bench/portal.sh    # a small run
-#   SQLITE_DATA_DIR=DIR PG_DATABASE_URL=URL bench/portal.sh   # databases generated before
+#   SQLITE_DATA_DIR=DIR PG_DATABASE_URL=URL [PG_DATA_DIR=DIR] bench/portal.sh   # generated before
 #     (simpul generate --scale national --kims 80000 --posts 1000000 --data-dir DIR [--database-url URL])
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,8 +54,9 @@ for engine in $ENGINES; do
     DB_ARGS=(--data-dir "$SQLITE_DATA_DIR")
     NOTES+=("sqlite: the database generated earlier in $SQLITE_DATA_DIR ($(du -sh "$SQLITE_DATA_DIR" | cut -f1))")
   elif [ "$engine" = postgres ] && [ -n "${PG_DATABASE_URL:-}" ]; then
-    mkdir -p "$WORK/postgres-files"
-    DB_ARGS=(--data-dir "$WORK/postgres-files" --database-url "$PG_DATABASE_URL")
+    # Its files directory (the secret key) as generated, if given.
+    DB_ARGS=(--data-dir "${PG_DATA_DIR:-$WORK/postgres-files}" --database-url "$PG_DATABASE_URL")
+    mkdir -p "${DB_ARGS[1]}"
     NOTES+=("postgres: the database generated earlier at $PG_DATABASE_URL")
   else
     db_args "$engine" portal_bench

@@ -94,6 +94,114 @@ fn chip_is_not_pork() {
 }
 
 #[test]
+fn the_forwarders_advice_is_no_negation_but_a_prohibition_still_is() {
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of(
+            "BLT BBM 600 ribu cair lewat link bltbbm-jatim.com akhir bulan ini",
+            &[],
+        ),
+    );
+    index.add(
+        2,
+        &Fingerprint::of(
+            "Mulai besok warga dilarang keluar rumah setelah jam 9 malam",
+            &[],
+        ),
+    );
+    index.set_answerable(1, true);
+    index.set_answerable(2, true);
+    let answer = |text: &str| match decide(&index.search(&Fingerprint::of(text, &[]), 5)) {
+        Decision::Instant(m) => Some(m.claim_id),
+        _ => None,
+    };
+    // Advice heading a clause, against a claim that forbids nothing: left out.
+    assert_eq!(
+        answer(
+            "BLT BBM 600rb cair lwt link bltbbm-jatim.com akhir bln ini. Ojok sampek kelewatan!"
+        ),
+        Some(1)
+    );
+    // The same word against a claim that forbids: the prohibition, matched...
+    assert_eq!(
+        answer("Wiwit sesuk, ojo metu omah sakwise jam 9 bengi"),
+        Some(2)
+    );
+    // ...and its absence, or a permission, still clashes.
+    assert_eq!(
+        answer("Mulai besok warga boleh keluar rumah setelah jam 9 malam"),
+        None
+    );
+    // A negation inside a clause is still the claim's opposite.
+    assert_eq!(
+        answer("BLT BBM 600 ribu tidak cair lewat link bltbbm-jatim.com akhir bulan ini"),
+        None
+    );
+}
+
+#[test]
+fn no_longer_none_left_and_not_yet_are_read_in_context() {
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of(
+            "Semua SPBU di Madura berhenti menjual Pertalite mulai Senin",
+            &[],
+        ),
+    );
+    index.add(
+        2,
+        &Fingerprint::of(
+            "Bus Trans Jatim tidak beroperasi mulai bulan depan karena anggaran habis",
+            &[],
+        ),
+    );
+    index.add(
+        3,
+        &Fingerprint::of(
+            "Anak yatim di bawah 18 tahun dapat santunan 2 juta dari Kemensos",
+            &[],
+        ),
+    );
+    for id in 1..=3 {
+        index.set_answerable(id, true);
+    }
+    let answer = |text: &str| match decide(&index.search(&Fingerprint::of(text, &[]), 5)) {
+        Decision::Instant(m) => Some(m.claim_id),
+        _ => None,
+    };
+    // "no longer" written three ways is "berhenti".
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di semua SPBU Madura mulai Senin"),
+        Some(1)
+    );
+    assert_eq!(
+        answer("Semua SPBU di Madura tidak menjual Pertalite mulai Senin"),
+        Some(1)
+    );
+    // "does not stop" is its opposite.
+    assert_eq!(
+        answer("Semua SPBU di Madura tidak berhenti menjual Pertalite mulai Senin"),
+        None
+    );
+    // "none left" closing a clause is "habis"; "berhenti" here answers "tidak beroperasi".
+    assert_eq!(
+        answer("Bus Trans Jatim berhenti beroperasi mulai bulan depan, anggarannya tidak ada"),
+        Some(2)
+    );
+    // "not yet 18" is "under 18".
+    assert_eq!(
+        answer("Bocah yatim sing durung 18 taun oleh santunan 2 yuto soko Kemensos"),
+        Some(3)
+    );
+    assert_eq!(
+        answer("Anak yatim 18 tahun ke atas dapat santunan 2 juta dari Kemensos"),
+        None
+    );
+}
+
+#[test]
 fn an_open_claim_groups_but_never_answers() {
     let mut index = Index::new();
     index.add(

@@ -97,6 +97,10 @@ pub struct Figures {
     pub misses_automatic: usize,
     /// One line per variant not answered automatically and per false answer.
     pub failures: Vec<String>,
+    /// One line per near miss rightly not answered: its closest claim and the scores, to see
+    /// how far the decision is from answering it.
+    #[serde(skip)]
+    pub misses_held: Vec<String>,
 }
 
 impl Figures {
@@ -157,6 +161,14 @@ pub fn evaluate(set: &EvalSet) -> Figures {
                 key_of(m.claim_id),
                 m.precision,
                 m.recall
+            ));
+        } else if let Some(m) = matches.first() {
+            f.misses_held.push(format!(
+                "held {key} (best {} p={:.2} r={:.2} contra={}): {text}",
+                key_of(m.claim_id),
+                m.precision,
+                m.recall,
+                m.contradiction
             ));
         }
     }

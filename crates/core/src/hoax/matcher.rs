@@ -126,6 +126,14 @@ pub enum Decision {
     New,
 }
 
+/// The message's words as compared with one known text.
+struct QueryView<'a> {
+    /// Distinct words, in message order.
+    words: &'a [String],
+    negations: HashSet<String>,
+    bigrams: HashSet<(String, String)>,
+}
+
 #[derive(Debug, Clone)]
 struct Doc {
     claim_id: i64,
@@ -152,11 +160,55 @@ pub struct Index {
     total_len: u64,
 }
 
+/// A prohibition at the head of a clause of a message ([`super::normalize::claim_words`] writes
+/// it "jangan", any other "larang"). Against a known text that forbids something it is that
+/// prohibition ("larang"); against one that forbids nothing it is the forwarder's advice to the
+/// reader ("Ojok sampek kelewatan", "jgn mau disuntik", "ojo budhal mrono"), not the claim's
+/// negation, and is left out of the comparison.
+const ADVICE: &str = "jangan";
+
+/// "henti" ("berhenti", and "tidak ... lagi", see [`super::normalize`]): "no longer". A "tidak"
+/// on one side where the other has "henti" and no "tidak" says the same ("tidak dijual" =
+/// "berhenti dijual"); but "tidak berhenti" keeps its "tidak", the opposite of "berhenti".
+const STOPPED: &str = "henti";
+
+/// The negations of one side as compared with the other's: its "tidak" left out when it stands
+/// for the other's "henti".
+fn negations_against(
+    own: &HashSet<String>,
+    own_stopped: bool,
+    other: &HashSet<String>,
+    other_stopped: bool,
+) -> HashSet<String> {
+    let mut out = own.clone();
+    if !own_stopped && other_stopped && own.contains("tidak") && !other.contains("tidak") {
+        out.remove("tidak");
+    }
+    out
+}
+
 fn is_number(w: &str) -> bool {
     !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
+    // A known text's own "jangan" (a prohibition at the head of a clause) is a prohibition.
+    let words: Vec<String> = fp
+        .words
+        .iter()
+        .map(|w| {
+            if w == ADVICE {
+                "larang".to_string()
+            } else {
+                w.clone()
+            }
+        })
+        .collect();
+    let fp = &Fingerprint {
+        words,
+        links: fp.links.clone(),
+        images: fp.images.clone(),
+    };
     let mut tf = HashMap::new();
     for w in &fp.words {
         *tf.entry(w.clone()).or_insert(0) += 1;
@@ -275,20 +327,40 @@ impl Index {
         if self.live == 0 || fp.is_empty() {
             return Vec::new();
         }
-        let query: Vec<String> = {
+        // The message's words two ways: its advice "jangan" as a prohibition (compared with
+        // texts that forbid something), and without it (with the others). See [`ADVICE`].
+        let dedup = |words: Vec<String>| -> Vec<String> {
             let mut seen = HashSet::new();
-            fp.words
-                .iter()
-                .filter(|w| seen.insert(w.as_str()))
-                .cloned()
+            words
+                .into_iter()
+                .filter(|w| seen.insert(w.clone()))
                 .collect()
         };
-        let idf: HashMap<&str, f64> = query.iter().map(|w| (w.as_str(), self.idf(w))).collect();
+        let forbidding = dedup(
+            fp.words
+                .iter()
+                .map(|w| {
+                    if w == ADVICE {
+                        "larang".to_string()
+                    } else {
+                        w.clone()
+                    }
+                })
+                .collect(),
+        );
+        let advised = fp.words.iter().any(|w| w == ADVICE);
+        let plain_words: Vec<String> = fp.words.iter().filter(|w| *w != ADVICE).cloned().collect();
+        let plain = dedup(plain_words.clone());
+        let query = &forbidding;
+        let idf: HashMap<&str, f64> = forbidding
+            .iter()
+            .map(|w| (w.as_str(), self.idf(w)))
+            .collect();
 
         // BM25 ranking.
         let avg = (self.total_len as f64 / self.live as f64).max(1.0);
         let mut rank: HashMap<u32, f64> = HashMap::new();
-        for w in &query {
+        for w in query.iter() {
             let Some(posting) = self.postings.get(w) else {
                 continue;
             };
@@ -328,25 +400,38 @@ impl Index {
             .filter(|w| is_number(w))
             .map(String::as_str)
             .collect();
-        let q_neg: HashSet<&str> = query
-            .iter()
-            .filter(|w| NEGATIONS.contains(&w.as_str()))
-            .map(String::as_str)
-            .collect();
-        let q_bigrams = bigrams(&fp.words);
+        let negations = |q: &[String]| -> HashSet<String> {
+            q.iter()
+                .filter(|w| NEGATIONS.contains(&w.as_str()))
+                .cloned()
+                .collect()
+        };
+        let forbidding_view = QueryView {
+            words: &forbidding,
+            negations: negations(&forbidding),
+            bigrams: bigrams(&fp.words),
+        };
+        let plain_view = QueryView {
+            words: &plain,
+            negations: negations(&plain),
+            bigrams: bigrams(&plain_words),
+        };
 
         let mut best: HashMap<i64, Match> = HashMap::new();
         for (d, rank_score) in ranked {
             let Some(doc) = &self.docs[d as usize] else {
                 continue;
             };
+            let view = if advised && !doc.negations.contains("larang") {
+                &plain_view
+            } else {
+                &forbidding_view
+            };
             let m = self.compare(
                 doc,
-                &query,
+                view,
                 &idf,
                 &q_numbers,
-                &q_neg,
-                &q_bigrams,
                 rank_score,
                 same_link.contains(&d),
                 same_image.contains(&d),
@@ -373,15 +458,16 @@ impl Index {
     fn compare(
         &self,
         doc: &Doc,
-        query: &[String],
+        view: &QueryView,
         idf: &HashMap<&str, f64>,
         q_numbers: &HashSet<&str>,
-        q_neg: &HashSet<&str>,
-        q_bigrams: &HashSet<(String, String)>,
         rank_score: f64,
         same_link: bool,
         same_image: bool,
     ) -> Match {
+        let query = view.words;
+        let q_neg = &view.negations;
+        let q_bigrams = &view.bigrams;
         let share = UNKNOWN_SHARE;
         let weight_unmatched = |w: &str| {
             if self.is_unknown(w) {
@@ -406,9 +492,19 @@ impl Index {
         let mut matched_doc: HashSet<&str> = HashSet::new();
         let mut q_matched = 0.0;
         let mut shared: Vec<(&str, f64)> = Vec::new();
+        let q_stopped = query.iter().any(|w| w == STOPPED);
+        let d_stopped = doc.tf.contains_key(STOPPED);
+        let q_class = negations_against(q_neg, q_stopped, &doc.negations, d_stopped);
+        let d_class = negations_against(&doc.negations, d_stopped, q_neg, q_stopped);
         for w in query {
             let hit = if doc.tf.contains_key(w) {
                 Some(w.as_str())
+            } else if w == "tidak" && !q_class.contains("tidak") {
+                // This "tidak" stands for the known text's "henti".
+                Some(STOPPED)
+            } else if w == STOPPED && !d_class.contains("tidak") && doc.negations.contains("tidak")
+            {
+                Some("tidak")
             } else {
                 d_weights
                     .iter()
@@ -452,8 +548,7 @@ impl Index {
             0.0
         };
         let number_clash = q_numbers.iter().any(|n| !doc.numbers.contains(*n));
-        let negation_clash =
-            q_neg.len() != doc.negations.len() || q_neg.iter().any(|n| !doc.negations.contains(*n));
+        let negation_clash = q_class != d_class;
         let contradiction = number_clash || negation_clash;
         let near_dup = !q_bigrams.is_empty() && {
             let inter = q_bigrams.intersection(&doc.bigrams).count() as f64;

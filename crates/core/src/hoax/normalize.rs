@@ -43,8 +43,8 @@ fn slang() -> &'static HashMap<&'static str, &'static str> {
 }
 
 /// Javanese and Madurese → Indonesian (documented in `lexicon.tsv`); a word written with the
-/// Madurese diacritics (`bâdâ`, `ollè`) is also there folded (`bada`, `olle`), unless the folded
-/// form is an entry of its own.
+/// Madurese diacritics (`bâdâ`, `ollè`) is also there folded (`bada`, `olle`), and a longer one
+/// without its apostrophe (`eberri`), unless that form is an entry of its own.
 fn lexicon() -> &'static HashMap<String, &'static str> {
     static T: OnceLock<HashMap<String, &'static str>> = OnceLock::new();
     T.get_or_init(|| {
@@ -54,7 +54,13 @@ fn lexicon() -> &'static HashMap<String, &'static str> {
         for (k, v) in &raw {
             let folded = fold(k);
             if folded != *k {
-                out.entry(folded).or_insert(v);
+                out.entry(folded.clone()).or_insert(v);
+            }
+            // Written without the glottal stop's apostrophe ("eberri" for "èberri'"), for words
+            // of four letters or more: "ta", "ja", "bi" would be other words.
+            let bare: String = folded.chars().filter(|c| !is_apostrophe(*c)).collect();
+            if bare != folded && bare.chars().count() >= 4 {
+                out.entry(bare).or_insert(v);
             }
         }
         out
@@ -232,6 +238,30 @@ const STOP: &[&str] = &[
     "bagi",
     "tersebut",
     "secara",
+    // "buat" is chat "untuk" (and the stem of "membuat"), as weightless as "untuk".
+    "buat",
+    // "tanggal 15 Desember" is "15 Desember"; "per hari" is "sehari"; "saat", "ketika",
+    // "langsung", "cukup" ("cukup isi data", "langsung cair") add nothing to a claim.
+    "tanggal",
+    "per",
+    "saat",
+    "ketika",
+    "langsung",
+    "cukup",
+    // A light verb ("kena stroke", "keno campak", "dikenai denda"), "only", "then", the
+    // forwarder's "awas!".
+    "kena",
+    "hanya",
+    "terus",
+    "awas",
+    // Attribution and emphasis: "kata Kemensos", "dijamin", "pasti lulus", "walaupun".
+    "kata",
+    "jamin",
+    "pasti",
+    "walaupun",
+    "meskipun",
+    "daripada",
+    "dulu",
 ];
 
 /// Words after which "tidak" asks rather than denies ("benar tidak?").
@@ -305,6 +335,19 @@ pub fn stem(word: &str) -> String {
     }
 }
 
+/// Roots that say the same as another, after stemming, so that "yang punya motor" and "pemilik
+/// motor", "stop" and "berhenti" agree.
+const ROOT_SYNONYMS: &[(&str, &str)] = &[
+    ("ranking", "peringkat"),
+    ("pakai", "guna"),
+    ("punya", "milik"),
+    ("stop", "henti"),
+    ("harus", "wajib"),
+    ("suruh", "minta"),
+    ("pukul", "jam"),
+    ("waktu", "saat"),
+];
+
 /// Words the stemmer must leave alone: their stem would be a negation or a stop word of another
 /// meaning ("sebelum" → "belum").
 const KEEP_UNSTEMMED: &[&str] = &["sebelum", "sebelumnya"];
@@ -317,11 +360,19 @@ pub fn claim_words(text: &str) -> Vec<String> {
     let dpt_acronym = dpt_is_acronym(&without_links);
     let mut out = Vec::new();
     let raw: Vec<String> = split_words(&lowered);
-    let raw = join_amounts(numerals(raw));
+    let raw = join_amounts(numerals(join_phone_numbers(dates(raw))));
     let mut prev = String::new();
+    // No word kept since the last clause boundary: a prohibition here is the forwarder's advice
+    // to the reader ("Ojok sampek kelewatan", "jgn mau disuntik"), written "jangan".
+    let mut clause_head = true;
     // Whether the last word kept is a negation that a "without" phrase may turn into "tanpa".
     let mut last_not = false;
     for (i, token) in raw.iter().enumerate() {
+        if token == CLAUSE {
+            clause_head = true;
+            last_not = false;
+            continue;
+        }
         // Javanese "oleh", "entuk", Madurese "olle" after a negation forbid before a verb ("ora
         // oleh metu", "ta' olle nyoblos") but deny having before a noun ("ora oleh bansos").
         let verb_next = raw.get(i + 1).is_some_and(|n| looks_like_verb(n));
@@ -340,7 +391,28 @@ pub fn claim_words(text: &str) -> Vec<String> {
                     || plain == "pareng"
                     || (PERMIT_AFTER_NOT.contains(&plain.as_str()) && verb_next)
             };
-            for w in mapped.split(' ') {
+            let parts: Vec<&str> = mapped.split(' ').collect();
+            for (k, w) in parts.iter().copied().enumerate() {
+                // What follows in the clause (this word's other parts, then the next words).
+                let ahead = || {
+                    parts[k + 1..]
+                        .iter()
+                        .map(|p| p.to_string())
+                        .chain(
+                            raw[i + 1..]
+                                .iter()
+                                .take_while(|t| *t != CLAUSE)
+                                .flat_map(|t| {
+                                    map_word(t)
+                                        .split(' ')
+                                        .map(str::to_string)
+                                        .collect::<Vec<_>>()
+                                }),
+                        )
+                        .take(5)
+                        .collect::<Vec<String>>()
+                };
+                let w = negation_in_context(w, &ahead);
                 // "tidak boleh", "ora oleh", "ta' olle": a prohibition, the same as "dilarang".
                 if permit && last_not && prev == "tidak" {
                     out.pop();
@@ -372,21 +444,90 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 if w.chars().count() == 1 && !w.bytes().all(|b| b.is_ascii_digit()) {
                     continue;
                 }
-                let s = stem(w);
-                // "jangan" (and "ojo", "ja'", "jgn") forbids: "dilarang".
-                let s = if s == "jangan" {
-                    "larang".to_string()
+                // "meninggal" (and its typos "mninggal", "maninggal") is "mati", not the stem
+                // "tinggal" ("live").
+                let s = if w.ends_with("ninggal") {
+                    "mati".to_string()
+                } else {
+                    stem(w)
+                };
+                let s = match ROOT_SYNONYMS.iter().find(|(a, _)| *a == s) {
+                    Some((_, b)) => b.to_string(),
+                    None => s,
+                };
+                // "bulan datang" (Madurese "bulân dâteng", krama "wulan ngajeng") is "bulan depan".
+                let s = if s == "datang"
+                    && out.last().is_some_and(|p: &String| {
+                        ["bulan", "minggu", "tahun", "pekan"].contains(&p.as_str())
+                    }) {
+                    "depan".to_string()
                 } else {
                     s
                 };
+                // "jangan" (and "ojo", "ja'", "jgn") forbids: "dilarang"; at the head of a
+                // clause it may be the forwarder's own advice, "jangan" (see the matcher).
+                let s = match s.as_str() {
+                    "jangan" if clause_head => s,
+                    "jangan" => "larang".to_string(),
+                    _ => s,
+                };
                 if !is_stop(&s) {
                     last_not = s == "tidak";
+                    clause_head = false;
                     out.push(s);
                 }
             }
         }
     }
     out
+}
+
+/// A negation that says something else in its clause: "tidak ... lagi" ("ora didol maneh", "no
+/// longer") is "henti", as "berhenti dijual" is written; "tidak ada (lagi)" closing a clause
+/// ("stok solar tadha'", "anggarane ora ono") is "habis"; "belum" before a number or "bawah" ("durung 18
+/// taun", "ghi' bâbâ 18 taon") is "bawah", as "di bawah 18 tahun" is written; "lebih" and
+/// "kurang" before a number are "atas" and "bawah".
+fn negation_in_context<'a>(w: &'a str, ahead: &dyn Fn() -> Vec<String>) -> &'a str {
+    match w {
+        "tidak" => {
+            let next = ahead();
+            let first = next.first().map(String::as_str).unwrap_or("");
+            if first == "ada" && next[1..].iter().all(|n| n == "lagi") {
+                "habis"
+            } else if next.iter().any(|n| n == "lagi")
+                && !PERMIT_AFTER_NOT.contains(&first)
+                && !WITHOUT_AFTER_NOT.contains(&first)
+                && first != "ada"
+            {
+                "henti"
+            } else {
+                w
+            }
+        }
+        // "lebih (dari) 60 tahun" is "di atas 60 tahun", "kurang dari 5 juta" "di bawah".
+        "lebih" | "kurang" => {
+            let next = ahead();
+            let number = next
+                .iter()
+                .find(|n| *n != "dari" && *n != "saking")
+                .is_some_and(|n| n.bytes().next().is_some_and(|b| b.is_ascii_digit()));
+            match (w, number) {
+                ("lebih", true) => "atas",
+                ("kurang", true) => "bawah",
+                _ => w,
+            }
+        }
+        "belum" => {
+            let next = ahead();
+            let first = next.first().map(String::as_str).unwrap_or("");
+            if first == "bawah" || first.bytes().next().is_some_and(|b| b.is_ascii_digit()) {
+                "bawah"
+            } else {
+                w
+            }
+        }
+        _ => w,
+    }
 }
 
 /// A Javanese or Madurese verb, by its active nasal prefix ("nyoblos", "ngombe", "mlebu",
@@ -429,6 +570,10 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
     };
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     for (i, t) in tokens.iter().enumerate() {
+        if t == CLAUSE {
+            out.push(t.clone());
+            continue;
+        }
         let next = tokens.get(i + 1).map(|n| map_word(n));
         let next_is_multiplier = next.as_deref().is_some_and(|n| multiplier(n).is_some());
         let starts_digit = |s: Option<&String>| {
@@ -437,6 +582,27 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
         match t.as_str() {
             "sak" | "se" | "sa" | "setunggal" | "settong" | "siji" if next_is_multiplier => {
                 out.push("1".to_string());
+                continue;
+            }
+            // "sak wulan", "se minggu", "sa taon": one (after an amount, "per", dropped).
+            "sak" | "se" | "sa" if next.as_deref().is_some_and(|n| TIME_UNITS.contains(&n)) => {
+                let after_amount = out.last().is_some_and(|p| {
+                    p.bytes().next().is_some_and(|b| b.is_ascii_digit())
+                        || multiplier(&map_word(p)).is_some()
+                });
+                if !after_amount {
+                    out.push("1".to_string());
+                }
+                continue;
+            }
+            _ if one_unit(t).is_some() => {
+                // After an amount it is "per": "200 ewu sedino" is "200 ribu per hari".
+                let after_amount = out.last().is_some_and(|p| {
+                    p.bytes().next().is_some_and(|b| b.is_ascii_digit())
+                        || multiplier(&map_word(p)).is_some()
+                });
+                let one = if after_amount { "per" } else { "1" };
+                out.extend([one.to_string(), one_unit(t).unwrap_or_default()]);
                 continue;
             }
             "sejuta" | "sayuta" | "sajuta" => {
@@ -473,20 +639,22 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
 /// diacritics folded; lastly a regional word whose root is known under a Javanese or Madurese
 /// affix ([`regional_affixes`]).
 fn map_word(word: &str) -> String {
+    // A lexicon word's Indonesian may itself be chat Indonesian ("seda" → "meninggal" → "mati").
+    let then_slang = |m: &str| slang().get(m).copied().unwrap_or(m).to_string();
     if let Some(m) = lexicon().get(word) {
-        return (*m).to_string();
+        return then_slang(m);
     }
     let plain: String = word.chars().filter(|c| !is_apostrophe(*c)).collect();
     if let Some(m) = slang().get(plain.as_str()) {
         return (*m).to_string();
     }
     if let Some(m) = lexicon().get(plain.as_str()) {
-        return (*m).to_string();
+        return then_slang(m);
     }
     let folded = fold(word);
     if folded != word {
         if let Some(m) = lexicon().get(folded.as_str()) {
-            return (*m).to_string();
+            return then_slang(m);
         }
     }
     let plain = fold(&plain);
@@ -628,12 +796,19 @@ fn split_words(s: &str) -> Vec<String> {
         let prev = if i > 0 { chars[i - 1] } else { ' ' };
         let next = chars.get(i + 1).copied().unwrap_or(' ');
         let keep = c.is_alphanumeric()
-            || ((c == '.' || c == ',') && prev.is_ascii_digit() && next.is_ascii_digit())
+            || ((c == '.' || c == ',' || c == '/')
+                && prev.is_ascii_digit()
+                && next.is_ascii_digit())
             || (is_apostrophe(c) && prev.is_alphabetic() && !next.is_alphanumeric());
         if keep {
             cur.push(if is_apostrophe(c) { '\'' } else { c });
-        } else if !cur.is_empty() {
+            continue;
+        }
+        if !cur.is_empty() {
             out.push(std::mem::take(&mut cur));
+        }
+        if CLAUSE_ENDS.contains(&c) && out.last().is_some_and(|t| t != CLAUSE) {
+            out.push(CLAUSE.to_string());
         }
     }
     if !cur.is_empty() {
@@ -642,47 +817,292 @@ fn split_words(s: &str) -> Vec<String> {
     out
 }
 
+/// The token [`split_words`] puts where a clause ends (punctuation or a new line), so that a
+/// prohibition at the head of a clause can be told from one inside it. Never a word.
+const CLAUSE: &str = "|";
+const CLAUSE_ENDS: &[char] = &[
+    '.', ',', '!', '?', ';', ':', '\n', '\u{2014}', '\u{2013}', '(', ')', '"', '\u{201c}',
+    '\u{201d}',
+];
+
+/// A date written with slashes ("15/12", "15/12/2025") in words ("15 desember 2025"), as
+/// claims write it; other slashed numbers are split ("24/7" → "24 7").
+fn dates(tokens: Vec<String>) -> Vec<String> {
+    const MONTHS: [&str; 12] = [
+        "januari",
+        "februari",
+        "maret",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "agustus",
+        "september",
+        "oktober",
+        "november",
+        "desember",
+    ];
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        if !t.contains('/') {
+            out.push(t);
+            continue;
+        }
+        let parts: Vec<&str> = t.split('/').collect();
+        let num = |p: &str| p.parse::<u32>().ok();
+        match (
+            parts.len(),
+            num(parts[0]),
+            parts.get(1).and_then(|p| num(p)),
+        ) {
+            (2 | 3, Some(d @ 1..=31), Some(m @ 1..=12))
+                if parts.iter().all(|p| !p.is_empty() && p.len() <= 4) =>
+            {
+                out.push(d.to_string());
+                out.push(MONTHS[m as usize - 1].to_string());
+                if let Some(y) = parts.get(2) {
+                    let y = if y.len() == 2 {
+                        format!("20{y}")
+                    } else {
+                        y.to_string()
+                    };
+                    out.push(y);
+                }
+            }
+            _ => out.extend(
+                parts
+                    .into_iter()
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string),
+            ),
+        }
+    }
+    out
+}
+
+/// Digit groups of a phone number ("0857 3312 4490", "0857-3312-4490", "+62 857 3312 4490")
+/// joined into one number, the international prefix written as the trunk "0"
+/// ("085733124490"): the claim's number, however it was grouped.
+fn join_phone_numbers(tokens: Vec<String>) -> Vec<String> {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        if digits(t) && (t.starts_with("08") || t.starts_with("62")) && t.len() <= 5 {
+            let mut joined = t.clone();
+            let mut j = i + 1;
+            while j < tokens.len() && digits(&tokens[j]) && (2..=5).contains(&tokens[j].len()) {
+                if joined.len() + tokens[j].len() > 14 {
+                    break;
+                }
+                joined.push_str(&tokens[j]);
+                j += 1;
+            }
+            if j > i + 1 && (10..=14).contains(&joined.len()) {
+                if let Some(rest) = joined.strip_prefix("62") {
+                    joined = format!("0{rest}");
+                }
+                out.push(joined);
+                i = j;
+                continue;
+            }
+        }
+        if let Some(rest) = t
+            .strip_prefix("62")
+            .filter(|r| digits(r) && r.starts_with('8'))
+        {
+            if (9..=12).contains(&rest.len()) {
+                out.push(format!("0{rest}"));
+                i += 1;
+                continue;
+            }
+        }
+        out.push(t.clone());
+        i += 1;
+    }
+    out
+}
+
 /// Amounts to plain numbers: "3,5 jt", "3.5 juta", "Rp 3.500.000", "rp3500000", "3500rb" all
-/// become "3500000"; "Rp" itself is a stop word.
+/// become "3500000"; hundreds ("lima ratus ribu", "limang atus ewu", "lema' atos ebu") and
+/// amounts said in parts ("1 juta 500 ribu", "sajuta lema ratus ebu") are one number too; "Rp"
+/// itself is a stop word.
 fn join_amounts(tokens: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
         let t = tokens[i].strip_prefix("rp").unwrap_or(&tokens[i]);
-        // "3500rb", "3,5jt": number and multiplier in one word.
-        let split = t
-            .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
-            .filter(|&p| p > 0);
-        let (num, unit_inline) = match split {
-            Some(p) => (&t[..p], Some(&t[p..])),
-            None => (t, None),
-        };
-        if let Some(value) = parse_number(num) {
-            let (unit, consumed) = match unit_inline {
-                Some(u) => (multiplier(u), 1),
-                None => match tokens.get(i + 1).and_then(|n| multiplier(n)) {
-                    Some(m) => (Some(m), 2),
-                    None => (Some(1.0), 1),
+        if let Some(n) = t.strip_suffix('x').and_then(parse_number) {
+            // "3x sehari": three times.
+            out.push(format_number(n));
+            out.push("kali".to_string());
+            i += 1;
+            continue;
+        }
+        let Some((mut value, mut scale, used)) = amount_at(&tokens, i) else {
+            // "2m" near a height: "2 meter"; "60th", "20km", "3kg": the number and its unit.
+            match t.strip_suffix('m').and_then(parse_number) {
+                Some(n) if metres(&tokens, i, "m") => {
+                    out.push(format_number(n));
+                    out.push("meter".to_string());
+                }
+                _ => match inline_unit(t) {
+                    Some((n, unit)) => {
+                        out.push(format_number(n));
+                        out.push(unit.to_string());
+                    }
+                    None => out.push(tokens[i].clone()),
                 },
-            };
-            if unit_inline == Some("x") {
-                // "3x sehari": three times.
-                out.push(format_number(value));
-                out.push("kali".to_string());
-                i += 1;
-                continue;
             }
-            if let Some(m) = unit {
-                out.push(format_number(value * m));
-                i += consumed;
-                continue;
+            i += 1;
+            continue;
+        };
+        i += used;
+        if scale == METRE {
+            out.push(format_number(value));
+            out.push("meter".to_string());
+            continue;
+        }
+        // "20 km" is a distance ("km" alone is chat "kamu").
+        if scale == 1.0 && tokens.get(i).is_some_and(|n| n == "km") {
+            out.push(format_number(value));
+            out.push("kilometer".to_string());
+            i += 1;
+            continue;
+        }
+        // "1 juta 500 ribu": a part with a smaller multiplier adds to the amount.
+        while scale >= 1e3 {
+            match amount_at(&tokens, i) {
+                Some((v, s, u)) if (1e3..scale).contains(&s) => {
+                    value += v;
+                    scale = s;
+                    i += u;
+                }
+                _ => break,
             }
         }
-        out.push(tokens[i].clone());
-        i += 1;
+        out.push(format_number(value));
     }
     out
 }
+
+/// One amount starting at token `i`: a number with its multiplier inline ("500rb") or in the
+/// words after it, hundreds first ("5 ratus ribu"). (value, the last multiplier, tokens used).
+fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
+    let t = tokens.get(i)?;
+    let t = t.strip_prefix("rp").unwrap_or(t);
+    // "3500rb", "3,5jt": number and multiplier in one word.
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))
+        .filter(|&p| p > 0);
+    let (num, unit_inline) = match split {
+        Some(p) => (&t[..p], Some(&t[p..])),
+        None => (t, None),
+    };
+    let mut value = parse_number(num)?;
+    if let Some(u) = unit_inline {
+        if metres(tokens, i, u) {
+            return None;
+        }
+        let m = multiplier(u)?;
+        return Some((value * m, m, 1));
+    }
+    let mut used = 1;
+    let mut scale = 1.0;
+    if tokens
+        .get(i + used)
+        .is_some_and(|n| HUNDREDS.contains(&n.as_str()))
+    {
+        value *= 100.0;
+        scale = 100.0;
+        used += 1;
+    }
+    if let Some(m) = tokens.get(i + used).and_then(|n| multiplier(n)) {
+        if metres(tokens, i, &tokens[i + used]) {
+            // Consumed here and written by the caller as "meter" (see `join_amounts`).
+            return Some((value, METRE, used + 1));
+        }
+        value *= m;
+        scale = m;
+        used += 1;
+    }
+    Some((value, scale, used))
+}
+
+/// A number with a unit of time, distance or weight in one word ("60th", "2thn", "20km",
+/// "3kg", "3hr") → (the number, the unit as written out).
+fn inline_unit(t: &str) -> Option<(f64, &'static str)> {
+    const UNITS: &[(&str, &str)] = &[
+        ("th", "tahun"),
+        ("thn", "tahun"),
+        ("tahun", "tahun"),
+        ("hr", "hari"),
+        ("hari", "hari"),
+        ("bln", "bulan"),
+        ("bulan", "bulan"),
+        ("mgg", "minggu"),
+        ("minggu", "minggu"),
+        ("jam", "jam"),
+        ("km", "kilometer"),
+        ("kg", "kg"),
+        ("kilo", "kg"),
+    ];
+    let p = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))?;
+    let n = parse_number(&t[..p])?;
+    let unit = UNITS.iter().find(|(u, _)| *u == &t[p..])?.1;
+    Some((n, unit))
+}
+
+/// The "multiplier" [`amount_at`] reports for a number in metres.
+const METRE: f64 = -1.0;
+
+/// "m" after a number is a length, not "miliar", when a height, depth or distance comes just
+/// before it ("tsunami 20 M", "banjir setinggi 2 m", "radius 5m").
+fn metres(tokens: &[String], i: usize, unit: &str) -> bool {
+    const LENGTHS: &[&str] = &[
+        "tinggi",
+        "setinggi",
+        "tingginya",
+        "tsunami",
+        "banjir",
+        "gelombang",
+        "ombak",
+        "radius",
+        "jarak",
+        "dalam",
+        "kedalaman",
+        "sedalam",
+        "panjang",
+        "lebar",
+        "jauh",
+        "air",
+        "lahar",
+    ];
+    unit == "m"
+        && !tokens[i].starts_with("rp")
+        && (i.saturating_sub(3)..i).any(|j| LENGTHS.contains(&tokens[j].as_str()))
+}
+
+/// "One" and a unit of time in one word: Indonesian "sebulan", "seminggu", Javanese "sewulan",
+/// "sedino", "sesasi", Madurese "sabulân", "saminggu" → ("1", the unit), as "1 bulan" is written
+/// (after an amount, "per" and the unit).
+fn one_unit(t: &str) -> Option<String> {
+    let rest = ["sak", "se", "sa"]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .filter(|r| r.len() >= 3)?;
+    let unit = map_word(rest);
+    TIME_UNITS.contains(&unit.as_str()).then_some(unit)
+}
+
+/// Units of time that "se-" / "sak" / "sa" make "one" of.
+const TIME_UNITS: &[&str] = &[
+    "hari", "minggu", "bulan", "tahun", "jam", "pekan", "semester",
+];
+
+/// "Hundred" after a number: Indonesian "ratus", Javanese "atus", Madurese "atos".
+const HUNDREDS: &[&str] = &["ratus", "atus", "atos"];
 
 fn multiplier(w: &str) -> Option<f64> {
     match w {
@@ -938,14 +1358,14 @@ mod tests {
 
     #[test]
     fn prohibitions_are_one_form() {
-        let want = words("warga dilarang keluar rumah");
+        let want = words("mulai besok warga dilarang keluar rumah");
         for s in [
-            "warga tidak boleh keluar rumah",
-            "warga gak boleh keluar rumah",
-            "warga ora oleh metu omah",
-            "warga jangan keluar rumah",
-            "warga ojo metu omah",
-            "warga ta' olle kaloar romah",
+            "mulai besok warga tidak boleh keluar rumah",
+            "mulai besok warga gak boleh keluar rumah",
+            "wiwit sesuk warga ora oleh metu omah",
+            "mulai besok warga jangan keluar rumah",
+            "wiwit sesuk warga ojo metu omah",
+            "mulai besok warga ta' olle kaloar romah",
         ] {
             assert_eq!(words(s), want, "{s}");
         }
@@ -954,6 +1374,70 @@ mod tests {
         // The permission itself still clashes with the prohibition.
         assert!(!claim_words("warga boleh keluar rumah").contains(&"larang".to_string()));
         assert!(NEGATIONS.contains(&"larang"));
+    }
+
+    #[test]
+    fn a_prohibition_heading_a_clause_is_written_jangan() {
+        // The forwarder's advice to the reader; the matcher decides what it is against each
+        // claim (a prohibition against a claim that forbids, otherwise left out).
+        assert_eq!(
+            words("BLT cair akhir bulan. Ojok sampek kelewatan!"),
+            "blt cair akhir bulan jangan lewat"
+        );
+        assert_eq!(
+            words("vaksin bikin mandul, jgn mau disuntik"),
+            "vaksin mandul jangan mau suntik"
+        );
+        // Inside a clause it is the prohibition itself.
+        assert!(claim_words("mulai besok pasar jangan buka").contains(&"larang".to_string()));
+        assert!(!claim_words("mulai besok pasar jangan buka").contains(&"jangan".to_string()));
+    }
+
+    #[test]
+    fn phone_numbers_dates_and_units_are_written_one_way() {
+        let want = words("WA 085733124490");
+        for s in [
+            "WA 0857 3312 4490",
+            "WA 0857-3312-4490",
+            "WA +62 857-3312-4490",
+            "WA 6285733124490",
+        ] {
+            assert_eq!(words(s), want, "{s}");
+        }
+        // Digits that are not a phone number are not joined.
+        assert_eq!(words("RT 03 RW 05"), "rt 3 rw 5");
+        assert_eq!(words("meletus 15/12"), words("meletus 15 Desember"));
+        assert_eq!(words("lansia 60th"), words("lansia 60 tahun"));
+        assert_eq!(words("radius 20km"), words("radius 20 km"));
+        assert_eq!(words("radius 20 km"), words("radius 20 kilometer"));
+        assert_eq!(words("tsunami 20 M"), words("tsunami 20 meter"));
+        assert_eq!(words("hadiah 2 M"), words("hadiah 2 miliar"));
+        assert_eq!(words("tutup sebulan"), words("tutup 1 bulan"));
+        assert_eq!(words("tutup sak wulan"), words("tutup 1 bulan"));
+        assert_eq!(
+            words("gaji 30 juta sebulan"),
+            words("gaji 30 juta per bulan")
+        );
+        assert_eq!(
+            words("bayaran 200 ewu sedino"),
+            words("gaji 200 ribu per hari")
+        );
+    }
+
+    #[test]
+    fn amounts_said_in_parts_are_one_number() {
+        let want = words("Rp1.500.000");
+        for s in [
+            "1 juta 500 ribu",
+            "sajuta lema ratus ebu",
+            "sejuta limang atus ewu",
+            "1,5 jt",
+        ] {
+            assert_eq!(words(s), want, "{s}");
+        }
+        assert_eq!(words("lima ratus ribu"), words("500rb"));
+        // A smaller part without a multiplier is another number.
+        assert_eq!(words("1 juta 3 kali"), "1000000 3 kali");
     }
 
     #[test]

@@ -45,8 +45,8 @@ pub(crate) type Province = (String, String, Vec<(String, String)>);
 
 pub(crate) async fn provinces(state: &AppState) -> AppResult<Vec<Province>> {
     let index = state.regions.index(&state.store).await?;
-    // The ~500 kabupaten/kota from the index's list of them, not a walk over the ~91,600
-    // regions: this runs on every uncached portal and tipline page.
+    // The ~500 kabupaten/kota and the provinces from the index's per-level lists, not a walk
+    // over the ~91,600 regions nor a query: this runs on every uncached portal and tipline page.
     let mut regencies: std::collections::HashMap<RegionCode, Vec<(String, String)>> =
         std::collections::HashMap::new();
     for r in index.at_level(simpul_core::Level::Regency) {
@@ -55,12 +55,16 @@ pub(crate) async fn provinces(state: &AppState) -> AppResult<Vec<Province>> {
             .or_default()
             .push((r.code.to_string(), r.name.clone()));
     }
-    let mut out = Vec::new();
-    for p in state.store.region_children(None).await? {
-        let mut own = regencies.remove(&p.code).unwrap_or_default();
-        own.sort_by(|a, b| a.1.cmp(&b.1));
-        out.push((p.code.to_string(), p.name, own));
-    }
+    // The provinces from the same index, by code (the order the database listed them in).
+    let mut out: Vec<Province> = index
+        .at_level(simpul_core::Level::Province)
+        .map(|p| {
+            let mut own = regencies.remove(&p.code).unwrap_or_default();
+            own.sort_by(|a, b| a.1.cmp(&b.1));
+            (p.code.to_string(), p.name.clone(), own)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
     Ok(out)
 }
 

@@ -338,6 +338,7 @@ pub fn stem(word: &str) -> String {
 /// Roots that say the same as another, after stemming, so that "yang punya motor" and "pemilik
 /// motor", "stop" and "berhenti" agree.
 const ROOT_SYNONYMS: &[(&str, &str)] = &[
+    ("murid", "siswa"),
     ("ranking", "peringkat"),
     ("pakai", "guna"),
     ("punya", "milik"),
@@ -365,6 +366,8 @@ pub fn claim_words(text: &str) -> Vec<String> {
     // No word kept since the last clause boundary: a prohibition here is the forwarder's advice
     // to the reader ("Ojok sampek kelewatan", "jgn mau disuntik"), written "jangan".
     let mut clause_head = true;
+    // The next word was read together with this one ("paling tidak").
+    let mut skip_next = false;
     // Whether the last word kept is a negation that a "without" phrase may turn into "tanpa".
     let mut last_not = false;
     for (i, token) in raw.iter().enumerate() {
@@ -412,7 +415,34 @@ pub fn claim_words(text: &str) -> Vec<String> {
                         .take(5)
                         .collect::<Vec<String>>()
                 };
+                if skip_next {
+                    skip_next = false;
+                    prev = w.to_string();
+                    continue;
+                }
+                // "paling tidak", "paling gak", "paling sedikit" (at least): "minimal".
+                if w == "paling"
+                    && matches!(
+                        ahead().first().map(String::as_str),
+                        Some("tidak" | "sedikit")
+                    )
+                {
+                    skip_next = true;
+                    prev = w.to_string();
+                    last_not = false;
+                    clause_head = false;
+                    out.push("minimal".to_string());
+                    continue;
+                }
                 let w = negation_in_context(w, &ahead);
+                // "diminta tidak membeli", "dihimbau tidak": asked not to, the same as "jangan".
+                let w = if w == "tidak"
+                    && ["minta", "imbau", "harap", "mohon"].contains(&stem(&prev).as_str())
+                {
+                    "larang"
+                } else {
+                    w
+                };
                 // "tidak boleh", "ora oleh", "ta' olle": a prohibition, the same as "dilarang".
                 if permit && last_not && prev == "tidak" {
                     out.pop();
@@ -526,6 +556,8 @@ fn negation_in_context<'a>(w: &'a str, ahead: &dyn Fn() -> Vec<String>) -> &'a s
                 w
             }
         }
+        // "tanpa henti" (nonstop) is "tidak berhenti", as "gak mandeg" says it.
+        "tanpa" if ahead().first().is_some_and(|n| stem(n) == "henti") => "tidak",
         _ => w,
     }
 }
@@ -787,7 +819,8 @@ fn is_apostrophe(c: char) -> bool {
 }
 
 /// Split into words: runs of letters and digits, keeping `.` and `,` between two digits (amounts)
-/// and an apostrophe after a letter (Madurese "ta'", "jha'").
+/// and an apostrophe after a letter (Madurese "ta'", "jha'", and inside a word: "ca'na", "jum'at";
+/// [`map_word`] finds a word with or without it).
 fn split_words(s: &str) -> Vec<String> {
     let chars: Vec<char> = s.chars().collect();
     let mut out = Vec::new();
@@ -799,7 +832,7 @@ fn split_words(s: &str) -> Vec<String> {
             || ((c == '.' || c == ',' || c == '/')
                 && prev.is_ascii_digit()
                 && next.is_ascii_digit())
-            || (is_apostrophe(c) && prev.is_alphabetic() && !next.is_alphanumeric());
+            || (is_apostrophe(c) && prev.is_alphabetic() && !next.is_ascii_digit());
         if keep {
             cur.push(if is_apostrophe(c) { '\'' } else { c });
             continue;
@@ -971,12 +1004,24 @@ fn join_amounts(tokens: Vec<String>) -> Vec<String> {
             i += 1;
             continue;
         }
-        // "1 juta 500 ribu": a part with a smaller multiplier adds to the amount.
-        while scale >= 1e3 {
+        // "1 juta 500 ribu": a part with a smaller multiplier adds to the amount; so do spoken
+        // hundreds after "juta" (meaning thousands: "rong yuto limang atus" = 2,5 juta) and after
+        // a round thousand ("sewu limang atus" = 1.500).
+        loop {
             match amount_at(&tokens, i) {
-                Some((v, s, u)) if (1e3..scale).contains(&s) => {
+                Some((v, s, u)) if scale >= 1e3 && (1e3..scale).contains(&s) => {
                     value += v;
                     scale = s;
+                    i += u;
+                }
+                Some((v, 100.0, u)) if scale >= 1e6 => {
+                    value += v * 1e3;
+                    scale = 1e3;
+                    i += u;
+                }
+                Some((v, 100.0, u)) if value >= 1e3 && value % 1e3 == 0.0 && scale < 1e6 => {
+                    value += v;
+                    scale = 100.0;
                     i += u;
                 }
                 _ => break,
@@ -1008,15 +1053,39 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
         let m = multiplier(u)?;
         return Some((value * m, m, 1));
     }
+    // A spoken number: terms, each a number times "ratus" or "puluh" or alone, summed while each
+    // is smaller than the one before ("pitung atus seket" = 750, "rong puluh lima" = 25).
     let mut used = 1;
     let mut scale = 1.0;
-    if tokens
-        .get(i + used)
-        .is_some_and(|n| HUNDREDS.contains(&n.as_str()))
-    {
-        value *= 100.0;
-        scale = 100.0;
-        used += 1;
+    let term = |v: f64, at: usize| match tokens.get(at).map(String::as_str) {
+        Some(h) if HUNDREDS.contains(&h) => (v * 100.0, 1),
+        Some(t) if TENS.contains(&t) => (v * 10.0, 1),
+        _ => (v, 0),
+    };
+    let (first, extra) = term(value, i + 1);
+    if extra > 0 {
+        scale = if first >= value * 100.0 { 100.0 } else { 10.0 };
+    }
+    value = first;
+    used += extra;
+    let mut last = first;
+    let mut spoken = extra > 0;
+    while spoken {
+        let Some(n) = tokens
+            .get(i + used)
+            .filter(|t| t.bytes().all(|b| b.is_ascii_digit()) && t.len() <= 3)
+            .and_then(|t| t.parse::<f64>().ok())
+        else {
+            break;
+        };
+        let (v, extra) = term(n, i + used + 1);
+        if v >= last || v == 0.0 {
+            break;
+        }
+        value += v;
+        last = v;
+        used += 1 + extra;
+        spoken = extra > 0;
     }
     if let Some(m) = tokens.get(i + used).and_then(|n| multiplier(n)) {
         if metres(tokens, i, &tokens[i + used]) {
@@ -1100,6 +1169,9 @@ fn one_unit(t: &str) -> Option<String> {
 const TIME_UNITS: &[&str] = &[
     "hari", "minggu", "bulan", "tahun", "jam", "pekan", "semester",
 ];
+
+/// "Ten" after a number: Indonesian "puluh", Javanese "puluh", Madurese "polo".
+const TENS: &[&str] = &["puluh", "polo", "poloh"];
 
 /// "Hundred" after a number: Indonesian "ratus", Javanese "atus", Madurese "atos".
 const HUNDREDS: &[&str] = &["ratus", "atus", "atos"];
@@ -1408,6 +1480,18 @@ mod tests {
         assert_eq!(words("RT 03 RW 05"), "rt 3 rw 5");
         assert_eq!(words("meletus 15/12"), words("meletus 15 Desember"));
         assert_eq!(words("lansia 60th"), words("lansia 60 tahun"));
+        assert_eq!(
+            words("KK paling gak limang taun"),
+            words("KK paling sedikit 5 tahun")
+        );
+        assert_eq!(
+            words("hujan badai gak mandeg"),
+            words("hujan badai tanpa henti")
+        );
+        let asked_not = claim_words("warga diminta tidak membeli tahu");
+        assert!(
+            asked_not.contains(&"larang".to_string()) && !asked_not.contains(&"tidak".to_string())
+        );
         assert_eq!(words("radius 20km"), words("radius 20 km"));
         assert_eq!(words("radius 20 km"), words("radius 20 kilometer"));
         assert_eq!(words("tsunami 20 M"), words("tsunami 20 meter"));
@@ -1436,6 +1520,15 @@ mod tests {
             assert_eq!(words(s), want, "{s}");
         }
         assert_eq!(words("lima ratus ribu"), words("500rb"));
+        assert_eq!(words("pitung atus seket ewu"), words("750 ribu"));
+        assert_eq!(words("telung atus seket ewu"), words("Rp350.000"));
+        assert_eq!(words("rong puluh ewu"), words("20rb"));
+        assert_eq!(words("duwa' polo ebu"), words("20 ribu"));
+        assert_eq!(words("limolas ewu"), words("15 ribu"));
+        assert_eq!(words("sewu limang atus"), words("1.500"));
+        assert_eq!(words("rong yuto limang atus"), words("2,5 juta"));
+        // Digits side by side are separate numbers ("tahun 2024 15 Desember").
+        assert_eq!(words("2024 15"), "2024 15");
         // A smaller part without a multiplier is another number.
         assert_eq!(words("1 juta 3 kali"), "1000000 3 kali");
     }

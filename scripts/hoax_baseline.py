@@ -148,6 +148,20 @@ def compare(rust_json, dev, *heldouts, out=None):
             "false automatic answers",
             lambda f: str(f["false_automatic"] + f["misses_automatic"]),
         ),
+        # Simpul only: the variants in order, each queued one grouped under its claim by a
+        # verifier (and so indexed) before the next arrives; near misses last.
+        (
+            "answered, verifiers in loop",
+            lambda f: pct(f["with_verifiers_automatic"], f["variants"])
+            if "with_verifiers_automatic" in f
+            else "-",
+        ),
+        (
+            "near misses answered, loop",
+            lambda f: str(f["with_verifiers_misses_answered"])
+            if "with_verifiers_misses_answered" in f
+            else "-",
+        ),
     ]
     cols = [("dev", "Simpul"), ("dev", "BM25")]
     for name in names:

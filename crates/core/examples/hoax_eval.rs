@@ -12,7 +12,7 @@
 
 use std::io::{BufRead, Write};
 
-use simpul_core::hoax::eval::{evaluate, EvalSet};
+use simpul_core::hoax::eval::{evaluate, evaluate_with_verifiers, EvalSet};
 use simpul_core::hoax::normalize::{claim_words, stem};
 
 const SETS: &[(&str, &str)] = &[
@@ -92,10 +92,13 @@ fn main() {
                 eprintln!("  {line}");
             }
         }
+        let (loop_automatic, _, loop_misses, _) = evaluate_with_verifiers(&set);
         let mut v = serde_json::to_value(&f).expect("figures");
         if let Some(o) = v.as_object_mut() {
             o.remove("failures");
             o.insert("false_answers".into(), f.false_answers().into());
+            o.insert("with_verifiers_automatic".into(), loop_automatic.into());
+            o.insert("with_verifiers_misses_answered".into(), loop_misses.into());
         }
         sets.insert(name.into(), v);
     }

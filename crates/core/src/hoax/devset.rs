@@ -210,6 +210,36 @@ fn no_longer_none_left_and_not_yet_are_read_in_context() {
 }
 
 #[test]
+fn a_report_a_verifier_grouped_answers_the_next_one_worded_like_it() {
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of(
+            "Tanggul Waduk Bening di Saradan Madiun retak dan akan jebol malam ini",
+            &[],
+        ),
+    );
+    index.set_answerable(1, true);
+    // Javanese words the lexicons do not know ("mlethek" cracked, "bedhah" burst).
+    let javanese = "Tanggul Waduk Bening Saradan Madiun wis mlethek, bengi iki mesthi bedhah";
+    let first = index.search(&Fingerprint::of(javanese, &[]), 5);
+    assert!(!matches!(decide(&first), Decision::Instant(_)), "{first:?}");
+    // A verifier groups it under the claim; the server indexes it there.
+    index.add(1, &Fingerprint::of(javanese, &[]));
+    let again = "Rek, tanggul Waduk Bening Saradan Madiun mlethek, mesthi bedhah bengi iki!!";
+    assert!(matches!(
+        decide(&index.search(&Fingerprint::of(again, &[]), 5)),
+        Decision::Instant(ref m) if m.claim_id == 1
+    ));
+    // A true message on the same dam is still not answered.
+    let true_news = "Tanggul Waduk Bening di Saradan Madiun diperbaiki dan dalam keadaan aman";
+    assert!(!matches!(
+        decide(&index.search(&Fingerprint::of(true_news, &[]), 5)),
+        Decision::Instant(_)
+    ));
+}
+
+#[test]
 fn an_open_claim_groups_but_never_answers() {
     let mut index = Index::new();
     index.add(

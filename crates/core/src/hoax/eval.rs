@@ -110,6 +110,52 @@ impl Figures {
     }
 }
 
+/// The same set as it would arrive in production, with the verifiers in the loop: the variants
+/// come one by one in the file's order, and each one not answered automatically is grouped by a
+/// verifier under its own claim, which indexes it (as the server indexes every report grouped
+/// under a claim), so a later message worded like it can be answered. The near misses come last,
+/// against the index grown by every grouped report: the loop's safety is measured too.
+/// (automatically answered variants, variants, near misses answered, near misses).
+pub fn evaluate_with_verifiers(set: &EvalSet) -> (usize, usize, usize, usize) {
+    let mut index = Index::new();
+    for (i, (_, text)) in set.claims.iter().enumerate() {
+        index.add(i as i64, &Fingerprint::of(text, &[]));
+        index.set_answerable(i as i64, true);
+    }
+    let id_of = |key: &str| set.claims.iter().position(|c| c.0 == key).map(|i| i as i64);
+    let mut automatic = 0;
+    for (key, text) in &set.variants {
+        let fp = Fingerprint::of(text, &[]);
+        let own = id_of(key);
+        match decide(&index.search(&fp, 5)) {
+            Decision::Instant(m) if Some(m.claim_id) == own => automatic += 1,
+            _ => {
+                // The verifier puts it under its claim (a wrong instant answer would have been
+                // counted by `evaluate`; here every queued report is grouped rightly).
+                if let Some(id) = own {
+                    index.add(id, &fp);
+                }
+            }
+        }
+    }
+    let misses_answered = set
+        .misses
+        .iter()
+        .filter(|(_, text)| {
+            matches!(
+                decide(&index.search(&Fingerprint::of(text, &[]), 5)),
+                Decision::Instant(_)
+            )
+        })
+        .count();
+    (
+        automatic,
+        set.variants.len(),
+        misses_answered,
+        set.misses.len(),
+    )
+}
+
 /// Index the set's claims (all with a published verdict), then search and decide for every
 /// variant and near miss exactly as the server does.
 pub fn evaluate(set: &EvalSet) -> Figures {

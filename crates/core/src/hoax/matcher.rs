@@ -115,6 +115,16 @@ pub struct Match {
     pub shared_words: Vec<String>,
 }
 
+impl Match {
+    /// The message is this text said again: nothing contradicts, and it is almost entirely
+    /// explained by it and covers most of it (or shares its link or picture).
+    pub fn confident(&self) -> bool {
+        !self.contradiction
+            && (self.similarity >= 1.0
+                || (self.precision >= INSTANT_PRECISION && self.recall >= INSTANT_RECALL))
+    }
+}
+
 /// What to do with a message.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Decision {
@@ -436,8 +446,10 @@ impl Index {
                 same_link.contains(&d),
                 same_image.contains(&d),
             );
+            // One entry per claim: of its texts (the claim and the reports grouped under it),
+            // the one that would answer confidently, else the most similar.
             match best.get(&doc.claim_id) {
-                Some(b) if b.similarity >= m.similarity => {}
+                Some(b) if (b.confident(), b.similarity) >= (m.confident(), m.similarity) => {}
                 _ => {
                     best.insert(doc.claim_id, m);
                 }
@@ -622,9 +634,7 @@ pub fn decide(matches: &[Match]) -> Decision {
     if best.contradiction {
         return Decision::New;
     }
-    let confident = best.similarity >= 1.0
-        || (best.precision >= INSTANT_PRECISION && best.recall >= INSTANT_RECALL);
-    if confident && best.answerable {
+    if best.confident() && best.answerable {
         // Two different checked claims both confidently matching: a person decides.
         let rival = matches.get(1).is_some_and(|m| {
             m.answerable

@@ -194,8 +194,14 @@ async fn a_citizen_without_an_account_hears_back_by_mail_and_by_sms(engine: Engi
     assert!(text.contains("Petugas datang hari Kamis.") && text.contains(&by_sms.code));
     assert!(hook.refused().is_empty());
 
-    // Each telling is recorded for the office (channel and outcome, not the address).
+    // Each telling is recorded for the office (channel and outcome, not the address). The
+    // outcome is written once the gateway has answered, just after it received the SMS.
     for (a, channel) in [(&by_mail, "surel"), (&by_sms, "SMS lewat gateway kantor")] {
+        wait_until("the telling recorded as sent", || async {
+            let notices = app.store.aspiration_notices(a.id).await.unwrap();
+            notices.len() == 1 && notices[0].status == "sent"
+        })
+        .await;
         let notices = app.store.aspiration_notices(a.id).await.unwrap();
         assert_eq!(notices.len(), 1);
         assert_eq!(notices[0].status, "sent");

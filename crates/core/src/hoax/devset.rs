@@ -240,6 +240,43 @@ fn a_report_a_verifier_grouped_answers_the_next_one_worded_like_it() {
 }
 
 #[test]
+fn a_site_named_in_a_claim_matches_any_page_of_it_but_a_shared_site_does_not() {
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of("BLT BBM 600 ribu, daftar lewat bltbbm-jatim.com", &[]),
+    );
+    index.add(
+        2,
+        &Fingerprint::of("Lowongan kerja, hubungi facebook.com", &[]),
+    );
+    index.add(
+        3,
+        &Fingerprint::of("Cek bansos di cekbansos.kemensos.go.id", &[]),
+    );
+    for id in 1..=3 {
+        index.set_answerable(id, true);
+    }
+    let reason = |text: &str| {
+        index
+            .search(&Fingerprint::of(text, &[]), 5)
+            .first()
+            .map(|m| (m.claim_id, m.reason))
+    };
+    assert_eq!(
+        reason("https://bltbbm-jatim.com/daftar?utm_source=wa&ref=88123"),
+        Some((1, super::Reason::SameLink))
+    );
+    // Any page of a site many people share is not the claim's page.
+    assert_eq!(reason("https://facebook.com/groups/lowongan-jatim"), None);
+    // Nor is another page of an official site.
+    assert_eq!(
+        reason("https://cekbansos.kemensos.go.id/status?nik=1"),
+        None
+    );
+}
+
+#[test]
 fn an_open_claim_groups_but_never_answers() {
     let mut index = Index::new();
     index.add(

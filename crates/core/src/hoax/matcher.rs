@@ -163,6 +163,9 @@ pub struct Index {
     /// Live texts containing each word (postings keep dead ids until a rebuild).
     df: HashMap<String, u32>,
     links: HashMap<String, Vec<u32>>,
+    /// Texts that name a site without a page ("daftar di bltbbm-jatim.com"), by host: a message
+    /// linking to any page of that site shares the link ("bltbbm-jatim.com/daftar?ref=wa").
+    sites: HashMap<String, Vec<u32>>,
     images: Vec<(u64, u32)>,
     by_claim: HashMap<i64, Vec<u32>>,
     answerable: HashSet<i64>,
@@ -195,6 +198,45 @@ fn negations_against(
         out.remove("tidak");
     }
     out
+}
+
+/// A canonical link that is a whole site of its own: a host without a page, not a host that
+/// many people's pages share (messaging, social media, link shorteners, forms) and not an
+/// official site (`.go.id`, `.ac.id`, `.sch.id`), whose other pages say other things.
+fn is_own_site(link: &str) -> bool {
+    const SHARED: &[&str] = &[
+        "wa.me",
+        "api.whatsapp.com",
+        "chat.whatsapp.com",
+        "wa.link",
+        "t.me",
+        "bit.ly",
+        "s.id",
+        "tinyurl.com",
+        "linktr.ee",
+        "facebook.com",
+        "fb.com",
+        "fb.me",
+        "instagram.com",
+        "youtube.com",
+        "youtu.be",
+        "tiktok.com",
+        "twitter.com",
+        "x.com",
+        "google.com",
+        "drive.google.com",
+        "docs.google.com",
+        "forms.gle",
+        "play.google.com",
+        "blogspot.com",
+        "wordpress.com",
+    ];
+    !link.contains(['/', '?'])
+        && link.contains('.')
+        && !SHARED.contains(&link)
+        && ![".go.id", ".ac.id", ".sch.id", ".mil.id"]
+            .iter()
+            .any(|s| link.ends_with(s))
 }
 
 fn is_number(w: &str) -> bool {
@@ -272,6 +314,9 @@ impl Index {
         }
         for l in &fp.links {
             self.links.entry(l.clone()).or_default().push(id);
+            if is_own_site(l) {
+                self.sites.entry(l.clone()).or_default().push(id);
+            }
         }
         for h in &fp.images {
             self.images.push((*h, id));
@@ -385,7 +430,19 @@ impl Index {
         }
         let mut same_link: HashSet<u32> = HashSet::new();
         for l in &fp.links {
-            for &d in self.links.get(l).into_iter().flatten() {
+            let host = l.split(['/', '?']).next().unwrap_or(l);
+            let same_site = if host != l.as_str() {
+                self.sites.get(host)
+            } else {
+                None
+            };
+            for &d in self
+                .links
+                .get(l)
+                .into_iter()
+                .flatten()
+                .chain(same_site.into_iter().flatten())
+            {
                 if self.docs[d as usize].is_some() {
                     same_link.insert(d);
                     rank.entry(d).or_default();

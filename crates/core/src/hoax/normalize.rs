@@ -434,6 +434,14 @@ pub fn claim_words(text: &str) -> Vec<String> {
                     out.push("minimal".to_string());
                     continue;
                 }
+                // Javanese "mari" after a word is "sembuh" ("cepet mari", "iso mari"); heading a
+                // clause it is Indonesian "let us" ("Mari kita sebarkan"), dropped.
+                let opens_clause = k == 0 && (i == 0 || raw[i - 1] == CLAUSE);
+                if w == "mari" && opens_clause {
+                    prev = w.to_string();
+                    continue;
+                }
+                let w = if w == "mari" { "sembuh" } else { w };
                 let w = negation_in_context(w, &ahead);
                 // "diminta tidak membeli", "dihimbau tidak": asked not to, the same as "jangan".
                 let w = if w == "tidak"
@@ -1487,6 +1495,14 @@ mod tests {
         assert_eq!(
             words("hujan badai gak mandeg"),
             words("hujan badai tanpa henti")
+        );
+        assert_eq!(
+            words("Lek kenek odol, cepet mari"),
+            words("kena pasta gigi cepat sembuh")
+        );
+        assert_eq!(
+            words("Mari kita sebarkan: vaksin aman"),
+            words("vaksin aman")
         );
         let asked_not = claim_words("warga diminta tidak membeli tahu");
         assert!(

@@ -1,7 +1,7 @@
 //! The matcher against the development set in `devset.tsv`: every variant of a known claim
 //! should be answered automatically with that claim (at least 80% of them are), no variant is
 //! ever answered with another claim, and no near miss is ever answered automatically. And
-//! against the held-out sets in `heldout.tsv` to `heldout6.tsv`: no false automatic answer.
+//! against the held-out sets in `heldout.tsv` to `heldout7.tsv`: no false automatic answer.
 
 use super::eval::{evaluate, EvalSet, Figures};
 use super::matcher::{decide, Decision, Fingerprint, Index};
@@ -88,6 +88,14 @@ fn the_fifth_held_out_set_gets_no_false_automatic_answer() {
 #[test]
 fn the_sixth_held_out_set_gets_no_false_automatic_answer() {
     check_held_out(include_str!("heldout6.tsv"), "sixth held-out set");
+}
+
+/// The seventh held-out set (`heldout7.tsv`): written blind like the sixth (its writer read only
+/// the fifth and sixth sets), committed before it was run, and run once after the changes that
+/// the sixth set's misses suggested (see BENCHMARKS.md). Same bar: zero false automatic answers.
+#[test]
+fn the_seventh_held_out_set_gets_no_false_automatic_answer() {
+    check_held_out(include_str!("heldout7.tsv"), "seventh held-out set");
 }
 
 #[test]

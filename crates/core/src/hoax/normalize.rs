@@ -254,6 +254,11 @@ const STOP: &[&str] = &[
     "hanya",
     "terus",
     "awas",
+    // The forwarder's feelings and calls: "siap-siap", "ngeri", "serius", "geger".
+    "siap",
+    "ngeri",
+    "serius",
+    "geger",
     // Attribution and emphasis: "kata Kemensos", "dijamin", "pasti lulus", "walaupun".
     "kata",
     "jamin",
@@ -866,8 +871,8 @@ const CLAUSE_ENDS: &[char] = &[
     '\u{201d}',
 ];
 
-/// A date written with slashes ("15/12", "15/12/2025") in words ("15 desember 2025"), as
-/// claims write it; other slashed numbers are split ("24/7" → "24 7").
+/// A date written with slashes ("15/12", "15/12/2025") or a shortened month ("15 des") in words
+/// ("15 desember 2025"), as claims write it; other slashed numbers are split ("24/7" → "24 7").
 fn dates(tokens: Vec<String>) -> Vec<String> {
     const MONTHS: [&str; 12] = [
         "januari",
@@ -883,8 +888,33 @@ fn dates(tokens: Vec<String>) -> Vec<String> {
         "november",
         "desember",
     ];
-    let mut out = Vec::with_capacity(tokens.len());
+    const SHORT: [(&str, usize); 14] = [
+        ("jan", 1),
+        ("feb", 2),
+        ("mar", 3),
+        ("apr", 4),
+        ("jun", 6),
+        ("jul", 7),
+        ("agt", 8),
+        ("agu", 8),
+        ("ags", 8),
+        ("sep", 9),
+        ("sept", 9),
+        ("okt", 10),
+        ("nov", 11),
+        ("des", 12),
+    ];
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     for t in tokens {
+        // "15 des", "1 jan": a month shortened after a day.
+        let after_day = out
+            .last()
+            .and_then(|p| p.parse::<u32>().ok())
+            .is_some_and(|d| (1..=31).contains(&d));
+        if let Some(&(_, m)) = SHORT.iter().find(|(s, _)| after_day && *s == t) {
+            out.push(MONTHS[m - 1].to_string());
+            continue;
+        }
         if !t.contains('/') {
             out.push(t);
             continue;
@@ -1022,12 +1052,19 @@ fn join_amounts(tokens: Vec<String>) -> Vec<String> {
                     scale = s;
                     i += u;
                 }
-                Some((v, 100.0, u)) if scale >= 1e6 => {
+                // Hundreds said or written ("limang atus", "rongatus" = "200").
+                Some((v, s, u)) if scale >= 1e6 && s <= 100.0 && (100.0..1e3).contains(&v) => {
                     value += v * 1e3;
                     scale = 1e3;
                     i += u;
                 }
-                Some((v, 100.0, u)) if value >= 1e3 && value % 1e3 == 0.0 && scale < 1e6 => {
+                Some((v, s, u))
+                    if value >= 1e3
+                        && value % 1e3 == 0.0
+                        && scale < 1e6
+                        && s <= 100.0
+                        && (100.0..1e3).contains(&v) =>
+                {
                     value += v;
                     scale = 100.0;
                     i += u;
@@ -1181,8 +1218,8 @@ const TIME_UNITS: &[&str] = &[
 /// "Ten" after a number: Indonesian "puluh", Javanese "puluh", Madurese "polo".
 const TENS: &[&str] = &["puluh", "polo", "poloh"];
 
-/// "Hundred" after a number: Indonesian "ratus", Javanese "atus", Madurese "atos".
-const HUNDREDS: &[&str] = &["ratus", "atus", "atos"];
+/// "Hundred" after a number: Indonesian "ratus", Javanese "atus", Madurese "atos"/"ratos".
+const HUNDREDS: &[&str] = &["ratus", "atus", "atos", "ratos"];
 
 fn multiplier(w: &str) -> Option<f64> {
     match w {
@@ -1487,6 +1524,11 @@ mod tests {
         // Digits that are not a phone number are not joined.
         assert_eq!(words("RT 03 RW 05"), "rt 3 rw 5");
         assert_eq!(words("meletus 15/12"), words("meletus 15 Desember"));
+        assert_eq!(
+            words("ditutup mulai 15 des"),
+            words("ditutup mulai 15 Desember")
+        );
+        assert!(claim_words("dana des cair").contains(&"des".to_string()));
         assert_eq!(words("lansia 60th"), words("lansia 60 tahun"));
         assert_eq!(
             words("KK paling gak limang taun"),
@@ -1543,6 +1585,9 @@ mod tests {
         assert_eq!(words("limolas ewu"), words("15 ribu"));
         assert_eq!(words("sewu limang atus"), words("1.500"));
         assert_eq!(words("rong yuto limang atus"), words("2,5 juta"));
+        assert_eq!(words("sak yuto rongatus"), words("1,2 juta"));
+        assert_eq!(words("sajuta lèma' ratos"), words("1,5 juta"));
+        assert_eq!(words("empa' ratos saeket rebu"), words("450 ribu"));
         // Digits side by side are separate numbers ("tahun 2024 15 Desember").
         assert_eq!(words("2024 15"), "2024 15");
         // A smaller part without a multiplier is another number.

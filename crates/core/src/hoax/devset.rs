@@ -1,7 +1,7 @@
 //! The matcher against the development set in `devset.tsv`: every variant of a known claim
 //! should be answered automatically with that claim (at least 80% of them are), no variant is
 //! ever answered with another claim, and no near miss is ever answered automatically. And
-//! against the held-out sets in `heldout.tsv` to `heldout7.tsv`: no false automatic answer.
+//! against the held-out sets in `heldout.tsv` to `heldout8.tsv`: no false automatic answer.
 
 use super::eval::{evaluate, EvalSet, Figures};
 use super::matcher::{decide, Decision, Fingerprint, Index};
@@ -96,6 +96,14 @@ fn the_sixth_held_out_set_gets_no_false_automatic_answer() {
 #[test]
 fn the_seventh_held_out_set_gets_no_false_automatic_answer() {
     check_held_out(include_str!("heldout7.tsv"), "seventh held-out set");
+}
+
+/// The eighth held-out set (`heldout8.tsv`): written blind like the seventh (its writer read only
+/// the sixth and seventh sets), committed before it was run, and run once after the changes that
+/// the seventh set's misses suggested (see BENCHMARKS.md). Same bar: zero false automatic answers.
+#[test]
+fn the_eighth_held_out_set_gets_no_false_automatic_answer() {
+    check_held_out(include_str!("heldout8.tsv"), "eighth held-out set");
 }
 
 #[test]

@@ -1114,7 +1114,9 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
     value = first;
     used += extra;
     let mut last = first;
-    let mut spoken = extra > 0;
+    // A round hundred said in one word ("satus", "rongatus" = "200") goes on like "ratus":
+    // "satus seket ewu" = 150.000.
+    let mut spoken = extra > 0 || (first % 100.0 == 0.0 && (100.0..1e3).contains(&first));
     while spoken {
         let Some(n) = tokens
             .get(i + used)
@@ -1131,6 +1133,18 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
         last = v;
         used += 1 + extra;
         spoken = extra > 0;
+    }
+    // "rong setengah yuto", "dua setengah juta": and a half.
+    if value < 1e3
+        && tokens
+            .get(i + used)
+            .is_some_and(|t| t == "setengah" || t == "tengah")
+        && tokens
+            .get(i + used + 1)
+            .is_some_and(|t| multiplier(&map_word(t)).is_some())
+    {
+        value += 0.5;
+        used += 1;
     }
     if let Some(m) = tokens.get(i + used).and_then(|n| multiplier(n)) {
         if metres(tokens, i, &tokens[i + used]) {
@@ -1586,6 +1600,10 @@ mod tests {
         assert_eq!(words("sewu limang atus"), words("1.500"));
         assert_eq!(words("rong yuto limang atus"), words("2,5 juta"));
         assert_eq!(words("sak yuto rongatus"), words("1,2 juta"));
+        assert_eq!(words("satus seket ewu"), words("150rb"));
+        assert_eq!(words("rong setengah yuto"), words("2,5 juta"));
+        assert_eq!(words("dua setengah juta"), words("Rp2.500.000"));
+        assert_eq!(words("setengah hektare"), "tengah hektare");
         assert_eq!(words("sajuta lèma' ratos"), words("1,5 juta"));
         assert_eq!(words("empa' ratos saeket rebu"), words("450 ribu"));
         // Digits side by side are separate numbers ("tahun 2024 15 Desember").

@@ -243,10 +243,9 @@ fn is_number(w: &str) -> bool {
     !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
 }
 
-fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
-    // A known text's own "jangan" (a prohibition at the head of a clause) is a prohibition.
-    let words: Vec<String> = fp
-        .words
+/// The words with a clause-heading "jangan" read as the prohibition "larang".
+fn as_prohibition(words: &[String]) -> Vec<String> {
+    words
         .iter()
         .map(|w| {
             if w == ADVICE {
@@ -255,23 +254,22 @@ fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
                 w.clone()
             }
         })
-        .collect();
-    let fp = &Fingerprint {
-        words,
-        links: fp.links.clone(),
-        images: fp.images.clone(),
-    };
+        .collect()
+}
+
+fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
+    // A known text's own "jangan" (a prohibition at the head of a clause) is a prohibition.
+    let words = as_prohibition(&fp.words);
     let mut tf = HashMap::new();
-    for w in &fp.words {
+    for w in &words {
         *tf.entry(w.clone()).or_insert(0) += 1;
     }
     Doc {
         claim_id,
-        len: fp.words.len() as u32,
-        bigrams: bigrams(&fp.words),
-        numbers: fp.words.iter().filter(|w| is_number(w)).cloned().collect(),
-        negations: fp
-            .words
+        len: words.len() as u32,
+        bigrams: bigrams(&words),
+        numbers: words.iter().filter(|w| is_number(w)).cloned().collect(),
+        negations: words
             .iter()
             .filter(|w| NEGATIONS.contains(&w.as_str()))
             .cloned()
@@ -391,18 +389,7 @@ impl Index {
                 .filter(|w| seen.insert(w.clone()))
                 .collect()
         };
-        let forbidding = dedup(
-            fp.words
-                .iter()
-                .map(|w| {
-                    if w == ADVICE {
-                        "larang".to_string()
-                    } else {
-                        w.clone()
-                    }
-                })
-                .collect(),
-        );
+        let forbidding = dedup(as_prohibition(&fp.words));
         let advised = fp.words.iter().any(|w| w == ADVICE);
         let plain_words: Vec<String> = fp.words.iter().filter(|w| *w != ADVICE).cloned().collect();
         let plain = dedup(plain_words.clone());

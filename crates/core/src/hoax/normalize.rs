@@ -624,6 +624,12 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
         let starts_digit = |s: Option<&String>| {
             s.is_some_and(|n| n.bytes().next().is_some_and(|b| b.is_ascii_digit()))
         };
+        if let Some(unit) = one_unit(t) {
+            // After an amount it is "per": "200 ewu sedino" is "200 ribu per hari".
+            let one = if ends_with_amount(&out) { "per" } else { "1" };
+            out.extend([one.to_string(), unit]);
+            continue;
+        }
         match t.as_str() {
             "sak" | "se" | "sa" | "setunggal" | "settong" | "siji" if next_is_multiplier => {
                 out.push("1".to_string());
@@ -631,25 +637,12 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
             }
             // "sak wulan", "se minggu", "sa taon": one (after an amount, "per", dropped).
             "sak" | "se" | "sa" if next.as_deref().is_some_and(|n| TIME_UNITS.contains(&n)) => {
-                let after_amount = out.last().is_some_and(|p| {
-                    p.bytes().next().is_some_and(|b| b.is_ascii_digit())
-                        || multiplier(&map_word(p)).is_some()
-                });
-                if !after_amount {
+                if !ends_with_amount(&out) {
                     out.push("1".to_string());
                 }
                 continue;
             }
-            _ if one_unit(t).is_some() => {
-                // After an amount it is "per": "200 ewu sedino" is "200 ribu per hari".
-                let after_amount = out.last().is_some_and(|p| {
-                    p.bytes().next().is_some_and(|b| b.is_ascii_digit())
-                        || multiplier(&map_word(p)).is_some()
-                });
-                let one = if after_amount { "per" } else { "1" };
-                out.extend([one.to_string(), one_unit(t).unwrap_or_default()]);
-                continue;
-            }
+
             "sejuta" | "sayuta" | "sajuta" => {
                 out.extend(["1".to_string(), "juta".to_string()]);
                 continue;
@@ -1210,6 +1203,13 @@ fn metres(tokens: &[String], i: usize, unit: &str) -> bool {
     unit == "m"
         && !tokens[i].starts_with("rp")
         && (i.saturating_sub(3)..i).any(|j| LENGTHS.contains(&tokens[j].as_str()))
+}
+
+/// The last token kept is an amount (a number, or a multiplier such as "ewu").
+fn ends_with_amount(out: &[String]) -> bool {
+    out.last().is_some_and(|p| {
+        p.bytes().next().is_some_and(|b| b.is_ascii_digit()) || multiplier(&map_word(p)).is_some()
+    })
 }
 
 /// "One" and a unit of time in one word: Indonesian "sebulan", "seminggu", Javanese "sewulan",

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hoax matching evaluation (issue 12): Simpul's matcher beside a plain BM25 baseline (rank_bm25's
-# BM25Okapi with PySastrawi stemming) on the development set and the eight held-out sets, then the
+# BM25Okapi with PySastrawi stemming) on the development set and every held-out set, then the
 # agreement of the Rust `sastrawi` stemmer with PySastrawi on a committed word list.
 #
 #   scripts/hoax-eval.sh              figures and stemmer agreement
@@ -38,9 +38,10 @@ EXAMPLE=target/debug/examples/hoax_eval
 
 echo "== Matching: Simpul vs BM25 baseline"
 "$EXAMPLE" > "$OUT/simpul.json" 2> "$OUT/simpul-failures.txt"
-"$PY" scripts/hoax_baseline.py compare "$OUT/simpul.json" "$HOAX/devset.tsv" "$HOAX/heldout.tsv" \
-  "$HOAX/heldout2.tsv" "$HOAX/heldout3.tsv" "$HOAX/heldout4.tsv" "$HOAX/heldout5.tsv" \
-  "$HOAX/heldout6.tsv" "$HOAX/heldout7.tsv" "$HOAX/heldout8.tsv" --json "$OUT/figures.json"
+# Every held-out set, in the order written (heldout.tsv, heldout2.tsv, ..., heldout10.tsv).
+mapfile -t HELD < <(ls "$HOAX"/heldout*.tsv | sort -V)
+"$PY" scripts/hoax_baseline.py compare "$OUT/simpul.json" "$HOAX/devset.tsv" "${HELD[@]}" \
+  --json "$OUT/figures.json"
 echo "(Simpul's queued variants and any false answers: $OUT/simpul-failures.txt)"
 
 echo

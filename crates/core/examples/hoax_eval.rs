@@ -1,4 +1,4 @@
-//! The matcher's evaluation figures on the development set and the eight held-out sets, as JSON on
+//! The matcher's evaluation figures on the development set and every held-out set, as JSON on
 //! stdout (`scripts/hoax-eval.sh` puts them beside the BM25 baseline).
 //!
 //! - `cargo run -p simpul-core --example hoax_eval` — figures of every set; every variant not
@@ -15,44 +15,27 @@ use std::io::{BufRead, Write};
 use simpul_core::hoax::eval::{evaluate, evaluate_with_verifiers, EvalSet};
 use simpul_core::hoax::normalize::{claim_words, stem};
 
-const SETS: &[(&str, &str)] = &[
-    (
-        "dev",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/devset.tsv"),
-    ),
-    (
-        "heldout",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout.tsv"),
-    ),
-    (
-        "heldout2",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout2.tsv"),
-    ),
-    (
-        "heldout3",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout3.tsv"),
-    ),
-    (
-        "heldout4",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout4.tsv"),
-    ),
-    (
-        "heldout5",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout5.tsv"),
-    ),
-    (
-        "heldout6",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout6.tsv"),
-    ),
-    (
-        "heldout7",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout7.tsv"),
-    ),
-    (
-        "heldout8",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/src/hoax/heldout8.tsv"),
-    ),
-];
+/// The development set, then every held-out set beside it (`heldout.tsv`, `heldout2.tsv`, …) in
+/// the order written: a new set is evaluated by adding its file.
+fn eval_sets() -> Vec<(String, std::path::PathBuf)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/hoax");
+    let mut held: Vec<(u32, String)> = std::fs::read_dir(&dir)
+        .expect("the hoax sets' directory")
+        .filter_map(|e| {
+            let name = e.ok()?.file_name().into_string().ok()?;
+            let n = name.strip_prefix("heldout")?.strip_suffix(".tsv")?;
+            let order = if n.is_empty() { 1 } else { n.parse().ok()? };
+            Some((order, name.trim_end_matches(".tsv").to_string()))
+        })
+        .collect();
+    held.sort();
+    std::iter::once(("dev".to_string(), dir.join("devset.tsv")))
+        .chain(held.into_iter().map(|(_, name)| {
+            let path = dir.join(format!("{name}.tsv"));
+            (name, path)
+        }))
+        .collect()
+}
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
@@ -80,12 +63,12 @@ fn main() {
         .ok()
         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
     let mut sets = serde_json::Map::new();
-    for &(name, path) in SETS {
-        if only.as_ref().is_some_and(|o| !o.iter().any(|s| s == name)) {
+    for (name, path) in eval_sets() {
+        if only.as_ref().is_some_and(|o| !o.iter().any(|s| *s == name)) {
             continue;
         }
-        let Ok(src) = std::fs::read_to_string(path) else {
-            eprintln!("{name}: {path} not found, skipped");
+        let Ok(src) = std::fs::read_to_string(&path) else {
+            eprintln!("{name}: {} not found, skipped", path.display());
             continue;
         };
         let set = EvalSet::parse(&src).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -108,7 +91,7 @@ fn main() {
             o.insert("with_verifiers_automatic".into(), loop_automatic.into());
             o.insert("with_verifiers_misses_answered".into(), loop_misses.into());
         }
-        sets.insert(name.into(), v);
+        sets.insert(name, v);
     }
     println!("{}", serde_json::Value::Object(sets));
 }

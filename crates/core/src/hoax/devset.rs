@@ -165,6 +165,64 @@ fn the_forwarders_advice_is_no_negation_but_a_prohibition_still_is() {
 }
 
 #[test]
+fn the_forwarders_asides_do_not_hold_an_answer_back_but_a_changed_fact_does() {
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of(
+            "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tanggal 1 bulan depan",
+            &[],
+        ),
+    );
+    index.add(
+        2,
+        &Fingerprint::of(
+            "KUR 50 juta tanpa bunga dan tanpa jaminan untuk UMKM, daftar lewat aplikasi",
+            &[],
+        ),
+    );
+    index.set_answerable(1, true);
+    index.set_answerable(2, true);
+    let answer = |text: &str| match decide(&index.search(&Fingerprint::of(text, &[]), 5)) {
+        Decision::Instant(m) => Some(m.claim_id),
+        _ => None,
+    };
+    // The claim, then the forwarder's own words in a clause of their own.
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, isi penuh sekarang"),
+        Some(1)
+    );
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan. Ndang diisi rek, tenan pora?"),
+        Some(1)
+    );
+    // The same words inside the claim's clause still count against it.
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan isi penuh sekarang"),
+        None
+    );
+    // A clause that restricts or judges is no aside, nor one with a number or a negation.
+    for text in [
+        "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, kecuali SPBU tol",
+        "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, itu palsu",
+        "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, stok 3 hari",
+        "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, belum pasti",
+    ] {
+        assert_eq!(answer(text), None, "{text}");
+    }
+    // "tidak bunga", "gak jaminan": the claim's "tanpa bunga", "tanpa jaminan".
+    assert_eq!(
+        answer("KUR 50 juta gak bunga gak jaminan utk UMKM, daftar lewat aplikasi"),
+        Some(2)
+    );
+    // But a negation of something the claim does not say "without" still clashes.
+    assert_eq!(
+        answer("KUR 50 juta tanpa bunga tanpa jaminan utk UMKM, tidak daftar lewat aplikasi"),
+        None
+    );
+}
+
+#[test]
 fn no_longer_none_left_and_not_yet_are_read_in_context() {
     let mut index = Index::new();
     index.add(

@@ -352,6 +352,9 @@ const ROOT_SYNONYMS: &[(&str, &str)] = &[
     ("suruh", "minta"),
     ("pukul", "jam"),
     ("waktu", "saat"),
+    // "dinonaktifkan kecuali daftar ulang" says "those who do not register" ("yang tidak
+    // mendaftar ulang", "kalo gk daftar ulang"): a negation, and a clash with a text without one.
+    ("kecuali", "tidak"),
 ];
 
 /// Words the stemmer must leave alone: their stem would be a negation or a stop word of another
@@ -368,17 +371,17 @@ pub fn claim_words(text: &str) -> Vec<String> {
     let raw: Vec<String> = split_words(&lowered);
     let raw = join_amounts(numerals(join_phone_numbers(dates(raw))));
     let mut prev = String::new();
-    // No word kept since the last clause boundary: a prohibition here is the forwarder's advice
-    // to the reader ("Ojok sampek kelewatan", "jgn mau disuntik"), written "jangan".
-    let mut clause_head = true;
     // The next word was read together with this one ("paling tidak").
     let mut skip_next = false;
     // Whether the last word kept is a negation that a "without" phrase may turn into "tanpa".
     let mut last_not = false;
+    // A word a negation was read together with ("ora iso liwat" is "tutup"): dropped when it
+    // comes, in the same clause.
+    let mut absorb: Option<&'static str> = None;
     for (i, token) in raw.iter().enumerate() {
         if token == CLAUSE {
-            clause_head = true;
             last_not = false;
+            absorb = None;
             continue;
         }
         // Javanese "oleh", "entuk", Madurese "olle" after a negation forbid before a verb ("ora
@@ -435,7 +438,6 @@ pub fn claim_words(text: &str) -> Vec<String> {
                     skip_next = true;
                     prev = w.to_string();
                     last_not = false;
-                    clause_head = false;
                     out.push("minimal".to_string());
                     continue;
                 }
@@ -448,6 +450,30 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 }
                 let w = if w == "mari" { "sembuh" } else { w };
                 let w = negation_in_context(w, &ahead);
+                // Javanese "larang" is "mahal" after a price ("regane larang"); anywhere else it
+                // is the Indonesian "larang" (ban): "KEMENAG LARANG AZAN".
+                let w = if w == "larang"
+                    && ["harga", "rega", "rego", "regi"].contains(&prev.as_str())
+                {
+                    "mahal"
+                } else {
+                    w
+                };
+                if let Some(a) = absorb {
+                    if stem(w) == a {
+                        absorb = None;
+                        prev = w.to_string();
+                        continue;
+                    }
+                }
+                // A negation read with what follows it ([`negated_phrase`]).
+                let w = match negated_phrase(w, &ahead) {
+                    Some((said, with)) => {
+                        absorb = with;
+                        said
+                    }
+                    None => w,
+                };
                 // "diminta tidak membeli", "dihimbau tidak": asked not to, the same as "jangan".
                 let w = if w == "tidak"
                     && ["minta", "imbau", "harap", "mohon"].contains(&stem(&prev).as_str())
@@ -509,20 +535,93 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 };
                 // "jangan" (and "ojo", "ja'", "jgn") forbids: "dilarang"; at the head of a
                 // clause it may be the forwarder's own advice, "jangan" (see the matcher).
-                let s = match s.as_str() {
-                    "jangan" if clause_head => s,
-                    "jangan" => "larang".to_string(),
-                    _ => s,
-                };
+                // "jangan" (and "ojo", "ja'", "jgn") is the imperative: the forwarder's advice to
+                // the reader ("Anake ojok ditinggal", "jgn melaut"), kept as "jangan" for the
+                // matcher, which reads it as a prohibition only against a known text that forbids
+                // something. "dilarang", "tidak boleh" are "larang" (see above).
                 if !is_stop(&s) {
                     last_not = s == "tidak";
-                    clause_head = false;
                     out.push(s);
                 }
             }
         }
     }
     out
+}
+
+/// The words of each clause of a message (split at ".", ",", ";", "!", "?" and new lines, not
+/// inside a number such as "3.500.000" or "3,5"), normalised as [`claim_words`] does; clauses
+/// left without words are dropped. The matcher uses them to tell the forwarder's own asides
+/// ("Ndang didaftarke mbahmu.", "Tenan pora iki?", ", isi penuh sekarang") from the claim they
+/// forward.
+pub fn claim_clauses(text: &str) -> Vec<Vec<String>> {
+    let without_links = super::url::strip_links(text);
+    let chars: Vec<char> = without_links.chars().collect();
+    let mut clauses = Vec::new();
+    let mut start = 0;
+    for (i, &c) in chars.iter().enumerate() {
+        let inside_number = i > 0
+            && chars[i - 1].is_ascii_digit()
+            && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
+        if matches!(c, '.' | ',' | ';' | '!' | '?' | '\n') && !inside_number {
+            clauses.push(chars[start..i].iter().collect::<String>());
+            start = i + 1;
+        }
+    }
+    clauses.push(chars[start..].iter().collect::<String>());
+    clauses
+        .iter()
+        .map(|s| claim_words(s))
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// A negation read with the words around it, as a phrase that says it without one:
+/// - "tidak"/"larang" before "lewat" ("ta' bisa lebât", "gak oleh liwat", "dilarang melintas"),
+///   and "larang" before "masuk", say the road is closed: "tutup";
+/// - "tidak jadi" ("gak sido", "ora sida", "ta' dhaddhi") is "batal";
+/// - "tidak" ending its clause ("bener gak?", "tenan pora?", "percoyo ora?") asks, and is dropped.
+///
+/// Gives the word said and the following word it was read with (dropped when it comes).
+fn negated_phrase(
+    w: &str,
+    ahead: &dyn Fn() -> Vec<String>,
+) -> Option<(&'static str, Option<&'static str>)> {
+    let w = match w {
+        "tidak" => "tidak",
+        _ if stem(w) == "larang" => "larang",
+        _ => return None,
+    };
+    let next = ahead();
+    let next: Vec<String> = next
+        .iter()
+        .filter(|n| !n.is_empty() && n.as_str() != DROP && !is_stop(n) && n.as_str() != "bisa")
+        .map(|n| stem(n))
+        .collect();
+    let first = next.first().map(String::as_str).unwrap_or("");
+    match first {
+        "lewat" | "lintas" | "lalu" => return Some(("tutup", Some(as_static(first)))),
+        "masuk" if w == "larang" => return Some(("tutup", Some("masuk"))),
+        _ => {}
+    }
+    if w != "tidak" {
+        return None;
+    }
+    if ["jadi", "sido", "sida"].contains(&first) {
+        return Some(("batal", Some(as_static(first))));
+    }
+    if ahead().is_empty() {
+        return Some((DROP, None));
+    }
+    None
+}
+
+/// The `'static` spelling of a word [`negated_phrase`] absorbs.
+fn as_static(word: &str) -> &'static str {
+    ["lewat", "lintas", "lalu", "masuk", "jadi", "sido", "sida"]
+        .into_iter()
+        .find(|w| *w == word)
+        .unwrap_or("")
 }
 
 /// A negation that says something else in its clause: "tidak ... lagi" ("ora didol maneh", "no
@@ -1494,17 +1593,55 @@ mod tests {
             "mulai besok warga tidak boleh keluar rumah",
             "mulai besok warga gak boleh keluar rumah",
             "wiwit sesuk warga ora oleh metu omah",
-            "mulai besok warga jangan keluar rumah",
-            "wiwit sesuk warga ojo metu omah",
             "mulai besok warga ta' olle kaloar romah",
         ] {
             assert_eq!(words(s), want, "{s}");
         }
+        // The imperative is one form too, "jangan", which the matcher reads as this prohibition
+        // against a text that forbids something.
+        assert_eq!(
+            words("wiwit sesuk warga ojo metu omah"),
+            words("mulai besok warga jangan keluar rumah")
+        );
+        // Javanese "larang" after a price is "mahal"; anywhere else the Indonesian ban.
+        assert_eq!(words("regane larang"), "harga mahal");
+        assert_eq!(words("KEMENAG LARANG AZAN"), "kemenag larang azan");
         // Not getting something is not a prohibition.
         assert!(claim_words("ora oleh bansos").contains(&"tidak".to_string()));
         // The permission itself still clashes with the prohibition.
         assert!(!claim_words("warga boleh keluar rumah").contains(&"larang".to_string()));
         assert!(NEGATIONS.contains(&"larang"));
+    }
+
+    #[test]
+    fn a_negation_is_read_with_the_word_it_goes_with() {
+        // Not passable: closed.
+        for s in [
+            "Suramadu ta' bisa lebât",
+            "Suramadu gak iso liwat",
+            "Suramadu dilarang dilewati",
+            "Suramadu tidak bisa dilewati",
+        ] {
+            assert_eq!(words(s), "suramadu tutup", "{s}");
+        }
+        assert_eq!(words("kendaraan dilarang masuk"), "kendara tutup");
+        // ...but not coming to school is no closure.
+        assert_eq!(words("siswa tidak masuk"), "siswa tidak masuk");
+        // Not happening: cancelled.
+        assert_eq!(words("pilkades gak sido"), words("pilkades batal"));
+        assert_eq!(words("pilkades ora sida"), words("pilkades batal"));
+        // A question tag asks; it denies nothing.
+        assert_eq!(
+            words("BLT cair, tenan pora? bener gak?"),
+            "blt cair sungguh pora"
+        );
+        assert_eq!(words("BLT cair, percoyo ora?"), "blt cair percaya");
+        // "unless" is "those who do not".
+        assert_eq!(
+            words("dinonaktifkan kecuali daftar ulang"),
+            words("dinonaktifkan kalo gak daftar ulang")
+        );
+        assert_eq!(words("kajâbâ daftar ulang"), words("kecuali daftar ulang"));
     }
 
     #[test]
@@ -1519,9 +1656,13 @@ mod tests {
             words("vaksin bikin mandul, jgn mau disuntik"),
             "vaksin mandul jangan mau suntik"
         );
-        // Inside a clause it is the prohibition itself.
-        assert!(claim_words("mulai besok pasar jangan buka").contains(&"larang".to_string()));
-        assert!(!claim_words("mulai besok pasar jangan buka").contains(&"jangan".to_string()));
+        // Inside a clause too: "Anake ojok ditinggal", "jgn dibelanjakan" advise the reader.
+        assert_eq!(
+            words("Ibu-ibu, anake ojok ditinggal"),
+            words("anak jangan tinggal")
+        );
+        // "dilarang" is the prohibition itself.
+        assert!(claim_words("mulai besok pasar dilarang buka").contains(&"larang".to_string()));
     }
 
     #[test]

@@ -580,6 +580,7 @@ pub fn claim_clauses(text: &str) -> Vec<Vec<String>> {
 /// - "tidak"/"larang" before "lewat" ("ta' bisa lebât", "gak oleh liwat", "dilarang melintas"),
 ///   and "larang" before "masuk", say the road is closed: "tutup";
 /// - "tidak jadi" ("gak sido", "ora sida", "ta' dhaddhi") is "batal";
+/// - "tidak" before reaching an amount ("gak tekan 5 yuto", "ta' sampè' 5 juta") is "bawah";
 /// - "tidak" ending its clause ("bener gak?", "tenan pora?", "percoyo ora?") asks, and is dropped.
 ///
 /// Gives the word said and the following word it was read with (dropped when it comes).
@@ -592,10 +593,23 @@ fn negated_phrase(
         _ if stem(w) == "larang" => "larang",
         _ => return None,
     };
-    let next = ahead();
-    let next: Vec<String> = next
+    let all = ahead();
+    // "gak tekan 5 yuto", "ta' sampè' 5 juta", "ora nyampek limang yuto": under that amount.
+    if w == "tidak"
+        && all.len() > 1
+        && REACH.contains(&all[0].as_str())
+        && all[1].bytes().next().is_some_and(|b| b.is_ascii_digit())
+    {
+        return Some(("bawah", Some(as_static(&stem(&all[0])))));
+    }
+    let next: Vec<String> = all
         .iter()
-        .filter(|n| !n.is_empty() && n.as_str() != DROP && !is_stop(n) && n.as_str() != "bisa")
+        .filter(|n| {
+            !n.is_empty()
+                && n.as_str() != DROP
+                && !is_stop(n)
+                && !["bisa", "dapat"].contains(&n.as_str())
+        })
         .map(|n| stem(n))
         .collect();
     let first = next.first().map(String::as_str).unwrap_or("");
@@ -610,18 +624,24 @@ fn negated_phrase(
     if ["jadi", "sido", "sida"].contains(&first) {
         return Some(("batal", Some(as_static(first))));
     }
-    if ahead().is_empty() {
+    if next.is_empty() {
         return Some((DROP, None));
     }
     None
 }
 
+/// Words for reaching an amount, after a negation ([`negated_phrase`]).
+const REACH: &[&str] = &["sampai", "tekan", "capai", "mencapai", "dapat", "nyampai"];
+
 /// The `'static` spelling of a word [`negated_phrase`] absorbs.
 fn as_static(word: &str) -> &'static str {
-    ["lewat", "lintas", "lalu", "masuk", "jadi", "sido", "sida"]
-        .into_iter()
-        .find(|w| *w == word)
-        .unwrap_or("")
+    [
+        "lewat", "lintas", "lalu", "masuk", "jadi", "sido", "sida", "sampai", "tekan", "capai",
+        "dapat",
+    ]
+    .into_iter()
+    .find(|w| *w == word)
+    .unwrap_or("")
 }
 
 /// A negation that says something else in its clause: "tidak ... lagi" ("ora didol maneh", "no
@@ -1636,6 +1656,15 @@ mod tests {
             "blt cair sungguh pora"
         );
         assert_eq!(words("BLT cair, percoyo ora?"), "blt cair percaya");
+        assert_eq!(words("Tenan ora iki lur?"), words("tenan"));
+        // Not reaching an amount: under it.
+        for s in [
+            "gaji gak tekan 5 yuto",
+            "gaji ta' sampè' 5 juta",
+            "gaji gak nyampek 5 juta",
+        ] {
+            assert_eq!(words(s), words("gaji di bawah 5 juta"), "{s}");
+        }
         // "unless" is "those who do not".
         assert_eq!(
             words("dinonaktifkan kecuali daftar ulang"),

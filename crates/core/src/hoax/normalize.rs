@@ -369,7 +369,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
     let dpt_acronym = dpt_is_acronym(&without_links);
     let mut out = Vec::new();
     let raw: Vec<String> = split_words(&lowered);
-    let raw = join_amounts(numerals(join_phone_numbers(dates(raw))));
+    let raw = clock_times(join_amounts(numerals(join_phone_numbers(dates(raw)))));
     let mut prev = String::new();
     // The next word was read together with this one ("paling tidak").
     let mut skip_next = false;
@@ -733,7 +733,11 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
         (!m.is_empty() && m.bytes().all(|b| b.is_ascii_digit())) || multiplier(m).is_some()
     };
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut skip_next = false;
     for (i, t) in tokens.iter().enumerate() {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
         if t == CLAUSE {
             out.push(t.clone());
             continue;
@@ -768,6 +772,37 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
             }
             "seribu" | "saebu" => {
                 out.extend(["1".to_string(), "ribu".to_string()]);
+                continue;
+            }
+            // "50 rebuan", "seket ewuan" (a note of 50 thousand), "ratusan juta": the amount.
+            "ribuan" | "rebuan" | "ewuan" | "ebuan" | "rbuan" if ends_with_amount(&out) => {
+                out.push("ribu".to_string());
+                continue;
+            }
+            "jutaan" | "yutoan" | "yutaan" if ends_with_amount(&out) => {
+                out.push("juta".to_string());
+                continue;
+            }
+            // "150 kilo sajam": kilometres, when a time unit or "per" follows.
+            "kilo"
+                if ends_with_amount(&out)
+                    && next.as_deref().is_some_and(|n| {
+                        n == "per" || TIME_UNITS.contains(&n) || one_unit(n).is_some()
+                    }) =>
+            {
+                out.push("kilometer".to_string());
+                continue;
+            }
+            // "salah satu" (one of) counts nothing.
+            "satu" | "siji" | "settong" | "sittong" | "setunggal"
+                if out.last().is_some_and(|p| map_word(p) == "salah") =>
+            {
+                continue;
+            }
+            // "ke-1", Madurese "kapèng sèttong": the first.
+            "ke" | "kapeng" | "kapèng" if next.as_deref() == Some("1") => {
+                out.push("pertama".to_string());
+                skip_next = true;
                 continue;
             }
             "smp" if starts_digit(tokens.get(i + 1)) => {
@@ -1324,12 +1359,42 @@ fn metres(tokens: &[String], i: usize, unit: &str) -> bool {
         && (i.saturating_sub(3)..i).any(|j| LENGTHS.contains(&tokens[j].as_str()))
 }
 
-/// The last token kept is an amount (a number, or a multiplier such as "ewu").
+/// The last token kept is an amount (a number, or a multiplier such as "ewu"), or a unit of
+/// measure right after one ("150 km sak jam").
 fn ends_with_amount(out: &[String]) -> bool {
-    out.last().is_some_and(|p| {
+    let amount = |p: &String| {
         p.bytes().next().is_some_and(|b| b.is_ascii_digit()) || multiplier(&map_word(p)).is_some()
-    })
+    };
+    match out {
+        [.., n, unit] if MEASURES.contains(&map_word(unit).as_str()) => amount(n),
+        [.., last] => amount(last),
+        [] => false,
+    }
 }
+
+/// A time of day on the 24-hour clock, as official texts write it: "jam 10 malam" ("jam sepuluh
+/// bengi") is "jam 22 malam", "jam 3 sore" "jam 15 sore", "jam 1 siang" "jam 13 siang", "jam 12
+/// malam" "jam 0 malam". Hours already past twelve, and mornings, stay.
+fn clock_times(mut tokens: Vec<String>) -> Vec<String> {
+    for i in 1..tokens.len().saturating_sub(1) {
+        if !matches!(map_word(&tokens[i - 1]).as_str(), "jam" | "pukul" | "tabuh") {
+            continue;
+        }
+        let Ok(hour) = tokens[i].parse::<u32>() else {
+            continue;
+        };
+        let late = match (map_word(&tokens[i + 1]).as_str(), hour) {
+            ("malam", 12) => 0,
+            ("malam", 6..=11) | ("sore", 1..=6) | ("siang", 1..=4) => hour + 12,
+            _ => continue,
+        };
+        tokens[i] = late.to_string();
+    }
+    tokens
+}
+
+/// Units of measure an amount may carry before "per" ("150 km sajam", "20 ribu sekilo").
+const MEASURES: &[&str] = &["km", "kilometer", "kg", "kilo", "meter", "liter", "lembar"];
 
 /// "One" and a unit of time in one word: Indonesian "sebulan", "seminggu", Javanese "sewulan",
 /// "sedino", "sesasi", Madurese "sabulân", "saminggu" → ("1", the unit), as "1 bulan" is written
@@ -1657,6 +1722,20 @@ mod tests {
         );
         assert_eq!(words("BLT cair, percoyo ora?"), "blt cair percaya");
         assert_eq!(words("Tenan ora iki lur?"), words("tenan"));
+        // Numbers as the claims write them.
+        assert_eq!(words("jam sepuluh bengi"), words("jam 22 malam"));
+        assert_eq!(words("jam 3 sore"), words("jam 15 sore"));
+        assert_eq!(words("jam 12 malam"), words("jam 0 malam"));
+        assert_eq!(words("jam 8 pagi"), "jam 8 pagi");
+        assert_eq!(words("uang palsu 50 rebuan"), words("uang palsu Rp50.000"));
+        assert_eq!(words("angin 150 kilo sajam"), words("angin 150 km/jam"));
+        assert_eq!(words("salah satu virus"), "salah virus");
+        assert_eq!(
+            words("air rebusan kapèng sèttong"),
+            words("air rebusan pertama")
+        );
+        assert_eq!(words("kesepuluh jari"), words("10 jari"));
+        assert_eq!(words("seratus orang"), words("100 orang"));
         // Not reaching an amount: under it.
         for s in [
             "gaji gak tekan 5 yuto",

@@ -17,6 +17,7 @@ pub mod panics;
 pub mod public_cache;
 mod router;
 mod state;
+mod unread_body;
 
 pub mod api;
 pub mod pages;

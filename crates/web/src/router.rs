@@ -696,6 +696,8 @@ pub fn router(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), csrf::request_context))
         .layer(middleware::from_fn_with_state(state.clone(), ops::security_headers))
         .layer(middleware::from_fn(ops::track))
+        // A refusal answered before the request's body was read ends the connection, and says so.
+        .layer(middleware::from_fn(crate::unread_body::close_if_unread))
         .layer(CompressionLayer::new())
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
         .layer(PropagateRequestIdLayer::new(request_id.clone()))

@@ -578,6 +578,8 @@ async fn photos_are_added_through_the_api(engine: Engine) {
     )
     .await;
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // Refused before the photo was read: the connection ends, and the client is told so.
+    assert_eq!(crate::common::header(r.headers(), "connection"), "close");
     // The photo with its alt text: resized, EXIF gone.
     let r = upload(
         token.clone(),

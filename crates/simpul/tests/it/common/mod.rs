@@ -566,14 +566,12 @@ impl Drop for TestApp {
 
 pub fn new_client() -> (Client, Arc<reqwest::cookie::Jar>) {
     let jar = Arc::new(reqwest::cookie::Jar::default());
-    // A new connection for every request: a server that answers an upload before reading its
-    // body (a refusal) closes that connection, and a pooled client reusing it just then fails
-    // the next request with "IncompleteMessage" (seen once on PostgreSQL). Browsers retry such a
-    // request; the tests should not depend on that race.
+    // Connections are kept alive and reused, as gateways and phones do: a refusal answered
+    // before its upload was read must say `Connection: close` (see `unread_body.rs`), or the next
+    // request on that connection fails.
     let client = Client::builder()
         .cookie_provider(jar.clone())
         .redirect(reqwest::redirect::Policy::none())
-        .pool_max_idle_per_host(0)
         .build()
         .unwrap();
     (client, jar)

@@ -64,7 +64,7 @@ fn main() {
         .map(|v| v.split(',').map(|s| s.trim().to_string()).collect());
     let mut sets = serde_json::Map::new();
     for (name, path) in eval_sets() {
-        if only.as_ref().is_some_and(|o| !o.iter().any(|s| *s == name)) {
+        if only.as_ref().is_some_and(|o| !o.contains(&name)) {
             continue;
         }
         let Ok(src) = std::fs::read_to_string(&path) else {

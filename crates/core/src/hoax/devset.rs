@@ -4,7 +4,7 @@
 //! against the held-out sets in `heldout.tsv` to `heldout8.tsv`: no false automatic answer.
 
 use super::eval::{evaluate, EvalSet, Figures};
-use super::matcher::{decide, Decision, Fingerprint, Index};
+use super::matcher::{decide, Decision, Fingerprint, Index, INSTANT_PRECISION};
 
 fn print(name: &str, f: &Figures) {
     eprintln!(
@@ -201,15 +201,21 @@ fn the_forwarders_asides_do_not_hold_an_answer_back_but_a_changed_fact_does() {
         answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan isi penuh sekarang"),
         None
     );
-    // A clause that restricts or judges is no aside, nor one with a number or a negation.
+    // A clause that restricts or judges is no aside, nor one with a number or a negation (the
+    // same clause without "hanya" would be one: see below).
     for text in [
         "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, kecuali SPBU tol",
-        "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, itu palsu",
+        "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, hanya pulau Madura dan Bawean",
+        "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, khusus pulau Madura dan Bawean",
         "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, stok 3 hari",
         "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, belum pasti",
     ] {
         assert_eq!(answer(text), None, "{text}");
     }
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, pulau Madura dan Bawean"),
+        Some(1)
+    );
     // "tidak bunga", "gak jaminan": the claim's "tanpa bunga", "tanpa jaminan".
     assert_eq!(
         answer("KUR 50 juta gak bunga gak jaminan utk UMKM, daftar lewat aplikasi"),
@@ -220,6 +226,70 @@ fn the_forwarders_asides_do_not_hold_an_answer_back_but_a_changed_fact_does() {
         answer("KUR 50 juta tanpa bunga tanpa jaminan utk UMKM, tidak daftar lewat aplikasi"),
         None
     );
+}
+
+#[test]
+fn the_opposite_word_contradicts_like_a_negation() {
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of(
+            "Bandara Abdulrachman Saleh Malang ditutup untuk penerbangan sipil mulai tahun depan",
+            &[],
+        ),
+    );
+    index.add(
+        2,
+        &Fingerprint::of(
+            "Pendaftaran PPPK guru Kabupaten Pasuruan dipungut biaya Rp500 ribu per orang",
+            &[],
+        ),
+    );
+    index.set_answerable(1, true);
+    index.set_answerable(2, true);
+    let answer = |text: &str| match decide(&index.search(&Fingerprint::of(text, &[]), 5)) {
+        Decision::Instant(m) => Some(m.claim_id),
+        _ => None,
+    };
+    assert_eq!(
+        answer("bandara abdulrachman saleh malang ditutup utk penerbangan sipil mulai thn dpn"),
+        Some(1)
+    );
+    for text in [
+        "Bandara Abdulrachman Saleh Malang menambah penerbangan sipil mulai tahun depan",
+        "Bandara Abdulrachman Saleh Malang dibuka untuk penerbangan sipil mulai tahun depan",
+        "Bandara Abdulrachman Saleh Malang tetap melayani penerbangan sipil mulai tahun depan",
+    ] {
+        assert_eq!(answer(text), None, "{text}");
+    }
+    assert_eq!(
+        answer("Pendaftaran PPPK guru Kabupaten Pasuruan bayar Rp500 ribu per orang"),
+        Some(2)
+    );
+    assert_eq!(
+        answer("Pendaftaran PPPK guru Kabupaten Pasuruan gratis, tidak dipungut biaya"),
+        None
+    );
+}
+
+#[test]
+fn words_of_any_text_weigh_less_than_the_claims_own() {
+    // One claim in a young index: without general Indonesian text every word of it would weigh
+    // the same, and a variant's everyday words ("anake", "digowo", "teka") as much as "Machupo".
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of(
+            "Tablet paracetamol bertuliskan P-500 mengandung virus Machupo yang mematikan",
+            &[],
+        ),
+    );
+    index.set_answerable(1, true);
+    let best = |text: &str| index.search(&Fingerprint::of(text, &[]), 1)[0].precision;
+    let everyday = best("Paracetamol P-500 anak mengandung virus Machupo mematikan");
+    let rare = best("Paracetamol P-500 ebola mengandung virus Machupo mematikan");
+    assert!(everyday > rare, "{everyday} {rare}");
+    assert!(everyday >= INSTANT_PRECISION, "{everyday}");
 }
 
 #[test]
@@ -295,12 +365,12 @@ fn a_report_a_verifier_grouped_answers_the_next_one_worded_like_it() {
     );
     index.set_answerable(1, true);
     // Javanese words the lexicons do not know ("mlethek" cracked, "bedhah" burst).
-    let javanese = "Tanggul Waduk Bening Saradan Madiun wis mlethek, bengi iki mesthi bedhah";
+    let javanese = "Tanggul Bening mlethek, mesthi bedhah";
     let first = index.search(&Fingerprint::of(javanese, &[]), 5);
     assert!(!matches!(decide(&first), Decision::Instant(_)), "{first:?}");
     // A verifier groups it under the claim; the server indexes it there.
     index.add(1, &Fingerprint::of(javanese, &[]));
-    let again = "Rek, tanggul Waduk Bening Saradan Madiun mlethek, mesthi bedhah bengi iki!!";
+    let again = "Rek, tanggul Bening mlethek, mesthi bedhah!!";
     assert!(matches!(
         decide(&index.search(&Fingerprint::of(again, &[]), 5)),
         Decision::Instant(ref m) if m.claim_id == 1

@@ -355,6 +355,8 @@ const ROOT_SYNONYMS: &[(&str, &str)] = &[
     // "dinonaktifkan kecuali daftar ulang" says "those who do not register" ("yang tidak
     // mendaftar ulang", "kalo gk daftar ulang"): a negation, and a clash with a text without one.
     ("kecuali", "tidak"),
+    // "diundur" is postponed: "ditunda".
+    ("undur", "tunda"),
 ];
 
 /// Words the stemmer must leave alone: their stem would be a negation or a stop word of another
@@ -554,7 +556,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
 /// left without words are dropped. The matcher uses them to tell the forwarder's own asides
 /// ("Ndang didaftarke mbahmu.", "Tenan pora iki?", ", isi penuh sekarang") from the claim they
 /// forward.
-pub fn claim_clauses(text: &str) -> Vec<Vec<String>> {
+pub fn claim_clauses(text: &str) -> Vec<Clause> {
     let without_links = super::url::strip_links(text);
     let chars: Vec<char> = without_links.chars().collect();
     let mut clauses = Vec::new();
@@ -571,10 +573,32 @@ pub fn claim_clauses(text: &str) -> Vec<Vec<String>> {
     clauses.push(chars[start..].iter().collect::<String>());
     clauses
         .iter()
-        .map(|s| claim_words(s))
-        .filter(|w| !w.is_empty())
+        .map(|s| Clause {
+            words: claim_words(s),
+            qualifies: split_words(&s.to_lowercase())
+                .iter()
+                .any(|w| QUALIFIERS.contains(&fold(&unelongate(w)).as_str())),
+        })
+        .filter(|c| !c.words.is_empty())
         .collect()
 }
+
+/// A clause of a message ([`claim_clauses`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Clause {
+    /// Its words, as [`claim_words`] gives them.
+    pub words: Vec<String>,
+    /// It restricts, qualifies or judges what the message says ("hanya di Madura", "khusus PNS",
+    /// "tapi tetap buka", "itu hoaks", "gratis"), with words the normaliser may drop as filler.
+    pub qualifies: bool,
+}
+
+/// Words that make a clause qualify a claim rather than comment on it ([`Clause::qualifies`]).
+const QUALIFIERS: &[&str] = &[
+    "hanya", "cuma", "cuman", "mung", "mong", "coma", "khusus", "kecuali", "kejaba", "kajaba",
+    "tapi", "tetapi", "tp", "namun", "nanging", "tetap", "tetep", "teteb", "hoaks", "hoax", "hoak",
+    "palsu", "bohong", "resmi", "gratis", "tanpa", "bukan", "benar", "bener",
+];
 
 /// A negation read with the words around it, as a phrase that says it without one:
 /// - "tidak"/"larang" before "lewat" ("ta' bisa lebât", "gak oleh liwat", "dilarang melintas"),

@@ -5,19 +5,22 @@
 #
 # The text is the tagged corpus of nlp-id (kumparan's Indonesian NLP toolkit, MIT licence, kept in
 # crates/core/src/hoax/background.LICENSE; about
-# 31,000 sentences of news), fetched from PyPI into the hoax evaluation's virtualenv. Each
+# 31,000 sentences of news), fetched from PyPI (the wheel is unpacked, not installed). Each
 # sentence goes through Simpul's own normaliser (`hoax_eval words`), so the table speaks the
 # matcher's words; rerun after large normaliser changes (a stale table is still a fair weight).
 # Only words in at least two sentences are kept.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-VENV="${HOME}/.cache/simpul/hoax-venv"
-[ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
-"$VENV/bin/pip" install --quiet --no-deps nlp-id==0.1.23.0
-DATA="$("$VENV/bin/python" -c 'import importlib.util, os; print(os.path.join(importlib.util.find_spec("nlp_id").submodule_search_locations[0], "data", "dataset_postag.txt"))')"
+# Only the wheel's data file is needed: the wheel is downloaded and unpacked, not installed.
+WHEELS="${HOME}/.cache/simpul/nlp-id"
+mkdir -p "$WHEELS"
+python3 -m pip download --quiet --no-deps nlp-id==0.1.23.0 -d "$WHEELS"
+DATA="$WHEELS/dataset_postag.txt"
+python3 -m zipfile -e "$WHEELS"/nlp_id-0.1.23.0-py3-none-any.whl "$WHEELS/unpacked"
+cp "$WHEELS/unpacked/nlp_id/data/dataset_postag.txt" "$DATA"
 cargo build --quiet --release -p simpul-core --example hoax_eval
 OUT=crates/core/src/hoax/background.tsv
-"$VENV/bin/python" - "$DATA" <<'PY' | target/release/examples/hoax_eval words | "$VENV/bin/python" -c '
+python3 - "$DATA" <<'PY' | target/release/examples/hoax_eval words | python3 -c '
 import collections, sys
 df = collections.Counter(); docs = 0
 for line in sys.stdin:

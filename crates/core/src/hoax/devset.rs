@@ -216,7 +216,7 @@ fn the_forwarders_asides_do_not_hold_an_answer_back_but_a_changed_fact_does() {
         "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, hanya pulau Madura dan Bawean",
         "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, khusus pulau Madura dan Bawean",
         "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, stok 3 hari",
-        "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, belum pasti",
+        "Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, bukan Madura",
     ] {
         assert_eq!(answer(text), None, "{text}");
     }

@@ -262,6 +262,21 @@ fn negations_against(
     out
 }
 
+/// "belum" (not yet) as "tidak" for comparing negations: "saldo yang belum ditarik" and "kalo gk
+/// ditarik" say the same.
+fn not_yet_is_not(negations: &HashSet<String>) -> HashSet<String> {
+    negations
+        .iter()
+        .map(|n| {
+            if n == "belum" {
+                "tidak".to_string()
+            } else {
+                n.clone()
+            }
+        })
+        .collect()
+}
+
 /// A canonical link that is a whole site of its own: a host without a page, not a host that
 /// many people's pages share (messaging, social media, link shorteners, forms) and not an
 /// official site (`.go.id`, `.ac.id`, `.sch.id`), whose other pages say other things.
@@ -645,11 +660,12 @@ impl Index {
             && q_bigrams.iter().any(|(a, b)| {
                 a == "tidak" && doc.bigrams.contains(&(WITHOUT.to_string(), b.clone()))
             });
-        let mut q_neg = view.negations.clone();
+        let mut q_neg = not_yet_is_not(&view.negations);
         if q_without {
             q_neg.remove("tidak");
         }
         let q_neg = &q_neg;
+        let d_neg = &not_yet_is_not(&doc.negations);
         let share = UNKNOWN_SHARE;
         let weight_unmatched = |w: &str| {
             if self.is_unknown(w) {
@@ -676,11 +692,16 @@ impl Index {
         let mut shared: Vec<(&str, f64)> = Vec::new();
         let q_stopped = query.iter().any(|w| w == STOPPED);
         let d_stopped = doc.tf.contains_key(STOPPED);
-        let q_class = negations_against(q_neg, q_stopped, &doc.negations, d_stopped);
-        let d_class = negations_against(&doc.negations, d_stopped, q_neg, q_stopped);
+        let q_class = negations_against(q_neg, q_stopped, d_neg, d_stopped);
+        let d_class = negations_against(d_neg, d_stopped, q_neg, q_stopped);
         for w in query {
             let hit = if doc.tf.contains_key(w) {
                 Some(w.as_str())
+            } else if w == "belum" && doc.tf.contains_key("tidak") {
+                Some("tidak")
+            } else if w == "tidak" && doc.tf.contains_key("belum") && !doc.tf.contains_key("tidak")
+            {
+                Some("belum")
             } else if w == "tidak" && q_without {
                 Some(WITHOUT)
             } else if w == "tidak" && !q_class.contains("tidak") {

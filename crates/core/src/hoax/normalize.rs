@@ -367,8 +367,8 @@ const KEEP_UNSTEMMED: &[&str] = &["sebelum", "sebelumnya"];
 /// order feeds the near-duplicate shingles). Links are not included: see [`super::url`].
 pub fn claim_words(text: &str) -> Vec<String> {
     let without_links = super::url::strip_links(text);
-    let lowered = without_links.to_lowercase();
-    let dpt_acronym = dpt_is_acronym(&without_links);
+    let lowered = dash_dates(&without_links.to_lowercase());
+    let acronyms = acronyms_in(&without_links);
     let mut out = Vec::new();
     let raw: Vec<String> = split_words(&lowered);
     let raw = clock_times(join_amounts(numerals(join_phone_numbers(dates(raw)))));
@@ -392,7 +392,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
         for word in unleet(token) {
             let word = unelongate(&word);
             // "DPT" in capitals is the vaccine or the voters' list, not chat "dpt" ("dapat").
-            let mapped = if word == "dpt" && dpt_acronym {
+            let mapped = if acronyms.contains(&word.as_str()) {
                 word.clone()
             } else {
                 map_word(&word)
@@ -454,8 +454,14 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 let w = negation_in_context(w, &ahead);
                 // Javanese "larang" is "mahal" after a price ("regane larang"); anywhere else it
                 // is the Indonesian "larang" (ban): "KEMENAG LARANG AZAN".
+                // Javanese "larang" (expensive) closes its clause ("regane larang", "tambah
+                // larang rek", "sakdurunge larang"); the Indonesian ban has an object ("KEMENAG
+                // LARANG AZAN"), and "dilarang", "nglarang" are always the ban.
                 let w = if w == "larang"
-                    && ["harga", "rega", "rego", "regi"].contains(&prev.as_str())
+                    && token == "larang"
+                    && ahead()
+                        .iter()
+                        .all(|n| n.is_empty() || n == DROP || is_stop(n))
                 {
                     "mahal"
                 } else {
@@ -603,9 +609,11 @@ const QUALIFIERS: &[&str] = &[
 /// A negation read with the words around it, as a phrase that says it without one:
 /// - "tidak"/"larang" before "lewat" ("ta' bisa lebât", "gak oleh liwat", "dilarang melintas"),
 ///   and "larang" before "masuk", say the road is closed: "tutup";
-/// - "tidak jadi" ("gak sido", "ora sida", "ta' dhaddhi") is "batal";
+/// - "tidak jadi" ("gak sido", "ora sida", "ta' dhaddhi") is "batal"; "tidak mau" ("gak gelem")
+///   is "tolak";
 /// - "tidak" before reaching an amount ("gak tekan 5 yuto", "ta' sampè' 5 juta") is "bawah";
-/// - "tidak" ending its clause ("bener gak?", "tenan pora?", "percoyo ora?") asks, and is dropped.
+/// - "tidak" or "belum" ending its clause ("bener gak?", "tenan pora?", "wis durung?") asks, and is
+///   dropped.
 ///
 /// Gives the word said and the following word it was read with (dropped when it comes).
 fn negated_phrase(
@@ -614,6 +622,14 @@ fn negated_phrase(
 ) -> Option<(&'static str, Option<&'static str>)> {
     let w = match w {
         "tidak" => "tidak",
+        // "wis durung?", "udah belum?": a question tag.
+        "belum"
+            if ahead()
+                .iter()
+                .all(|n| is_stop(n) || n.is_empty() || n == DROP) =>
+        {
+            return Some((DROP, None))
+        }
         _ if stem(w) == "larang" => "larang",
         _ => return None,
     };
@@ -648,6 +664,10 @@ fn negated_phrase(
     if ["jadi", "sido", "sida"].contains(&first) {
         return Some(("batal", Some(as_static(first))));
     }
+    // "gak gelem", "tidak mau", "ta' endha'": refuses, "tolak".
+    if ["mau", "gelem", "sudi", "endak"].contains(&first) {
+        return Some(("tolak", Some(as_static(first))));
+    }
     if next.is_empty() {
         return Some((DROP, None));
     }
@@ -661,7 +681,7 @@ const REACH: &[&str] = &["sampai", "tekan", "capai", "mencapai", "dapat", "nyamp
 fn as_static(word: &str) -> &'static str {
     [
         "lewat", "lintas", "lalu", "masuk", "jadi", "sido", "sida", "sampai", "tekan", "capai",
-        "dapat",
+        "dapat", "mau", "gelem", "sudi", "endak",
     ]
     .into_iter()
     .find(|w| *w == word)
@@ -733,13 +753,29 @@ fn looks_like_verb(word: &str) -> bool {
         || VERBS.contains(&word)
 }
 
-/// Whether "DPT" stands written in capitals in a message that is not itself mostly capitals:
-/// then it is the DPT vaccine or the voters' list (daftar pemilih tetap), not chat "dpt".
-fn dpt_is_acronym(text: &str) -> bool {
+/// The [`ACRONYMS`] written in capitals in a message that is not itself mostly capitals.
+fn acronyms_in(text: &str) -> Vec<&'static str> {
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     let upper = text.chars().filter(|c| c.is_uppercase()).count();
-    upper * 2 < letters && split_words(text).iter().any(|w| w == "DPT")
+    if upper * 2 >= letters {
+        return Vec::new();
+    }
+    let words = split_words(text);
+    ACRONYMS
+        .iter()
+        .copied()
+        .filter(|a| {
+            words
+                .iter()
+                .any(|w| w.to_lowercase() == *a && w.to_uppercase() == *w)
+        })
+        .collect()
 }
+
+/// Chat abbreviations that, written in capitals, are an office's or a list's name: "DPT" (the
+/// DPT vaccine, the voters' list) is no "dpt" ("dapat"), "BKN" (the civil service agency) no "bkn"
+/// ("bukan").
+const ACRONYMS: &[&str] = &["dpt", "bkn"];
 
 /// The mapping of a word the lexicons drop ("dll", "wkwk").
 const DROP: &str = "-";
@@ -1042,6 +1078,82 @@ const CLAUSE_ENDS: &[char] = &[
     '\u{201d}',
 ];
 
+/// "28-12", "15-01" (a day and a month joined by a dash) written with a slash, as [`dates`]
+/// reads it; longer digit runs ("0852-3014-6619") and impossible dates are left alone.
+fn dash_dates(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let digits_before = |i: usize| {
+        chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let digits_after = |i: usize| {
+        chars[i + 1..]
+            .iter()
+            .take_while(|c| c.is_ascii_digit())
+            .count()
+    };
+    let number = |from: usize, len: usize| -> u32 {
+        chars[from..from + len]
+            .iter()
+            .collect::<String>()
+            .parse()
+            .unwrap_or(0)
+    };
+    let mut out = String::with_capacity(text.len());
+    for (i, &c) in chars.iter().enumerate() {
+        if c == '-' && i > 0 {
+            let (b, a) = (digits_before(i), digits_after(i));
+            let alone = |at: Option<&char>| at.is_none_or(|c| !c.is_ascii_digit() && *c != '-');
+            // Only after a word that announces a date ("batas 28-12", "per 15-01"): "kelas 1-6",
+            // "usia 6-12 tahun" are ranges.
+            let before: String = chars[..i - b].iter().collect();
+            let cue = before
+                .split(|c: char| !c.is_alphanumeric())
+                .rfind(|w| !w.is_empty())
+                .is_some_and(|w| DATE_CUES.contains(&w));
+            if cue
+                && (1..=2).contains(&b)
+                && (1..=2).contains(&a)
+                && alone(if i > b { chars.get(i - b - 1) } else { None })
+                && alone(chars.get(i + a + 1))
+                && (1..=31).contains(&number(i - b, b))
+                && (1..=12).contains(&number(i + 1, a))
+            {
+                out.push('/');
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Words after which "28-12" is a date ([`dash_dates`]).
+const DATE_CUES: &[&str] = &[
+    "tgl",
+    "tanggal",
+    "tangal",
+    "per",
+    "batas",
+    "mulai",
+    "mulae",
+    "wiwit",
+    "sebelum",
+    "sblm",
+    "sampai",
+    "smp",
+    "hingga",
+    "sampe",
+    "sampek",
+    "tekan",
+    "sakdurunge",
+    "sabelunna",
+    "deadline",
+];
+
 /// A date written with slashes ("15/12", "15/12/2025") or a shortened month ("15 des") in words
 /// ("15 desember 2025"), as claims write it; other slashed numbers are split ("24/7" → "24 7").
 fn dates(tokens: Vec<String>) -> Vec<String> {
@@ -1262,6 +1374,23 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
         None => (t, None),
     };
     let mut value = parse_number(num)?;
+    // "7 koma 2" (magnitude), "3 koma 5 juta": a decimal said in words.
+    if unit_inline.is_none()
+        && tokens.get(i + 1).is_some_and(|t| t == "koma")
+        && tokens
+            .get(i + 2)
+            .is_some_and(|t| t.len() <= 2 && t.bytes().all(|b| b.is_ascii_digit()))
+    {
+        value = parse_number(&format!("{num}.{}", tokens[i + 2]))?;
+        let mut used = 3;
+        let mut scale = 1.0;
+        if let Some(m) = tokens.get(i + used).and_then(|n| multiplier(n)) {
+            value *= m;
+            scale = m;
+            used += 1;
+        }
+        return Some((value, scale, used));
+    }
     if let Some(u) = unit_inline {
         if metres(tokens, i, u) {
             return None;
@@ -1276,6 +1405,8 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
     let term = |v: f64, at: usize| match tokens.get(at).map(String::as_str) {
         Some(h) if HUNDREDS.contains(&h) => (v * 100.0, 1),
         Some(t) if TENS.contains(&t) => (v * 10.0, 1),
+        // "lima belas", Madurese "lema' bellas": the teens.
+        Some(t) if TEENS.contains(&t) && (1.0..10.0).contains(&v) => (v + 10.0, 1),
         _ => (v, 0),
     };
     let (first, extra) = term(value, i + 1);
@@ -1310,9 +1441,12 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
         && tokens
             .get(i + used)
             .is_some_and(|t| t == "setengah" || t == "tengah")
-        && tokens
-            .get(i + used + 1)
-            .is_some_and(|t| multiplier(&map_word(t)).is_some())
+        && tokens.get(i + used + 1).is_some_and(|t| {
+            let unit = map_word(t);
+            multiplier(&unit).is_some()
+                || MEASURES.contains(&unit.as_str())
+                || TIME_UNITS.contains(&unit.as_str())
+        })
     {
         value += 0.5;
         used += 1;
@@ -1439,6 +1573,7 @@ const TIME_UNITS: &[&str] = &[
 
 /// "Ten" after a number: Indonesian "puluh", Javanese "puluh", Madurese "polo".
 const TENS: &[&str] = &["puluh", "polo", "poloh"];
+const TEENS: &[&str] = &["belas", "bellas", "welas"];
 
 /// "Hundred" after a number: Indonesian "ratus", Javanese "atus", Madurese "atos"/"ratos".
 const HUNDREDS: &[&str] = &["ratus", "atus", "atos", "ratos"];
@@ -1759,6 +1894,31 @@ mod tests {
             words("air rebusan pertama")
         );
         assert_eq!(words("kesepuluh jari"), words("10 jari"));
+        assert_eq!(words("batas 28-12"), words("batas 28 desember"));
+        assert_eq!(words("mulai 15-01"), words("mulai 15 januari"));
+        assert_eq!(words("kelas 1-6"), "kelas 1 6");
+        assert_eq!(
+            words("BPOM sdh larang beredar"),
+            words("BPOM sudah melarang beredar")
+        );
+        assert_eq!(words("WA 0852-3014-6619"), words("WA 085230146619"));
+        assert_eq!(words("lima belas juta"), words("15 juta"));
+        assert_eq!(words("lema' bellas juta"), words("15 juta"));
+        assert_eq!(words("gempa 7 koma 2"), words("gempa 7,2"));
+        assert_eq!(words("limo setengah kilo"), words("5,5 kg"));
+        assert_eq!(words("Tambah larang rek"), words("tambah mahal"));
+        assert_eq!(
+            words("Anakku gak gelem divaksin"),
+            words("anak tolak vaksin")
+        );
+        assert_eq!(
+            words("NIK diblokir. Keluargamu wis durung?"),
+            words("NIK diblokir keluarga")
+        );
+        assert_eq!(
+            words("Cak, BKN mbukak CPNS jalur khusus"),
+            words("Badan BKN membuka CPNS jalur khusus").replace("badan ", "")
+        );
         assert_eq!(words("seratus orang"), words("100 orang"));
         // Not reaching an amount: under it.
         for s in [

@@ -392,6 +392,27 @@ fn a_report_a_verifier_grouped_answers_the_next_one_worded_like_it() {
 }
 
 #[test]
+fn a_link_alone_answers_a_claim_with_a_negation() {
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of(
+            "BRI menaikkan tarif transfer kecuali nasabah memilih tarif lama lewat bri-tarif-baru.com",
+            &[],
+        ),
+    );
+    index.set_answerable(1, true);
+    let fp = Fingerprint::of(
+        "bri-tarif-baru.com/pilih?nasabah=jatim&utm_campaign=tarif150",
+        &[],
+    );
+    assert!(matches!(
+        decide(&index.search(&fp, 5)),
+        Decision::Instant(ref m) if m.claim_id == 1
+    ));
+}
+
+#[test]
 fn a_site_named_in_a_claim_matches_any_page_of_it_but_a_shared_site_does_not() {
     let mut index = Index::new();
     index.add(

@@ -769,7 +769,8 @@ impl Index {
             (says(&q_set, a, b) && d_says(b, a)) || (says(&q_set, b, a) && d_says(a, b))
         });
         let negation_clash = q_class != d_class;
-        let contradiction = number_clash || negation_clash || opposite;
+        // A message of a link or a picture alone says nothing that could contradict.
+        let contradiction = !query.is_empty() && (number_clash || negation_clash || opposite);
         let near_dup = !q_bigrams.is_empty() && {
             let inter = q_bigrams.intersection(&doc.bigrams).count() as f64;
             let union = (q_bigrams.len() + doc.bigrams.len()) as f64 - inter;

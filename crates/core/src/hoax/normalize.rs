@@ -386,6 +386,21 @@ pub fn claim_words(text: &str) -> Vec<String> {
             absorb = None;
             continue;
         }
+        // Malangan "kera" (walikan of "arek", folks) calling the readers: "Kera Ngalam, ...",
+        // "Ati-ati kera-kera". Elsewhere it is the monkey ("ratusan kera turun").
+        let heads = i == 0 || raw[i - 1] == CLAUSE;
+        let calls = |n: Option<&String>| {
+            n.is_some_and(|n| {
+                n == CLAUSE || n == "kera" || VOCATIVE_AFTER_KERA.contains(&n.as_str())
+            })
+        };
+        if token == "kera"
+            && ((heads && calls(raw.get(i + 1)))
+                || raw.get(i + 1).is_some_and(|n| n == "kera")
+                || (i > 0 && raw[i - 1] == "kera"))
+        {
+            continue;
+        }
         // Javanese "oleh", "entuk", Madurese "olle" after a negation forbid before a verb ("ora
         // oleh metu", "ta' olle nyoblos") but deny having before a noun ("ora oleh bansos").
         let verb_next = raw.get(i + 1).is_some_and(|n| looks_like_verb(n));
@@ -673,6 +688,9 @@ fn negated_phrase(
     }
     None
 }
+
+/// Who "kera" heading a clause calls ("Kera Ngalam", "Kera SMK ...").
+const VOCATIVE_AFTER_KERA: &[&str] = &["ngalam", "malang", "batu", "smk", "sma", "smp", "arema"];
 
 /// Words for reaching an amount, after a negation ([`negated_phrase`]).
 const REACH: &[&str] = &["sampai", "tekan", "capai", "mencapai", "dapat", "nyampai"];
@@ -1897,6 +1915,14 @@ mod tests {
         assert_eq!(words("batas 28-12"), words("batas 28 desember"));
         assert_eq!(words("mulai 15-01"), words("mulai 15 januari"));
         assert_eq!(words("kelas 1-6"), "kelas 1 6");
+        assert_eq!(
+            words("Kera Ngalam, salju mudhun. Ati-ati kera-kera"),
+            words("Malang salju turun")
+        );
+        assert_eq!(
+            words("Ratusan kera turun dari Raung"),
+            "ratus kera turun raung"
+        );
         assert_eq!(
             words("BPOM sdh larang beredar"),
             words("BPOM sudah melarang beredar")

@@ -357,6 +357,10 @@ const ROOT_SYNONYMS: &[(&str, &str)] = &[
     ("kecuali", "tidak"),
     // "diundur" is postponed: "ditunda".
     ("undur", "tunda"),
+    ("pekan", "minggu"),
+    ("biaya", "bayar"),
+    // A balance, a quota "hangus" is lost: "ilang", "hilang".
+    ("hangus", "hilang"),
 ];
 
 /// Words the stemmer must leave alone: their stem would be a negation or a stop word of another

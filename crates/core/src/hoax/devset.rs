@@ -232,6 +232,15 @@ fn the_forwarders_asides_do_not_hold_an_answer_back_but_a_changed_fact_does() {
         answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, pulau Madura dan Bawean"),
         Some(1)
     );
+    // The forwarder speaking of themselves, even with a word of the claim; a question tag.
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan. Aku wis ngisi nang SPBU mau bengi"),
+        Some(1)
+    );
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, bener ta?"),
+        Some(1)
+    );
     // "tidak bunga", "gak jaminan": the claim's "tanpa bunga", "tanpa jaminan".
     assert_eq!(
         answer("KUR 50 juta gak bunga gak jaminan utk UMKM, daftar lewat aplikasi"),

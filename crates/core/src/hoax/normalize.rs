@@ -603,6 +603,9 @@ pub fn claim_clauses(text: &str) -> Vec<Clause> {
             qualifies: split_words(&s.to_lowercase())
                 .iter()
                 .any(|w| QUALIFIERS.contains(&fold(&unelongate(w)).as_str())),
+            personal: split_words(&s.to_lowercase())
+                .iter()
+                .any(|w| FIRST_PERSON.contains(&fold(w).as_str())),
         })
         .filter(|c| !c.words.is_empty())
         .collect()
@@ -616,13 +619,49 @@ pub struct Clause {
     /// It restricts, qualifies or judges what the message says ("hanya di Madura", "khusus PNS",
     /// "tapi tetap buka", "itu hoaks", "gratis"), with words the normaliser may drop as filler.
     pub qualifies: bool,
+    /// The forwarder speaks of themselves ("Aku wis daftar mau bengi", "Mbahku wis ngemasi
+    /// klambi", "Isun oleh kabar teka sedulur").
+    pub personal: bool,
 }
+
+/// The forwarder speaking of themselves, in Indonesian chat, Javanese (ngoko, krama, Osing,
+/// Malangan) and Madurese.
+const FIRST_PERSON: &[&str] = &[
+    "aku",
+    "saya",
+    "sy",
+    "gue",
+    "gw",
+    "ane",
+    "isun",
+    "ayas",
+    "kula",
+    "kulo",
+    "sengko",
+    "sengko'",
+    "engkok",
+    "engko'",
+    "anakku",
+    "omahku",
+    "mbahku",
+    "bapakku",
+    "ibukku",
+    "emakku",
+    "bojoku",
+    "adikku",
+    "adhikku",
+    "dulurku",
+    "tanggaku",
+    "tonggoku",
+    "keluargaku",
+    "rumahku",
+];
 
 /// Words that make a clause qualify a claim rather than comment on it ([`Clause::qualifies`]).
 const QUALIFIERS: &[&str] = &[
     "hanya", "cuma", "cuman", "mung", "mong", "coma", "khusus", "kecuali", "kejaba", "kajaba",
     "tapi", "tetapi", "tp", "namun", "nanging", "tetap", "tetep", "teteb", "hoaks", "hoax", "hoak",
-    "palsu", "bohong", "resmi", "gratis", "tanpa", "bukan", "benar", "bener",
+    "palsu", "bohong", "resmi", "gratis", "tanpa", "bukan",
 ];
 
 /// A negation read with the words around it, as a phrase that says it without one:

@@ -390,6 +390,15 @@ pub fn claim_words(text: &str) -> Vec<String> {
             absorb = None;
             continue;
         }
+        // Javanese "tak" before a Javanese verb is "I" doing it ("tak gowo", "tak kon", "tak
+        // terusno"), not the Indonesian "tak" (not) of "tak bisa", "tak ada".
+        if token == "tak"
+            && raw.get(i + 1).is_some_and(|n| {
+                lexicon().contains_key(n.as_str()) && !slang().contains_key(n.as_str())
+            })
+        {
+            continue;
+        }
         // Malangan "kera" (walikan of "arek", folks) calling the readers: "Kera Ngalam, ...",
         // "Ati-ati kera-kera". Elsewhere it is the monkey ("ratusan kera turun").
         let heads = i == 0 || raw[i - 1] == CLAUSE;
@@ -1958,6 +1967,8 @@ mod tests {
         assert_eq!(words("batas 28-12"), words("batas 28 desember"));
         assert_eq!(words("mulai 15-01"), words("mulai 15 januari"));
         assert_eq!(words("kelas 1-6"), "kelas 1 6");
+        assert_eq!(words("anakku durung tak gowo"), words("anak belum bawa"));
+        assert_eq!(words("tak bisa lewat"), words("tutup"));
         assert_eq!(
             words("Kera Ngalam, salju mudhun. Ati-ati kera-kera"),
             words("Malang salju turun")

@@ -44,7 +44,7 @@ pub async fn import(
         .iter()
         .map(|r| ImportedClaim {
             title: super::intake::title_of(&r.claim),
-            topic: simpul_core::hoax::topics::topic_of(&Fingerprint::of(&r.claim, &[]).words)
+            topic: simpul_core::hoax::topics::topic_of(&Fingerprint::of_known(&r.claim, &[]).words)
                 .map(str::to_string),
             review: r,
         })

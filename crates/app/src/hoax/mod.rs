@@ -52,7 +52,7 @@ impl Default for HoaxState {
 
 fn add_texts(index: &mut Index, t: &simpul_store::hoax::IndexTexts) {
     for (body, links, hashes) in &t.texts {
-        let mut fp = Fingerprint::of(body, &[]);
+        let mut fp = Fingerprint::of_known(body, &[]);
         for l in links.lines().filter(|l| !l.is_empty()) {
             if !fp.links.iter().any(|x| x == l) {
                 fp.links.push(l.to_string());

@@ -250,6 +250,16 @@ fn the_forwarders_asides_do_not_hold_an_answer_back_but_a_changed_fact_does() {
         answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, bener ta?"),
         Some(1)
     );
+    // A negation or a number where the forwarder speaks of themselves says nothing of the
+    // claim; an office's "saya" is no forwarder's aside.
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan. Aku durung ngisi 3 dino"),
+        Some(1)
+    );
+    assert_eq!(
+        answer("Saya pastikan Pertalite dijual di SPBU Jawa Timur mulai tgl 1 bulan depan"),
+        None
+    );
     // "tidak bunga", "gak jaminan": the claim's "tanpa bunga", "tanpa jaminan".
     assert_eq!(
         answer("KUR 50 juta gak bunga gak jaminan utk UMKM, daftar lewat aplikasi"),

@@ -593,14 +593,17 @@ impl Index {
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         ranked.truncate(CANDIDATES);
 
+        // Numbers and negations said only where the forwarder speaks of themselves ("Aku wis
+        // rabi 20 taun", "Aku ora ngekei idin anakku disuntik") say nothing of the claim.
+        let own = personal_only(&fp.clauses);
         let q_numbers: HashSet<&str> = query
             .iter()
-            .filter(|w| is_number(w))
+            .filter(|w| is_number(w) && !own.contains(w.as_str()))
             .map(String::as_str)
             .collect();
         let negations = |q: &[String]| -> HashSet<String> {
             q.iter()
-                .filter(|w| NEGATIONS.contains(&w.as_str()))
+                .filter(|w| NEGATIONS.contains(&w.as_str()) && !own.contains(w.as_str()))
                 .cloned()
                 .collect()
         };
@@ -829,12 +832,13 @@ fn aside_words<'a>(clauses: &'a [Clause], shared: &HashSet<&str>) -> HashSet<&'a
     let is_aside = |c: &Clause| {
         !c.qualifies
             && c.words.len() <= ASIDE_WORDS
-            && c.words.iter().all(|w| {
-                (c.personal || !shared.contains(w.as_str()))
-                    && !is_number(w)
-                    && !NEGATIONS.contains(&w.as_str())
-                    && w != ADVICE
-            })
+            && (c.personal
+                || c.words.iter().all(|w| {
+                    !shared.contains(w.as_str())
+                        && !is_number(w)
+                        && !NEGATIONS.contains(&w.as_str())
+                        && w != ADVICE
+                }))
     };
     let (asides, said): (Vec<&Clause>, Vec<&Clause>) = clauses.iter().partition(|c| is_aside(c));
     if said.is_empty() {
@@ -850,6 +854,25 @@ fn aside_words<'a>(clauses: &'a [Clause], shared: &HashSet<&str>) -> HashSet<&'a
         .flat_map(|c| &c.words)
         .map(String::as_str)
         .filter(|w| !said.contains(w) && !shared.contains(w))
+        .collect()
+}
+
+/// The words a message says only in short clauses where the forwarder speaks of themselves
+/// ([`Clause::personal`]).
+fn personal_only(clauses: &[Clause]) -> HashSet<&str> {
+    let short = |c: &&Clause| c.personal && !c.qualifies && c.words.len() <= ASIDE_WORDS;
+    let elsewhere: HashSet<&str> = clauses
+        .iter()
+        .filter(|c| !short(c))
+        .flat_map(|c| &c.words)
+        .map(String::as_str)
+        .collect();
+    clauses
+        .iter()
+        .filter(short)
+        .flat_map(|c| &c.words)
+        .map(String::as_str)
+        .filter(|w| !elsewhere.contains(w))
         .collect()
 }
 

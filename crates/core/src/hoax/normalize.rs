@@ -634,11 +634,10 @@ pub struct Clause {
 }
 
 /// The forwarder speaking of themselves, in Indonesian chat, Javanese (ngoko, krama, Osing,
-/// Malangan) and Madurese.
+/// Malangan) and Madurese. Not "saya": an office's statement says "saya" too ("Saya pastikan
+/// vaksin itu aman"), and its words are never an aside.
 const FIRST_PERSON: &[&str] = &[
     "aku",
-    "saya",
-    "sy",
     "gue",
     "gw",
     "ane",
@@ -646,6 +645,8 @@ const FIRST_PERSON: &[&str] = &[
     "ayas",
     "kula",
     "kulo",
+    "kaula",
+    "kaule",
     "sengko",
     "sengko'",
     "engkok",

@@ -260,6 +260,10 @@ const OPPOSITES: &[(&str, &str)] = &[
     ("timur", "barat"),
 ];
 
+/// Words that say something stops, as "berhenti" does ("tidak dijual lagi", "tanpa minum obat",
+/// "PDAM mati", "stok habis", "ditutup", "dibatalkan").
+const STOPPING: &[&str] = &["tidak", "tanpa", "mati", "habis", "tutup", "batal", "hapus", "larang"];
+
 /// "without", which a message may write as a plain negation (see [`Index::compare`]).
 const WITHOUT: &str = "tanpa";
 
@@ -783,7 +787,13 @@ impl Index {
         let opposite = OPPOSITES.iter().any(|&(a, b)| {
             (says(&q_set, a, b) && d_says(b, a)) || (says(&q_set, b, a) && d_says(a, b))
         });
-        let negation_clash = q_class != d_class;
+        // A known text's "berhenti" is a negation too: a message that says nothing of stopping
+        // ("Pertalite dijual" against "Pertalite berhenti dijual") clashes with it. (A message's
+        // own "stop" is often the forwarder's advice, "STOP MAKAN AYAM POTONG!!!".)
+        let stop_clash = d_stopped
+            && !q_stopped
+            && !STOPPING.iter().any(|w| q_set.contains(w) || q_neg.contains(*w));
+        let negation_clash = q_class != d_class || stop_clash;
         // A message of a link or a picture alone says nothing that could contradict.
         let contradiction = !query.is_empty() && (number_clash || negation_clash || opposite);
         let near_dup = !q_bigrams.is_empty() && {

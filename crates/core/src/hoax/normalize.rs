@@ -267,6 +267,13 @@ const STOP: &[&str] = &[
     "meskipun",
     "daripada",
     "dulu",
+    // The forwarder's questions and wonder ("piye iki?", "yoopo?", "tenan?", "malah kenek").
+    "bagaimana",
+    "kenapa",
+    "mengapa",
+    "apa",
+    "malah",
+    "sungguh",
 ];
 
 /// Words after which "tidak" asks rather than denies ("benar tidak?").
@@ -1946,10 +1953,7 @@ mod tests {
         assert_eq!(words("pilkades gak sido"), words("pilkades batal"));
         assert_eq!(words("pilkades ora sida"), words("pilkades batal"));
         // A question tag asks; it denies nothing.
-        assert_eq!(
-            words("BLT cair, tenan pora? bener gak?"),
-            "blt cair sungguh pora"
-        );
+        assert_eq!(words("BLT cair, tenan pora? bener gak?"), "blt cair pora");
         assert_eq!(words("BLT cair, percoyo ora?"), "blt cair percaya");
         assert_eq!(words("Tenan ora iki lur?"), words("tenan"));
         // Numbers as the claims write them.

@@ -262,7 +262,9 @@ const OPPOSITES: &[(&str, &str)] = &[
 
 /// Words that say something stops, as "berhenti" does ("tidak dijual lagi", "tanpa minum obat",
 /// "PDAM mati", "stok habis", "ditutup", "dibatalkan").
-const STOPPING: &[&str] = &["tidak", "tanpa", "mati", "habis", "tutup", "batal", "hapus", "larang"];
+const STOPPING: &[&str] = &[
+    "tidak", "tanpa", "mati", "habis", "tutup", "batal", "hapus", "larang",
+];
 
 /// "without", which a message may write as a plain negation (see [`Index::compare`]).
 const WITHOUT: &str = "tanpa";
@@ -792,7 +794,9 @@ impl Index {
         // own "stop" is often the forwarder's advice, "STOP MAKAN AYAM POTONG!!!".)
         let stop_clash = d_stopped
             && !q_stopped
-            && !STOPPING.iter().any(|w| q_set.contains(w) || q_neg.contains(*w));
+            && !STOPPING
+                .iter()
+                .any(|w| q_set.contains(w) || q_neg.contains(*w));
         let negation_clash = q_class != d_class || stop_clash;
         // A message of a link or a picture alone says nothing that could contradict.
         let contradiction = !query.is_empty() && (number_clash || negation_clash || opposite);

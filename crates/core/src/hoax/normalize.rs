@@ -1992,6 +1992,12 @@ mod tests {
             words("Ratusan kera turun dari Raung"),
             "ratus kera turun raung"
         );
+        // Who speaks of themselves: "aku", "isun", a known word with "-ku"; not "buku".
+        let personal = |t: &str| claim_clauses(&format!("BLT cair. {t}"))[1].personal;
+        assert!(personal("Montorku pajeke mati rong taun"));
+        assert!(personal("Isun wedi"));
+        assert!(!personal("Buku nikah lawas"));
+        assert!(!personal("Saya pastikan aman"));
         assert_eq!(
             words("BPOM sdh larang beredar"),
             words("BPOM sudah melarang beredar")

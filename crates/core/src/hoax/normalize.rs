@@ -693,7 +693,8 @@ const QUALIFIERS: &[&str] = &[
 
 /// A negation read with the words around it, as a phrase that says it without one:
 /// - "tidak"/"larang" before "lewat" ("ta' bisa lebât", "gak oleh liwat", "dilarang melintas"),
-///   and "larang" before "masuk", say the road is closed: "tutup";
+///   and "larang" before "masuk", say the road is closed: "tutup"; "tidak" before "jalan",
+///   "operasi", "layar" says a service stopped: "henti";
 /// - "tidak jadi" ("gak sido", "ora sida", "ta' dhaddhi") is "batal"; "tidak mau" ("gak gelem")
 ///   is "tolak";
 /// - "tidak" before reaching an amount ("gak tekan 5 yuto", "ta' sampè' 5 juta") is "bawah";
@@ -740,6 +741,13 @@ fn negated_phrase(
     let first = next.first().map(String::as_str).unwrap_or("");
     match first {
         "lewat" | "lintas" | "lalu" => return Some(("tutup", Some(as_static(first)))),
+        // Not running, not operating, not sailing: stopped ("kapal ta' ajâlân", "bus ora
+        // operasi", "ta' alajar").
+        "jalan" | "operasi" | "layar"
+            if w == "tidak" && all.first().is_some_and(|n| stem(n) == first) =>
+        {
+            return Some(("henti", Some(as_static(first))))
+        }
         "masuk" if w == "larang" => return Some(("tutup", Some("masuk"))),
         _ => {}
     }
@@ -769,7 +777,7 @@ const REACH: &[&str] = &["sampai", "tekan", "capai", "mencapai", "dapat", "nyamp
 fn as_static(word: &str) -> &'static str {
     [
         "lewat", "lintas", "lalu", "masuk", "jadi", "sido", "sida", "sampai", "tekan", "capai",
-        "dapat", "mau", "gelem", "sudi", "endak",
+        "dapat", "mau", "gelem", "sudi", "endak", "jalan", "operasi", "layar",
     ]
     .into_iter()
     .find(|w| *w == word)
@@ -1982,6 +1990,14 @@ mod tests {
         assert_eq!(words("batas 28-12"), words("batas 28 desember"));
         assert_eq!(words("mulai 15-01"), words("mulai 15 januari"));
         assert_eq!(words("kelas 1-6"), "kelas 1 6");
+        assert_eq!(
+            words("kapal ta' ajâlân sabulân"),
+            words("kapal berhenti 1 bulan")
+        );
+        assert_eq!(
+            words("nelayan ta' olle alajar"),
+            words("nelayan dilarang berlayar")
+        );
         assert_eq!(words("anakku durung tak gowo"), words("anak belum bawa"));
         assert_eq!(words("tak bisa lewat"), words("tutup"));
         assert_eq!(

@@ -259,6 +259,11 @@ fn the_forwarders_asides_do_not_hold_an_answer_back_but_a_changed_fact_does() {
         answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, pulau Madura dan Bawean"),
         Some(1)
     );
+    // A question to the group may name what it asks about.
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan. Sopo sing nduwe info resmi??"),
+        Some(1)
+    );
     // The forwarder speaking of themselves, even with a word of the claim; a question tag.
     assert_eq!(
         answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan. Aku wis ngisi nang SPBU mau bengi"),

@@ -843,8 +843,9 @@ impl Index {
 fn aside_words<'a>(clauses: &'a [Clause], shared: &HashSet<&str>) -> HashSet<&'a str> {
     // The forwarder speaking of themselves may share a word with the claim ("Aku wis daftar mau
     // bengi"); any other aside shares none.
+    // A question may name what it asks about ("info resmi?") without qualifying the claim.
     let is_aside = |c: &Clause| {
-        !c.qualifies
+        (!c.qualifies || c.asks)
             && c.words.len() <= ASIDE_WORDS
             && (c.personal
                 || c.words.iter().all(|w| {

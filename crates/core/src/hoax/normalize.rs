@@ -607,15 +607,16 @@ pub fn claim_clauses(text: &str) -> Vec<Clause> {
             && chars[i - 1].is_ascii_digit()
             && chars.get(i + 1).is_some_and(|n| n.is_ascii_digit());
         if matches!(c, '.' | ',' | ';' | '!' | '?' | '\n') && !inside_number {
-            clauses.push(chars[start..i].iter().collect::<String>());
+            clauses.push((chars[start..i].iter().collect::<String>(), c == '?'));
             start = i + 1;
         }
     }
-    clauses.push(chars[start..].iter().collect::<String>());
+    clauses.push((chars[start..].iter().collect::<String>(), false));
     clauses
         .iter()
-        .map(|s| Clause {
+        .map(|(s, asks)| Clause {
             words: claim_words(s),
+            asks: *asks,
             qualifies: split_words(&s.to_lowercase())
                 .iter()
                 .any(|w| QUALIFIERS.contains(&fold(&unelongate(w)).as_str())),
@@ -636,6 +637,9 @@ pub struct Clause {
     /// It restricts, qualifies or judges what the message says ("hanya di Madura", "khusus PNS",
     /// "tapi tetap buka", "itu hoaks", "gratis"), with words the normaliser may drop as filler.
     pub qualifies: bool,
+    /// It ends with a question mark: the forwarder asks ("sopo sing nduwe info resmi??", "ada yg
+    /// tau kebenarannya?").
+    pub asks: bool,
     /// The forwarder speaks of themselves ("Aku wis daftar mau bengi", "Mbahku wis ngemasi
     /// klambi", "Isun oleh kabar teka sedulur").
     pub personal: bool,

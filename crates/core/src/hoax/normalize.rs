@@ -965,6 +965,23 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
                 skip_next = true;
                 continue;
             }
+            // "umur sewidak munggah": 60 and above.
+            "munggah" | "minggah" if out.last().is_some_and(|p| is_digits(p)) => {
+                out.push("atas".to_string());
+                continue;
+            }
+            // "tahun 93": 1993 ("taun 05": 2005).
+            "tahun" | "taun" | "taon" | "thn" | "th"
+                if tokens
+                    .get(i + 1)
+                    .is_some_and(|n| n.len() == 2 && is_digits(n)) =>
+            {
+                let yy: u32 = tokens[i + 1].parse().unwrap_or(0);
+                out.push("tahun".to_string());
+                out.push(format!("{}", if yy >= 50 { 1900 + yy } else { 2000 + yy }));
+                skip_next = true;
+                continue;
+            }
             "smp" if starts_digit(tokens.get(i + 1)) => {
                 out.push("sampai".to_string());
                 continue;
@@ -985,6 +1002,10 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+fn is_digits(t: &str) -> bool {
+    !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// Slang, then Javanese/Madurese; apostrophes kept only for the lexicon's Madurese words;
@@ -1559,6 +1580,15 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
         value *= m;
         scale = m;
         used += 1;
+        // "telung yuto setengah": and half a million.
+        if m >= 1e3
+            && tokens
+                .get(i + used)
+                .is_some_and(|t| t == "setengah" || t == "tengah")
+        {
+            value += m / 2.0;
+            used += 1;
+        }
     }
     Some((value, scale, used))
 }
@@ -1998,6 +2028,10 @@ mod tests {
             words("kapal ta' ajâlân sabulân"),
             words("kapal berhenti 1 bulan")
         );
+        assert_eq!(words("gaji telung yuto setengah"), words("gaji 3,5 juta"));
+        assert_eq!(words("pitungatus seket ewu"), words("750 ribu"));
+        assert_eq!(words("umur sewidak munggah"), words("umur 60 ke atas"));
+        assert_eq!(words("koin tahun 93"), words("koin tahun 1993"));
         assert_eq!(
             words("nelayan ta' olle alajar"),
             words("nelayan dilarang berlayar")

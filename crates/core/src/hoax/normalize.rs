@@ -519,7 +519,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 };
                 // "diminta tidak membeli", "dihimbau tidak": asked not to, the same as "jangan".
                 let w = if w == "tidak"
-                    && ["minta", "imbau", "harap", "mohon"].contains(&stem(&prev).as_str())
+                    && ["minta", "imbau", "harap", "mohon", "suruh"].contains(&stem(&prev).as_str())
                 {
                     "larang"
                 } else {
@@ -761,6 +761,10 @@ fn negated_phrase(
     if ["jadi", "sido", "sida"].contains(&first) {
         return Some(("batal", Some(as_static(first))));
     }
+    // "tidak layak (huni)" names a kind of house, as "RTLH" does: no negation of the claim.
+    if first == "layak" && all.first().is_some_and(|n| stem(n) == "layak") {
+        return Some(("taklayak", Some("layak")));
+    }
     // "gak gelem", "tidak mau", "ta' endha'": refuses, "tolak".
     if ["mau", "gelem", "sudi", "endak"].contains(&first) {
         return Some(("tolak", Some(as_static(first))));
@@ -781,7 +785,7 @@ const REACH: &[&str] = &["sampai", "tekan", "capai", "mencapai", "dapat", "nyamp
 fn as_static(word: &str) -> &'static str {
     [
         "lewat", "lintas", "lalu", "masuk", "jadi", "sido", "sida", "sampai", "tekan", "capai",
-        "dapat", "mau", "gelem", "sudi", "endak", "jalan", "operasi", "layar",
+        "dapat", "mau", "gelem", "sudi", "endak", "jalan", "operasi", "layar", "layak",
     ]
     .into_iter()
     .find(|w| *w == word)
@@ -979,6 +983,11 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
                 let yy: u32 = tokens[i + 1].parse().unwrap_or(0);
                 out.push("tahun".to_string());
                 out.push(format!("{}", if yy >= 50 { 1900 + yy } else { 2000 + yy }));
+                skip_next = true;
+                continue;
+            }
+            // Krama "nyuwun sewu" (excuse me) counts nothing.
+            "nyuwun" if tokens.get(i + 1).is_some_and(|n| n == "sewu") => {
                 skip_next = true;
                 continue;
             }
@@ -2032,6 +2041,13 @@ mod tests {
         assert_eq!(words("pitungatus seket ewu"), words("750 ribu"));
         assert_eq!(words("umur sewidak munggah"), words("umur 60 ke atas"));
         assert_eq!(words("koin tahun 93"), words("koin tahun 1993"));
+        assert_eq!(
+            words("rumah gk layak huni"),
+            words("rumah tidak layak huni")
+        );
+        assert!(!words("rumah tidak layak huni").contains("tidak"));
+        assert_eq!(words("Nyuwun sewu, BLT cair"), words("BLT cair"));
+        assert_eq!(words("tigang atus seket ewu"), words("350 ribu"));
         assert_eq!(
             words("nelayan ta' olle alajar"),
             words("nelayan dilarang berlayar")

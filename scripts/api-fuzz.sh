@@ -78,8 +78,12 @@ for engine in "${engines[@]}"; do
     psql -q "$pg_url" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" -c "CREATE DATABASE $pg_db" >/dev/null
     db_args=(--database-url "${pg_url%/*}/$pg_db")
   fi
+  # The files exist before the server starts: the background job opens them itself, and the
+  # loop below may read them before it has (seen once: sed failed and ended the run).
+  : >"$out/server-$engine.out"
+  : >"$out/server-$engine.log"
   target/debug/simpul serve --demo --data-dir "$data" --listen 127.0.0.1:0 "${db_args[@]}" \
-    >"$out/server-$engine.out" 2>"$out/server-$engine.log" &
+    >>"$out/server-$engine.out" 2>>"$out/server-$engine.log" &
   server=$!
   base=
   for _ in $(seq 1 300); do

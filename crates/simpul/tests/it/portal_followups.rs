@@ -591,6 +591,8 @@ async fn photos_are_added_through_the_api(engine: Engine) {
     )
     .await;
     assert_eq!(r.status(), StatusCode::CREATED);
+    // Read to its end: the connection stays open for the next request.
+    assert_eq!(crate::common::header(r.headers(), "connection"), "");
     let photo: Value = r.json().await.unwrap();
     assert_eq!(
         (photo["width"].as_i64(), photo["height"].as_i64()),

@@ -82,6 +82,17 @@ pub async fn spawn(
     };
     state.shutdown = Some(stopped.clone());
     let panics = state.panics.clone();
+    // The portal's search terms follow the normaliser of this build (a no-op when they do).
+    {
+        let app = state.app.clone();
+        panics.watch(tokio::spawn(async move {
+            match simpul_app::portal::reindex_if_normaliser_changed(&app).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(posts = n, "portal search terms re-indexed"),
+                Err(e) => tracing::error!(error = ?e, "portal re-index failed"),
+            }
+        }));
+    }
     if state.config.run_jobs {
         panics.watch(tokio::spawn(simpul_app::jobs::worker(
             state.app.clone(),

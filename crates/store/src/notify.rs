@@ -686,6 +686,22 @@ impl Store {
         )
     }
 
+    /// An installation setting, if stored.
+    pub async fn setting(&self, key: &str) -> Result<Option<String>> {
+        Ok(
+            with_pool!(self, p => sqlx::query_scalar("SELECT value FROM app_settings WHERE key = $1")
+            .bind(key).fetch_optional(p).await?),
+        )
+    }
+
+    /// Store an installation setting, replacing its value.
+    pub async fn set_setting(&self, key: &str, value: &str) -> Result<()> {
+        with_pool!(self, p => sqlx::query(
+            "INSERT INTO app_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key).bind(value).execute(p).await.map(|_| ())?);
+        Ok(())
+    }
+
     /// The highest audit id: it moves whenever anything changes (every state change is
     /// audit-logged), so caches compare it to know their data is current.
     pub async fn change_marker(&self) -> Result<i64> {

@@ -373,6 +373,29 @@ impl Store {
             .bind(false).bind(limit).fetch_all(p).await?))
     }
 
+    /// Posts after `after` in id order, `limit` of them, with what their search terms are made
+    /// of: (id, title, place name, body, topics). For re-indexing.
+    pub async fn portal_posts_to_index(
+        &self,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<(i64, String, String, String, String)>> {
+        Ok(with_pool!(self, p => sqlx::query_as(
+            "SELECT id, title, place_name, body_md, topics FROM portal_posts WHERE id > $1 ORDER BY id LIMIT $2")
+            .bind(after).bind(limit).fetch_all(p).await?))
+    }
+
+    /// Replace one post's search terms (derived data: re-indexing changes no content, and is
+    /// not audit-logged).
+    pub async fn portal_replace_terms(&self, post_id: i64, terms: &[(String, i64)]) -> Result<()> {
+        with_pool!(self, p => {
+            let mut tx = p.begin_write().await?;
+            write_terms!(tx, post_id, terms);
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
     /// The search index's rows of one post: (stemmed term, weight).
     pub async fn portal_post_terms(&self, post_id: i64) -> Result<Vec<(String, i64)>> {
         Ok(with_pool!(self, p => sqlx::query_as(

@@ -481,6 +481,47 @@ const SEARCH_HITS: i64 = 500;
 /// stemming as the posts ("wisatawan mengunjungi" finds "wisata", "kunjungan"), hits passing the
 /// filter are ranked with BM25 over the weighted index in the database, and only the posts of
 /// the page asked for are read. Returns them in rank order and how many matched.
+/// The setting that holds the normaliser signature the portal's search terms were written with.
+const TERMS_SIGNATURE: &str = "portal.terms_signature";
+
+/// Record that every post's search terms were just written by this build's normaliser (the demo
+/// and the data generator, after writing their posts), so the start-up pass has nothing to do.
+pub async fn mark_terms_current(store: &simpul_store::Store) -> simpul_store::Result<()> {
+    store
+        .set_setting(TERMS_SIGNATURE, &simpul_core::hoax::normalize::signature())
+        .await
+}
+
+/// Bring every post's search terms to this build's normaliser
+/// ([`simpul_core::hoax::normalize::signature`]): when the signature stored beside them differs
+/// (or none is stored), every post is re-indexed, oldest first, in batches, and the signature is
+/// stored last. Run in the background at start; search keeps working meanwhile, a post at a time
+/// moving to the new terms. Two instances starting at once both re-index: the result is the
+/// same. Returns how many posts were re-indexed.
+pub async fn reindex_if_normaliser_changed(ctx: &AppCtx) -> AppResult<u64> {
+    let signature = simpul_core::hoax::normalize::signature();
+    if ctx.store.setting(TERMS_SIGNATURE).await?.as_deref() == Some(signature.as_str()) {
+        return Ok(0);
+    }
+    let mut after = 0;
+    let mut done = 0u64;
+    loop {
+        let batch = ctx.store.portal_posts_to_index(after, 200).await?;
+        let Some(last) = batch.last() else {
+            break;
+        };
+        after = last.0;
+        for (id, title, place, body, topics) in &batch {
+            let terms =
+                content::index_terms(title, place, &content::plain_text(body, 20_000), topics);
+            ctx.store.portal_replace_terms(*id, &terms).await?;
+            done += 1;
+        }
+    }
+    ctx.store.set_setting(TERMS_SIGNATURE, &signature).await?;
+    Ok(done)
+}
+
 pub async fn search(
     ctx: &AppCtx,
     query: &str,

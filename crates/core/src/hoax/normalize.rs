@@ -592,6 +592,24 @@ pub fn claim_words(text: &str) -> Vec<String> {
     out
 }
 
+/// A fingerprint of this normaliser: its code and its word lists. Two builds that could write a
+/// text's words differently have different signatures (so may two that differ only in a
+/// comment: a harmless extra re-index). The portal stores it beside its search terms and
+/// re-indexes its posts when it changes.
+pub fn signature() -> String {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in [
+        include_str!("normalize.rs"),
+        include_str!("lexicon.tsv"),
+        include_str!("slang.tsv"),
+        include_str!("stem.rs"),
+    ] {
+        hash.update(part.as_bytes());
+    }
+    hex::encode(&hash.finalize()[..8])
+}
+
 /// The words of each clause of a message (split at ".", ",", ";", "!", "?" and new lines, not
 /// inside a number such as "3.500.000" or "3,5"), normalised as [`claim_words`] does; clauses
 /// left without words are dropped. The matcher uses them to tell the forwarder's own asides
@@ -1967,6 +1985,14 @@ mod tests {
         assert_eq!(words("kucing"), "kucing");
         assert_eq!(words("bensin vaksin"), "bensin vaksin");
         assert_eq!(words("bâdâ"), words("bada"));
+    }
+
+    #[test]
+    fn the_signature_is_a_short_stable_hash() {
+        let s = signature();
+        assert_eq!(s.len(), 16);
+        assert!(s.bytes().all(|b| b.is_ascii_hexdigit()));
+        assert_eq!(s, signature());
     }
 
     #[test]

@@ -326,6 +326,8 @@ pub async fn seed(store: &Store, ctx: &AuditContext) -> Result<()> {
     store
         .aspiration_route_add(ctx, "health", &jatim, &jatim, 5)
         .await?;
+    // The posts' search terms are this build's: nothing to re-index at start.
+    simpul_app::portal::mark_terms_current(store).await?;
     seed_aspirations(store, ctx).await
 }
 

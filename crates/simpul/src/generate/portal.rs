@@ -172,5 +172,7 @@ pub async fn generate(
         written += batch;
         progress(written, count);
     }
+    // Written by this build's normaliser: the server need not re-index them at start.
+    simpul_app::portal::mark_terms_current(store).await?;
     Ok(written)
 }

@@ -9,7 +9,10 @@ use crate::portal::another_kims_officer;
 use simpul_core::audit::AuditContext;
 use simpul_store::portal::{NewPost, PostFilter};
 
-on_both_engines!(search_ranks_in_the_database_within_the_filter,);
+on_both_engines!(
+    search_ranks_in_the_database_within_the_filter,
+    search_terms_follow_the_normaliser_of_the_build,
+);
 
 async fn post(app: &TestApp, kim: i64, title: &str, body: &str) -> i64 {
     let p = NewPost {
@@ -112,4 +115,61 @@ async fn search_ranks_in_the_database_within_the_filter(engine: Engine) {
     assert!(at(both) < at(title) && at(title) < at(body) && at(body) < usize::MAX);
     assert_eq!(at(elsewhere), usize::MAX);
     app.finish().await;
+}
+
+/// Posts indexed by an older normaliser get this build's terms at start, once.
+async fn search_terms_follow_the_normaliser_of_the_build(engine: Engine) {
+    let app = TestApp::spawn(engine).await;
+    let ctx = simpul_app::AppCtx::new(app.store.clone(), crate::common::web_config())
+        .await
+        .unwrap();
+    let signature = simpul_core::hoax::normalize::signature();
+    // The server's own start-up pass stores the signature last: wait for it to finish.
+    for _ in 0..300 {
+        if app
+            .store
+            .setting("portal.terms_signature")
+            .await
+            .unwrap()
+            .as_deref()
+            == Some(signature.as_str())
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        simpul_app::portal::reindex_if_normaliser_changed(&ctx)
+            .await
+            .unwrap(),
+        0,
+        "nothing to do when the terms follow this build"
+    );
+    let prigen = app.demo_officer_kim().await;
+    let id = post(&app, prigen, "Srikaya manggis Prigen", "Kebun srikaya.").await;
+    let fresh = app.store.portal_post_terms(id).await.unwrap();
+    // As an older build would have left it: other terms, another signature.
+    app.store
+        .portal_replace_terms(id, &[("srikayaa".to_string(), 1)])
+        .await
+        .unwrap();
+    app.store
+        .set_setting("portal.terms_signature", "older-build")
+        .await
+        .unwrap();
+    let done = simpul_app::portal::reindex_if_normaliser_changed(&ctx)
+        .await
+        .unwrap();
+    assert!(done >= 1, "{done}");
+    assert_eq!(app.store.portal_post_terms(id).await.unwrap(), fresh);
+    assert_eq!(
+        app.store.setting("portal.terms_signature").await.unwrap(),
+        Some(signature)
+    );
+    assert_eq!(
+        simpul_app::portal::reindex_if_normaliser_changed(&ctx)
+            .await
+            .unwrap(),
+        0
+    );
 }

@@ -482,7 +482,7 @@ const SEARCH_HITS: i64 = 500;
 /// filter are ranked with BM25 over the weighted index in the database, and only the posts of
 /// the page asked for are read. Returns them in rank order and how many matched.
 /// The setting that holds the normaliser signature the portal's search terms were written with.
-const TERMS_SIGNATURE: &str = "portal.terms_signature";
+const TERMS_SIGNATURE: &str = "portal_terms_signature";
 
 /// Record that every post's search terms were just written by this build's normaliser (the demo
 /// and the data generator, after writing their posts), so the start-up pass has nothing to do.

@@ -128,7 +128,7 @@ async fn search_terms_follow_the_normaliser_of_the_build(engine: Engine) {
     for _ in 0..300 {
         if app
             .store
-            .setting("portal.terms_signature")
+            .setting("portal_terms_signature")
             .await
             .unwrap()
             .as_deref()
@@ -154,7 +154,7 @@ async fn search_terms_follow_the_normaliser_of_the_build(engine: Engine) {
         .await
         .unwrap();
     app.store
-        .set_setting("portal.terms_signature", "older-build")
+        .set_setting("portal_terms_signature", "older-build")
         .await
         .unwrap();
     let done = simpul_app::portal::reindex_if_normaliser_changed(&ctx)
@@ -163,7 +163,7 @@ async fn search_terms_follow_the_normaliser_of_the_build(engine: Engine) {
     assert!(done >= 1, "{done}");
     assert_eq!(app.store.portal_post_terms(id).await.unwrap(), fresh);
     assert_eq!(
-        app.store.setting("portal.terms_signature").await.unwrap(),
+        app.store.setting("portal_terms_signature").await.unwrap(),
         Some(signature)
     );
     assert_eq!(

@@ -390,7 +390,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
     let mut last_not = false;
     // A word a negation was read together with ("ora iso liwat" is "tutup"): dropped when it
     // comes, in the same clause.
-    let mut absorb: Option<&'static str> = None;
+    let mut absorb: Option<String> = None;
     for (i, token) in raw.iter().enumerate() {
         if token == CLAUSE {
             last_not = false;
@@ -502,8 +502,8 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 } else {
                     w
                 };
-                if let Some(a) = absorb {
-                    if stem(w) == a {
+                if let Some(a) = &absorb {
+                    if stem(w) == *a {
                         absorb = None;
                         prev = w.to_string();
                         continue;
@@ -727,7 +727,7 @@ const QUALIFIERS: &[&str] = &[
 fn negated_phrase(
     w: &str,
     ahead: &dyn Fn() -> Vec<String>,
-) -> Option<(&'static str, Option<&'static str>)> {
+) -> Option<(&'static str, Option<String>)> {
     let w = match w {
         "tidak" => "tidak",
         // "wis durung?", "udah belum?": a question tag.
@@ -748,7 +748,7 @@ fn negated_phrase(
         && REACH.contains(&all[0].as_str())
         && all[1].bytes().next().is_some_and(|b| b.is_ascii_digit())
     {
-        return Some(("bawah", Some(as_static(&stem(&all[0])))));
+        return Some(("bawah", Some(stem(&all[0]))));
     }
     let next: Vec<String> = all
         .iter()
@@ -762,30 +762,30 @@ fn negated_phrase(
         .collect();
     let first = next.first().map(String::as_str).unwrap_or("");
     match first {
-        "lewat" | "lintas" | "lalu" => return Some(("tutup", Some(as_static(first)))),
+        "lewat" | "lintas" | "lalu" => return Some(("tutup", Some(first.to_string()))),
         // Not running, not operating, not sailing: stopped ("kapal ta' ajâlân", "bus ora
         // operasi", "ta' alajar").
         "jalan" | "operasi" | "layar"
             if w == "tidak" && all.first().is_some_and(|n| stem(n) == first) =>
         {
-            return Some(("henti", Some(as_static(first))))
+            return Some(("henti", Some(first.to_string())))
         }
-        "masuk" if w == "larang" => return Some(("tutup", Some("masuk"))),
+        "masuk" if w == "larang" => return Some(("tutup", Some("masuk".to_string()))),
         _ => {}
     }
     if w != "tidak" {
         return None;
     }
     if ["jadi", "sido", "sida"].contains(&first) {
-        return Some(("batal", Some(as_static(first))));
+        return Some(("batal", Some(first.to_string())));
     }
     // "tidak layak (huni)" names a kind of house, as "RTLH" does: no negation of the claim.
     if first == "layak" && all.first().is_some_and(|n| stem(n) == "layak") {
-        return Some(("taklayak", Some("layak")));
+        return Some(("taklayak", Some("layak".to_string())));
     }
     // "gak gelem", "tidak mau", "ta' endha'": refuses, "tolak".
     if ["mau", "gelem", "sudi", "endak"].contains(&first) {
-        return Some(("tolak", Some(as_static(first))));
+        return Some(("tolak", Some(first.to_string())));
     }
     if next.is_empty() {
         return Some((DROP, None));
@@ -798,17 +798,6 @@ const VOCATIVE_AFTER_KERA: &[&str] = &["ngalam", "malang", "batu", "smk", "sma",
 
 /// Words for reaching an amount, after a negation ([`negated_phrase`]).
 const REACH: &[&str] = &["sampai", "tekan", "capai", "mencapai", "dapat", "nyampai"];
-
-/// The `'static` spelling of a word [`negated_phrase`] absorbs.
-fn as_static(word: &str) -> &'static str {
-    [
-        "lewat", "lintas", "lalu", "masuk", "jadi", "sido", "sida", "sampai", "tekan", "capai",
-        "dapat", "mau", "gelem", "sudi", "endak", "jalan", "operasi", "layar", "layak",
-    ]
-    .into_iter()
-    .find(|w| *w == word)
-    .unwrap_or("")
-}
 
 /// A negation that says something else in its clause: "tidak ... lagi" ("ora didol maneh", "no
 /// longer") is "henti", as "berhenti dijual" is written; "tidak ada (lagi)" closing a clause

@@ -680,10 +680,7 @@ impl Store {
         with_pool!(self, p => sqlx::query(
             "INSERT INTO app_settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING")
             .bind(key).bind(&fresh).execute(p).await.map(|_| ())?);
-        Ok(
-            with_pool!(self, p => sqlx::query_scalar("SELECT value FROM app_settings WHERE key = $1")
-            .bind(key).fetch_one(p).await?),
-        )
+        self.setting(key).await?.ok_or(StoreError::NotFound)
     }
 
     /// An installation setting, if stored.

@@ -385,12 +385,14 @@ impl Store {
             .bind(after).bind(limit).fetch_all(p).await?))
     }
 
-    /// Replace one post's search terms (derived data: re-indexing changes no content, and is
-    /// not audit-logged).
-    pub async fn portal_replace_terms(&self, post_id: i64, terms: &[(String, i64)]) -> Result<()> {
+    /// Replace posts' search terms, a batch in one transaction (derived data: re-indexing changes
+    /// no content, and is not audit-logged).
+    pub async fn portal_replace_terms(&self, posts: &[(i64, Vec<(String, i64)>)]) -> Result<()> {
         with_pool!(self, p => {
             let mut tx = p.begin_write().await?;
-            write_terms!(tx, post_id, terms);
+            for (post_id, terms) in posts {
+                write_terms!(tx, *post_id, terms);
+            }
             tx.commit().await?;
             Ok(())
         })

@@ -494,10 +494,10 @@ pub async fn mark_terms_current(store: &simpul_store::Store) -> simpul_store::Re
 
 /// Bring every post's search terms to this build's normaliser
 /// ([`simpul_core::hoax::normalize::signature`]): when the signature stored beside them differs
-/// (or none is stored), every post is re-indexed, oldest first, in batches, and the signature is
-/// stored last. Run in the background at start; search keeps working meanwhile, a post at a time
-/// moving to the new terms. Two instances starting at once both re-index: the result is the
-/// same. Returns how many posts were re-indexed.
+/// (or none is stored), every post is re-indexed, oldest first, 200 posts to a transaction, and
+/// the signature is stored last. Run in the background at start; search keeps working meanwhile,
+/// a batch at a time moving to the new terms. Two instances starting at once both re-index: the
+/// result is the same. Returns how many posts were re-indexed.
 pub async fn reindex_if_normaliser_changed(ctx: &AppCtx) -> AppResult<u64> {
     let signature = simpul_core::hoax::normalize::signature();
     if ctx.store.setting(TERMS_SIGNATURE).await?.as_deref() == Some(signature.as_str()) {
@@ -511,12 +511,15 @@ pub async fn reindex_if_normaliser_changed(ctx: &AppCtx) -> AppResult<u64> {
             break;
         };
         after = last.0;
-        for (id, title, place, body, topics) in &batch {
-            let terms =
-                content::index_terms(title, place, &content::plain_text(body, 20_000), topics);
-            ctx.store.portal_replace_terms(*id, &terms).await?;
-            done += 1;
-        }
+        let terms: Vec<(i64, Vec<(String, i64)>)> = batch
+            .iter()
+            .map(|(id, title, place, body, topics)| {
+                let text = content::plain_text(body, 20_000);
+                (*id, content::index_terms(title, place, &text, topics))
+            })
+            .collect();
+        ctx.store.portal_replace_terms(&terms).await?;
+        done += terms.len() as u64;
     }
     ctx.store.set_setting(TERMS_SIGNATURE, &signature).await?;
     Ok(done)

@@ -150,7 +150,7 @@ async fn search_terms_follow_the_normaliser_of_the_build(engine: Engine) {
     let fresh = app.store.portal_post_terms(id).await.unwrap();
     // As an older build would have left it: other terms, another signature.
     app.store
-        .portal_replace_terms(id, &[("srikayaa".to_string(), 1)])
+        .portal_replace_terms(&[(id, vec![("srikayaa".to_string(), 1)])])
         .await
         .unwrap();
     app.store

@@ -156,6 +156,24 @@ pub fn evaluate_with_verifiers(set: &EvalSet) -> (usize, usize, usize, usize) {
     )
 }
 
+/// " clash: number 25; unexplained: word 1.23, …" for a failure line: what contradicts and what
+/// the claim does not explain.
+fn explain(m: &super::matcher::Match) -> String {
+    let mut out = String::new();
+    if !m.clash.is_empty() {
+        out.push_str(&format!(" clash: {};", m.clash.join(", ")));
+    }
+    if !m.unexplained.is_empty() {
+        let words: Vec<String> = m
+            .unexplained
+            .iter()
+            .map(|(w, weight)| format!("{w} {weight:.2}"))
+            .collect();
+        out.push_str(&format!(" unexplained: {}", words.join(", ")));
+    }
+    out
+}
+
 /// Index the set's claims (all with a published verdict), then search and decide for every
 /// variant and near miss exactly as the server does.
 pub fn evaluate(set: &EvalSet) -> Figures {
@@ -188,11 +206,12 @@ pub fn evaluate(set: &EvalSet) -> Figures {
             _ => {
                 let best = matches.first();
                 f.failures.push(format!(
-                    "queued {key}: {text} (best {:?} p={:.2} r={:.2} contra={})",
+                    "queued {key}: {text} (best {:?} p={:.2} r={:.2} contra={}{})",
                     best.map(|m| key_of(m.claim_id)),
                     best.map_or(0.0, |m| m.precision),
                     best.map_or(0.0, |m| m.recall),
                     best.is_some_and(|m| m.contradiction),
+                    best.map(explain).unwrap_or_default(),
                 ));
             }
         }
@@ -210,11 +229,12 @@ pub fn evaluate(set: &EvalSet) -> Figures {
             ));
         } else if let Some(m) = matches.first() {
             f.misses_held.push(format!(
-                "held {key} (best {} p={:.2} r={:.2} contra={}): {text}",
+                "held {key} (best {} p={:.2} r={:.2} contra={}{}): {text}",
                 key_of(m.claim_id),
                 m.precision,
                 m.recall,
-                m.contradiction
+                m.contradiction,
+                explain(m)
             ));
         }
     }

@@ -22,6 +22,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use super::cognate::is_cognate_of;
 use super::normalize::{claim_clauses, claim_words, is_root_word, Clause, NEGATIONS};
 use super::url::canonical_links;
 
@@ -146,8 +147,15 @@ pub struct Match {
     pub reason: Reason,
     /// Something in the message contradicts the claim (a different number, a negation).
     pub contradiction: bool,
+    /// What contradicts, in words for a verifier or the evaluation ("number 25", "negation
+    /// tidak / -", "opposite buka / tutup", "stop"); empty when nothing does.
+    pub clash: Vec<String>,
     /// Key words shared (stemmed), strongest first, at most 8.
     pub shared_words: Vec<String>,
+    /// The message's words the claim does not explain, with the weight each counts in the
+    /// message's total (see [`UNKNOWN_SHARE`], [`ASIDE_SHARE`]), heaviest first, at most 8: what
+    /// kept the precision down, for a verifier or the evaluation to read.
+    pub unexplained: Vec<(String, f64)>,
 }
 
 impl Match {
@@ -175,6 +183,8 @@ pub enum Decision {
 struct QueryView<'a> {
     /// Distinct words, in message order.
     words: &'a [String],
+    /// Every word, in message order (to read what a negation negates).
+    ordered: &'a [String],
     /// Each clause (empty for a single clause).
     clauses: &'a [Clause],
     negations: HashSet<String>,
@@ -615,12 +625,14 @@ impl Index {
         };
         let forbidding_view = QueryView {
             words: &forbidding,
+            ordered: &fp.words,
             clauses: &fp.clauses,
             negations: negations(&forbidding),
             bigrams: bigrams(&fp.words),
         };
         let plain_view = QueryView {
             words: &plain,
+            ordered: &plain_words,
             clauses: &fp.clauses,
             negations: negations(&plain),
             bigrams: bigrams(&plain_words),
@@ -685,12 +697,12 @@ impl Index {
             && q_bigrams.iter().any(|(a, b)| {
                 a == "tidak" && doc.bigrams.contains(&(WITHOUT.to_string(), b.clone()))
             });
+        let d_neg = &not_yet_is_not(&doc.negations);
         let mut q_neg = not_yet_is_not(&view.negations);
-        if q_without {
+        if q_without || (!d_neg.contains("tidak") && idle_negation(view.ordered, doc)) {
             q_neg.remove("tidak");
         }
         let q_neg = &q_neg;
-        let d_neg = &not_yet_is_not(&doc.negations);
         let share = UNKNOWN_SHARE;
         let weight_unmatched = |w: &str| {
             if self.is_unknown(w) {
@@ -736,10 +748,13 @@ impl Index {
             {
                 Some("tidak")
             } else {
-                d_weights
-                    .iter()
-                    .map(|x| x.0)
-                    .find(|d| !matched_doc.contains(d) && is_typo_of(w, d))
+                // A typo, or a regional word the lexicons lack that is the known text's word
+                // said the Javanese or Madurese way ("èrendem" for "direndam").
+                let regional = self.is_unknown(w);
+                d_weights.iter().map(|x| x.0).find(|d| {
+                    !matched_doc.contains(d)
+                        && (is_typo_of(w, d) || (regional && is_cognate_of(w, d)))
+                })
             };
             if let Some(d) = hit {
                 matched_doc.insert(d);
@@ -749,18 +764,26 @@ impl Index {
         }
         let shared_words: HashSet<&str> = shared.iter().map(|s| s.0).collect();
         let aside = aside_words(view.clauses, &shared_words);
+        let mut unexplained: Vec<(String, f64)> = Vec::new();
         let q_total: f64 = query
             .iter()
             .map(|w| {
                 if shared_words.contains(w.as_str()) {
-                    idf[w.as_str()]
-                } else if aside.contains(w.as_str()) {
+                    return idf[w.as_str()];
+                }
+                let weight = if aside.contains(w.as_str()) {
                     idf[w.as_str()] * ASIDE_SHARE
                 } else {
                     weight_unmatched(w)
+                };
+                if weight > 0.0 {
+                    unexplained.push((w.clone(), weight));
                 }
+                weight
             })
             .sum();
+        unexplained.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        unexplained.truncate(8);
         let d_matched: f64 = d_weights
             .iter()
             .filter(|x| matched_doc.contains(x.0))
@@ -781,7 +804,7 @@ impl Index {
         } else {
             0.0
         };
-        let number_clash = q_numbers.iter().any(|n| !doc.numbers.contains(*n));
+        let number_clash = q_numbers.iter().any(|n| number_clashes(n, &doc.numbers));
         // The message says the opposite of the known text ("dibuka" where it says "ditutup").
         let q_set: HashSet<&str> = query.iter().map(String::as_str).collect();
         let says = |own: &HashSet<&str>, a: &str, b: &str| own.contains(a) && !own.contains(b);
@@ -800,6 +823,37 @@ impl Index {
         let negation_clash = q_class != d_class || stop_clash;
         // A message of a link or a picture alone says nothing that could contradict.
         let contradiction = !query.is_empty() && (number_clash || negation_clash || opposite);
+        let mut clash = Vec::new();
+        if contradiction {
+            let mut numbers: Vec<&&str> = q_numbers
+                .iter()
+                .filter(|n| number_clashes(n, &doc.numbers))
+                .collect();
+            numbers.sort();
+            clash.extend(numbers.into_iter().map(|n| format!("number {n}")));
+            if q_class != d_class {
+                let list = |c: &HashSet<String>| {
+                    let mut v: Vec<&str> = c.iter().map(String::as_str).collect();
+                    v.sort();
+                    if v.is_empty() {
+                        "-".to_string()
+                    } else {
+                        v.join(" ")
+                    }
+                };
+                clash.push(format!("negation {} / {}", list(&q_class), list(&d_class)));
+            }
+            if stop_clash {
+                clash.push("stop".to_string());
+            }
+            for &(a, b) in OPPOSITES {
+                if says(&q_set, a, b) && d_says(b, a) {
+                    clash.push(format!("opposite {a} / {b}"));
+                } else if says(&q_set, b, a) && d_says(a, b) {
+                    clash.push(format!("opposite {b} / {a}"));
+                }
+            }
+        }
         let near_dup = !q_bigrams.is_empty() && {
             let inter = q_bigrams.intersection(&doc.bigrams).count() as f64;
             let union = (q_bigrams.len() + doc.bigrams.len()) as f64 - inter;
@@ -829,13 +883,63 @@ impl Index {
             rank_score,
             reason,
             contradiction,
+            clash,
             shared_words: shared
                 .into_iter()
                 .take(8)
                 .map(|s| s.0.to_string())
                 .collect(),
+            unexplained,
         }
     }
+}
+
+/// Whether a number of the message says something else than the known text's numbers: it is not
+/// one of them, and not
+/// - "1" against a text that counts nothing below a hundred ("surat suara untuk 1 paslon",
+///   "sala sèttong", "tutup sedino": "one", the article, where the text says "a");
+/// - an hour on the 12-hour clock where the text has it on the 24-hour clock ("jam 3" against
+///   "pukul 15.00");
+/// - a year against a text that names no year ("manten anyar 2026").
+fn number_clashes(n: &str, known: &HashSet<String>) -> bool {
+    if known.contains(n) {
+        return false;
+    }
+    let Ok(v) = n.parse::<u64>() else {
+        return true;
+    };
+    let values: Vec<u64> = known.iter().filter_map(|k| k.parse().ok()).collect();
+    let is_year = |y: u64| (1990..=2040).contains(&y);
+    if v == 1 && !values.iter().any(|&k| (2..100).contains(&k)) {
+        return false;
+    }
+    if (1..=12).contains(&v) && values.contains(&(v + 12)) {
+        return false;
+    }
+    if is_year(v) && !values.iter().any(|&k| is_year(k)) {
+        return false;
+    }
+    true
+}
+
+/// Whether every "tidak" and "belum" of a message negates something the known text does not
+/// speak of: none of the (at most two) words after it is one of the text's words ("kok gak ada
+/// beritanya di tv", "ta' bisa mole", "ora tau diutak-atik"). Such a negation says nothing against
+/// the text; a negation of one of its words ("tidak pernah meminta PIN" against "meminta PIN")
+/// does. A negation with nothing after it is not idle.
+fn idle_negation(ordered: &[String], doc: &Doc) -> bool {
+    let mut any = false;
+    for (i, w) in ordered.iter().enumerate() {
+        if w != "tidak" && w != "belum" {
+            continue;
+        }
+        any = true;
+        let after = &ordered[i + 1..ordered.len().min(i + 3)];
+        if after.is_empty() || after.iter().any(|a| doc.tf.contains_key(a)) {
+            return false;
+        }
+    }
+    any
 }
 
 /// The words only the forwarder's asides hold (see [`ASIDE_WORDS`]), given the message's words

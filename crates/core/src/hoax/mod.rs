@@ -11,6 +11,7 @@
 //! - [`eval`]: the evaluation harness (labelled development and held-out sets).
 
 pub mod claimreview;
+pub mod cognate;
 pub mod eval;
 pub mod intake;
 pub mod matcher;

@@ -42,6 +42,12 @@ fn slang() -> &'static HashMap<&'static str, &'static str> {
     T.get_or_init(|| table(include_str!("slang.tsv")))
 }
 
+/// Indonesian roots that say the same as another (`synonyms.tsv`), after [`ROOT_SYNONYMS`].
+fn synonyms() -> &'static HashMap<&'static str, &'static str> {
+    static T: OnceLock<HashMap<&str, &str>> = OnceLock::new();
+    T.get_or_init(|| table(include_str!("synonyms.tsv")))
+}
+
 /// Javanese and Madurese → Indonesian (documented in `lexicon.tsv`); a word written with the
 /// Madurese diacritics (`bâdâ`, `ollè`) is also there folded (`bada`, `olle`), and a longer one
 /// without its apostrophe (`eberri`), unless that form is an entry of its own.
@@ -565,7 +571,10 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 };
                 let s = match ROOT_SYNONYMS.iter().find(|(a, _)| *a == s) {
                     Some((_, b)) => b.to_string(),
-                    None => s,
+                    None => match synonyms().get(s.as_str()) {
+                        Some(b) => b.to_string(),
+                        None => s,
+                    },
                 };
                 // "bulan datang" (Madurese "bulân dâteng", krama "wulan ngajeng") is "bulan depan".
                 let s = if s == "datang"
@@ -603,6 +612,7 @@ pub fn signature() -> String {
         include_str!("normalize.rs"),
         include_str!("lexicon.tsv"),
         include_str!("slang.tsv"),
+        include_str!("synonyms.tsv"),
         include_str!("stem.rs"),
     ] {
         hash.update(part.as_bytes());
@@ -858,10 +868,55 @@ fn looks_like_verb(word: &str) -> bool {
         "pakai", "dipakai", "bayar", "jual", "beli", "ikut", "datang", "pergi", "pulang", "kaloar",
         "toron", "ongga", "atemmo", "alajar",
     ];
+    // What people are forbidden to do, said in Indonesian once the regional word is mapped
+    // ("kalowar", "dâteng", "dodolan", "mlebu").
+    const DOINGS: &[&str] = &[
+        "keluar",
+        "masuk",
+        "datang",
+        "pergi",
+        "pulang",
+        "jual",
+        "beli",
+        "lewat",
+        "makan",
+        "minum",
+        "pakai",
+        "ikut",
+        "kerja",
+        "sekolah",
+        "bayar",
+        "layar",
+        "naik",
+        "turun",
+        "jalan",
+        "mandi",
+        "buang",
+        "bakar",
+        "pasang",
+        "coblos",
+        "pilih",
+        "ambil",
+        "bawa",
+        "kirim",
+        "main",
+        "tidur",
+        "dagang",
+        "melaut",
+        "berangkat",
+        "mudik",
+        "ziarah",
+        "nonton",
+        "renang",
+        "parkir",
+    ];
+    let folded = fold(word);
     ["ng", "ny", "m", "n"]
         .iter()
         .any(|p| word.starts_with(p) && word.len() > p.len() + 2)
         || VERBS.contains(&word)
+        || VERBS.contains(&folded.as_str())
+        || DOINGS.contains(&stem(&map_word(&folded)).as_str())
 }
 
 /// The [`ACRONYMS`] written in capitals in a message that is not itself mostly capitals.
@@ -897,7 +952,7 @@ const WITHOUT_AFTER_NOT: &[&str] = &["pakai", "usah", "perlu", "butuh", "memakai
 /// Number words and their context, before amounts are joined: Javanese and Madurese numerals and
 /// multipliers ("limang yuto", "telung ewu", "tello' ebu") become digits and "juta"/"ribu";
 /// "sak"/"se"/"sa" before a multiplier is one ("sak yuto", "sejuta"); "smp" before a number is
-/// "sampai" ("smp 50jt"), otherwise the school level; "rek" after "no" is "rekening" (otherwise the
+/// "sampai" ("smp 50jt"), otherwise the school level, and so is "sd" between two numbers; "rek" after "no" is "rekening" (otherwise the
 /// Surabaya address "rek", dropped).
 fn numerals(tokens: Vec<String>) -> Vec<String> {
     let numeric = |m: &str| {
@@ -925,6 +980,14 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
             continue;
         }
         match t.as_str() {
+            // "salah satu", "sala sèttong", "salah siji": "one of", not a number.
+            "satu" | "settong" | "siji" | "setunggal"
+                if out
+                    .last()
+                    .is_some_and(|p| matches!(p.as_str(), "salah" | "sala" | "saleh")) =>
+            {
+                continue;
+            }
             "sak" | "se" | "sa" | "setunggal" | "settong" | "siji" if next_is_multiplier => {
                 out.push("1".to_string());
                 continue;
@@ -1002,6 +1065,11 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
                 out.push("sampai".to_string());
                 continue;
             }
+            // "1 sd 5 Desember" is "sampai dengan"; "SD 3 Gondanglegi" is a school.
+            "sd" if starts_digit(tokens.get(i + 1)) && i > 0 && starts_digit(tokens.get(i - 1)) => {
+                out.push("sampai".to_string());
+                continue;
+            }
             "rek" => {
                 let after_no =
                     i > 0 && matches!(tokens[i - 1].as_str(), "no" | "nomor" | "nmr" | "nomer");
@@ -1054,7 +1122,7 @@ fn map_word(word: &str) -> String {
         return (*m).to_string();
     }
     if let Some(m) = regional_affixes(&plain) {
-        return m;
+        return then_slang(&m);
     }
     plain
 }
@@ -1241,6 +1309,11 @@ fn dash_dates(text: &str) -> String {
     };
     let mut out = String::with_capacity(text.len());
     for (i, &c) in chars.iter().enumerate() {
+        // "02:00", "14:30": a time written as "02.00", "14.30" are.
+        if c == ':' && (1..=2).contains(&digits_before(i)) && digits_after(i) == 2 {
+            out.push('.');
+            continue;
+        }
         if c == '-' && i > 0 {
             let (b, a) = (digits_before(i), digits_after(i));
             let alone = |at: Option<&char>| at.is_none_or(|c| !c.is_ascii_digit() && *c != '-');
@@ -1657,6 +1730,13 @@ fn metres(tokens: &[String], i: usize, unit: &str) -> bool {
         "jauh",
         "air",
         "lahar",
+        "retak",
+        "retakan",
+        "rob",
+        "surut",
+        "amblas",
+        "ambles",
+        "longsor",
     ];
     unit == "m"
         && !tokens[i].starts_with("rp")
@@ -1667,7 +1747,11 @@ fn metres(tokens: &[String], i: usize, unit: &str) -> bool {
 /// measure right after one ("150 km sak jam").
 fn ends_with_amount(out: &[String]) -> bool {
     let amount = |p: &String| {
-        p.bytes().next().is_some_and(|b| b.is_ascii_digit()) || multiplier(&map_word(p)).is_some()
+        let w = map_word(p);
+        p.bytes().next().is_some_and(|b| b.is_ascii_digit())
+            || multiplier(&w).is_some()
+            || HUNDREDS.contains(&w.as_str())
+            || TENS.contains(&w.as_str())
     };
     match out {
         [.., n, unit] if MEASURES.contains(&map_word(unit).as_str()) => amount(n),
@@ -2003,7 +2087,7 @@ mod tests {
         );
         // Javanese "larang" after a price is "mahal"; anywhere else the Indonesian ban.
         assert_eq!(words("regane larang"), "harga mahal");
-        assert_eq!(words("KEMENAG LARANG AZAN"), "kemenag larang azan");
+        assert_eq!(words("KEMENAG LARANG AZAN"), "menteri agama larang azan");
         // Not getting something is not a prohibition.
         assert!(claim_words("ora oleh bansos").contains(&"tidak".to_string()));
         // The permission itself still clashes with the prohibition.

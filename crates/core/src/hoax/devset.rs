@@ -265,9 +265,14 @@ fn the_forwarders_asides_do_not_hold_an_answer_back_but_a_changed_fact_does() {
         answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan. Ndang diisi rek, tenan pora?"),
         Some(1)
     );
-    // The same words inside the claim's clause still count against it.
+    // The same words inside the claim's clause still count against it (common words such as
+    // "isi penuh sekarang" less than rare ones, see COMMON_WORD_POWER).
     assert_eq!(
-        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan isi penuh sekarang"),
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan, borong jeriken solar"),
+        Some(1)
+    );
+    assert_eq!(
+        answer("Pertalite tidak dijual lagi di SPBU Jawa Timur mulai tgl 1 bulan depan borong jeriken solar"),
         None
     );
     // A clause that restricts or judges is no aside, nor one with a number or a negation (the

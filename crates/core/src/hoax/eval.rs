@@ -160,6 +160,9 @@ pub fn evaluate_with_verifiers(set: &EvalSet) -> (usize, usize, usize, usize) {
 /// the claim does not explain.
 fn explain(m: &super::matcher::Match) -> String {
     let mut out = String::new();
+    if m.clarifies {
+        out.push_str(" clarifies;");
+    }
     if !m.clash.is_empty() {
         out.push_str(&format!(" clash: {};", m.clash.join(", ")));
     }

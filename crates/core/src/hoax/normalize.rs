@@ -1806,14 +1806,14 @@ const MEASURES: &[&str] = &["km", "kilometer", "kg", "kilo", "meter", "liter", "
 
 /// "One" and a unit of time in one word: Indonesian "sebulan", "seminggu", Javanese "sewulan",
 /// "sedino", "sesasi", Madurese "sabulân", "saminggu" → ("1", the unit), as "1 bulan" is written
-/// (after an amount, "per" and the unit).
+/// (after an amount, "per" and the unit); so are a weight and a volume ("sekilo", "seliter").
 fn one_unit(t: &str) -> Option<String> {
     let rest = ["sak", "se", "sa"]
         .iter()
         .find_map(|p| t.strip_prefix(p))
         .filter(|r| r.len() >= 3)?;
     let unit = map_word(rest);
-    TIME_UNITS.contains(&unit.as_str()).then_some(unit)
+    (TIME_UNITS.contains(&unit.as_str()) || unit == "kg" || unit == "liter").then_some(unit)
 }
 
 /// Units of time that "se-" / "sak" / "sa" make "one" of.

@@ -698,8 +698,10 @@ const FIRST_PERSON: &[&str] = &[
     "kaule",
     "sengko",
     "sengko'",
-    // Madurese "tang" (my: "tang embo'", "tang kanca"), "-ku" written apart ("Nduk-ku").
+    // Madurese "tang" (my: "tang embo'", "tang kanca"), "-ku" written apart ("Nduk-ku"),
+    // Osing "reang" (I).
     "tang",
+    "reang",
     "ku",
     "engko'",
     "anakku",

@@ -96,6 +96,7 @@ const STOP: &[&str] = &[
     // before the seventeenth held-out set was run): what a claim asserts is not in them.
     "makanya",
     "kan",
+    "tadi",
     "sini",
     "situ",
     "sana",
@@ -1223,7 +1224,7 @@ fn regional_base(base: &str, nasal: bool, only_nasal: bool) -> Option<String> {
     // "nyebab" ← "sebab"; "ng" also stands before a vowel-initial root: "ngumum" ← "umum");
     // before a consonant it is only put in front ("mbayar", "ndandani", "nggawe").
     const NASALS: &[(&str, &[&str])] = &[
-        ("ng", &["", "k"]),
+        ("ng", &["", "k", "g"]),
         ("ny", &["s", "c"]),
         ("m", &["p", "w"]),
         ("n", &["t"]),
@@ -1510,6 +1511,18 @@ fn join_amounts(tokens: Vec<String>) -> Vec<String> {
     let mut i = 0;
     while i < tokens.len() {
         let t = tokens[i].strip_prefix("rp").unwrap_or(&tokens[i]);
+        // "M6,5", "m7.2": a magnitude.
+        if let Some(n) = t
+            .strip_prefix('m')
+            .filter(|n| n.contains(['.', ',']))
+            .and_then(parse_number)
+            .filter(|n| (1.0..10.0).contains(n))
+        {
+            out.push("magnitudo".to_string());
+            out.push(format_number(n));
+            i += 1;
+            continue;
+        }
         if let Some(n) = t.strip_suffix('x').and_then(parse_number) {
             // "3x sehari": three times.
             out.push(format_number(n));
@@ -1810,12 +1823,12 @@ const MEASURES: &[&str] = &["km", "kilometer", "kg", "kilo", "meter", "liter", "
 /// "sedino", "sesasi", Madurese "sabulân", "saminggu" → ("1", the unit), as "1 bulan" is written
 /// (after an amount, "per" and the unit); so are a weight and a volume ("sekilo", "seliter").
 fn one_unit(t: &str) -> Option<String> {
-    let rest = ["sak", "se", "sa"]
-        .iter()
-        .find_map(|p| t.strip_prefix(p))
-        .filter(|r| r.len() >= 3)?;
-    let unit = map_word(rest);
-    (TIME_UNITS.contains(&unit.as_str()) || unit == "kg" || unit == "liter").then_some(unit)
+    // "sakilo" is "sa" + "kilo", not "sak" + "ilo": each prefix is tried.
+    ["sak", "se", "sa"].iter().find_map(|p| {
+        let rest = t.strip_prefix(p).filter(|r| r.len() >= 3)?;
+        let unit = map_word(rest);
+        (TIME_UNITS.contains(&unit.as_str()) || unit == "kg" || unit == "liter").then_some(unit)
+    })
 }
 
 /// Units of time that "se-" / "sak" / "sa" make "one" of.

@@ -97,6 +97,9 @@ const STOP: &[&str] = &[
     "makanya",
     "kan",
     "tadi",
+    // "mau" is "akan" ("mau meletus", "mau ditutup"), or Javanese "tadi"; "tidak mau" is read
+    // as "tolak" before stop words are dropped.
+    "mau",
     "sini",
     "situ",
     "sana",
@@ -779,7 +782,7 @@ fn negated_phrase(
         .filter(|n| {
             !n.is_empty()
                 && n.as_str() != DROP
-                && !is_stop(n)
+                && (!is_stop(n) || n.as_str() == "mau")
                 && !["bisa", "dapat"].contains(&n.as_str())
         })
         .map(|n| stem(n))
@@ -2251,7 +2254,7 @@ mod tests {
         );
         assert_eq!(
             words("vaksin bikin mandul, jgn mau disuntik"),
-            "vaksin mandul jangan mau suntik"
+            "vaksin mandul jangan suntik"
         );
         // Inside a clause too: "Anake ojok ditinggal", "jgn dibelanjakan" advise the reader.
         assert_eq!(

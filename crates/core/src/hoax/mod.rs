@@ -2,7 +2,10 @@
 //! checked, and the rules of checking one.
 //!
 //! - [`normalize`]: chat text (slang, elongation, digits for letters, Javanese and Madurese
-//!   words, amounts, forwarding boilerplate) to stemmed Indonesian words.
+//!   words, amounts, forwarding boilerplate) to stemmed Indonesian words; its word lists are
+//!   `slang.tsv`, `lexicon.tsv` (Javanese, Madurese) and `synonyms.tsv` (Indonesian synonyms).
+//! - [`cognate`]: a regional word no list has, matched to the known text's Indonesian word said
+//!   the Javanese or Madurese way.
 //! - [`url`]: links to a canonical form.
 //! - [`matcher`]: ranked retrieval and the conservative instant-answer decision.
 //! - [`verdict`]: verdict labels.

@@ -13,7 +13,8 @@
 //! elongated letters ("bangeeet" → "banget"); chat slang ([`slang.tsv`]) and Javanese/Madurese
 //! ([`lexicon.tsv`], diacritics folded) to Indonesian, and regional words made of a known root
 //! and Javanese/Madurese affixes taken apart ("dipunpindah", "panganna", "getihe", "nyebabaghi");
-//! forwarding boilerplate and stop words out; Sastrawi stemming.
+//! forwarding boilerplate and stop words out; Sastrawi stemming; Indonesian synonyms
+//! ([`synonyms.tsv`]: "umur" is compared as "usia", "sopir" as "kemudi").
 //!
 //! Negations ("tidak", "bukan", "belum", "jangan") are kept: "vaksin aman" and "vaksin tidak
 //! aman" are different claims. But "without" written as a negation ("ora nganggo jaminan", "gak

@@ -546,7 +546,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
                     w
                 };
                 // "tidak boleh", "ora oleh", "ta' olle": a prohibition, the same as "dilarang".
-                if permit && last_not && prev == "tidak" {
+                if (permit || w == "boleh") && last_not && prev == "tidak" {
                     out.pop();
                     out.push("larang".to_string());
                     prev = "larang".to_string();
@@ -1842,7 +1842,7 @@ const TIME_UNITS: &[&str] = &[
 
 /// "Ten" after a number: Indonesian "puluh", Javanese "puluh", krama "dasa", Madurese "polo".
 const TENS: &[&str] = &["puluh", "polo", "poloh", "dasa"];
-const TEENS: &[&str] = &["belas", "bellas", "welas"];
+const TEENS: &[&str] = &["belas", "bellas", "bellâs", "welas"];
 
 /// "Hundred" after a number: Indonesian "ratus", Javanese "atus", Madurese "atos"/"ratos".
 const HUNDREDS: &[&str] = &["ratus", "atus", "atos", "ratos"];

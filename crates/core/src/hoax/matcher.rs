@@ -840,14 +840,28 @@ impl Index {
         } else {
             0.0
         };
-        let number_clash = q_numbers.iter().any(|n| number_clashes(n, &doc.numbers));
-        // The message says the opposite of the known text ("dibuka" where it says "ditutup").
+        let mut clashing_numbers: Vec<&str> = q_numbers
+            .iter()
+            .copied()
+            .filter(|n| number_clashes(n, &doc.numbers))
+            .collect();
+        // The message says the opposite of the known text ("dibuka" where it says "ditutup"):
+        // (the message's word, the text's).
         let q_set: HashSet<&str> = query.iter().map(String::as_str).collect();
         let says = |own: &HashSet<&str>, a: &str, b: &str| own.contains(a) && !own.contains(b);
         let d_says = |a: &str, b: &str| doc.tf.contains_key(a) && !doc.tf.contains_key(b);
-        let opposite = OPPOSITES.iter().any(|&(a, b)| {
-            (says(&q_set, a, b) && d_says(b, a)) || (says(&q_set, b, a) && d_says(a, b))
-        });
+        let opposites: Vec<(&str, &str)> = OPPOSITES
+            .iter()
+            .filter_map(|&(a, b)| {
+                if says(&q_set, a, b) && d_says(b, a) {
+                    Some((a, b))
+                } else if says(&q_set, b, a) && d_says(a, b) {
+                    Some((b, a))
+                } else {
+                    None
+                }
+            })
+            .collect();
         // A known text's "berhenti" is a negation too: a message that says nothing of stopping
         // ("Pertalite dijual" against "Pertalite berhenti dijual") clashes with it. (A message's
         // own "stop" is often the forwarder's advice, "STOP MAKAN AYAM POTONG!!!".)
@@ -858,15 +872,12 @@ impl Index {
                 .any(|w| q_set.contains(w) || q_neg.contains(*w));
         let negation_clash = q_class != d_class || stop_clash;
         // A message of a link or a picture alone says nothing that could contradict.
-        let contradiction = !query.is_empty() && (number_clash || negation_clash || opposite);
+        let contradiction = !query.is_empty()
+            && (!clashing_numbers.is_empty() || negation_clash || !opposites.is_empty());
         let mut clash = Vec::new();
         if contradiction {
-            let mut numbers: Vec<&&str> = q_numbers
-                .iter()
-                .filter(|n| number_clashes(n, &doc.numbers))
-                .collect();
-            numbers.sort();
-            clash.extend(numbers.into_iter().map(|n| format!("number {n}")));
+            clashing_numbers.sort();
+            clash.extend(clashing_numbers.iter().map(|n| format!("number {n}")));
             if q_class != d_class {
                 let list = |c: &HashSet<String>| {
                     let mut v: Vec<&str> = c.iter().map(String::as_str).collect();
@@ -882,13 +893,11 @@ impl Index {
             if stop_clash {
                 clash.push("stop".to_string());
             }
-            for &(a, b) in OPPOSITES {
-                if says(&q_set, a, b) && d_says(b, a) {
-                    clash.push(format!("opposite {a} / {b}"));
-                } else if says(&q_set, b, a) && d_says(a, b) {
-                    clash.push(format!("opposite {b} / {a}"));
-                }
-            }
+            clash.extend(
+                opposites
+                    .iter()
+                    .map(|(ours, theirs)| format!("opposite {ours} / {theirs}")),
+            );
         }
         let clarifies = CLARIFYING
             .iter()

@@ -443,7 +443,8 @@ pub fn claim_words(text: &str) -> Vec<String> {
         }
         // Javanese "oleh", "entuk", Madurese "olle" after a negation forbid before a verb ("ora
         // oleh metu", "ta' olle nyoblos") but deny having before a noun ("ora oleh bansos").
-        let verb_next = raw.get(i + 1).is_some_and(|n| looks_like_verb(n));
+        // Asked only after "oleh", "olle", ... (it maps and stems the next word).
+        let verb_next = || raw.get(i + 1).is_some_and(|n| looks_like_verb(n));
         for word in unleet(token) {
             let word = unelongate(&word);
             // "DPT" in capitals is the vaccine or the voters' list, not chat "dpt" ("dapat").
@@ -457,7 +458,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 let plain = fold(&plain);
                 plain == "boleh"
                     || plain == "pareng"
-                    || (PERMIT_AFTER_NOT.contains(&plain.as_str()) && verb_next)
+                    || (PERMIT_AFTER_NOT.contains(&plain.as_str()) && verb_next())
             };
             let parts: Vec<&str> = mapped.split(' ').collect();
             for (k, w) in parts.iter().copied().enumerate() {

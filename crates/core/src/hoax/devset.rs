@@ -663,3 +663,122 @@ fn check_held_out(tsv: &str, name: &str) {
         "{name}: a near miss answered automatically"
     );
 }
+
+/// One claim indexed with a published verdict; `answer` says whether a message is answered with
+/// it at once, and `best` is the match the decision was made on.
+fn one_claim(claim: &str) -> Index {
+    let mut index = Index::new();
+    index.add(1, &Fingerprint::of_known(claim, &[]));
+    index.set_answerable(1, true);
+    index
+}
+
+fn answered(index: &Index, text: &str) -> bool {
+    matches!(
+        decide(&index.search(&Fingerprint::of(text, &[]), 5)),
+        Decision::Instant(_)
+    )
+}
+
+#[test]
+fn a_negation_of_something_the_claim_does_not_speak_of_says_nothing_against_it() {
+    let index = one_claim("Vaksin rotavirus di puskesmas Jember membuat usus bayi terlipat");
+    let m = &index.search(
+        &Fingerprint::of(
+            "vaksin rotavirus puskesmas jember bikin usus bayi terlipat, kok gak ada di koran",
+            &[],
+        ),
+        1,
+    )[0];
+    assert!(!m.contradiction, "{:?}", m.clash);
+    // A negation of the claim's own words still contradicts it.
+    let m = &index.search(
+        &Fingerprint::of(
+            "vaksin rotavirus puskesmas jember tidak membuat usus bayi terlipat",
+            &[],
+        ),
+        1,
+    )[0];
+    assert!(m.contradiction);
+    assert!(
+        m.clash.iter().any(|c| c.starts_with("negation")),
+        "{:?}",
+        m.clash
+    );
+}
+
+#[test]
+fn one_as_an_article_a_twelve_hour_clock_and_a_year_are_no_other_number() {
+    let clash = |claim: &str, text: &str| {
+        one_claim(claim).search(&Fingerprint::of(text, &[]), 1)[0]
+            .clash
+            .clone()
+    };
+    let none: Vec<String> = Vec::new();
+    assert_eq!(
+        clash(
+            "Surat suara pilkada yang sudah dicoblos untuk paslon ditemukan di gudang KPU Sampang",
+            "surat suara pilkada sudah dicoblos untuk 1 paslon ditemukan di gudang KPU Sampang"
+        ),
+        none
+    );
+    assert_eq!(
+        clash(
+            "PLN memadamkan listrik di Madiun pukul 15.00 sampai 17.00 besok",
+            "PLN madamkan listrik madiun jam 3 sampai jam 5 besok"
+        ),
+        none
+    );
+    assert_eq!(
+        clash(
+            "Pengantin baru di Jawa Timur mendapat bantuan Rp5 juta lewat link",
+            "pengantin baru 2026 di jawa timur dapat bantuan 5 juta lewat link"
+        ),
+        none
+    );
+    // Against a text that counts, "1" is a number like any other.
+    assert_eq!(
+        clash(
+            "Tiga bayi meninggal setelah imunisasi di posyandu Ngawi",
+            "1 bayi meninggal setelah imunisasi di posyandu Ngawi"
+        ),
+        vec!["number 1".to_string()]
+    );
+}
+
+#[test]
+fn a_clarification_is_never_answered_with_the_claim_it_clarifies() {
+    let index = one_claim("BRI mengubah tarif transfer menjadi Rp150 ribu per bulan");
+    let text = "BRI menegaskan tarif transfer Rp150 ribu per bulan";
+    let m = &index.search(&Fingerprint::of(text, &[]), 1)[0];
+    assert!(m.clarifies);
+    assert!(!answered(&index, text));
+}
+
+#[test]
+fn a_headline_of_the_claim_needs_to_cover_less_of_it() {
+    let index = one_claim(
+        "Gunung Bromo akan meletus dahsyat malam ini sehingga warga Tosari dan Sukapura harus mengungsi ke balai desa",
+    );
+    let m = &index.search(
+        &Fingerprint::of("GUNUNG BROMO AKAN MELETUS DAHSYAT MALAM INI!!!", &[]),
+        1,
+    )[0];
+    assert!(m.precision >= 0.95 && m.recall < 0.5, "{m:?}");
+    assert!(answered(
+        &index,
+        "GUNUNG BROMO AKAN MELETUS DAHSYAT MALAM INI!!!"
+    ));
+}
+
+#[test]
+fn a_regional_word_no_list_has_is_matched_to_the_claims_word_it_is_a_form_of() {
+    let index = one_claim("Tahu kuning di Pasar Bandar direndam formalin");
+    let m = &index.search(
+        &Fingerprint::of("tahu koneng è Pasar Bandar èrendem formalin", &[]),
+        1,
+    )[0];
+    // "èrendem" (direndam) and "konèng" (kuning) are explained by the claim.
+    assert!(m.shared_words.iter().any(|w| w == "erendem"), "{m:?}");
+    assert!(m.shared_words.iter().any(|w| w == "koneng"), "{m:?}");
+}

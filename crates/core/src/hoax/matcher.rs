@@ -69,6 +69,17 @@ pub const ASIDE_SHARE: f64 = 0.0;
 /// held-out set had been read; 0.5 since, fixed on the sixteen sets read (nearest near miss that
 /// nothing contradicts nor marks as a clarification: 0.80), before the seventeenth was run.
 pub const COMMON_WORD_POWER: f64 = 0.5;
+/// Modal and light verbs, and the like, that say how a claim reaches the reader, not what it
+/// claims: a forwarder's "kudu" (must), "dikon" (asked to), "oleh" (get), "nganggo" (use),
+/// "nggowo" (bring) where the claim says it another way. Unshared, each counts
+/// [`LIGHT_SHARE`] of its weight in the message's total.
+const LIGHT_WORDS: &[&str] = &[
+    "wajib", "minta", "dapat", "guna", "beri", "bawa", "ingin", "nanti", "lewat", "masuk",
+    "keluar", "datang", "isi", "ambil", "kirim", "laku", "tinggal", "milik", "tau", "pakai",
+];
+/// See [`LIGHT_WORDS`].
+const LIGHT_SHARE: f64 = 0.5;
+
 /// Words (stemmed) in which a text speaks as a clarification: "menegaskan", "menjelaskan",
 /// "meluruskan", "klarifikasi". A message that says them where the claim does not is someone's
 /// answer to the claim ("BRI menegaskan tidak ada perubahan tarif"), never answered with it.
@@ -227,6 +238,13 @@ struct Doc {
     bigrams: HashSet<(String, String)>,
     numbers: HashSet<String>,
     negations: HashSet<String>,
+    /// The (at most two) words after each "tidak" and "belum": what the text denies (see
+    /// [`idle_denial`]).
+    denied: Vec<Vec<String>>,
+    /// The word after each word that denies in other words ([`DENYING`]): "infeksi" in
+    /// "mencegah infeksi", "tilang" in "berhenti menilang" (not "spbu" in "berhenti dijual di
+    /// SPBU").
+    denied_otherwise: HashSet<String>,
 }
 
 /// The in-memory index of every known claim's texts. Not thread-safe on its own: the
@@ -424,6 +442,12 @@ fn in_background(word: &str) -> bool {
     background_table().1.contains_key(word)
 }
 
+/// A phone number ("083851729064") or a bank account's ("1209384756"): nine digits or more
+/// that are not an amount (amounts end in zeros: "3500000").
+fn is_contact_number(w: &str) -> bool {
+    w.len() >= 9 && w.bytes().all(|b| b.is_ascii_digit()) && !w.ends_with("000")
+}
+
 fn is_number(w: &str) -> bool {
     !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
 }
@@ -459,9 +483,29 @@ fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
             .filter(|w| NEGATIONS.contains(&w.as_str()))
             .cloned()
             .collect(),
+        denied: words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| *w == "tidak" || *w == "belum")
+            .map(|(i, _)| words[i + 1..words.len().min(i + 3)].to_vec())
+            .collect(),
+        denied_otherwise: words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| DENYING.contains(&w.as_str()))
+            .filter_map(|(i, _)| words.get(i + 1).cloned())
+            .collect(),
         tf,
     }
 }
+
+/// Words (stemmed) that deny what follows them without a negation: "mencegah infeksi" is
+/// "tidak infeksi", "menghapus kewajiban menyalakan" "tidak wajib menyalakan", "berhenti
+/// menilang" "tidak menilang". ("tanpa" has its own reading: see `q_without` in
+/// [`Index::compare`].)
+const DENYING: &[&str] = &[
+    "cegah", "hapus", "henti", "batal", "tolak", "hindar", "larang", "nonaktif",
+];
 
 fn bigrams(words: &[String]) -> HashSet<(String, String)> {
     words
@@ -731,7 +775,14 @@ impl Index {
             && q_bigrams.iter().any(|(a, b)| {
                 a == "tidak" && doc.bigrams.contains(&(WITHOUT.to_string(), b.clone()))
             });
-        let d_neg = &not_yet_is_not(&doc.negations);
+        let mut d_neg = not_yet_is_not(&doc.negations);
+        if !view.negations.contains("tidak")
+            && !view.negations.contains("belum")
+            && idle_denial(doc, query)
+        {
+            d_neg.remove("tidak");
+        }
+        let d_neg = &d_neg;
         let mut q_neg = not_yet_is_not(&view.negations);
         if q_without || (!d_neg.contains("tidak") && idle_negation(view.ordered, doc)) {
             q_neg.remove("tidak");
@@ -741,7 +792,9 @@ impl Index {
         let unseen = self.unseen_idf();
         let weight_unmatched = |w: &str| {
             let common = (idf[w] / unseen).clamp(0.0, 1.0).powf(COMMON_WORD_POWER);
-            if self.is_unknown(w) {
+            if LIGHT_WORDS.contains(&w) {
+                idf[w] * common * LIGHT_SHARE
+            } else if self.is_unknown(w) {
                 idf[w] * share * common
             } else {
                 idf[w] * common
@@ -799,7 +852,8 @@ impl Index {
             }
         }
         let shared_words: HashSet<&str> = shared.iter().map(|s| s.0).collect();
-        let aside = aside_words(view.clauses, &shared_words);
+        let advice_aside = !doc.negations.contains("larang");
+        let aside = aside_words(view.clauses, &shared_words, advice_aside);
         let mut unexplained: Vec<(String, f64)> = Vec::new();
         let q_total: f64 = query
             .iter()
@@ -918,7 +972,11 @@ impl Index {
         };
         // A shared link or picture with no words of its own, or with words the claim explains,
         // is the same claim.
-        if (same_link || same_image) && (query.is_empty() || precision >= INSTANT_PRECISION) {
+        // So is one that gives the claim's phone or account number.
+        let same_contact = shared_words.iter().any(|w| is_contact_number(w));
+        if (same_link || same_image || same_contact)
+            && (query.is_empty() || precision >= INSTANT_PRECISION)
+        {
             similarity = 1.0;
         }
         shared.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(b.0)));
@@ -984,19 +1042,49 @@ fn idle_negation(ordered: &[String], doc: &Doc) -> bool {
         }
         any = true;
         let after = &ordered[i + 1..ordered.len().min(i + 3)];
-        if after.is_empty() || after.iter().any(|a| doc.tf.contains_key(a)) {
+        // Denying what the text denies in other words ("ta' infeksi" against "mencegah
+        // infeksi") agrees with it.
+        let against = |a: &String| doc.tf.contains_key(a) && !doc.denied_otherwise.contains(a);
+        if after.is_empty() || after.iter().any(against) {
             return false;
         }
     }
     any
 }
 
+/// Whether every "tidak" and "belum" of a known text denies something a message without a
+/// negation does not speak of: none of the words after it is one of the message's ("warga yang
+/// tidak menggunakan hak pilihnya" against "yg golput didenda"). The message leaves that part
+/// out, which its recall counts; it does not say the opposite. A denial of a word the message
+/// says ("tidak perlu dijahit" against "kudu dijahit") is a clash, and so is a denial with
+/// nothing after it.
+fn idle_denial(doc: &Doc, query: &[String]) -> bool {
+    !doc.denied.is_empty()
+        && doc
+            .denied
+            .iter()
+            .all(|after| !after.is_empty() && !after.iter().any(|a| query.iter().any(|q| q == a)))
+}
+
 /// The words only the forwarder's asides hold (see [`ASIDE_WORDS`]), given the message's words
 /// the known text shares.
-fn aside_words<'a>(clauses: &'a [Clause], shared: &HashSet<&str>) -> HashSet<&'a str> {
+fn aside_words<'a>(
+    clauses: &'a [Clause],
+    shared: &HashSet<&str>,
+    advice_aside: bool,
+) -> HashSet<&'a str> {
     // The forwarder speaking of themselves may share a word with the claim ("Aku wis daftar mau
     // bengi"); any other aside shares none.
     // A question may name what it asks about ("info resmi?") without qualifying the claim.
+    // So may the forwarder's advice to the reader, against a claim that forbids nothing ("Jhâ'
+    // mellè dhâghing sapè ghellu'", "jangan bawa anak ke posyandu minggu depan"): what the
+    // reader should do about the claim, not more of it.
+    let advises = |c: &Clause| {
+        advice_aside
+            && c.words.first().is_some_and(|w| w == ADVICE)
+            && c.words.len() <= ASIDE_WORDS + 2
+            && !c.words.iter().any(|w| is_number(w))
+    };
     let is_aside = |c: &Clause| {
         (!c.qualifies || c.asks)
             && c.words.len() <= ASIDE_WORDS
@@ -1007,6 +1095,7 @@ fn aside_words<'a>(clauses: &'a [Clause], shared: &HashSet<&str>) -> HashSet<&'a
                         && !NEGATIONS.contains(&w.as_str())
                         && w != ADVICE
                 }))
+            || advises(c)
     };
     let (asides, said): (Vec<&Clause>, Vec<&Clause>) = clauses.iter().partition(|c| is_aside(c));
     if said.is_empty() {

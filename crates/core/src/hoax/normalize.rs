@@ -402,7 +402,9 @@ pub fn claim_words(text: &str) -> Vec<String> {
     let acronyms = acronyms_in(&without_links);
     let mut out = Vec::new();
     let raw: Vec<String> = split_words(&lowered);
-    let raw = clock_times(join_amounts(numerals(join_phone_numbers(dates(raw)))));
+    let raw = in_days(clock_times(join_amounts(numerals(join_phone_numbers(
+        dates(raw),
+    )))));
     let mut prev = String::new();
     // The next word was read together with this one ("paling tidak").
     let mut skip_next = false;
@@ -424,6 +426,17 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 lexicon().contains_key(n.as_str()) && !slang().contains_key(n.as_str())
             })
         {
+            continue;
+        }
+        // "tak" before a word with a Javanese verb's suffix ("kate tak klaimno", "tak
+        // daftarne", "tak terusake") is "I" doing it too.
+        if token == "tak" && raw.get(i + 1).is_some_and(|n| javanese_verb_form(n)) {
+            continue;
+        }
+        // A negation that closes a clause after other words asks ("ini resmi bukan?", "pungli
+        // bukan sih", "bener ta gak?", "bhender ta'?"), and "bukannya" opening one is "isn't
+        // it": neither denies anything the message says. A negation alone ("Tidak.") denies.
+        if tag_negation(&raw, i) {
             continue;
         }
         // Malangan "kera" (walikan of "arek", folks) calling the readers: "Kera Ngalam, ...",
@@ -878,6 +891,40 @@ fn negation_in_context<'a>(w: &'a str, ahead: &dyn Fn() -> Vec<String>) -> &'a s
     }
 }
 
+/// A Javanese verb with the suffix of "I will do it to" ("klaimno", "daftarne", "terusake",
+/// "kirimke"), not an Indonesian root word.
+fn javanese_verb_form(word: &str) -> bool {
+    const SUFFIXES: &[&str] = &["kno", "kne", "ake", "no", "ne", "ke"];
+    word.len() >= 5
+        && word.bytes().all(|b| b.is_ascii_lowercase())
+        && SUFFIXES.iter().any(|s| word.ends_with(s))
+        && !is_root_word(word)
+}
+
+/// Particles that may follow a question's closing negation ("bukan sih", "gak ya", "ta' ya").
+const TAG_PARTICLES: &[&str] = &[
+    "sih", "seh", "ya", "yah", "ta", "to", "toh", "kah", "kan", "rek", "lur", "cak", "yo", "ye",
+    "dong", "deh", "nih", "iki", "iku", "reya", "jiya",
+];
+
+/// Whether the negation at `i` of the split words is a question's tag: the last word of its
+/// clause but for [`TAG_PARTICLES`], after at least one other word ("resmi bukan?"), or
+/// "bukannya" opening a clause.
+fn tag_negation(raw: &[String], i: usize) -> bool {
+    let t = raw[i].as_str();
+    let starts = i == 0 || raw[i - 1] == CLAUSE;
+    if starts && matches!(t, "bukannya" | "bukane" | "bukanne" | "bkne") {
+        return true;
+    }
+    if starts || !matches!(map_word(t).as_str(), "tidak" | "bukan" | "belum") {
+        return false;
+    }
+    raw[i + 1..]
+        .iter()
+        .take_while(|w| *w != CLAUSE)
+        .all(|w| TAG_PARTICLES.contains(&w.as_str()))
+}
+
 /// A Javanese or Madurese verb, by its active nasal prefix ("nyoblos", "ngombe", "mlebu",
 /// "nggawa") or one of the common verbs without it.
 fn looks_like_verb(word: &str) -> bool {
@@ -974,6 +1021,7 @@ const WITHOUT_AFTER_NOT: &[&str] = &["pakai", "usah", "perlu", "butuh", "memakai
 /// "sampai" ("smp 50jt"), otherwise the school level, and so is "sd" between two numbers; "rek" after "no" is "rekening" (otherwise the
 /// Surabaya address "rek", dropped).
 fn numerals(tokens: Vec<String>) -> Vec<String> {
+    let tokens = split_spoken_compounds(tokens);
     let numeric = |m: &str| {
         (!m.is_empty() && m.bytes().all(|b| b.is_ascii_digit())) || multiplier(m).is_some()
     };
@@ -1102,6 +1150,36 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
             out.push(m);
         } else {
             out.push(t.clone());
+        }
+    }
+    out
+}
+
+/// A digit and its power of ten written as one word ("pitungpuluh", "rongpuluh", "duaratos",
+/// "limangatus", "pettongpolo", "telungewu") as two, so that [`amount_at`] reads it as it reads
+/// "pitung puluh": "satus pitungpuluh limang ewu" is 175.000. A word the lexicons know whole
+/// ("rongatus", "selawe") stays as it is.
+fn split_spoken_compounds(tokens: Vec<String>) -> Vec<String> {
+    const POWERS: &[&str] = &[
+        "puluh", "polo", "poloh", "dasa", "ratus", "ratos", "atus", "atos", "belas", "welas",
+        "bellas", "ewu", "rebu", "ebu", "ribu", "yuto", "yuta", "juta",
+    ];
+    let mut out = Vec::with_capacity(tokens.len());
+    for t in tokens {
+        let whole = map_word(&t);
+        let split = (whole == t || !is_digits(&whole))
+            .then(|| {
+                POWERS.iter().find_map(|p| {
+                    let head = t.strip_suffix(p).filter(|h| h.len() >= 2)?;
+                    let digit = map_word(head);
+                    let one_to_nine = digit.len() == 1 && digit != "0" && is_digits(&digit);
+                    one_to_nine.then(|| (head.to_string(), p.to_string()))
+                })
+            })
+            .flatten();
+        match split {
+            Some((head, power)) => out.extend([head, power]),
+            None => out.push(t),
         }
     }
     out
@@ -1463,6 +1541,12 @@ fn dates(tokens: Vec<String>) -> Vec<String> {
     out
 }
 
+/// Words after which digit groups are a bank account's number ([`join_phone_numbers`]).
+const ACCOUNT_WORDS: &[&str] = &[
+    "rekening", "rek", "norek", "bri", "bni", "bca", "mandiri", "bsi", "btn", "bank", "jatim",
+    "cimb", "danamon", "permata", "va",
+];
+
 /// Digit groups of a phone number ("0857 3312 4490", "0857-3312-4490", "+62 857 3312 4490")
 /// joined into one number, the international prefix written as the trunk "0"
 /// ("085733124490"): the claim's number, however it was grouped.
@@ -1472,6 +1556,22 @@ fn join_phone_numbers(tokens: Vec<String>) -> Vec<String> {
     let mut i = 0;
     while i < tokens.len() {
         let t = &tokens[i];
+        // A bank account number in groups ("BNI 1209 3847 56", "BRI 0041-01-038562-50-7")
+        // after the bank's name or "rekening": one number, however it was grouped.
+        let account = (i.saturating_sub(3)..i).any(|k| ACCOUNT_WORDS.contains(&tokens[k].as_str()));
+        if account && digits(t) && t.len() <= 6 {
+            let mut joined = t.clone();
+            let mut j = i + 1;
+            while j < tokens.len() && digits(&tokens[j]) && tokens[j].len() <= 6 {
+                joined.push_str(&tokens[j]);
+                j += 1;
+            }
+            if j > i + 1 && (8..=20).contains(&joined.len()) {
+                out.push(joined);
+                i = j;
+                continue;
+            }
+        }
         if digits(t) && (t.starts_with("08") || t.starts_with("62")) && t.len() <= 5 {
             let mut joined = t.clone();
             let mut j = i + 1;
@@ -1795,6 +1895,8 @@ fn ends_with_amount(out: &[String]) -> bool {
     };
     match out {
         [.., n, unit] if MEASURES.contains(&map_word(unit).as_str()) => amount(n),
+        // "patang yuto setengah sewulan": and a half.
+        [.., n, half] if matches!(half.as_str(), "setengah" | "tengah") => amount(n),
         [.., last] => amount(last),
         [] => false,
     }
@@ -1817,6 +1919,29 @@ fn clock_times(mut tokens: Vec<String>) -> Vec<String> {
             _ => continue,
         };
         tokens[i] = late.to_string();
+    }
+    tokens
+}
+
+/// Days counted in weeks and months, as people say a closure or a deadline: "tujuh hari" is
+/// "1 minggu" ("seminggu"), "90 hari" "3 bulan", "30 hari" "1 bulan" ("sak wulan").
+fn in_days(mut tokens: Vec<String>) -> Vec<String> {
+    for i in 0..tokens.len().saturating_sub(1) {
+        let Ok(n) = tokens[i].parse::<u32>() else {
+            continue;
+        };
+        if !(7..=366).contains(&n) || map_word(&tokens[i + 1]) != "hari" {
+            continue;
+        }
+        let (count, unit) = if n % 30 == 0 {
+            (n / 30, "bulan")
+        } else if n % 7 == 0 {
+            (n / 7, "minggu")
+        } else {
+            continue;
+        };
+        tokens[i] = count.to_string();
+        tokens[i + 1] = unit.to_string();
     }
     tokens
 }

@@ -92,12 +92,34 @@ pub fn find_links(text: &str) -> Vec<&str> {
 /// The message without its links (for the word matcher).
 pub fn strip_links(text: &str) -> String {
     text.split_whitespace()
-        .filter(|w| {
+        .filter_map(|w| {
             let t = trim_punct(w);
-            !(t.is_ascii() && (is_link_start(t) || is_bare_link(t)))
+            if !(t.is_ascii() && (is_link_start(t) || is_bare_link(t))) {
+                return Some(w.to_string());
+            }
+            // A chat link to a phone ("wa.me/6283851729064?text=daftar") names the number the
+            // claim gives as text ("WA 0838-5172-9064"): it stays, as that number.
+            whatsapp_number(t)
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The phone number of a WhatsApp chat link (`wa.me/62…`, `api.whatsapp.com/send?phone=62…`).
+fn whatsapp_number(link: &str) -> Option<String> {
+    let canonical = canonical_link(link)?;
+    let digits = if let Some(rest) = canonical.strip_prefix("wa.me/") {
+        rest.split(['/', '?']).next()?
+    } else if canonical.starts_with("api.whatsapp.com/send") {
+        canonical
+            .split(['?', '&'])
+            .find_map(|p| p.strip_prefix("phone="))?
+    } else {
+        return None;
+    };
+    let digits = digits.trim_start_matches('+');
+    ((9..=15).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.to_string())
 }
 
 /// The canonical form of a link: `host/path?sorted&params`, lower-case host without `www.`,

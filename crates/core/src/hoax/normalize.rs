@@ -1232,15 +1232,20 @@ fn known_indonesian(w: &str) -> bool {
     }
 }
 
-/// Passive and possessive prefixes of Javanese (krama `dipun-`, `kok-`/`tak-`/`dak-`, `di-`)
-/// and Madurese (`e-`), tried longest first.
-const REGIONAL_PREFIXES: &[&str] = &["dipun", "dipon", "kok", "tak", "dak", "di", "e", ""];
+/// Passive and possessive prefixes of Javanese (krama `dipun-`, `kok-`/`tak-`/`dak-`, `di-`,
+/// the nasal `nge-` of short roots and loans: "ngewajibno", "ngelunasi") and Madurese (`e-`,
+/// causative `ma-`: "mabius"), tried longest first.
+const REGIONAL_PREFIXES: &[&str] = &[
+    "dipun", "dipon", "kok", "tak", "dak", "nge", "di", "ma", "e", "",
+];
 /// Suffixes: Javanese possessive `-ipun`/`-nipun`/`-ne`/`-e`, causative `-ake`/`-aken`/`-ke`/
-/// `-kake`/`-no`; Madurese possessive `-na`/`-nga`, causative `-aghi`/`-agi`; the chat `-in`
-/// ("nyembuhin"). Longest first, so "tandane" is "tanda", not "tandan".
+/// `-kake`/`-kne`/`-kno`/`-no`, locative `-i`/`-ni` ("diombeni"), imperative `-en` ("tusuken");
+/// Madurese possessive `-na`/`-nga`, causative `-aghi`/`-agi`; the chat `-in` ("nyembuhin"), and
+/// `-nya`/`-mu`/`-ku` on a chat word the stemmer does not know ("ongkirnya", "poktanku").
+/// Longest first, so "tandane" is "tanda", not "tandan".
 const REGIONAL_SUFFIXES: &[&str] = &[
-    "nipun", "ipun", "kaken", "aken", "kake", "aghi", "ake", "nga", "agi", "ke", "ne", "na", "no",
-    "in", "e", "",
+    "nipun", "ipun", "kaken", "aken", "kake", "aghi", "kne", "kno", "ake", "nga", "agi", "ke",
+    "ne", "na", "no", "ni", "en", "nya", "in", "mu", "ku", "e", "i", "",
 ];
 
 /// A Javanese or Madurese word made of a known root and regional affixes ("dipunpindah",
@@ -1784,7 +1789,8 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
         value += v;
         last = v;
         used += 1 + extra;
-        spoken = extra > 0;
+        // A round ten in one word goes on too: "satus sewidak limang ewu" = 165.000.
+        spoken = extra > 0 || (extra == 0 && v % 10.0 == 0.0 && (10.0..100.0).contains(&v));
     }
     // "rong setengah yuto", "dua setengah juta": and a half.
     if value < 1e3
@@ -1924,13 +1930,21 @@ fn clock_times(mut tokens: Vec<String>) -> Vec<String> {
 }
 
 /// Days counted in weeks and months, as people say a closure or a deadline: "tujuh hari" is
-/// "1 minggu" ("seminggu"), "90 hari" "3 bulan", "30 hari" "1 bulan" ("sak wulan").
+/// "1 minggu" ("seminggu"), "90 hari" "3 bulan", "30 hari" "1 bulan" ("sak wulan"); and hours
+/// in days: "24 jam" is "1 hari" ("sak dino").
 fn in_days(mut tokens: Vec<String>) -> Vec<String> {
     for i in 0..tokens.len().saturating_sub(1) {
         let Ok(n) = tokens[i].parse::<u32>() else {
             continue;
         };
-        if !(7..=366).contains(&n) || map_word(&tokens[i + 1]) != "hari" {
+        let unit = map_word(&tokens[i + 1]);
+        // "24 jam" is "1 hari" ("sak dino").
+        if unit == "jam" && n >= 24 && n % 24 == 0 {
+            tokens[i] = (n / 24).to_string();
+            tokens[i + 1] = "hari".to_string();
+            continue;
+        }
+        if !(7..=366).contains(&n) || unit != "hari" {
             continue;
         }
         let (count, unit) = if n % 30 == 0 {

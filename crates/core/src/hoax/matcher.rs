@@ -241,6 +241,9 @@ struct Doc {
     /// The (at most two) words after each "tidak" and "belum": what the text denies (see
     /// [`idle_denial`]).
     denied: Vec<Vec<String>>,
+    /// The word after each prohibition ("larang"): what the text forbids doing ("beli" in
+    /// "jangan membeli bakso"; see [`idle_prohibition`]).
+    forbidden: Vec<Option<String>>,
     /// The word after each word that denies in other words ([`DENYING`]): "infeksi" in
     /// "mencegah infeksi", "tilang" in "berhenti menilang" (not "spbu" in "berhenti dijual di
     /// SPBU").
@@ -488,6 +491,12 @@ fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
             .enumerate()
             .filter(|(_, w)| *w == "tidak" || *w == "belum")
             .map(|(i, _)| words[i + 1..words.len().min(i + 3)].to_vec())
+            .collect(),
+        forbidden: words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| *w == "larang")
+            .map(|(i, _)| words.get(i + 1).cloned())
             .collect(),
         denied_otherwise: words
             .iter()
@@ -778,9 +787,12 @@ impl Index {
         let mut d_neg = not_yet_is_not(&doc.negations);
         if !view.negations.contains("tidak")
             && !view.negations.contains("belum")
-            && idle_denial(doc, query)
+            && idle_denial(doc, view.ordered)
         {
             d_neg.remove("tidak");
+        }
+        if !view.negations.contains("larang") && idle_prohibition(doc, query) {
+            d_neg.remove("larang");
         }
         let d_neg = &d_neg;
         let mut q_neg = not_yet_is_not(&view.negations);
@@ -1056,14 +1068,37 @@ fn idle_negation(ordered: &[String], doc: &Doc) -> bool {
 /// negation does not speak of: none of the words after it is one of the message's ("warga yang
 /// tidak menggunakan hak pilihnya" against "yg golput didenda"). The message leaves that part
 /// out, which its recall counts; it does not say the opposite. A denial of a word the message
-/// says ("tidak perlu dijahit" against "kudu dijahit") is a clash, and so is a denial with
-/// nothing after it.
-fn idle_denial(doc: &Doc, query: &[String]) -> bool {
+/// says ("tidak perlu dijahit" against "dijahit") is a clash, unless the message makes it a
+/// duty; so is a denial with nothing after it.
+fn idle_denial(doc: &Doc, ordered: &[String]) -> bool {
+    // Where the message makes it a duty ("wajib verifikasi sebelum 28 Desember", "kudu
+    // nglunasi"), the text's "yang tidak memverifikasi ... diblokir" says the same.
+    let required: HashSet<&str> = ordered
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| *w == "wajib")
+        .flat_map(|(i, _)| ordered[i + 1..ordered.len().min(i + 4)].iter())
+        .map(String::as_str)
+        .collect();
     !doc.denied.is_empty()
+        && doc.denied.iter().all(|after| {
+            !after.is_empty()
+                && after
+                    .iter()
+                    .all(|a| required.contains(a.as_str()) || !ordered.contains(a))
+        })
+}
+
+/// Whether every prohibition of a known text forbids doing something a message without one
+/// does not speak of: the message tells the claim ("bakso alun-alun Batu pakai daging tikus")
+/// without the advice that ends it ("jangan membeli bakso di sana"). A message that speaks of
+/// that doing without forbidding it ("warga tetap boleh membeli") clashes.
+fn idle_prohibition(doc: &Doc, query: &[String]) -> bool {
+    !doc.forbidden.is_empty()
         && doc
-            .denied
+            .forbidden
             .iter()
-            .all(|after| !after.is_empty() && !after.iter().any(|a| query.iter().any(|q| q == a)))
+            .all(|after| after.as_ref().is_some_and(|a| !query.contains(a)))
 }
 
 /// The words only the forwarder's asides hold (see [`ASIDE_WORDS`]), given the message's words

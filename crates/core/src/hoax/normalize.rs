@@ -311,6 +311,24 @@ const PERMIT_AFTER_NOT: &[&str] = &[
     "boleh", "oleh", "olle", "olih", "entuk", "antuk", "angsal", "kenging", "pareng",
 ];
 
+/// "To allow" in Indonesian, Javanese and Madurese: after a negation a prohibition, as "tidak
+/// boleh" is ("tidak mengizinkan warga menjual", "ora ngidini", "ta' ngidinnaghi").
+const ALLOW: &[&str] = &[
+    "mengizinkan",
+    "izinkan",
+    "diizinkan",
+    "mengijinkan",
+    "diijinkan",
+    "ngizinkan",
+    "ngidini",
+    "diidini",
+    "ngidinaghi",
+    "ngidinnaghi",
+    "ngidinagi",
+    "eidinaghi",
+    "èidinaghi",
+];
+
 fn is_stop(w: &str) -> bool {
     static S: OnceLock<std::collections::HashSet<&str>> = OnceLock::new();
     S.get_or_init(|| STOP.iter().copied().collect()).contains(w)
@@ -471,6 +489,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 let plain = fold(&plain);
                 plain == "boleh"
                     || plain == "pareng"
+                    || ALLOW.contains(&plain.as_str())
                     || (PERMIT_AFTER_NOT.contains(&plain.as_str()) && verb_next())
             };
             let parts: Vec<&str> = mapped.split(' ').collect();

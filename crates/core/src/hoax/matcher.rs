@@ -699,9 +699,12 @@ impl Index {
         // Numbers and negations said only where the forwarder speaks of themselves ("Aku wis
         // rabi 20 taun", "Aku ora ngekei idin anakku disuntik") say nothing of the claim.
         let own = personal_only(&fp.clauses);
+        let own_numbers = personal_numbers(&fp.clauses);
         let q_numbers: HashSet<&str> = query
             .iter()
-            .filter(|w| is_number(w) && !own.contains(w.as_str()))
+            .filter(|w| {
+                is_number(w) && !own.contains(w.as_str()) && !own_numbers.contains(w.as_str())
+            })
             .map(String::as_str)
             .collect();
         let negations = |q: &[String]| -> HashSet<String> {
@@ -1151,6 +1154,38 @@ fn aside_words<'a>(
 
 /// The words a message says only in short clauses where the forwarder speaks of themselves
 /// ([`Clause::personal`]).
+/// Numbers said only where the forwarder counts their own ("Tagihanku biasane 60 ewu, dadi 180
+/// iki", "Aku duwe bidang telu, patang yuta setengah", "aku lagi hamil 6 bulan & tiap hari
+/// makan ikan"): in a clause of theirs of up to ten words, or in the short clause after one
+/// that works out their sum ("dadi rongatus ewu").
+fn personal_numbers(clauses: &[Clause]) -> HashSet<&str> {
+    let mut own = vec![false; clauses.len()];
+    for (k, c) in clauses.iter().enumerate() {
+        let personal = c.personal && !c.qualifies && c.words.len() <= 10;
+        let sums_up = k > 0
+            && own[k - 1]
+            && !c.qualifies
+            && c.words.len() <= 4
+            && c.words.iter().any(|w| is_number(w));
+        own[k] = personal || sums_up;
+    }
+    let elsewhere: HashSet<&str> = clauses
+        .iter()
+        .zip(&own)
+        .filter(|(_, o)| !**o)
+        .flat_map(|(c, _)| &c.words)
+        .map(String::as_str)
+        .collect();
+    clauses
+        .iter()
+        .zip(&own)
+        .filter(|(_, o)| **o)
+        .flat_map(|(c, _)| &c.words)
+        .map(String::as_str)
+        .filter(|w| is_number(w) && !elsewhere.contains(w))
+        .collect()
+}
+
 fn personal_only(clauses: &[Clause]) -> HashSet<&str> {
     let short = |c: &&Clause| c.personal && !c.qualifies && c.words.len() <= ASIDE_WORDS;
     let elsewhere: HashSet<&str> = clauses

@@ -416,7 +416,8 @@ const KEEP_UNSTEMMED: &[&str] = &["sebelum", "sebelumnya"];
 /// order feeds the near-duplicate shingles). Links are not included: see [`super::url`].
 pub fn claim_words(text: &str) -> Vec<String> {
     let without_links = super::url::strip_links(text);
-    let lowered = dash_dates(&without_links.to_lowercase());
+    // "50%" is "50 persen" (not a number that runs into the next: "diskon 50% 3 bulan").
+    let lowered = dash_dates(&without_links.to_lowercase()).replace('%', " persen ");
     let acronyms = acronyms_in(&without_links);
     let mut out = Vec::new();
     let raw: Vec<String> = split_words(&lowered);
@@ -1046,8 +1047,13 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
     };
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     let mut skip_next = false;
+    let mut skip_tokens = 0;
     for (i, t) in tokens.iter().enumerate() {
         if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        if skip_tokens > 0 {
+            skip_tokens -= 1;
             continue;
         }
         if t == CLAUSE {
@@ -1060,8 +1066,13 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
             s.is_some_and(|n| n.bytes().next().is_some_and(|b| b.is_ascii_digit()))
         };
         if let Some(unit) = one_unit(t) {
-            // After an amount it is "per": "200 ewu sedino" is "200 ribu per hari".
-            let one = if ends_with_amount(&out) { "per" } else { "1" };
+            // After an amount it is "per": "200 ewu sedino" is "200 ribu per hari"; so after a
+            // count of something ("rong tabung sewulan", "limang liter sedina").
+            let one = if ends_with_amount(&out) || counts_something(&out) {
+                "per"
+            } else {
+                "1"
+            };
             out.extend([one.to_string(), unit]);
             continue;
         }
@@ -1080,7 +1091,7 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
             }
             // "sak wulan", "se minggu", "sa taon": one (after an amount, "per", dropped).
             "sak" | "se" | "sa" if next.as_deref().is_some_and(|n| TIME_UNITS.contains(&n)) => {
-                if !ends_with_amount(&out) {
+                if !ends_with_amount(&out) && !counts_something(&out) {
                     out.push("1".to_string());
                 }
                 continue;
@@ -1136,10 +1147,42 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
                     .get(i + 1)
                     .is_some_and(|n| n.len() == 2 && is_digits(n)) =>
             {
-                let yy: u32 = tokens[i + 1].parse().unwrap_or(0);
                 out.push("tahun".to_string());
-                out.push(format!("{}", if yy >= 50 { 1900 + yy } else { 2000 + yy }));
+                out.push(full_year(&tokens[i + 1]));
                 skip_next = true;
+                continue;
+            }
+            // "tahun sebelum 97", "th sblm 97": a year too.
+            "tahun" | "taun" | "taon" | "thn" | "th"
+                if tokens.get(i + 1).is_some_and(|n| {
+                    matches!(map_word(n).as_str(), "sebelum" | "setelah" | "sesudah")
+                }) && tokens
+                    .get(i + 2)
+                    .is_some_and(|n| n.len() == 2 && is_digits(n)) =>
+            {
+                out.push("tahun".to_string());
+                out.push(map_word(&tokens[i + 1]));
+                out.push(full_year(&tokens[i + 2]));
+                skip_tokens = 2;
+                continue;
+            }
+            // "thn 61 sampe 97": the second year after "sampai" as the first was written.
+            t2 if t2.len() == 2
+                && is_digits(t2)
+                && out.len() >= 2
+                && map_word(&out[out.len() - 1]) == "sampai"
+                && is_year(&out[out.len() - 2]) =>
+            {
+                out.push(full_year(t2));
+                continue;
+            }
+            // Madurese "pa' ratos" (four hundred), "pa' polo" (forty): "pa'" is "empa'" there.
+            "pa" | "pa'"
+                if next
+                    .as_deref()
+                    .is_some_and(|n| HUNDREDS.contains(&n) || TENS.contains(&n)) =>
+            {
+                out.push("4".to_string());
                 continue;
             }
             // Krama "nyuwun sewu" (excuse me) counts nothing.
@@ -1202,6 +1245,22 @@ fn split_spoken_compounds(tokens: Vec<String>) -> Vec<String> {
         }
     }
     out
+}
+
+/// "97" as a year: 1997 ("05": 2005).
+fn full_year(yy: &str) -> String {
+    let yy: u32 = yy.parse().unwrap_or(0);
+    format!("{}", if yy >= 50 { 1900 + yy } else { 2000 + yy })
+}
+
+fn is_year(t: &str) -> bool {
+    t.len() == 4 && t.parse::<u32>().is_ok_and(|y| (1900..2100).contains(&y))
+}
+
+/// The words kept end with a count of something ("2 tabung", "5 liter"): a "se-" unit after
+/// them is "per" ("2 tabung sebulan").
+fn counts_something(out: &[String]) -> bool {
+    matches!(out, [.., n, thing] if is_digits(n) && !is_digits(thing) && thing != "per")
 }
 
 fn is_digits(t: &str) -> bool {
@@ -1274,8 +1333,30 @@ const REGIONAL_SUFFIXES: &[&str] = &[
 /// word (a lexicon entry, or an Indonesian root of four letters or more), so an Indonesian word
 /// is never taken apart.
 fn regional_affixes(w: &str) -> Option<String> {
-    if w.len() < 5 || !w.bytes().all(|b| b.is_ascii_lowercase()) || known_indonesian(w) {
+    if w.len() < 5 || !w.bytes().all(|b| b.is_ascii_lowercase()) || is_root_word(w) {
         return None;
+    }
+    if known_indonesian(w) {
+        // The stemmer reads an Indonesian word in it ("pitike" → "pit", "lengene" → "lenge"):
+        // only a Javanese word of the lexicon with a possessive ending is taken apart
+        // ("pitik" + "e" is "ayam", "lengen" + "e" is "lengan").
+        return ["ne", "e", "mu", "ku"].iter().find_map(|suffix| {
+            let base = w.strip_suffix(suffix).filter(|b| b.len() >= 4)?;
+            lexicon().get(base).map(|m| (*m).to_string())
+        });
+    }
+    // A word of the lexicon under the affixes first ("pitike" is "pitik" + "e", not "piti" +
+    // "ke"; "lengene" "lengen" + "e"), then an Indonesian root.
+    for prefix in REGIONAL_PREFIXES {
+        let Some(rest) = w.strip_prefix(prefix) else {
+            continue;
+        };
+        if let Some(m) = REGIONAL_SUFFIXES.iter().find_map(|suffix| {
+            let base = rest.strip_suffix(suffix).filter(|b| b.len() >= 4)?;
+            lexicon().get(base).or_else(|| slang().get(base))
+        }) {
+            return Some((*m).to_string());
+        }
     }
     for prefix in REGIONAL_PREFIXES {
         let Some(rest) = w.strip_prefix(prefix) else {
@@ -1863,6 +1944,12 @@ fn inline_unit(t: &str) -> Option<(f64, &'static str)> {
         ("jam", "jam"),
         ("km", "kilometer"),
         ("kg", "kg"),
+        ("va", "va"),
+        ("kva", "kva"),
+        ("kwh", "kwh"),
+        ("kwp", "kwp"),
+        ("gb", "gb"),
+        ("lt", "liter"),
         ("kilo", "kg"),
     ];
     let p = t.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == ','))?;
@@ -1930,22 +2017,61 @@ fn ends_with_amount(out: &[String]) -> bool {
 /// A time of day on the 24-hour clock, as official texts write it: "jam 10 malam" ("jam sepuluh
 /// bengi") is "jam 22 malam", "jam 3 sore" "jam 15 sore", "jam 1 siang" "jam 13 siang", "jam 12
 /// malam" "jam 0 malam". Hours already past twelve, and mornings, stay.
-fn clock_times(mut tokens: Vec<String>) -> Vec<String> {
-    for i in 1..tokens.len().saturating_sub(1) {
-        if !matches!(map_word(&tokens[i - 1]).as_str(), "jam" | "pukul" | "tabuh") {
-            continue;
-        }
-        let Ok(hour) = tokens[i].parse::<u32>() else {
+fn clock_times(tokens: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let after_clock = out
+            .last()
+            .is_some_and(|p| matches!(map_word(p).as_str(), "jam" | "pukul" | "tabuh"));
+        let Some((hour, minutes, used)) = after_clock.then(|| clock_at(&tokens, i)).flatten()
+        else {
+            out.push(tokens[i].clone());
+            i += 1;
             continue;
         };
-        let late = match (map_word(&tokens[i + 1]).as_str(), hour) {
-            ("malam", 12) => 0,
-            ("malam", 6..=11) | ("sore", 1..=6) | ("siang", 1..=4) => hour + 12,
-            _ => continue,
+        let late = match (tokens.get(i + used).map(|t| map_word(t)).as_deref(), hour) {
+            (Some("malam"), 12) => 0,
+            (Some("malam"), 6..=11) | (Some("sore"), 1..=6) | (Some("siang"), 1..=4) => hour + 12,
+            _ => hour,
         };
-        tokens[i] = late.to_string();
+        out.push(format_number(f64::from(late) + f64::from(minutes) / 100.0));
+        i += used;
     }
-    tokens
+    out
+}
+
+/// The time said at token `i` after "jam": (hour, minutes, tokens used). "3" is (3, 0); "2 lewat
+/// seprapat" (2, 15) and "2 lewat 15 menit" (2, 15), as "pukul 02.15" is written; "setengah
+/// 10" (9, 30), half before ten, as Indonesian and Javanese say it.
+fn clock_at(tokens: &[String], i: usize) -> Option<(u32, u32, usize)> {
+    let hour_at = |k: usize| {
+        tokens
+            .get(k)
+            .and_then(|t| t.parse::<u32>().ok())
+            .filter(|h| (0..=24).contains(h))
+    };
+    if matches!(tokens[i].as_str(), "setengah" | "tengah") {
+        let h = hour_at(i + 1).filter(|h| *h >= 1)?;
+        return Some((h - 1, 30, 2));
+    }
+    let hour = hour_at(i)?;
+    let past = tokens
+        .get(i + 1)
+        .is_some_and(|t| matches!(map_word(t).as_str(), "lewat" | "lebih"));
+    if past {
+        match tokens.get(i + 2).map(String::as_str) {
+            Some("seprapat" | "seperempat" | "saprapat") => return Some((hour, 15, 3)),
+            Some(m) => {
+                if let Some(m) = m.parse::<u32>().ok().filter(|m| (1..60).contains(m)) {
+                    let minute_word = tokens.get(i + 3).is_some_and(|t| t == "menit");
+                    return Some((hour, m, 3 + usize::from(minute_word)));
+                }
+            }
+            None => {}
+        }
+    }
+    Some((hour, 0, 1))
 }
 
 /// Days counted in weeks and months, as people say a closure or a deadline: "tujuh hari" is

@@ -241,6 +241,8 @@ struct Doc {
     /// The (at most two) words after each "tidak" and "belum": what the text denies (see
     /// [`idle_denial`]).
     denied: Vec<Vec<String>>,
+    /// The word after each "henti": what the text says stops ("jual" in "berhenti dijual").
+    stopped: Vec<Option<String>>,
     /// The word after each prohibition ("larang"): what the text forbids doing ("beli" in
     /// "jangan membeli bakso"; see [`idle_prohibition`]).
     forbidden: Vec<Option<String>>,
@@ -491,6 +493,12 @@ fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
             .enumerate()
             .filter(|(_, w)| *w == "tidak" || *w == "belum")
             .map(|(i, _)| words[i + 1..words.len().min(i + 3)].to_vec())
+            .collect(),
+        stopped: words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| *w == STOPPED)
+            .map(|(i, _)| words.get(i + 1).cloned())
             .collect(),
         forbidden: words
             .iter()
@@ -790,7 +798,7 @@ impl Index {
         let mut d_neg = not_yet_is_not(&doc.negations);
         if !view.negations.contains("tidak")
             && !view.negations.contains("belum")
-            && idle_denial(doc, view.ordered)
+            && idle_denial(doc, view.ordered, view.clauses)
         {
             d_neg.remove("tidak");
         }
@@ -934,7 +942,14 @@ impl Index {
         // A known text's "berhenti" is a negation too: a message that says nothing of stopping
         // ("Pertalite dijual" against "Pertalite berhenti dijual") clashes with it. (A message's
         // own "stop" is often the forwarder's advice, "STOP MAKAN AYAM POTONG!!!".)
+        // A stop of what the message does not speak of is the text's advice ("warga berhenti
+        // membeli bakso keliling" against "bakso keliling pakai daging tikus"): no clash.
+        let idle_stop = doc
+            .stopped
+            .iter()
+            .all(|after| after.as_ref().is_some_and(|a| !q_set.contains(a.as_str())));
         let stop_clash = d_stopped
+            && !idle_stop
             && !q_stopped
             && !STOPPING
                 .iter()
@@ -1073,16 +1088,25 @@ fn idle_negation(ordered: &[String], doc: &Doc) -> bool {
 /// out, which its recall counts; it does not say the opposite. A denial of a word the message
 /// says ("tidak perlu dijahit" against "dijahit") is a clash, unless the message makes it a
 /// duty; so is a denial with nothing after it.
-fn idle_denial(doc: &Doc, ordered: &[String]) -> bool {
+fn idle_denial(doc: &Doc, ordered: &[String], clauses: &[Clause]) -> bool {
     // Where the message makes it a duty ("wajib verifikasi sebelum 28 Desember", "kudu
-    // nglunasi"), the text's "yang tidak memverifikasi ... diblokir" says the same.
-    let required: HashSet<&str> = ordered
+    // nglunasi", "buruan sertifikatkan", a clause that opens with the doing: "daftar IMEI via
+    // WA"), the text's "yang tidak memverifikasi ... diblokir" says the same; so does the
+    // message's "tanpa" ("TANPA SERTIFIKAT HALAL DIDENDA" against "yang tidak memiliki
+    // sertifikat halal didenda").
+    let mut required: HashSet<&str> = ordered
         .iter()
         .enumerate()
-        .filter(|(_, w)| *w == "wajib")
+        .filter(|(_, w)| URGING.contains(&w.as_str()) || *w == WITHOUT)
         .flat_map(|(i, _)| ordered[i + 1..ordered.len().min(i + 4)].iter())
         .map(String::as_str)
         .collect();
+    required.extend(
+        clauses
+            .iter()
+            .filter_map(|c| c.words.first())
+            .map(String::as_str),
+    );
     !doc.denied.is_empty()
         && doc.denied.iter().all(|after| {
             !after.is_empty()
@@ -1091,6 +1115,9 @@ fn idle_denial(doc: &Doc, ordered: &[String]) -> bool {
                     .all(|a| required.contains(a.as_str()) || !ordered.contains(a))
         })
 }
+
+/// Words (stemmed) that urge the reader to do what follows ("wajib", "segera", "buruan").
+const URGING: &[&str] = &["wajib", "segera", "buruan", "ayo", "cepat"];
 
 /// Whether every prohibition of a known text forbids doing something a message without one
 /// does not speak of: the message tells the claim ("bakso alun-alun Batu pakai daging tikus")

@@ -2030,13 +2030,19 @@ fn clock_times(tokens: Vec<String>) -> Vec<String> {
             i += 1;
             continue;
         };
-        let late = match (tokens.get(i + used).map(|t| map_word(t)).as_deref(), hour) {
+        let part = tokens.get(i + used).map(|t| map_word(t));
+        let late = match (part.as_deref(), hour) {
             (Some("malam"), 12) => 0,
             (Some("malam"), 6..=11) | (Some("sore"), 1..=6) | (Some("siang"), 1..=4) => hour + 12,
             _ => hour,
         };
         out.push(format_number(f64::from(late) + f64::from(minutes) / 100.0));
         i += used;
+        // Madurese "lagghu'" is "besok" and, after an hour, the morning: "jam 7 lagghu".
+        if part.as_deref() == Some("besok") && hour < 12 {
+            out.push("pagi".to_string());
+            i += 1;
+        }
     }
     out
 }

@@ -814,3 +814,104 @@ fn a_regional_word_no_list_has_is_matched_to_the_claims_word_it_is_a_form_of() {
     assert!(m.shared_words.iter().any(|w| w == "erendem"), "{m:?}");
     assert!(m.shared_words.iter().any(|w| w == "jhagung"), "{m:?}");
 }
+
+#[test]
+fn a_place_outside_the_claims_regencies_or_a_rival_company_is_another_claim() {
+    let index = one_claim(
+        "Vaksin HPV yang disuntikkan kepada siswi kelas 5 dan 6 SD di Kabupaten Tulungagung membuat anak perempuan mandul saat dewasa",
+    );
+    assert!(answered(
+        &index,
+        "vaksin HPV buat siswi kelas 5 & 6 SD di Tulungagung bikin mandul pas dewasa"
+    ));
+    // Another regency: another event.
+    let m = &index.search(
+        &Fingerprint::of(
+            "vaksin HPV buat siswi kelas 5 & 6 SD di Kota Madiun bikin mandul pas dewasa",
+            &[],
+        ),
+        1,
+    )[0];
+    assert!(
+        m.contradiction && m.clash.iter().any(|c| c == "place madiun"),
+        "{m:?}"
+    );
+    // A district of the same regency is the same place; a place on the way is context.
+    assert!(answered(
+        &index,
+        "vaksin HPV buat siswi kelas 5 & 6 SD di Ngunut Tulungagung bikin mandul pas dewasa"
+    ));
+    let closure = one_claim(
+        "Jembatan Ploso di Kabupaten Jombang ditutup total selama empat bulan mulai 15 Desember karena akan dibongkar",
+    );
+    assert!(answered(
+        &closure,
+        "Cak, kreteg Ploso Jombang ditutup total patang sasi wiwit 15 Desember, arep dibongkar. Koen muter Kertosono ae"
+    ));
+    let pulsa = one_claim(
+        "Telkomsel membagikan pulsa gratis Rp100 ribu untuk ulang tahun lewat link dan kode OTP",
+    );
+    assert!(answered(
+        &pulsa,
+        "telkomsel bagi pulsa gratis 100rb ulang tahun, lewat link + kode otp"
+    ));
+    assert!(!answered(
+        &pulsa,
+        "indosat bagi pulsa gratis 100rb ulang tahun, lewat link + kode otp"
+    ));
+}
+
+#[test]
+fn a_phone_number_shared_with_the_claim_answers_a_short_question() {
+    let index = one_claim(
+        "Kemensos membuka pendaftaran bantuan anak yatim Rp3,6 juta di Kecamatan Paciran Kabupaten Lamongan lewat WhatsApp 0838-5172-9064 dengan biaya berkas Rp70 ribu",
+    );
+    // A third of the claim, but its phone number (in a chat link) and nothing it does not say.
+    assert!(answered(
+        &index,
+        "wa.me/6283851729064?text=daftar%20yatim%20paciran bantuan anak yatim 3.600.000 bayar berkas 70rb"
+    ));
+    // Without the number, so little of the claim is not enough.
+    assert!(!answered(
+        &index,
+        "bantuan anak yatim 3.600.000 bayar berkas 70rb"
+    ));
+}
+
+#[test]
+fn what_the_message_leaves_out_or_urges_agrees_with_the_claims_denial() {
+    let index = one_claim(
+        "KPU Kabupaten Bondowoso mendenda Rp500 ribu warga yang tidak menggunakan hak pilihnya dalam pilkada",
+    );
+    // The claim's denial of what the message does not speak of is no clash.
+    assert!(answered(
+        &index,
+        "KPU Bondowoso denda warga 500rb pas pilkada"
+    ));
+    let verify = one_claim(
+        "Dispendukcapil memblokir NIK warga Kabupaten Madiun yang tidak verifikasi data sebelum 28 Desember",
+    );
+    // A duty in the message says the same as the claim's "yang tidak".
+    assert!(answered(
+        &verify,
+        "NIK warga kab madiun diblokir, wajib verifikasi data sebelum 28 desember"
+    ));
+    // Saying the denied thing happened does not.
+    assert!(!answered(
+        &verify,
+        "NIK warga kab madiun yang verifikasi data sebelum 28 desember diblokir"
+    ));
+}
+
+#[test]
+fn a_reassurance_marks_a_clarification() {
+    let index = one_claim("Tanggul Waduk Bening di Saradan Madiun retak dan akan jebol malam ini");
+    let m = &index.search(
+        &Fingerprint::of(
+            "Tanggul Waduk Bening di Saradan Madiun dalam keadaan aman",
+            &[],
+        ),
+        1,
+    )[0];
+    assert!(m.clarifies, "{m:?}");
+}

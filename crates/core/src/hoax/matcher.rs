@@ -24,6 +24,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::cognate::is_cognate_of;
 use super::normalize::{claim_clauses, claim_words, is_root_word, Clause, NEGATIONS};
+use super::places::regencies_of;
 use super::url::canonical_links;
 
 /// Share of the message's word weight the claim must explain for an instant answer. 0.85 until
@@ -244,6 +245,8 @@ struct QueryView<'a> {
     clauses: &'a [Clause],
     negations: HashSet<String>,
     bigrams: HashSet<(String, String)>,
+    /// The places it names ([`super::places`]), but where the forwarder speaks of themselves.
+    places: &'a [&'a str],
 }
 
 #[derive(Debug, Clone)]
@@ -253,6 +256,8 @@ struct Doc {
     len: u32,
     bigrams: HashSet<(String, String)>,
     numbers: HashSet<String>,
+    /// The regencies the text's place names lie in ([`super::places`]).
+    regions: HashSet<String>,
     negations: HashSet<String>,
     /// The (at most two) words after each "tidak" and "belum": what the text denies (see
     /// [`idle_denial`]).
@@ -499,6 +504,12 @@ fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
         len: words.len() as u32,
         bigrams: bigrams(&words),
         numbers: words.iter().filter(|w| is_number(w)).cloned().collect(),
+        regions: words
+            .iter()
+            .filter_map(|w| regencies_of(w))
+            .flatten()
+            .cloned()
+            .collect(),
         negations: words
             .iter()
             .filter(|w| NEGATIONS.contains(&w.as_str()))
@@ -724,6 +735,12 @@ impl Index {
         // rabi 20 taun", "Aku ora ngekei idin anakku disuntik") say nothing of the claim.
         let own = personal_only(&fp.clauses);
         let own_numbers = personal_numbers(&fp.clauses);
+        let own_places = personal_places(&fp.clauses);
+        let q_places: Vec<&str> = query
+            .iter()
+            .filter(|w| regencies_of(w).is_some() && !own_places.contains(w.as_str()))
+            .map(String::as_str)
+            .collect();
         let q_numbers: HashSet<&str> = query
             .iter()
             .filter(|w| {
@@ -743,6 +760,7 @@ impl Index {
             clauses: &fp.clauses,
             negations: negations(&forbidding),
             bigrams: bigrams(&fp.words),
+            places: &q_places,
         };
         let plain_view = QueryView {
             words: &plain,
@@ -750,6 +768,7 @@ impl Index {
             clauses: &fp.clauses,
             negations: negations(&plain),
             bigrams: bigrams(&plain_words),
+            places: &q_places,
         };
 
         let mut best: HashMap<i64, Match> = HashMap::new();
@@ -970,14 +989,56 @@ impl Index {
             && !STOPPING
                 .iter()
                 .any(|w| q_set.contains(w) || q_neg.contains(*w));
+        // A place the text does not name, outside every regency it names: another event.
+        let context = context_words(view, doc);
+        let mut clashing_places: Vec<&str> = if doc.regions.is_empty() {
+            Vec::new()
+        } else {
+            view.places
+                .iter()
+                .copied()
+                .filter(|p| {
+                    !doc.tf.contains_key(*p)
+                        && !context.contains(p)
+                        && regencies_of(p).is_some_and(|r| r.is_disjoint(&doc.regions))
+                })
+                .collect()
+        };
+        clashing_places.sort();
+        clashing_places.dedup();
+        // A rival of the company or product the text names ("Indosat" against "Telkomsel",
+        // "BNI" against "BRI", "Pertamax" against "Pertalite"): another claim.
+        for w in query {
+            if doc.tf.contains_key(w) || context.contains(w.as_str()) {
+                continue;
+            }
+            let Some((group, entity)) = rival_of(w) else {
+                continue;
+            };
+            let doc_names_a_rival = doc
+                .tf
+                .keys()
+                .any(|d| rival_of(d).is_some_and(|(g, e)| g == group && e != entity));
+            let doc_names_it = doc
+                .tf
+                .keys()
+                .any(|d| rival_of(d).is_some_and(|(g, e)| g == group && e == entity));
+            if doc_names_a_rival && !doc_names_it {
+                clashing_places.push(w.as_str());
+            }
+        }
         let negation_clash = q_class != d_class || stop_clash;
         // A message of a link or a picture alone says nothing that could contradict.
         let contradiction = !query.is_empty()
-            && (!clashing_numbers.is_empty() || negation_clash || !opposites.is_empty());
+            && (!clashing_numbers.is_empty()
+                || negation_clash
+                || !opposites.is_empty()
+                || !clashing_places.is_empty());
         let mut clash = Vec::new();
         if contradiction {
             clashing_numbers.sort();
             clash.extend(clashing_numbers.iter().map(|n| format!("number {n}")));
+            clash.extend(clashing_places.iter().map(|p| format!("place {p}")));
             if q_class != d_class {
                 let list = |c: &HashSet<String>| {
                     let mut v: Vec<&str> = c.iter().map(String::as_str).collect();
@@ -1226,6 +1287,114 @@ fn personal_numbers(clauses: &[Clause]) -> HashSet<&str> {
         .flat_map(|(c, _)| &c.words)
         .map(String::as_str)
         .filter(|w| is_number(w) && !elsewhere.contains(w))
+        .collect()
+}
+
+/// Companies and products that stand in each other's place, by kind: the names of one (stemmed,
+/// as [`super::normalize::claim_words`] writes them) are one entity ("IM3" is Indosat's).
+const RIVALS: &[&[&[&str]]] = &[
+    // Mobile operators.
+    &[
+        &["telkomsel", "simpati"],
+        &["indosat", "im3", "ooredoo"],
+        &["xl", "axis"],
+        &["smartfren"],
+    ],
+    // Banks.
+    &[
+        &["bri", "britama", "simpedes"],
+        &["bni"],
+        &["bca"],
+        &["mandiri"],
+        &["bsi"],
+        &["btn"],
+    ],
+    // Fuels.
+    &[&["pertalite"], &["pertamax"], &["solar", "biosolar"]],
+    // Wallets.
+    &[&["ovo"], &["gopay"], &["shopeepay"], &["linkaja"]],
+    // Couriers.
+    &[&["jnt"], &["jne"], &["sicepat"], &["anteraja"]],
+    // Marketplaces.
+    &[&["shopee"], &["tokopedia"], &["lazada"]],
+];
+
+/// The kind and the entity of [`RIVALS`] a word names.
+fn rival_of(word: &str) -> Option<(usize, usize)> {
+    RIVALS.iter().enumerate().find_map(|(g, group)| {
+        group
+            .iter()
+            .position(|names| names.contains(&word))
+            .map(|e| (g, e))
+    })
+}
+
+/// Words (stemmed) after which a place is the way round or the way home, not where the claim
+/// happens ("lewat Krian ae", "muter Kertosono", "yg mau ke malang via purwosari", "mulih
+/// Nganjuk").
+const ROUTE: &[&str] = &[
+    "lewat",
+    "keliling",
+    "via",
+    "arah",
+    "pulang",
+    "berangkat",
+    "putar",
+];
+
+/// The words of a message that are its context, not its claim: a place after a word of
+/// [`ROUTE`], and every word of a clause that shares no word with the known text but places
+/// ("Mbah-mbah nang Sugihwaras wis digawa nang Pare", "Konco kosku wis mulih nang Lamongan",
+/// ", borong jeriken solar").
+fn context_words<'a>(view: &QueryView<'a>, doc: &Doc) -> HashSet<&'a str> {
+    let mut out = HashSet::new();
+    for (i, w) in view.ordered.iter().enumerate() {
+        if view.places.contains(&w.as_str())
+            && view.ordered[i.saturating_sub(2)..i]
+                .iter()
+                .any(|r| ROUTE.contains(&r.as_str()))
+        {
+            out.insert(w.as_str());
+        }
+    }
+    let said: HashSet<&str> = view
+        .clauses
+        .iter()
+        .filter(|c| {
+            c.words
+                .iter()
+                .any(|w| doc.tf.contains_key(w) && regencies_of(w).is_none())
+        })
+        .flat_map(|c| &c.words)
+        .map(String::as_str)
+        .collect();
+    for c in view.clauses {
+        out.extend(
+            c.words
+                .iter()
+                .map(String::as_str)
+                .filter(|w| !said.contains(w)),
+        );
+    }
+    out
+}
+
+/// Places named only where the forwarder speaks of themselves ("adikku kos di Dinoyo", "Aku
+/// mulih saka Caruban"), in a clause of theirs of up to ten words.
+fn personal_places(clauses: &[Clause]) -> HashSet<&str> {
+    let own = |c: &Clause| c.personal && !c.qualifies && c.words.len() <= 10;
+    let elsewhere: HashSet<&str> = clauses
+        .iter()
+        .filter(|c| !own(c))
+        .flat_map(|c| &c.words)
+        .map(String::as_str)
+        .collect();
+    clauses
+        .iter()
+        .filter(|c| own(c))
+        .flat_map(|c| &c.words)
+        .map(String::as_str)
+        .filter(|w| regencies_of(w).is_some() && !elsewhere.contains(w))
         .collect()
 }
 

@@ -7,6 +7,7 @@
 //! - [`cognate`]: a regional word no list has, matched to the known text's Indonesian word said
 //!   the Javanese or Madurese way.
 //! - [`url`]: links to a canonical form.
+//! - [`places`]: the regencies and districts of East Java a message may name.
 //! - [`matcher`]: ranked retrieval and the conservative instant-answer decision.
 //! - [`verdict`]: verdict labels.
 //! - [`workflow`]: claim states and who may move a claim between them.
@@ -19,6 +20,7 @@ pub mod eval;
 pub mod intake;
 pub mod matcher;
 pub mod normalize;
+pub mod places;
 pub mod stem;
 pub mod topics;
 pub mod url;

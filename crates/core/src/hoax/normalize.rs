@@ -358,6 +358,11 @@ fn sastrawi() -> &'static Sastrawi {
 }
 
 /// Is this an Indonesian root word (in the Sastrawi dictionary)?
+/// A word of the chat or regional lexicons, or a stop word.
+pub fn is_known_word(w: &str) -> bool {
+    lexicon().contains_key(w) || slang().contains_key(w) || is_stop(w)
+}
+
 pub fn is_root_word(w: &str) -> bool {
     sastrawi().dictionary.find(&w.to_string())
 }
@@ -2353,6 +2358,80 @@ mod tests {
             words("mengungsi sblm jam 12")
         );
         assert!(claim_words("bansos belum cair").contains(&"belum".to_string()));
+    }
+
+    #[test]
+    fn spoken_numbers_written_as_one_word_and_days_in_weeks_are_read() {
+        assert_eq!(words("satus pitungpuluh limang ewu"), words("Rp175.000"));
+        assert_eq!(words("satus sewidak limang ewu"), words("165 ribu"));
+        assert_eq!(words("dua juta duaratos seket rebu"), words("Rp2.250.000"));
+        assert_eq!(
+            words("tello' ratos pettong polo lema' rebu"),
+            words("375 ribu")
+        );
+        assert_eq!(words("pa' ratos lèma' polo rebu"), words("450 ribu"));
+        assert_eq!(words("tutup seminggu"), words("tutup tujuh hari"));
+        assert_eq!(words("ditutup 3 bulan"), words("ditutup 90 hari"));
+        assert_eq!(
+            words("meletus sak dino maneh"),
+            words("meletus dalam 24 jam")
+        );
+        assert_eq!(words("rong tabung sewulan"), words("2 tabung per bulan"));
+        assert_eq!(
+            words("jam loro liwat seprapat bengi"),
+            words("pukul 02.15 malam")
+        );
+        assert_eq!(
+            words("jam setengah sepuluh bengi"),
+            words("pukul 21.30 malam")
+        );
+        assert_eq!(
+            words("sertifikat th sblm 97"),
+            words("sertifikat tahun sebelum 1997")
+        );
+        assert_eq!(words("thn 61 sampe 97"), words("tahun 1961 sampai 1997"));
+        // "50%" does not run into the number after it.
+        assert_eq!(
+            words("diskon 50% 3 bulan"),
+            words("diskon 50 persen 3 bulan")
+        );
+        // An account number however it is grouped; a phone number in a chat link.
+        assert_eq!(
+            words("rekening BNI 1209 3847 56"),
+            words("rekening BNI 1209384756")
+        );
+        assert_eq!(
+            words("rekening BRI 0041-01-038562-50-7"),
+            words("ke rekening bri 004101038562507")
+        );
+        assert_eq!(
+            words("wa.me/6283851729064?text=daftar%20yatim"),
+            words("0838-5172-9064")
+        );
+    }
+
+    #[test]
+    fn a_question_tag_and_the_javanese_tak_are_no_negation() {
+        assert!(!words("ini resmi bgn bukan?").contains("bukan"));
+        assert!(!words("ini pungli bukan sih").contains("bukan"));
+        assert!(!words("bhender ta'?").contains("tidak"));
+        assert!(!words("kate tak klaimno").contains("tidak"));
+        // A negation inside the clause, or alone, still denies.
+        assert!(words("itu bukan dari bpjs").contains("bukan"));
+        assert!(words("vaksin tidak aman").contains("tidak"));
+        // "not allowed" is a prohibition.
+        assert_eq!(
+            words("Pamarènta ta' ngidinnaghi ajhuwâl berras curah"),
+            words("pemerintah melarang menjual beras curah")
+        );
+    }
+
+    #[test]
+    fn regional_affixes_find_the_lexicon_word_before_an_indonesian_root() {
+        assert_eq!(words("pitike mati"), words("ayam mati"));
+        assert_eq!(words("lengene njendol"), words("lengan benjol"));
+        assert_eq!(words("ngewajibno"), words("wajib"));
+        assert_eq!(words("tusuken"), words("tusuk"));
     }
 
     #[test]

@@ -939,3 +939,29 @@ fn a_reassurance_marks_a_clarification() {
     )[0];
     assert!(m.clarifies, "{m:?}");
 }
+
+#[test]
+fn a_verifier_reads_how_a_message_differs_from_a_claim() {
+    use super::matcher::Difference;
+    let index = one_claim(
+        "Bantuan lansia Rp600 ribu cair di Kabupaten Magetan lewat link bansos-lansia.com",
+    );
+    let m = &index.search(
+        &Fingerprint::of(
+            "bantuan lansia 300 ribu cair di kota madiun lewat link bansos-lansia.com",
+            &[],
+        ),
+        1,
+    )[0];
+    let d = m.differences();
+    assert!(d.contains(&Difference::Number("300000".into())), "{d:?}");
+    assert!(d.contains(&Difference::Name("madiun".into())), "{d:?}");
+    let same = &index.search(
+        &Fingerprint::of(
+            "bantuan lansia 600rb cair di magetan lewat bansos-lansia.com",
+            &[],
+        ),
+        1,
+    )[0];
+    assert!(same.differences().is_empty(), "{same:?}");
+}

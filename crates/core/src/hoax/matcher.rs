@@ -208,7 +208,44 @@ pub struct Match {
     pub unexplained: Vec<(String, f64)>,
 }
 
+/// One way a message differs from a known text ([`Match::differences`]), for a verifier to
+/// read in their language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Difference {
+    /// A number the text does not have ("300000").
+    Number(String),
+    /// A place outside the text's regencies, or a rival company ("madiun", "indosat").
+    Name(String),
+    /// A negation or prohibition on one side only.
+    Negation,
+    /// The opposite word (the message's, the text's): "buka", "tutup".
+    Opposite(String, String),
+    /// The text says something stops; the message does not.
+    Stop,
+}
+
 impl Match {
+    /// What contradicts, read back from [`Match::clash`].
+    pub fn differences(&self) -> Vec<Difference> {
+        self.clash
+            .iter()
+            .filter_map(|c| {
+                let (kind, rest) = c.split_once(' ').unwrap_or((c.as_str(), ""));
+                Some(match kind {
+                    "number" => Difference::Number(rest.to_string()),
+                    "place" => Difference::Name(rest.to_string()),
+                    "negation" => Difference::Negation,
+                    "opposite" => {
+                        let (a, b) = rest.split_once(" / ")?;
+                        Difference::Opposite(a.to_string(), b.to_string())
+                    }
+                    "stop" => Difference::Stop,
+                    _ => return None,
+                })
+            })
+            .collect()
+    }
+
     /// The message is this text said again: nothing contradicts, and it is almost entirely
     /// explained by it and covers most of it (or shares its link or picture).
     pub fn confident(&self) -> bool {

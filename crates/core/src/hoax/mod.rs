@@ -31,6 +31,6 @@ pub mod workflow;
 mod devset;
 
 pub use intake::{Channel, IntakeError, Submission};
-pub use matcher::{decide, Decision, Fingerprint, Index, Match, Reason};
+pub use matcher::{decide, Decision, Difference, Fingerprint, Index, Match, Reason};
 pub use verdict::{Label, LabelSet};
 pub use workflow::{ClaimStatus, Transition, WorkflowError};

@@ -140,6 +140,26 @@ async fn a_known_hoax_in_javanese_chat_is_answered_at_once_and_a_near_miss_is_qu
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("id=\"instant-answer\""));
     assert!(html.contains("id=\"queued-notice\""));
+    // A verifier opening it sees the checked claim it resembles and why it was not answered
+    // with it: the words that claim does not have.
+    let queued = claim_by_title(&app, "Vaksin covid mengandung babi").await;
+    let mut verifier = TestApp::attach(engine, app.db_url(), web_config(), None).await;
+    verifier.new_visitor();
+    verifier.login_as("cekfakta.jatim").await;
+    let (status, page) = verifier
+        .get_text(&format!("/hoax/claims/{}", queued.id))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let similar = page
+        .split("id=\"similar-claims\"")
+        .nth(1)
+        .expect("the similar claims are listed");
+    assert!(
+        similar.contains("Kata yang tidak ada di klaim itu"),
+        "{similar}"
+    );
+    assert!(similar.contains("babi"), "{similar}");
+    verifier.finish().await;
 
     // The clarification is public, with ClaimReview JSON-LD, and its image card.
     let claim = claim_by_title(&app, "Vaksin covid mengandung microchip").await;

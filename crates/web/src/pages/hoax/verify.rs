@@ -8,6 +8,7 @@ use super::{
 use crate::csrf::RequestCtx;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::extract::{CsrfForm, CurrentUser, PathParam, Query, SessionUser};
+use crate::i18n::Messages;
 use crate::pages::Empty;
 use crate::pages::{form_errors, render, render_with_status, Page};
 use crate::state::AppState;
@@ -89,6 +90,11 @@ pub struct SimilarRow {
     pub status: String,
     pub similarity: String,
     pub reason: String,
+    /// How it differs from this claim (numbers, places, negations), in words; empty when
+    /// nothing contradicts.
+    pub differs: String,
+    /// Its words this claim does not explain, heaviest first.
+    pub extra: String,
     pub published: bool,
     pub mergeable: bool,
 }
@@ -193,6 +199,14 @@ async fn claim_page(
             status: status_name(&page.t, c.status),
             similarity: format!("{:.0}%", m.similarity * 100.0),
             reason: reason_name(&page.t, m.reason),
+            differs: differences_text(&page.t, &m),
+            extra: m
+                .unexplained
+                .iter()
+                .take(4)
+                .map(|(w, _)| w.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
             published: c.status == ClaimStatus::Published,
             mergeable: c.status != ClaimStatus::Merged,
         })
@@ -546,4 +560,23 @@ pub async fn settings(
     )
     .await?;
     Ok(Redirect::to("/hoax/trends?saved=1").into_response())
+}
+
+/// How a similar claim differs from this one, in the reader's language ("angka 300000, tempat
+/// atau nama lain: madiun").
+fn differences_text(t: &Messages<'_>, m: &simpul_core::hoax::Match) -> String {
+    use simpul_core::hoax::Difference;
+    m.differences()
+        .into_iter()
+        .map(|d| match d {
+            Difference::Number(n) => t.fmt("hoax.clash.number", &[("number", &n)]),
+            Difference::Name(n) => t.fmt("hoax.clash.name", &[("name", &n)]),
+            Difference::Negation => t.get("hoax.clash.negation").to_string(),
+            Difference::Opposite(a, b) => {
+                t.fmt("hoax.clash.opposite", &[("ours", &a), ("theirs", &b)])
+            }
+            Difference::Stop => t.get("hoax.clash.stop").to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }

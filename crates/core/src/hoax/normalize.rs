@@ -1233,17 +1233,19 @@ fn split_spoken_compounds(tokens: Vec<String>) -> Vec<String> {
     ];
     let mut out = Vec::with_capacity(tokens.len());
     for t in tokens {
-        let whole = map_word(&t);
-        let split = (whole == t || !is_digits(&whole))
-            .then(|| {
-                POWERS.iter().find_map(|p| {
-                    let head = t.strip_suffix(p).filter(|h| h.len() >= 2)?;
-                    let digit = map_word(head);
-                    let one_to_nine = digit.len() == 1 && digit != "0" && is_digits(&digit);
-                    one_to_nine.then(|| (head.to_string(), p.to_string()))
-                })
+        // Only a word that ends with a power is looked up (most words end with none).
+        let split = POWERS
+            .iter()
+            .find_map(|p| {
+                let head = t.strip_suffix(p).filter(|h| h.len() >= 2)?;
+                let digit = map_word(head);
+                let one_to_nine = digit.len() == 1 && digit != "0" && is_digits(&digit);
+                one_to_nine.then(|| (head.to_string(), p.to_string()))
             })
-            .flatten();
+            .filter(|_| {
+                let whole = map_word(&t);
+                whole == t || !is_digits(&whole)
+            });
         match split {
             Some((head, power)) => out.extend([head, power]),
             None => out.push(t),
@@ -2026,9 +2028,13 @@ fn clock_times(tokens: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(tokens.len());
     let mut i = 0;
     while i < tokens.len() {
-        let after_clock = out
-            .last()
-            .is_some_and(|p| matches!(map_word(p).as_str(), "jam" | "pukul" | "tabuh"));
+        // An hour is a number or "setengah"; only then is the word before it looked up.
+        let maybe_hour = tokens[i].bytes().all(|b| b.is_ascii_digit())
+            || matches!(tokens[i].as_str(), "setengah" | "tengah");
+        let after_clock = maybe_hour
+            && out
+                .last()
+                .is_some_and(|p| matches!(map_word(p).as_str(), "jam" | "pukul" | "tabuh"));
         let Some((hour, minutes, used)) = after_clock.then(|| clock_at(&tokens, i)).flatten()
         else {
             out.push(tokens[i].clone());

@@ -4,7 +4,8 @@
 // finds it from the dashboard, takes it from the queue and publishes a verdict; the member sees
 // the answer among their reports. The fact-checker splits a report grouped under the wrong claim
 // off into a claim of its own, and loads a fact-check archive (ClaimReview), first with a label
-// the office does not use (refused, item named), then corrected.
+// the office does not use (refused, item named), then corrected. A verifier opening a report
+// that resembles a checked claim sees which words kept it from being answered with it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -22,6 +23,28 @@ async function likeAPerson() {
 }
 
 describe('hoax clearing house', { timeout: 240_000 }, () => {
+  test('a verifier sees why a report that looks like a checked claim was not answered with it', async () => {
+    await withPage(env, 'hoax-near-miss', async (member) => {
+      await login(member, MEMBER);
+      await navigate(member, async () => (await linkTo(member, '#hoax-links', '/hoax')).click(), { url: atPath('/hoax') });
+      await member.locator('#text').fill('Vaksin covid mengandung babi sehingga haram untuk warga');
+      await navigate(member, () => member.locator('#hoax-check-submit').click());
+      await member.locator('#queued-notice').waitFor({ state: 'visible' });
+    });
+    await withPage(env, 'hoax-checker-similar', async (checker) => {
+      await login(checker, CHECKER);
+      await navigate(checker, async () => (await linkTo(checker, '#hoax-links', '/hoax/queue')).click(), {
+        url: atPath('/hoax/queue'),
+      });
+      const claim = checker.locator('#hoax-queue a', { hasText: 'mengandung babi' });
+      await navigate(checker, () => claim.first().click());
+      const similar = await checker.locator('#similar-claims').textContent();
+      assert.match(similar, /Vaksin covid mengandung microchip/);
+      assert.match(similar, /Kata yang tidak ada di klaim itu: .*babi/);
+      await checkPage(checker, 'hoax-claim-similar');
+    });
+  });
+
   test('a citizen gets the clarification of a known hoax at once', async () => {
     await withPage(env, 'hoax-citizen', async (page) => {
       await visit(page, '/');

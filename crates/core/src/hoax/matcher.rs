@@ -1027,7 +1027,12 @@ impl Index {
                 .iter()
                 .any(|w| q_set.contains(w) || q_neg.contains(*w));
         // A place the text does not name, outside every regency it names: another event.
-        let context = context_words(view, doc);
+        // Only a message that names a place or a company needs its context read.
+        let context = if !view.places.is_empty() || query.iter().any(|w| rival_of(w).is_some()) {
+            context_words(view, doc)
+        } else {
+            HashSet::new()
+        };
         let mut clashing_places: Vec<&str> = if doc.regions.is_empty() {
             Vec::new()
         } else {
@@ -1310,20 +1315,27 @@ fn personal_numbers(clauses: &[Clause]) -> HashSet<&str> {
             && c.words.iter().any(|w| is_number(w));
         own[k] = personal || sums_up;
     }
+    let mut out = only_in(clauses, &own);
+    out.retain(|w| is_number(w));
+    out
+}
+
+/// The words said only in the clauses marked `own`, not in any other.
+fn only_in<'a>(clauses: &'a [Clause], own: &[bool]) -> HashSet<&'a str> {
     let elsewhere: HashSet<&str> = clauses
         .iter()
-        .zip(&own)
+        .zip(own)
         .filter(|(_, o)| !**o)
         .flat_map(|(c, _)| &c.words)
         .map(String::as_str)
         .collect();
     clauses
         .iter()
-        .zip(&own)
+        .zip(own)
         .filter(|(_, o)| **o)
         .flat_map(|(c, _)| &c.words)
         .map(String::as_str)
-        .filter(|w| is_number(w) && !elsewhere.contains(w))
+        .filter(|w| !elsewhere.contains(w))
         .collect()
 }
 
@@ -1419,37 +1431,21 @@ fn context_words<'a>(view: &QueryView<'a>, doc: &Doc) -> HashSet<&'a str> {
 /// Places named only where the forwarder speaks of themselves ("adikku kos di Dinoyo", "Aku
 /// mulih saka Caruban"), in a clause of theirs of up to ten words.
 fn personal_places(clauses: &[Clause]) -> HashSet<&str> {
-    let own = |c: &Clause| c.personal && !c.qualifies && c.words.len() <= 10;
-    let elsewhere: HashSet<&str> = clauses
+    let own: Vec<bool> = clauses
         .iter()
-        .filter(|c| !own(c))
-        .flat_map(|c| &c.words)
-        .map(String::as_str)
+        .map(|c| c.personal && !c.qualifies && c.words.len() <= 10)
         .collect();
-    clauses
-        .iter()
-        .filter(|c| own(c))
-        .flat_map(|c| &c.words)
-        .map(String::as_str)
-        .filter(|w| regencies_of(w).is_some() && !elsewhere.contains(w))
-        .collect()
+    let mut out = only_in(clauses, &own);
+    out.retain(|w| regencies_of(w).is_some());
+    out
 }
 
 fn personal_only(clauses: &[Clause]) -> HashSet<&str> {
-    let short = |c: &&Clause| c.personal && !c.qualifies && c.words.len() <= ASIDE_WORDS;
-    let elsewhere: HashSet<&str> = clauses
+    let own: Vec<bool> = clauses
         .iter()
-        .filter(|c| !short(c))
-        .flat_map(|c| &c.words)
-        .map(String::as_str)
+        .map(|c| c.personal && !c.qualifies && c.words.len() <= ASIDE_WORDS)
         .collect();
-    clauses
-        .iter()
-        .filter(short)
-        .flat_map(|c| &c.words)
-        .map(String::as_str)
-        .filter(|w| !elsewhere.contains(w))
-        .collect()
+    only_in(clauses, &own)
 }
 
 /// A typo: one edit apart, both long enough, neither a number nor a negation, and not two

@@ -23,7 +23,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::cognate::is_cognate_of;
-use super::normalize::{claim_clauses, claim_words, is_root_word, Clause, NEGATIONS};
+use super::normalize::{claim_clauses, claim_words, is_root_word, Clause, NEGATIONS, SANCTION};
 use super::places::regencies_of;
 use super::url::canonical_links;
 
@@ -308,6 +308,11 @@ struct Doc {
     /// "mencegah infeksi", "tilang" in "berhenti menilang" (not "spbu" in "berhenti dijual di
     /// SPBU").
     denied_otherwise: HashSet<String>,
+    /// The words before its first [`SANCTION`] ("wajib diganti ... sebelum akhir bulan" of
+    /// "..., jika tidak saldo diblokir"): the duty it sanctions; `None` without one.
+    duty: Option<HashSet<String>>,
+    /// Each of its "tidak" and "belum" is a sanction's ("jika tidak, ...").
+    only_sanctions: bool,
 }
 
 /// The in-memory index of every known claim's texts. Not thread-safe on its own: the
@@ -576,8 +581,46 @@ fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
             .filter(|(_, w)| DENYING.contains(&w.as_str()))
             .filter_map(|(i, _)| words.get(i + 1).cloned())
             .collect(),
+        duty: duty_of(&words),
+        only_sanctions: only_sanctions(&words),
         tf,
     }
+}
+
+/// The words before the first [`SANCTION`], when there is one.
+fn duty_of(words: &[String]) -> Option<HashSet<String>> {
+    let at = words.iter().position(|w| w == SANCTION)?;
+    Some(words[..at].iter().cloned().collect())
+}
+
+/// Whether every "tidak" and "belum" (at least one) follows a [`SANCTION`]: "diblokir kalau
+/// tidak verifikasi" says the duty, not that something is not so.
+fn only_sanctions(words: &[String]) -> bool {
+    let mut any = false;
+    for (i, w) in words.iter().enumerate() {
+        if w == "tidak" || w == "belum" {
+            if i == 0 || words[i - 1] != SANCTION {
+                return false;
+            }
+            any = true;
+        }
+    }
+    any
+}
+
+/// Whether one side's "tidak" and "belum" say what the other side's duty and its sanction say:
+/// "saldo diblokir bagi yg blm ganti kartu" against "wajib diganti ..., jika tidak saldo
+/// diblokir", "yang tidak diambil sampai Jumat akan hangus" against "Segera ambil ..., kalau
+/// tidak hangus". Each of those negations denies (its first word) what the other side requires
+/// before its sanction. "BLT tidak hangus" denies the sanction itself: no agreement.
+fn sanction_agrees(denied: &[Vec<String>], duty: Option<&HashSet<String>>) -> bool {
+    let Some(duty) = duty else {
+        return false;
+    };
+    !denied.is_empty()
+        && denied
+            .iter()
+            .all(|after| after.first().is_some_and(|a| duty.contains(a)))
 }
 
 /// Words (stemmed) that deny what follows them without a negation: "mencegah infeksi" is
@@ -895,9 +938,11 @@ impl Index {
                 idf[w] * common
             }
         };
+        // A duty's sanction ([`SANCTION`]) weighs nothing: it is read with the negations.
         let mut d_weights: Vec<(&str, f64)> = doc
             .tf
             .keys()
+            .filter(|w| *w != SANCTION)
             .map(|w| {
                 (
                     w.as_str(),
@@ -913,9 +958,35 @@ impl Index {
         let mut shared: Vec<(&str, f64)> = Vec::new();
         let q_stopped = query.iter().any(|w| w == STOPPED);
         let d_stopped = doc.tf.contains_key(STOPPED);
-        let q_class = negations_against(q_neg, q_stopped, d_neg, d_stopped);
-        let d_class = negations_against(d_neg, d_stopped, q_neg, q_stopped);
+        let mut q_class = negations_against(q_neg, q_stopped, d_neg, d_stopped);
+        let mut d_class = negations_against(d_neg, d_stopped, q_neg, q_stopped);
+        // A duty's sanction on one side, "yang tidak ..." on the other.
+        let q_denied = || -> Vec<Vec<String>> {
+            view.ordered
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| *w == "tidak" || *w == "belum")
+                .map(|(i, _)| view.ordered[i + 1..view.ordered.len().min(i + 3)].to_vec())
+                .collect()
+        };
+        if q_class.contains("tidak")
+            && !d_class.contains("tidak")
+            && (only_sanctions(view.ordered)
+                || sanction_agrees(&q_denied(), doc.duty.as_ref()))
+        {
+            q_class.remove("tidak");
+        }
+        if d_class.contains("tidak")
+            && !q_class.contains("tidak")
+            && (doc.only_sanctions
+                || sanction_agrees(&doc.denied, duty_of(view.ordered).as_ref()))
+        {
+            d_class.remove("tidak");
+        }
         for w in query {
+            if w == SANCTION {
+                continue;
+            }
             let hit = if doc.tf.contains_key(w) {
                 Some(w.as_str())
             } else if w == "belum" && doc.tf.contains_key("tidak") {
@@ -953,6 +1024,9 @@ impl Index {
         let q_total: f64 = query
             .iter()
             .map(|w| {
+                if w == SANCTION {
+                    return 0.0;
+                }
                 if shared_words.contains(w.as_str()) {
                     return idf[w.as_str()];
                 }

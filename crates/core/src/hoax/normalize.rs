@@ -305,6 +305,14 @@ const QUESTION_BEFORE_NOT: &[&str] = &["benar", "betul", "atau", "apa", "ya", "a
 /// message without it.
 pub const NEGATIONS: &[&str] = &["tidak", "bukan", "belum", "jangan", "larang"];
 
+/// "kalau tidak", "jika belum" ("nek ora", "mon ta'", "lek gak", "menawi mboten", "kalo blm"):
+/// the sanction of a duty ("Kudu nglunasi sakdurunge 15 Januari. Nek ora, kursine dicoret",
+/// "diblokir kalau tidak daftar"), marked with this word before the negation ("kalautidak
+/// tidak daftar"), or written as this word alone where it closes its clause ("Nek ora,"),
+/// where it is no question tag. The matcher reads such a negation as the duty, not as a denial
+/// of the claim (see `sanction_agrees` in the matcher).
+pub const SANCTION: &str = "kalautidak";
+
 /// Words that after a negation make a prohibition: "tidak boleh", "ora oleh", "ora entuk",
 /// "mboten angsal", "ta' olle" are all "dilarang".
 const PERMIT_AFTER_NOT: &[&str] = &[
@@ -460,7 +468,13 @@ pub fn claim_words(text: &str) -> Vec<String> {
         // A negation that closes a clause after other words asks ("ini resmi bukan?", "pungli
         // bukan sih", "bener ta gak?", "bhender ta'?"), and "bukannya" opening one is "isn't
         // it": neither denies anything the message says. A negation alone ("Tidak.") denies.
+        // "Nek ora," closing a clause is a duty's sanction, not a tag: [`SANCTION`] alone.
+        let conditional = i > 0 && CONDITIONAL.contains(&map_word(&raw[i - 1]).as_str());
         if tag_negation(&raw, i) {
+            if conditional && matches!(map_word(token).as_str(), "tidak" | "belum") {
+                out.push(SANCTION.to_string());
+                last_not = false;
+            }
             continue;
         }
         // Malangan "kera" (walikan of "arek", folks) calling the readers: "Kera Ngalam, ...",
@@ -545,6 +559,11 @@ pub fn claim_words(text: &str) -> Vec<String> {
                     continue;
                 }
                 let w = if w == "mari" { "sembuh" } else { w };
+                // "kalau tidak" ("nek ora", "mon ta'", "lek gak", "menawi mboten", "kalo blm"):
+                // a duty's sanction, [`SANCTION`].
+                if (w == "tidak" || w == "belum") && CONDITIONAL.contains(&prev.as_str()) {
+                    out.push(SANCTION.to_string());
+                }
                 let w = negation_in_context(w, &ahead);
                 // Javanese "larang" is "mahal" after a price ("regane larang"); anywhere else it
                 // is the Indonesian "larang" (ban): "KEMENAG LARANG AZAN".
@@ -863,6 +882,10 @@ fn negated_phrase(
 /// Who "kera" heading a clause calls ("Kera Ngalam", "Kera SMK ...").
 const VOCATIVE_AFTER_KERA: &[&str] = &["ngalam", "malang", "batu", "smk", "sma", "smp", "arema"];
 
+/// "If" (every regional and chat "if" maps to "kalau"): a negation after it states a duty's
+/// sanction, [`SANCTION`].
+const CONDITIONAL: &[&str] = &["kalau", "jika", "bila", "apabila"];
+
 /// Words for reaching an amount, after a negation ([`negated_phrase`]).
 const REACH: &[&str] = &["sampai", "tekan", "capai", "mencapai", "dapat", "nyampai"];
 
@@ -878,7 +901,10 @@ fn negation_in_context<'a>(w: &'a str, ahead: &dyn Fn() -> Vec<String>) -> &'a s
             let first = next.first().map(String::as_str).unwrap_or("");
             if first == "ada" && next[1..].iter().all(|n| n == "lagi") {
                 "habis"
-            } else if next.iter().any(|n| n == "lagi")
+            } else if next
+                .iter()
+                .take_while(|n| *n != "tidak")
+                .any(|n| n == "lagi")
                 && !PERMIT_AFTER_NOT.contains(&first)
                 && !WITHOUT_AFTER_NOT.contains(&first)
                 && first != "ada"

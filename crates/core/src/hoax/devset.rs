@@ -303,6 +303,54 @@ fn the_thirty_second_held_out_set_gets_no_false_automatic_answer() {
     check_held_out(include_str!("heldout32.tsv"), "thirty-second held-out set");
 }
 
+/// A duty's sanction ("kalau tidak", "nek ora", "mon ta'", "kecuali") says the duty, whichever
+/// way round it is written; a message that denies the sanction itself does not.
+#[test]
+fn a_duty_s_sanction_is_read_as_the_duty() {
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of(
+            "Saldo PKH penerima di Kabupaten Ponorogo hangus jika tidak ditarik sebelum 20 Desember",
+            &[],
+        ),
+    );
+    index.add(
+        2,
+        &Fingerprint::of(
+            "NIK warga Kabupaten Madiun yang tidak memverifikasi data lewat verifikasi-nik.id sebelum 28 Desember diblokir",
+            &[],
+        ),
+    );
+    index.set_answerable(1, true);
+    index.set_answerable(2, true);
+    let answer = |text: &str| match decide(&index.search(&Fingerprint::of(text, &[]), 5)) {
+        Decision::Instant(m) => Some(m.claim_id),
+        _ => None,
+    };
+    for text in [
+        "saldo pkh ponorogo hangus kalo blm ditarik sblm 20/12",
+        "Saldo PKH Ponorogo kudu ditarik sakdurunge 20 Desember. Nek ora, hangus",
+    ] {
+        assert_eq!(answer(text), Some(1), "{text}");
+    }
+    assert_eq!(
+        answer("Saldo PKH Ponorogo tidak hangus walau belum ditarik"),
+        None
+    );
+    for text in [
+        "NIK warga Madiun diblokir kalau tidak verifikasi data lewat verifikasi-nik.id sebelum 28 Desember",
+        "NIK orèng Madiun èblokir mon ta' verifikasi data lèwat verifikasi-nik.id sabelunna 28 Desember",
+        "NIK Madiun wajib verifikasi data di verifikasi-nik.id sebelum 28 Desember, kalau tidak diblokir",
+    ] {
+        assert_eq!(answer(text), Some(2), "{text}");
+    }
+    assert_eq!(
+        answer("NIK warga Madiun tidak diblokir walau tidak verifikasi data sebelum 28 Desember"),
+        None
+    );
+}
+
 #[test]
 fn chip_is_not_pork() {
     let mut index = Index::new();

@@ -412,6 +412,7 @@ const ROOT_SYNONYMS: &[(&str, &str)] = &[
     ("waktu", "saat"),
     // "dinonaktifkan kecuali daftar ulang" says "those who do not register" ("yang tidak
     // mendaftar ulang", "kalo gk daftar ulang"): a negation, and a clash with a text without one.
+    // ("kecuali SPBU tol" makes an exception: no duty's [`SANCTION`].)
     ("kecuali", "tidak"),
     // "diundur" is postponed: "ditunda".
     ("undur", "tunda"),
@@ -445,10 +446,33 @@ pub fn claim_words(text: &str) -> Vec<String> {
     // A word a negation was read together with ("ora iso liwat" is "tutup"): dropped when it
     // comes, in the same clause.
     let mut absorb: Option<String> = None;
+    // Words of a chat group's name still to drop (see below).
+    let mut group_name = 0;
     for (i, token) in raw.iter().enumerate() {
         if token == CLAUSE {
             last_not = false;
             absorb = None;
+            group_name = 0;
+            continue;
+        }
+        if group_name > 0 {
+            group_name -= 1;
+            continue;
+        }
+        // "1 KK" ("1 KK cuma boleh beli 2 tabung") is "per KK", as "setiap KK" is written.
+        if token == "1"
+            && raw
+                .get(i + 1)
+                .is_some_and(|n| matches!(map_word(n).as_str(), "kartu keluarga" | "keluarga"))
+        {
+            continue;
+        }
+        // The chat group a message came from or goes to ("dr grup paguyuban kelas 3", "sebarkan
+        // ke grup wali murid", "di grup rt srengat katanya ..."): forwarding, as "grup sebelah"
+        // is. Its name is dropped: the rest of the clause when that is short, else two words.
+        if GROUP.contains(&token.as_str()) {
+            let rest = raw[i + 1..].iter().take_while(|t| *t != CLAUSE).count();
+            group_name = if rest <= 4 { rest } else { 2 };
             continue;
         }
         // Javanese "tak" before a Javanese verb is "I" doing it ("tak gowo", "tak kon", "tak
@@ -503,6 +527,15 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 word.clone()
             } else {
                 map_word(&word)
+            };
+            // Madurese "lagghu'" is "besok", but "sabbân lagghu" is every morning.
+            let mapped = if mapped == "besok"
+                && i > 0
+                && ["tiap", "setiap"].contains(&map_word(&raw[i - 1]).as_str())
+            {
+                "pagi".to_string()
+            } else {
+                mapped
             };
             let permit = {
                 let plain: String = word.chars().filter(|c| !is_apostrophe(*c)).collect();
@@ -781,6 +814,12 @@ const FIRST_PERSON: &[&str] = &[
     "tonggoku",
     "keluargaku",
     "rumahku",
+    // The forwarder's neighbours, as a source or as people they know ("kata tetangga di
+    // durenan", "anak tetanggaku"), and "we" ("kita mau ke museum angkut bulan juni").
+    "tetangga",
+    "tonggo",
+    "tatangga",
+    "kita",
 ];
 
 /// A word with the first-person "-ku" on a known word: "putuku", "montorku", "simbokku" (not
@@ -788,7 +827,10 @@ const FIRST_PERSON: &[&str] = &[
 fn my_own(w: &str) -> bool {
     w.strip_suffix("ku").is_some_and(|base| {
         base.chars().count() >= 3
-            && (lexicon().contains_key(base) || slang().contains_key(base) || is_root_word(base))
+            && (lexicon().contains_key(base)
+                || slang().contains_key(base)
+                || is_root_word(base)
+                || (base.chars().count() >= 5 && is_root_word(&stem(base))))
     })
 }
 
@@ -1066,6 +1108,9 @@ const DROP: &str = "-";
 /// Words that after a negation say "without": "tidak pakai", "ora usah", "ndak perlu".
 const WITHOUT_AFTER_NOT: &[&str] = &["pakai", "usah", "perlu", "butuh", "memakai", "dipakai"];
 
+/// A chat group, in the words of [`claim_words`]'s forwarding boilerplate.
+const GROUP: &[&str] = &["grup", "group", "grub", "grupe", "grupku"];
+
 /// Number words and their context, before amounts are joined: Javanese and Madurese numerals and
 /// multipliers ("limang yuto", "telung ewu", "tello' ebu") become digits and "juta"/"ribu";
 /// "sak"/"se"/"sa" before a multiplier is one ("sak yuto", "sejuta"); "smp" before a number is
@@ -1096,7 +1141,10 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
         let starts_digit = |s: Option<&String>| {
             s.is_some_and(|n| n.bytes().next().is_some_and(|b| b.is_ascii_digit()))
         };
-        if let Some(unit) = one_unit(t) {
+        // "sajam" is "per hour" after an amount ("150 kilo sajam"); anywhere else "senjata
+        // tajam", a sharp weapon ("ngèbâ sajam", "nggowo sajam"), as the lexicon reads it.
+        let weapon = t == "sajam" && !(ends_with_amount(&out) || counts_something(&out));
+        if let Some(unit) = one_unit(t).filter(|_| !weapon) {
             // After an amount it is "per": "200 ewu sedino" is "200 ribu per hari"; so after a
             // count of something ("rong tabung sewulan", "limang liter sedina").
             let one = if ends_with_amount(&out) || counts_something(&out) {
@@ -1148,9 +1196,9 @@ fn numerals(tokens: Vec<String>) -> Vec<String> {
             // "150 kilo sajam": kilometres, when a time unit or "per" follows.
             "kilo"
                 if ends_with_amount(&out)
-                    && next.as_deref().is_some_and(|n| {
+                    && (next.as_deref().is_some_and(|n| {
                         n == "per" || TIME_UNITS.contains(&n) || one_unit(n).is_some()
-                    }) =>
+                    }) || tokens.get(i + 1).is_some_and(|n| one_unit(n).is_some())) =>
             {
                 out.push("kilometer".to_string());
                 continue;
@@ -1396,6 +1444,18 @@ fn regional_affixes(w: &str) -> Option<String> {
             continue;
         };
         for suffix in REGIONAL_SUFFIXES {
+            // A root that ends in "k" before "-no", "-ne", "-ake" ("suntikno" is "suntik" +
+            // "no", not "sunti" + "kno").
+            if let Some(keeps_k) = suffix
+                .strip_prefix('k')
+                .filter(|s| s.len() >= 2)
+                .and_then(|s| rest.strip_suffix(s))
+                .filter(|b| b.len() >= 4)
+            {
+                if let Some(found) = regional_base(keeps_k, prefix.is_empty(), false) {
+                    return Some(found);
+                }
+            }
             let Some(base) = rest.strip_suffix(suffix) else {
                 continue;
             };
@@ -1929,7 +1989,7 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
     if value < 1e3
         && tokens
             .get(i + used)
-            .is_some_and(|t| t == "setengah" || t == "tengah")
+            .is_some_and(|t| HALF.contains(&t.as_str()))
         && tokens.get(i + used + 1).is_some_and(|t| {
             let unit = map_word(t);
             multiplier(&unit).is_some()
@@ -1952,7 +2012,7 @@ fn amount_at(tokens: &[String], i: usize) -> Option<(f64, f64, usize)> {
         if m >= 1e3
             && tokens
                 .get(i + used)
-                .is_some_and(|t| t == "setengah" || t == "tengah")
+                .is_some_and(|t| HALF.contains(&t.as_str()))
         {
             value += m / 2.0;
             used += 1;
@@ -2000,6 +2060,11 @@ fn metres(tokens: &[String], i: usize, unit: &str) -> bool {
     const LENGTHS: &[&str] = &[
         "tinggi",
         "setinggi",
+        "ukuran",
+        "sepanjang",
+        "buaya",
+        "ular",
+        "pohon",
         "tingginya",
         "tsunami",
         "banjir",
@@ -2041,7 +2106,7 @@ fn ends_with_amount(out: &[String]) -> bool {
     match out {
         [.., n, unit] if MEASURES.contains(&map_word(unit).as_str()) => amount(n),
         // "patang yuto setengah sewulan": and a half.
-        [.., n, half] if matches!(half.as_str(), "setengah" | "tengah") => amount(n),
+        [.., n, half] if HALF.contains(&half.as_str()) => amount(n),
         [.., last] => amount(last),
         [] => false,
     }
@@ -2055,8 +2120,8 @@ fn clock_times(tokens: Vec<String>) -> Vec<String> {
     let mut i = 0;
     while i < tokens.len() {
         // An hour is a number or "setengah"; only then is the word before it looked up.
-        let maybe_hour = tokens[i].bytes().all(|b| b.is_ascii_digit())
-            || matches!(tokens[i].as_str(), "setengah" | "tengah");
+        let maybe_hour =
+            tokens[i].bytes().all(|b| b.is_ascii_digit()) || HALF.contains(&tokens[i].as_str());
         let after_clock = maybe_hour
             && out
                 .last()
@@ -2094,7 +2159,7 @@ fn clock_at(tokens: &[String], i: usize) -> Option<(u32, u32, usize)> {
             .and_then(|t| t.parse::<u32>().ok())
             .filter(|h| (0..=24).contains(h))
     };
-    if matches!(tokens[i].as_str(), "setengah" | "tengah") {
+    if HALF.contains(&tokens[i].as_str()) {
         let h = hour_at(i + 1).filter(|h| *h >= 1)?;
         return Some((h - 1, 30, 2));
     }
@@ -2162,6 +2227,10 @@ fn one_unit(t: &str) -> Option<String> {
         (TIME_UNITS.contains(&unit.as_str()) || unit == "kg" || unit == "liter").then_some(unit)
     })
 }
+
+/// "Half", in a number ("rong setengah yuto", Madurese "sajuta satengnga", "jam setengah
+/// sepuluh").
+const HALF: &[&str] = &["setengah", "tengah", "satengah", "satengnga", "setengnga"];
 
 /// Units of time that "se-" / "sak" / "sa" make "one" of.
 const TIME_UNITS: &[&str] = &[
@@ -2469,6 +2538,17 @@ mod tests {
     #[test]
     fn regional_numbers_join_amounts() {
         assert_eq!(words("limang yuto"), words("5 juta"));
+        // Madurese "and a half", and "sajam": per hour after a speed, else a sharp weapon.
+        assert_eq!(words("sajuta satengnga"), words("1,5 juta"));
+        assert_eq!(words("pètto' juta satengnga"), words("7,5 juta"));
+        assert_eq!(
+            words("saratos lèma' polo kilo sajam"),
+            words("150 km per jam")
+        );
+        assert_eq!(words("ngèbâ sajam"), words("bawa senjata tajam"));
+        // "1 KK" is "per KK"; a crocodile's "4m" is metres.
+        assert_eq!(words("1 KK cuma 2 tabung"), words("setiap KK 2 tabung"));
+        assert_eq!(words("buaya 4m"), words("buaya 4 meter"));
         assert_eq!(words("telung ewu"), words("Rp 3.000"));
         assert_eq!(words("sak yuto"), words("1 juta"));
         assert_eq!(words("sejuta"), words("1 jt"));
@@ -2639,12 +2719,32 @@ mod tests {
         ] {
             assert_eq!(words(s), words("gaji di bawah 5 juta"), "{s}");
         }
+        // A duty's sanction: "kalau tidak" marked, and not dropped as a question tag where it
+        // closes its clause.
+        assert_eq!(
+            words("Nek ora, kursine dicoret"),
+            format!("{SANCTION} kursi coret")
+        );
+        assert_eq!(
+            words("Mon ta', kursina ècoret"),
+            words("Nek ora, kursine dicoret")
+        );
+        assert_eq!(
+            words("diblokir kalau tidak daftar"),
+            format!("nonaktif {SANCTION} tidak daftar")
+        );
+        assert_eq!(words("bener gak?"), words("bener?"));
         // "unless" is "those who do not".
         assert_eq!(
             words("dinonaktifkan kecuali daftar ulang"),
-            words("dinonaktifkan kalo gak daftar ulang")
+            words("dinonaktifkan yang tidak daftar ulang")
         );
         assert_eq!(words("kajâbâ daftar ulang"), words("kecuali daftar ulang"));
+        // "tidak ... lagi" is "henti" only when no other negation comes between.
+        assert_eq!(
+            words("HP se ta' 5G ta' bisa èangghuy pole"),
+            "ponsel tidak 5g henti guna"
+        );
     }
 
     #[test]
@@ -2795,12 +2895,25 @@ mod tests {
             words("Diteruskan. INFO PENTING!! Sebarkan ke grup sebelah: vaksin mengandung chip"),
             words("vaksin mengandung chip")
         );
+        // The chat group's name goes with it: the rest of a short clause, else two words.
+        assert_eq!(
+            words("vaksin mengandung chip, sebarkan ke grup wali murid kelas 6"),
+            words("vaksin mengandung chip")
+        );
+        assert_eq!(
+            words("di grup rt srengat katanya ada maling pake gas bius"),
+            words("ada maling pake gas bius")
+        );
     }
 
     #[test]
     fn stemming_joins_affixed_forms() {
         assert_eq!(stem("mengandung"), "kandung");
         assert_eq!(stem("dibagikan"), "bagi");
+        // A root ending in "k" before the Javanese "-no" ("suntikno"), not "-kno".
+        assert_eq!(words("disuntikno"), words("disuntik"));
+        // Madurese "sabbân lagghu" is every morning; "lagghu'" alone tomorrow.
+        assert_eq!(words("sabbân lagghu"), words("setiap pagi"));
         assert_eq!(
             words("pemerintah membagikan bantuan"),
             words("pemerintah bagi bantuan")

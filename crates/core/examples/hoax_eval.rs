@@ -39,6 +39,34 @@ fn eval_sets() -> Vec<(String, std::path::PathBuf)> {
 
 fn main() {
     let mode = std::env::args().nth(1).unwrap_or_default();
+    if mode == "pair" {
+        // `hoax_eval pair < lines`: the first line is a known claim, each next line a message;
+        // prints how the matcher compares each message with the claim.
+        use simpul_core::hoax::matcher::{Fingerprint, Index};
+        let stdin = std::io::stdin();
+        let mut lines = stdin.lock().lines().map_while(Result::ok);
+        let claim = lines.next().unwrap_or_default();
+        let mut index = Index::new();
+        index.add(1, &Fingerprint::of_known(&claim, &[]));
+        index.set_answerable(1, true);
+        println!("claim: {}", claim_words(&claim).join(" "));
+        for line in lines {
+            let fp = Fingerprint::of(&line, &[]);
+            println!("message: {}", fp.words.join(" "));
+            for m in index.search(&fp, 1) {
+                println!(
+                    "  p={:.2} r={:.2} confident={} clash={:?} clarifies={} unexplained={:?}",
+                    m.precision,
+                    m.recall,
+                    m.confident(),
+                    m.clash,
+                    m.clarifies,
+                    m.unexplained
+                );
+            }
+        }
+        return;
+    }
     if mode == "stem" || mode == "words" {
         let stdin = std::io::stdin();
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());

@@ -486,7 +486,11 @@ pub fn claim_words(text: &str) -> Vec<String> {
         }
         // "tak" before a word with a Javanese verb's suffix ("kate tak klaimno", "tak
         // daftarne", "tak terusake") is "I" doing it too.
-        if token == "tak" && raw.get(i + 1).is_some_and(|n| javanese_verb_form(n)) {
+        if token == "tak"
+            && raw
+                .get(i + 1)
+                .is_some_and(|n| javanese_verb_form(n) || n == "larang")
+        {
             continue;
         }
         // A negation that closes a clause after other words asks ("ini resmi bukan?", "pungli
@@ -519,7 +523,13 @@ pub fn claim_words(text: &str) -> Vec<String> {
         // Javanese "oleh", "entuk", Madurese "olle" after a negation forbid before a verb ("ora
         // oleh metu", "ta' olle nyoblos") but deny having before a noun ("ora oleh bansos").
         // Asked only after "oleh", "olle", ... (it maps and stems the next word).
-        let verb_next = || raw.get(i + 1).is_some_and(|n| looks_like_verb(n));
+        // ("ora oleh gawe ngombe", "gak oleh nggo masak": "for" before the verb.)
+        let verb_next = || {
+            raw.get(i + 1).is_some_and(|n| looks_like_verb(n))
+                || (raw.get(i + 1).is_some_and(|n| {
+                    ["gawe", "nggo", "kanggo", "dinggo", "buat", "untuk"].contains(&n.as_str())
+                }) && raw.get(i + 2).is_some_and(|n| looks_like_verb(n)))
+        };
         for word in unleet(token) {
             let word = unelongate(&word);
             // "DPT" in capitals is the vaccine or the voters' list, not chat "dpt" ("dapat").
@@ -603,13 +613,23 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 // Javanese "larang" (expensive) closes its clause ("regane larang", "tambah
                 // larang rek", "sakdurunge larang"); the Indonesian ban has an object ("KEMENAG
                 // LARANG AZAN"), and "dilarang", "nglarang" are always the ban.
+                // So does "larang pol", "larang temen": very dear.
                 let w = if w == "larang"
                     && token == "larang"
-                    && ahead()
-                        .iter()
-                        .all(|n| n.is_empty() || n == DROP || is_stop(n))
-                {
+                    && ahead().iter().all(|n| {
+                        n.is_empty()
+                            || n == DROP
+                            || is_stop(n)
+                            || INTENSIFIERS.contains(&n.as_str())
+                    }) {
                     "mahal"
+                } else {
+                    w
+                };
+                // Javanese "tak larang" is "I forbid" ("langsung tak larang jajan"): the
+                // forwarder's own advice, "jangan".
+                let w = if w == "larang" && i > 0 && raw[i - 1] == "tak" {
+                    ADVICE_WORD
                 } else {
                     w
                 };
@@ -753,10 +773,13 @@ pub fn claim_clauses(text: &str) -> Vec<Clause> {
             qualifies: split_words(&s.to_lowercase())
                 .iter()
                 .any(|w| QUALIFIERS.contains(&fold(&unelongate(w)).as_str())),
-            personal: split_words(&s.to_lowercase()).iter().any(|w| {
-                let w = fold(w);
-                FIRST_PERSON.contains(&w.as_str()) || my_own(&w)
-            }),
+            personal: {
+                let words = split_words(&s.to_lowercase());
+                words.iter().any(|w| {
+                    let w = fold(w);
+                    FIRST_PERSON.contains(&w.as_str()) || my_own(&w)
+                }) || speaks_as_i(&words)
+            },
         })
         .filter(|c| !c.words.is_empty())
         .collect()
@@ -821,6 +844,16 @@ const FIRST_PERSON: &[&str] = &[
     "tatangga",
     "kita",
 ];
+
+/// Javanese "tak" before a verb: "I" do it ("gak tak olehi", "tak kon nolak", "tak buwang
+/// kabeh").
+fn speaks_as_i(words: &[String]) -> bool {
+    words.windows(2).any(|p| {
+        p[0] == "tak"
+            && (javanese_verb_form(&p[1])
+                || (lexicon().contains_key(p[1].as_str()) && !slang().contains_key(p[1].as_str())))
+    })
+}
 
 /// A word with the first-person "-ku" on a known word: "putuku", "montorku", "simbokku" (not
 /// "buku", "laku").
@@ -911,9 +944,22 @@ fn negated_phrase(
     if first == "layak" && all.first().is_some_and(|n| stem(n) == "layak") {
         return Some(("taklayak", Some("layak".to_string())));
     }
+    // "gak iso duwe anak", "ta' andi' ana'", "tidak bisa punya anak": infertile, "mandul".
+    if ["punya", "milik", "duwe", "andi"].contains(&first)
+        && next.get(1).is_some_and(|n| n == "anak")
+    {
+        return Some(("mandul", Some(first.to_string())));
+    }
     // "gak gelem", "tidak mau", "ta' endha'": refuses, "tolak".
     if ["mau", "gelem", "sudi", "endak"].contains(&first) {
         return Some(("tolak", Some(first.to_string())));
+    }
+    // "gak bener", "tidak benar": not true, a denial, not a question tag.
+    if all
+        .first()
+        .is_some_and(|n| ["benar", "betul", "leres", "bhender"].contains(&n.as_str()))
+    {
+        return None;
     }
     if next.is_empty() {
         return Some((DROP, None));
@@ -923,6 +969,15 @@ fn negated_phrase(
 
 /// Who "kera" heading a clause calls ("Kera Ngalam", "Kera SMK ...").
 const VOCATIVE_AFTER_KERA: &[&str] = &["ngalam", "malang", "batu", "smk", "sma", "smp", "arema"];
+
+/// Words that make what comes before them stronger ("larang pol", "mahal banget").
+const INTENSIFIERS: &[&str] = &[
+    "pol", "banget", "sekali", "pisan", "temen", "tenan", "nemen", "ongghu",
+];
+
+/// The forwarder's own advice to the reader, as [`claim_words`] writes it (the matcher's
+/// `ADVICE`).
+const ADVICE_WORD: &str = "jangan";
 
 /// "If" (every regional and chat "if" maps to "kalau"): a negation after it states a duty's
 /// sanction, [`SANCTION`].
@@ -949,8 +1004,8 @@ fn negation_in_context<'a>(w: &'a str, ahead: &dyn Fn() -> Vec<String>) -> &'a s
                 .any(|n| n == "lagi")
                 && !PERMIT_AFTER_NOT.contains(&first)
                 && !WITHOUT_AFTER_NOT.contains(&first)
-                && first != "ada"
             {
+                // "ora ana maneh sepur", "tidak ada lagi kereta": no more, stopped.
                 "henti"
             } else {
                 w
@@ -2740,6 +2795,17 @@ mod tests {
             words("dinonaktifkan yang tidak daftar ulang")
         );
         assert_eq!(words("kajâbâ daftar ulang"), words("kecuali daftar ulang"));
+        // "gak bener" denies; "ora ana maneh sepur" is stopped; "tak larang" is the
+        // forwarder's advice; "larang pol" is very dear; "ora oleh gawe ngombe" forbids;
+        // "ta' andi' ana'" is infertile.
+        assert_eq!(words("sepur mandeg gak bener"), "kereta henti tidak");
+        assert_eq!(words("sepur mandeg bener gak?"), "kereta henti");
+        assert_eq!(words("ora ana maneh sepur"), words("berhenti kereta"));
+        assert_eq!(words("tak larang jajan"), words("jangan jajan"));
+        assert!(words("larang pol").starts_with("mahal"));
+        assert_eq!(words("gak oleh gawe ngombe"), words("dilarang minum"));
+        assert_eq!(words("ta' andi' ana'"), words("gak iso duwe anak"));
+        assert!(words("tidak bisa punya anak").starts_with("mandul"));
         // "tidak ... lagi" is "henti" only when no other negation comes between.
         assert_eq!(
             words("HP se ta' 5G ta' bisa èangghuy pole"),

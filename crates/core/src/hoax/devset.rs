@@ -347,6 +347,36 @@ fn a_duty_s_sanction_is_read_as_the_duty() {
     }
 }
 
+/// The forwarder's call to act on the claim ("amankan perahu!!", "segera ngungsi") and a clause
+/// that counts something the claim does not speak of ("Rombongan pengajian bis loro") are
+/// asides; a clause that only counts ("stok 3 hari") is not.
+#[test]
+fn a_call_to_act_and_a_count_of_something_else_are_asides() {
+    let mut index = Index::new();
+    index.add(
+        1,
+        &Fingerprint::of(
+            "Mulai 6 Januari peziarah Makam Bung Karno Blitar wajib membayar tiket Rp50 ribu per orang",
+            &[],
+        ),
+    );
+    index.set_answerable(1, true);
+    let answer = |text: &str| match decide(&index.search(&Fingerprint::of(text, &[]), 5)) {
+        Decision::Instant(m) => Some(m.claim_id),
+        _ => None,
+    };
+    for text in [
+        "Jare mulai 6 Januari ziarah nang Makam Bung Karno Blitar kudu mbayar tiket seket ewu sak wong. Rombongan pengajian bis loro, yo abot rek",
+        "MULAI 6 JANUARI ZIARAH MAKAM BUNG KARNO BLITAR BAYAR TIKET Rp50RB/ORANG!!! siapkan uang pas, batalkan rencana rombongan",
+    ] {
+        assert_eq!(answer(text), Some(1), "{text}");
+    }
+    assert_eq!(
+        answer("Mulai 6 Januari ziarah Makam Bung Karno Blitar bayar tiket Rp50 ribu per orang, stok 3 hari"),
+        None
+    );
+}
+
 #[test]
 fn chip_is_not_pork() {
     let mut index = Index::new();

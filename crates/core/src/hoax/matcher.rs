@@ -89,7 +89,7 @@ pub const COMMON_WORD_POWER: f64 = 0.5;
 const LIGHT_WORDS: &[&str] = &[
     "wajib", "minta", "dapat", "guna", "beri", "bawa", "ingin", "nanti", "lewat", "masuk",
     "keluar", "datang", "isi", "ambil", "kirim", "laku", "tinggal", "milik", "tau", "pakai",
-    "anak", "kabar", "umum",
+    "anak", "kabar", "umum", "wali",
 ];
 /// See [`LIGHT_WORDS`].
 const LIGHT_SHARE: f64 = 0.5;
@@ -1109,10 +1109,15 @@ impl Index {
         let says_none = ["tanpa", "gratis", "bebas"]
             .iter()
             .any(|w| doc.tf.contains_key(*w));
+        let elsewhere = context_numbers(view.clauses, doc);
         let mut clashing_numbers: Vec<&str> = q_numbers
             .iter()
             .copied()
-            .filter(|n| !(*n == "0" && says_none) && number_clashes(n, &doc.numbers))
+            .filter(|n| {
+                !(*n == "0" && says_none)
+                    && !elsewhere.contains(n)
+                    && number_clashes(n, &doc.numbers)
+            })
             .collect();
         // The message says the opposite of the known text ("dibuka" where it says "ditutup"):
         // (the message's word, the text's).
@@ -1395,19 +1400,26 @@ fn aside_words<'a>(
     // So may the forwarder's advice to the reader, against a claim that forbids nothing ("Jhâ'
     // mellè dhâghing sapè ghellu'", "jangan bawa anak ke posyandu minggu depan"): what the
     // reader should do about the claim, not more of it.
+    // So may their call to act on it ("segera urus sblm antre panjang", "amankan perahu!!"),
+    // with no number, negation or restriction of its own.
     let advises = |c: &Clause| {
-        advice_aside
-            && c.words.first().is_some_and(|w| w == ADVICE)
+        ((advice_aside && c.words.first().is_some_and(|w| w == ADVICE))
+            || (c.urges
+                && !c.qualifies
+                && !c.words.iter().any(|w| NEGATIONS.contains(&w.as_str()))))
             && c.words.len() <= ASIDE_WORDS + 2
             && !c.words.iter().any(|w| is_number(w))
     };
+    // A number may stand in an aside that says two things or more besides ("Rombongan
+    // pengajian bis loro"), not in one that only counts ("stok 3 hari").
+    let counts_only = |c: &Clause| c.words.iter().filter(|w| !is_number(w)).count() < 2;
     let is_aside = |c: &Clause| {
         (!c.qualifies || c.asks)
             && c.words.len() <= ASIDE_WORDS
             && (c.personal
                 || c.words.iter().all(|w| {
                     !shared.contains(w.as_str())
-                        && !is_number(w)
+                        && !(is_number(w) && counts_only(c))
                         && !NEGATIONS.contains(&w.as_str())
                         && w != ADVICE
                 }))
@@ -1428,6 +1440,26 @@ fn aside_words<'a>(
         .map(String::as_str)
         .filter(|w| !said.contains(w) && !shared.contains(w))
         .collect()
+}
+
+/// Numbers said only in clauses about something the known text does not speak of: two words or
+/// more besides the numbers, none of them the text's ("Rombongan pengajian bis loro", "ayam ibu
+/// kosku 3 ekor mati", "anak2 kelas 6 siap2 belajar"). They count something else.
+fn context_numbers<'a>(clauses: &'a [Clause], doc: &Doc) -> HashSet<&'a str> {
+    let own: Vec<bool> = clauses
+        .iter()
+        .map(|c| {
+            let content: Vec<&String> = c.words.iter().filter(|w| !is_number(w)).collect();
+            content.len() >= 2
+                && content
+                    .iter()
+                    .all(|w| !doc.tf.contains_key(w.as_str()) && !NEGATIONS.contains(&w.as_str()))
+                && !c.qualifies
+        })
+        .collect();
+    let mut out = only_in(clauses, &own);
+    out.retain(|w| is_number(w));
+    out
 }
 
 /// The words a message says only in short clauses where the forwarder speaks of themselves

@@ -436,7 +436,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let raw: Vec<String> = split_words(&lowered);
     let raw = in_days(clock_times(join_amounts(numerals(join_phone_numbers(
-        dates(raw),
+        dates(courtesies(raw)),
     )))));
     let mut prev = String::new();
     // The next word was read together with this one ("paling tidak").
@@ -773,6 +773,9 @@ pub fn claim_clauses(text: &str) -> Vec<Clause> {
             qualifies: split_words(&s.to_lowercase())
                 .iter()
                 .any(|w| QUALIFIERS.contains(&fold(&unelongate(w)).as_str())),
+            urges: split_words(&s.to_lowercase())
+                .first()
+                .is_some_and(|w| urges(w)),
             personal: {
                 let words = split_words(&s.to_lowercase());
                 words.iter().any(|w| {
@@ -799,6 +802,63 @@ pub struct Clause {
     /// The forwarder speaks of themselves ("Aku wis daftar mau bengi", "Mbahku wis ngemasi
     /// klambi", "Isun oleh kabar teka sedulur").
     pub personal: bool,
+    /// It opens by urging the reader to do something ("segera urus sblm antre panjang", "ayo
+    /// ngungsi", "amankan perahu!!", "batalkan rencana liburan ke Punung"): the forwarder's call
+    /// to act on the claim.
+    pub urges: bool,
+}
+
+/// Words that open a clause urging the reader ([`Clause::urges`]).
+const URGE_HEADS: &[&str] = &[
+    "segera",
+    "buruan",
+    "ayo",
+    "ayok",
+    "yuk",
+    "yok",
+    "cepat",
+    "cepet",
+    "cepetan",
+    "ndang",
+    "enggal",
+    "gek",
+    "monggo",
+    "mangga",
+    "silakan",
+    "silahkan",
+    "tolong",
+    "pastikan",
+    "harap",
+    "mohon",
+    "sebaiknya",
+    "mending",
+    "mendingan",
+    // Imperatives without "-kan": "cek beras di rumah", "ganti knalpot standar", "stok skrg",
+    // "jemput anak tepat waktu", "hindari jalur tsb".
+    "cek",
+    "ganti",
+    "stok",
+    "jemput",
+    "antar",
+    "hindari",
+    "jauhi",
+    "kunjungi",
+    "cuci",
+    "simpan",
+    "borong",
+    "isi",
+];
+
+/// Whether a clause's first word urges: an urging word, or an imperative in "-kan" or "-lah"
+/// ("amankan", "batalkan", "siapkan", "kunjungilah") that no passive or active prefix opens.
+fn urges(first: &str) -> bool {
+    let w = fold(&unelongate(first));
+    URGE_HEADS.contains(&w.as_str())
+        || ((w.ends_with("kan") || w.ends_with("lah"))
+            && w.chars().count() >= 7
+            && !["di", "me", "ter", "ber", "pe", "se", "ke"]
+                .iter()
+                .any(|p| w.starts_with(p)))
 }
 
 /// The forwarder speaking of themselves, in Indonesian chat, Javanese (ngoko, krama, Osing,
@@ -943,6 +1003,10 @@ fn negated_phrase(
     // "tidak layak (huni)" names a kind of house, as "RTLH" does: no negation of the claim.
     if first == "layak" && all.first().is_some_and(|n| stem(n) == "layak") {
         return Some(("taklayak", Some("layak".to_string())));
+    }
+    // "ta' coma knalpotta", "gak mek knalpote", "tidak hanya": "bukan hanya".
+    if all.first().is_some_and(|n| n == "hanya") {
+        return Some(("bukan", None));
     }
     // "gak iso duwe anak", "ta' andi' ana'", "tidak bisa punya anak": infertile, "mandul".
     if ["punya", "milik", "duwe", "andi"].contains(&first)
@@ -1717,6 +1781,29 @@ const DATE_CUES: &[&str] = &[
 /// A date written with slashes ("15/12", "15/12/2025") or a shortened month ("15 des") in words
 /// ("15 desember 2025"), as claims write it; other slashed numbers are split ("24/7" → "24 7").
 fn dates(tokens: Vec<String>) -> Vec<String> {
+    dates_in(tokens)
+}
+
+/// Krama courtesies that are no part of what a message says: "nuwun sewu", "nyuwun sewu"
+/// ("excuse me"; "sewu" is also a thousand).
+fn courtesies(tokens: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        if ["nuwun", "nyuwun", "nuwon", "nyuwon"].contains(&tokens[i].as_str())
+            && tokens.get(i + 1).is_some_and(|n| n == "sewu")
+        {
+            i += 2;
+            continue;
+        }
+        out.push(tokens[i].clone());
+        i += 1;
+    }
+    out
+}
+
+/// See [`dates`].
+fn dates_in(tokens: Vec<String>) -> Vec<String> {
     const MONTHS: [&str; 12] = [
         "januari",
         "februari",
@@ -1815,7 +1902,8 @@ fn join_phone_numbers(tokens: Vec<String>) -> Vec<String> {
         if account && digits(t) && t.len() <= 6 {
             let mut joined = t.clone();
             let mut j = i + 1;
-            while j < tokens.len() && digits(&tokens[j]) && tokens[j].len() <= 6 {
+            // ("MANDIRI 144-00-2198836-1": a group of up to eight digits.)
+            while j < tokens.len() && digits(&tokens[j]) && tokens[j].len() <= 8 {
                 joined.push_str(&tokens[j]);
                 j += 1;
             }
@@ -2601,6 +2689,14 @@ mod tests {
             words("150 km per jam")
         );
         assert_eq!(words("ngèbâ sajam"), words("bawa senjata tajam"));
+        // "Nuwun sewu" is "excuse me", no thousand; an account number in groups of up to eight
+        // digits is one number.
+        assert_eq!(words("Nuwun sewu, BLT cair"), words("BLT cair"));
+        assert_eq!(words("sewu rupiah"), words("1000 rupiah"));
+        assert_eq!(
+            words("MANDIRI 144-00-2198836-1"),
+            words("Mandiri 1440021988361")
+        );
         // "1 KK" is "per KK"; a crocodile's "4m" is metres.
         assert_eq!(words("1 KK cuma 2 tabung"), words("setiap KK 2 tabung"));
         assert_eq!(words("buaya 4m"), words("buaya 4 meter"));
@@ -2806,6 +2902,7 @@ mod tests {
         assert_eq!(words("gak oleh gawe ngombe"), words("dilarang minum"));
         assert_eq!(words("ta' andi' ana'"), words("gak iso duwe anak"));
         assert!(words("tidak bisa punya anak").starts_with("mandul"));
+        assert_eq!(words("ta' coma knalpotta"), words("bukan hanya knalpot"));
         // "tidak ... lagi" is "henti" only when no other negation comes between.
         assert_eq!(
             words("HP se ta' 5G ta' bisa èangghuy pole"),

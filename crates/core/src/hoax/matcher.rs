@@ -322,6 +322,9 @@ struct Doc {
     duty: Option<HashSet<String>>,
     /// Each of its "tidak" and "belum" is a sanction's ("jika tidak, ...").
     only_sanctions: bool,
+    /// The (at most three) words after each word that makes a duty ([`URGING`]): "daftar" in
+    /// "wajib mendaftarkan pengeras suara".
+    required: HashSet<String>,
 }
 
 /// The in-memory index of every known claim's texts. Not thread-safe on its own: the
@@ -601,6 +604,12 @@ fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
             .collect(),
         duty: duty_of(&words),
         only_sanctions: only_sanctions(&words),
+        required: words
+            .iter()
+            .enumerate()
+            .filter(|(_, w)| URGING.contains(&w.as_str()))
+            .flat_map(|(i, _)| words[i + 1..words.len().min(i + 4)].iter().cloned())
+            .collect(),
         tf,
     }
 }
@@ -627,7 +636,10 @@ fn only_sanctions(words: &[String]) -> bool {
     let mut any = false;
     for (i, w) in words.iter().enumerate() {
         if w == "tidak" || w == "belum" {
-            if i == 0 || words[i - 1] != SANCTION {
+            // The sanction's own negation, or its consequence a few words on ("Mon ta' majâr,
+            // ta' ollè ajhâlân").
+            let sanctioned = words[i.saturating_sub(5)..i].iter().any(|p| p == SANCTION);
+            if !sanctioned {
                 return false;
             }
             any = true;
@@ -944,7 +956,7 @@ impl Index {
                 // "tanpa X".
                 let without = |b: &String| doc.bigrams.contains(&(WITHOUT.to_string(), b.clone()));
                 p[0] == "tidak"
-                    && (without(&p[1]) || view.ordered.get(i + 2).is_some_and(|b| without(b)))
+                    && (without(&p[1]) || view.ordered.get(i + 2).is_some_and(without))
             })
             // ... unless it says what the text is without ("membawa KTP asli" against "tanpa
             // KTP asli").
@@ -1013,9 +1025,13 @@ impl Index {
                 .map(|(i, _)| view.ordered[i + 1..view.ordered.len().min(i + 3)].to_vec())
                 .collect()
         };
+        // ("yg tdk daftar TOA AZAN DISITA" against "wajib mendaftarkan pengeras suara": the
+        // duty's sanction, with the duty the claim's.)
         if q_class.contains("tidak")
             && !d_class.contains("tidak")
-            && (only_sanctions(view.ordered) || sanction_agrees(&q_denied(), doc.duty.as_ref()))
+            && (only_sanctions(view.ordered)
+                || sanction_agrees(&q_denied(), doc.duty.as_ref())
+                || sanction_agrees(&q_denied(), Some(&doc.required)))
         {
             q_class.remove("tidak");
         }
@@ -1114,9 +1130,8 @@ impl Index {
             .iter()
             .copied()
             .filter(|n| {
-                !(*n == "0" && says_none)
-                    && !elsewhere.contains(n)
-                    && number_clashes(n, &doc.numbers)
+                let none = *n == "0" && says_none;
+                !none && !elsewhere.contains(n) && number_clashes(n, &doc.numbers)
             })
             .collect();
         // The message says the opposite of the known text ("dibuka" where it says "ditutup"):
@@ -1363,12 +1378,13 @@ fn idle_denial(doc: &Doc, ordered: &[String], clauses: &[Clause]) -> bool {
             .filter_map(|c| c.words.first())
             .map(String::as_str),
     );
+    // ("kecuali nasabah yang memilih tarif lama" against "kudu milih tarif lawas": one word
+    // made a duty is enough.)
     !doc.denied.is_empty()
         && doc.denied.iter().all(|after| {
             !after.is_empty()
-                && after
-                    .iter()
-                    .all(|a| required.contains(a.as_str()) || !ordered.contains(a))
+                && (after.iter().any(|a| required.contains(a.as_str()))
+                    || after.iter().all(|a| !ordered.contains(a)))
         })
 }
 
@@ -1419,7 +1435,7 @@ fn aside_words<'a>(
             && (c.personal
                 || c.words.iter().all(|w| {
                     !shared.contains(w.as_str())
-                        && !(is_number(w) && counts_only(c))
+                        && (!is_number(w) || !counts_only(c))
                         && !NEGATIONS.contains(&w.as_str())
                         && w != ADVICE
                 }))

@@ -486,10 +486,13 @@ pub fn claim_words(text: &str) -> Vec<String> {
         }
         // "tak" before a word with a Javanese verb's suffix ("kate tak klaimno", "tak
         // daftarne", "tak terusake") is "I" doing it too.
+        // So is "tak" after a negation ("ora tak olehi", "kadit tak ijini"): "I do not".
+        let after_negation = i > 0 && map_word(&raw[i - 1]) == "tidak";
         if token == "tak"
-            && raw
-                .get(i + 1)
-                .is_some_and(|n| javanese_verb_form(n) || n == "larang")
+            && (after_negation
+                || raw
+                    .get(i + 1)
+                    .is_some_and(|n| javanese_verb_form(n) || n == "larang"))
         {
             continue;
         }
@@ -649,8 +652,11 @@ pub fn claim_words(text: &str) -> Vec<String> {
                     None => w,
                 };
                 // "diminta tidak membeli", "dihimbau tidak": asked not to, the same as "jangan".
+                // So is "mengimbau warga agar tidak mengangkat": the request a word or two before.
+                let asked = |p: &str| ["minta", "imbau", "harap", "mohon", "suruh"].contains(&p);
                 let w = if w == "tidak"
-                    && ["minta", "imbau", "harap", "mohon", "suruh"].contains(&stem(&prev).as_str())
+                    && (asked(stem(&prev).as_str())
+                        || out.iter().rev().take(2).any(|p: &String| asked(p.as_str())))
                 {
                     "larang"
                 } else {
@@ -659,8 +665,20 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 // "tidak boleh", "ora oleh", "ta' olle": a prohibition, the same as "dilarang".
                 if (permit || w == "boleh") && last_not && prev == "tidak" {
                     out.pop();
-                    out.push("larang".to_string());
-                    prev = "larang".to_string();
+                    // "ta' ollè maso'", "ora oleh mlebu", "gak oleh liwat": closed, "tutup", as
+                    // "dilarang masuk" is (see [`negated_phrase`]).
+                    let entering = ahead()
+                        .first()
+                        .map(|n| stem(n))
+                        .filter(|n| ["masuk", "lewat", "lintas"].contains(&n.as_str()));
+                    if let Some(n) = entering {
+                        absorb = Some(n);
+                        out.push("tutup".to_string());
+                        prev = "tutup".to_string();
+                    } else {
+                        out.push("larang".to_string());
+                        prev = "larang".to_string();
+                    }
                     last_not = false;
                     continue;
                 }
@@ -912,7 +930,9 @@ fn speaks_as_i(words: &[String]) -> bool {
         p[0] == "tak"
             && (javanese_verb_form(&p[1])
                 || (lexicon().contains_key(p[1].as_str()) && !slang().contains_key(p[1].as_str())))
-    })
+    }) || words
+        .windows(2)
+        .any(|p| p[1] == "tak" && map_word(&p[0]) == "tidak")
 }
 
 /// A word with the first-person "-ku" on a known word: "putuku", "montorku", "simbokku" (not
@@ -1003,6 +1023,10 @@ fn negated_phrase(
     // "tidak layak (huni)" names a kind of house, as "RTLH" does: no negation of the claim.
     if first == "layak" && all.first().is_some_and(|n| stem(n) == "layak") {
         return Some(("taklayak", Some("layak".to_string())));
+    }
+    // "gak manut", "ta' noro'", "tidak patuh": disobeys, "langgar".
+    if ["ikut", "manut", "patuh", "taat", "turut", "nurut"].contains(&first) {
+        return Some(("langgar", Some(first.to_string())));
     }
     // "ta' coma knalpotta", "gak mek knalpote", "tidak hanya": "bukan hanya".
     if all.first().is_some_and(|n| n == "hanya") {
@@ -1795,6 +1819,31 @@ fn courtesies(tokens: Vec<String>) -> Vec<String> {
         {
             i += 2;
             continue;
+        }
+        // A Roman numeral after what it numbers ("golongan I", "tahap II", "kelas IV") is
+        // that number, as "golongan siji", "tahap 2" say it.
+        const ROMAN: &[&str] = &["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"];
+        const NUMBERED: &[&str] = &[
+            "golongan",
+            "gol",
+            "tahap",
+            "kelas",
+            "gelombang",
+            "jilid",
+            "sesi",
+            "putaran",
+            "level",
+            "zona",
+            "ring",
+            "daop",
+            "kategori",
+        ];
+        if let Some(n) = ROMAN.iter().position(|r| *r == tokens[i]) {
+            if i > 0 && NUMBERED.contains(&tokens[i - 1].as_str()) {
+                out.push((n + 1).to_string());
+                i += 1;
+                continue;
+            }
         }
         out.push(tokens[i].clone());
         i += 1;
@@ -2903,6 +2952,25 @@ mod tests {
         assert_eq!(words("ta' andi' ana'"), words("gak iso duwe anak"));
         assert!(words("tidak bisa punya anak").starts_with("mandul"));
         assert_eq!(words("ta' coma knalpotta"), words("bukan hanya knalpot"));
+        // Not allowed in is closed; asked not to is forbidden; not obeying is breaking a rule;
+        // "ora tak olehi" is the forwarder's own refusal.
+        assert_eq!(
+            words("wisatawan ta' ollè maso'"),
+            words("wisatawan ditutup")
+        );
+        assert_eq!(
+            words("Polres mengimbau warga agar tidak mengangkat telepon"),
+            words("Polres imbau warga dilarang mengangkat telepon")
+        );
+        assert_eq!(
+            words("khatib sing gak manut"),
+            words("khatib yang melanggar")
+        );
+        assert_eq!(words("ora tak olehi disuntik"), words("tidak disuntik"));
+        assert_eq!(
+            words("tol gratis golongan I"),
+            words("tol gratis golongan siji")
+        );
         // "tidak ... lagi" is "henti" only when no other negation comes between.
         assert_eq!(
             words("HP se ta' 5G ta' bisa èangghuy pole"),

@@ -783,7 +783,7 @@ pub fn claim_clauses(text: &str) -> Vec<Clause> {
         }
     }
     clauses.push((chars[start..].iter().collect::<String>(), false));
-    clauses
+    let mut clauses = clauses
         .iter()
         .map(|(s, asks)| Clause {
             words: claim_words(s),
@@ -803,7 +803,22 @@ pub fn claim_clauses(text: &str) -> Vec<Clause> {
             },
         })
         .filter(|c| !c.words.is_empty())
-        .collect()
+        .collect::<Vec<Clause>>();
+    // A clause that opens with a negation right after the forwarder spoke of themselves goes
+    // on speaking of them ("Ana' sengko' ghi' kènè', ta' èbâkta ka posyandu ghellu", "Lombok
+    // reang isih ijo kabeh, durung panen").
+    for k in 1..clauses.len() {
+        if clauses[k - 1].personal
+            && !clauses[k].personal
+            && clauses[k]
+                .words
+                .first()
+                .is_some_and(|w| w == "tidak" || w == "belum")
+        {
+            clauses[k].personal = true;
+        }
+    }
+    clauses
 }
 
 /// A clause of a message ([`claim_clauses`]).
@@ -1002,6 +1017,16 @@ fn negated_phrase(
         .map(|n| stem(n))
         .collect();
     let first = next.first().map(String::as_str).unwrap_or("");
+    // "melarang truk pasir melintas": closed to them, as "dilarang melintas" is.
+    if w == "larang" {
+        if let Some(passing) = next
+            .iter()
+            .take(3)
+            .find(|n| ["lewat", "lintas"].contains(&n.as_str()))
+        {
+            return Some(("tutup", Some(passing.clone())));
+        }
+    }
     match first {
         "lewat" | "lintas" | "lalu" => return Some(("tutup", Some(first.to_string()))),
         // Not running, not operating, not sailing: stopped ("kapal ta' ajâlân", "bus ora
@@ -2410,13 +2435,15 @@ const MEASURES: &[&str] = &["km", "kilometer", "kg", "kilo", "meter", "liter", "
 
 /// "One" and a unit of time in one word: Indonesian "sebulan", "seminggu", Javanese "sewulan",
 /// "sedino", "sesasi", Madurese "sabulân", "saminggu" → ("1", the unit), as "1 bulan" is written
-/// (after an amount, "per" and the unit); so are a weight and a volume ("sekilo", "seliter").
+/// (after an amount, "per" and the unit); so are a weight and a volume ("sekilo", "seliter"),
+/// a plot, a cylinder and a dose ("sabidang", "satabung", "sedosis": "Rp1,5 juta per bidang").
 fn one_unit(t: &str) -> Option<String> {
+    const UNITS: &[&str] = &["kg", "liter", "bidang", "tabung", "dosis"];
     // "sakilo" is "sa" + "kilo", not "sak" + "ilo": each prefix is tried.
     ["sak", "se", "sa"].iter().find_map(|p| {
         let rest = t.strip_prefix(p).filter(|r| r.len() >= 3)?;
         let unit = map_word(rest);
-        (TIME_UNITS.contains(&unit.as_str()) || unit == "kg" || unit == "liter").then_some(unit)
+        (TIME_UNITS.contains(&unit.as_str()) || UNITS.contains(&unit.as_str())).then_some(unit)
     })
 }
 

@@ -37,21 +37,24 @@ pub const INSTANT_PRECISION: f64 = 0.83;
 /// ninth held-out set was read; 0.5 since: on the ten sets read, no near miss that nothing
 /// contradicts comes near the precision bar whatever its recall (the nearest explains 0.80 of its
 /// message), while short forwards of long claims ("meninggal mendadak di lumajang 200 org gara2
-/// vaksin covid") cover half of them. 0.4 since the thirty-second set had been read, before the
-/// thirty-third was run: on the thirty-three sets read (1,600 near misses), no near miss that
-/// nothing contradicts and that covers 0.4 to 0.5 of its claim explains more than 0.76 of its
-/// message, while 37 variants that the claim explains (0.83 and more) cover that much: a villager
-/// asking about one part of a long claim ("td posyandu di berbek anakku mau disuntik 2 sekaligus,
-/// ibu2 lain bilang bisa bikin autis").
-pub const INSTANT_RECALL: f64 = 0.4;
+/// vaksin covid") cover half of them. It was 0.4 for the thirty-third to forty-eighth sets' runs
+/// (session 15) and is 0.5 again: with the forty-nine sets merged into one index, a true message
+/// that covers 0.46 of another set's claim ("PLN memberikan diskon tambah daya listrik 50 persen
+/// selama bulan Desember" against a WhatsApp discount scam) was explained 0.85. Short messages
+/// take the [`HEADLINE_PRECISION`] way instead.
+pub const INSTANT_RECALL: f64 = 0.5;
 /// A message the claim explains entirely or almost (precision ≥ [`HEADLINE_PRECISION`]) is the
 /// claim's headline ("GUNUNG BROMO AKAN MELETUS DAHSYAT MALAM INI!!!", "mkn udang + vitamin C =
 /// arsenik"): it needs to cover only this much of the claim. Fixed on the sixteen sets read (no
 /// near miss that nothing contradicts explains 0.9 of its message at a recall under 0.5),
 /// before the seventeenth was run.
 pub const HEADLINE_RECALL: f64 = 0.4;
-/// See [`HEADLINE_RECALL`].
-pub const HEADLINE_PRECISION: f64 = 0.95;
+/// See [`HEADLINE_RECALL`]. 0.95 until the forty-eighth set had been read; 0.9 since, before
+/// the forty-ninth was run: on the forty-nine sets read, the nearest near miss that covers 0.4
+/// to 0.5 of a claim explains 0.76 of its message in its own set and 0.85 in the merged index
+/// of all of them; 40 variants of that recall that the claim explains 0.9 or more ("td posyandu
+/// di berbek anakku mau disuntik 2 sekaligus, ibu2 lain bilang bisa bikin autis").
+pub const HEADLINE_PRECISION: f64 = 0.9;
 /// The weight (share of its IDF) in the message's total of a word the message does not share
 /// with the claim and that is unknown: in no known text, no Indonesian root word, no number or
 /// negation, and not in the general Indonesian text (`background.tsv`). Most such words are
@@ -478,6 +481,15 @@ fn is_own_site(link: &str) -> bool {
 /// [`background`]).
 pub const BACKGROUND_DOCS: f64 = 1000.0;
 
+/// How many documents the index counts as, at most, in every word's IDF beside the background's
+/// [`BACKGROUND_DOCS`]: a word's weight follows its share of the known texts, not their number.
+/// Without it a word grows lighter as the index grows, every message looks more explained, and
+/// the precision bar fixed on sets of forty-odd claims ([`INSTANT_PRECISION`]) meant less with
+/// thousands: on the forty-nine sets merged into one index (2,342 claims) a near miss
+/// ("Ratusan warga antre vaksin booster di puskesmas Lumajang") explained 0.84 of its message.
+/// 100 leaves every evaluation set as it was (none holds more than 48 claims).
+pub const WEIGHT_DOCS: f64 = 100.0;
+
 /// The general Indonesian text's document frequencies, normalised like messages (see
 /// `background.tsv`): (documents, word → documents with it).
 fn background_table() -> &'static (f64, HashMap<&'static str, f64>) {
@@ -761,13 +773,25 @@ impl Index {
 
     /// The IDF of a word in no known text and not in the background: the heaviest a word weighs.
     fn unseen_idf(&self) -> f64 {
-        let n = self.live.max(1) as f64 + BACKGROUND_DOCS;
+        let n = self.live.max(1) as f64 * self.index_scale() + BACKGROUND_DOCS;
         (1.0 + (n + 0.5) / 0.5).ln()
+    }
+
+    /// How much each known text counts in the IDF: 1, or less once the index holds more than
+    /// [`WEIGHT_DOCS`] texts, so that it counts as that many whatever its size.
+    fn index_scale(&self) -> f64 {
+        let live = self.live.max(1) as f64;
+        if live > WEIGHT_DOCS {
+            WEIGHT_DOCS / live
+        } else {
+            1.0
+        }
     }
 
     fn idf(&self, word: &str) -> f64 {
         let (bg_docs, bg_df) = background(word);
-        let n = self.live.max(1) as f64 + bg_docs;
+        let scale = self.index_scale();
+        let n = self.live.max(1) as f64 * scale + bg_docs;
         let df = self
             .postings
             .get(word)
@@ -777,6 +801,7 @@ impl Index {
                     .count()
             })
             .unwrap_or(0) as f64
+            * scale
             + bg_df;
         (1.0 + (n - df + 0.5) / (df + 0.5)).ln()
     }

@@ -431,6 +431,38 @@ fn the_forty_eighth_held_out_set_gets_no_false_automatic_answer() {
     check_held_out(include_str!("heldout48.tsv"), "forty-eighth held-out set");
 }
 
+/// The forty-ninth held-out set (`heldout49.tsv`): written blind (its writer read only the
+/// forty-seventh and forty-eighth sets), committed before it was run, and run once (see
+/// BENCHMARKS.md). Same bar: zero false automatic answers.
+#[test]
+fn the_forty_ninth_held_out_set_gets_no_false_automatic_answer() {
+    check_held_out(include_str!("heldout49.tsv"), "forty-ninth held-out set");
+}
+
+/// The fiftieth held-out set (`heldout50.tsv`): written blind (its writer read only the
+/// forty-seventh and forty-eighth sets), committed before it was run, and run once (see
+/// BENCHMARKS.md). Same bar: zero false automatic answers.
+#[test]
+fn the_fiftieth_held_out_set_gets_no_false_automatic_answer() {
+    check_held_out(include_str!("heldout50.tsv"), "fiftieth held-out set");
+}
+
+/// The fifty-first held-out set (`heldout51.tsv`): written blind (its writer read only the
+/// forty-seventh and forty-eighth sets), committed before it was run, and run once (see
+/// BENCHMARKS.md). Same bar: zero false automatic answers.
+#[test]
+fn the_fifty_first_held_out_set_gets_no_false_automatic_answer() {
+    check_held_out(include_str!("heldout51.tsv"), "fifty-first held-out set");
+}
+
+/// The fifty-second held-out set (`heldout52.tsv`): written blind (its writer read only the
+/// forty-seventh and forty-eighth sets), committed before it was run, and run once (see
+/// BENCHMARKS.md). Same bar: zero false automatic answers.
+#[test]
+fn the_fifty_second_held_out_set_gets_no_false_automatic_answer() {
+    check_held_out(include_str!("heldout52.tsv"), "fifty-second held-out set");
+}
+
 /// A duty's sanction ("kalau tidak", "nek ora", "mon ta'", "kecuali") says the duty, whichever
 /// way round it is written; a message that denies the sanction itself does not.
 #[test]

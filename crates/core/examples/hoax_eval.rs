@@ -9,6 +9,9 @@
 //!   (for the agreement check against PySastrawi).
 //! - `cargo run -p simpul-core --example hoax_eval -- words < messages.txt` — the normalised,
 //!   stemmed words of each message, to see why a variant was queued.
+//! - `cargo run -p simpul-core --example hoax_eval -- pair < lines.txt` — the first line is a
+//!   checked claim, each next line a message: how the matcher compares each with the claim
+//!   (precision, recall, what clashes, which words it does not explain).
 
 use std::io::{BufRead, Write};
 

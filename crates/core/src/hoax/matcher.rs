@@ -23,7 +23,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::cognate::is_cognate_of;
-use super::normalize::{claim_clauses, claim_words, is_root_word, Clause, NEGATIONS, SANCTION};
+use super::normalize::{
+    claim_clauses, claim_words, is_root_word, Clause, ADVICE, NEGATIONS, SANCTION,
+};
 use super::places::regencies_of;
 use super::url::canonical_links;
 
@@ -296,6 +298,34 @@ struct QueryView<'a> {
     bigrams: HashSet<(String, String)>,
     /// The places it names ([`super::places`]), but where the forwarder speaks of themselves.
     places: &'a [&'a str],
+    /// What each "tidak" and "belum" denies (see [`denials`]).
+    denied: Vec<Vec<String>>,
+    /// The duty its first [`SANCTION`] sanctions ([`duty_of`]).
+    duty: Option<HashSet<String>>,
+    /// Each of its "tidak" and "belum" is a sanction's ([`only_sanctions`]).
+    only_sanctions: bool,
+}
+
+impl<'a> QueryView<'a> {
+    fn new(
+        words: &'a [String],
+        ordered: &'a [String],
+        clauses: &'a [Clause],
+        negations: HashSet<String>,
+        places: &'a [&'a str],
+    ) -> QueryView<'a> {
+        QueryView {
+            words,
+            ordered,
+            clauses,
+            negations,
+            bigrams: bigrams(ordered),
+            places,
+            denied: denials(ordered),
+            duty: duty_of(ordered),
+            only_sanctions: only_sanctions(ordered),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -348,13 +378,6 @@ pub struct Index {
     live: usize,
     total_len: u64,
 }
-
-/// A prohibition at the head of a clause of a message ([`super::normalize::claim_words`] writes
-/// it "jangan", any other "larang"). Against a known text that forbids something it is that
-/// prohibition ("larang"); against one that forbids nothing it is the forwarder's advice to the
-/// reader ("Ojok sampek kelewatan", "jgn mau disuntik", "ojo budhal mrono"), not the claim's
-/// negation, and is left out of the comparison.
-const ADVICE: &str = "jangan";
 
 /// "henti" ("berhenti", and "tidak ... lagi", see [`super::normalize`]): "no longer". A "tidak"
 /// on one side where the other has "henti" and no "tidak" says the same ("tidak dijual" =
@@ -581,12 +604,7 @@ fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
             .filter(|w| NEGATIONS.contains(&w.as_str()))
             .cloned()
             .collect(),
-        denied: words
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| *w == "tidak" || *w == "belum")
-            .map(|(i, _)| words[i + 1..words.len().min(i + 3)].to_vec())
-            .collect(),
+        denied: denials(&words),
         stopped: words
             .iter()
             .enumerate()
@@ -616,14 +634,32 @@ fn doc_of(claim_id: i64, fp: &Fingerprint) -> Doc {
             .collect(),
         duty: duty_of(&words),
         only_sanctions: only_sanctions(&words),
-        required: words
-            .iter()
-            .enumerate()
-            .filter(|(_, w)| URGING.contains(&w.as_str()))
-            .flat_map(|(i, _)| words[i + 1..words.len().min(i + 4)].iter().cloned())
+        required: after_each(&words, |w| URGING.contains(&w), 3)
+            .flatten()
+            .cloned()
             .collect(),
         tf,
     }
+}
+
+/// The (at most `n`) words after each word that `is`.
+fn after_each<'a>(
+    words: &'a [String],
+    is: impl Fn(&str) -> bool + 'a,
+    n: usize,
+) -> impl Iterator<Item = &'a [String]> + 'a {
+    words
+        .iter()
+        .enumerate()
+        .filter(move |(_, w)| is(w))
+        .map(move |(i, _)| &words[i + 1..words.len().min(i + 1 + n)])
+}
+
+/// The (at most two) words after each "tidak" and "belum": what a text denies.
+fn denials(words: &[String]) -> Vec<Vec<String>> {
+    after_each(words, |w| w == "tidak" || w == "belum", 2)
+        .map(<[String]>::to_vec)
+        .collect()
 }
 
 /// Whether a known text denies a word itself: after its "tidak", "belum", "tanpa", "henti",
@@ -903,22 +939,20 @@ impl Index {
                 .cloned()
                 .collect()
         };
-        let forbidding_view = QueryView {
-            words: &forbidding,
-            ordered: &fp.words,
-            clauses: &fp.clauses,
-            negations: negations(&forbidding),
-            bigrams: bigrams(&fp.words),
-            places: &q_places,
-        };
-        let plain_view = QueryView {
-            words: &plain,
-            ordered: &plain_words,
-            clauses: &fp.clauses,
-            negations: negations(&plain),
-            bigrams: bigrams(&plain_words),
-            places: &q_places,
-        };
+        let forbidding_view = QueryView::new(
+            &forbidding,
+            &fp.words,
+            &fp.clauses,
+            negations(&forbidding),
+            &q_places,
+        );
+        let plain_view = QueryView::new(
+            &plain,
+            &plain_words,
+            &fp.clauses,
+            negations(&plain),
+            &q_places,
+        );
 
         let mut best: HashMap<i64, Match> = HashMap::new();
         for (d, rank_score) in ranked {
@@ -1042,27 +1076,19 @@ impl Index {
         let mut q_class = negations_against(q_neg, q_stopped, d_neg, d_stopped);
         let mut d_class = negations_against(d_neg, d_stopped, q_neg, q_stopped);
         // A duty's sanction on one side, "yang tidak ..." on the other.
-        let q_denied = || -> Vec<Vec<String>> {
-            view.ordered
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| *w == "tidak" || *w == "belum")
-                .map(|(i, _)| view.ordered[i + 1..view.ordered.len().min(i + 3)].to_vec())
-                .collect()
-        };
         // ("yg tdk daftar TOA AZAN DISITA" against "wajib mendaftarkan pengeras suara": the
         // duty's sanction, with the duty the claim's.)
         if q_class.contains("tidak")
             && !d_class.contains("tidak")
-            && (only_sanctions(view.ordered)
-                || sanction_agrees(&q_denied(), doc.duty.as_ref())
-                || sanction_agrees(&q_denied(), Some(&doc.required)))
+            && (view.only_sanctions
+                || sanction_agrees(&view.denied, doc.duty.as_ref())
+                || sanction_agrees(&view.denied, Some(&doc.required)))
         {
             q_class.remove("tidak");
         }
         if d_class.contains("tidak")
             && !q_class.contains("tidak")
-            && (doc.only_sanctions || sanction_agrees(&doc.denied, duty_of(view.ordered).as_ref()))
+            && (doc.only_sanctions || sanction_agrees(&doc.denied, view.duty.as_ref()))
         {
             d_class.remove("tidak");
         }
@@ -1390,13 +1416,11 @@ fn idle_denial(doc: &Doc, ordered: &[String], clauses: &[Clause]) -> bool {
     // WA"), the text's "yang tidak memverifikasi ... diblokir" says the same; so does the
     // message's "tanpa" ("TANPA SERTIFIKAT HALAL DIDENDA" against "yang tidak memiliki
     // sertifikat halal didenda").
-    let mut required: HashSet<&str> = ordered
-        .iter()
-        .enumerate()
-        .filter(|(_, w)| URGING.contains(&w.as_str()) || *w == WITHOUT)
-        .flat_map(|(i, _)| ordered[i + 1..ordered.len().min(i + 4)].iter())
-        .map(String::as_str)
-        .collect();
+    let mut required: HashSet<&str> =
+        after_each(ordered, |w| URGING.contains(&w) || w == WITHOUT, 3)
+            .flatten()
+            .map(String::as_str)
+            .collect();
     required.extend(
         clauses
             .iter()

@@ -436,7 +436,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let raw: Vec<String> = split_words(&lowered);
     let raw = in_days(clock_times(join_amounts(numerals(join_phone_numbers(
-        dates(courtesies(raw)),
+        dates(roman_numerals(courtesies(raw))),
     )))));
     let mut prev = String::new();
     // The next word was read together with this one ("paling tidak").
@@ -475,24 +475,12 @@ pub fn claim_words(text: &str) -> Vec<String> {
             group_name = if rest <= 4 { rest } else { 2 };
             continue;
         }
-        // Javanese "tak" before a Javanese verb is "I" doing it ("tak gowo", "tak kon", "tak
-        // terusno"), not the Indonesian "tak" (not) of "tak bisa", "tak ada".
+        // Javanese "tak" is "I" doing it ([`tak_is_i`]), not the Indonesian "tak" (not).
         if token == "tak"
-            && raw.get(i + 1).is_some_and(|n| {
-                lexicon().contains_key(n.as_str()) && !slang().contains_key(n.as_str())
-            })
-        {
-            continue;
-        }
-        // "tak" before a word with a Javanese verb's suffix ("kate tak klaimno", "tak
-        // daftarne", "tak terusake") is "I" doing it too.
-        // So is "tak" after a negation ("ora tak olehi", "kadit tak ijini"): "I do not".
-        let after_negation = i > 0 && map_word(&raw[i - 1]) == "tidak";
-        if token == "tak"
-            && (after_negation
-                || raw
-                    .get(i + 1)
-                    .is_some_and(|n| javanese_verb_form(n) || n == "larang"))
+            && tak_is_i(
+                i.checked_sub(1).map(|k| raw[k].as_str()),
+                raw.get(i + 1).map(String::as_str),
+            )
         {
             continue;
         }
@@ -632,7 +620,7 @@ pub fn claim_words(text: &str) -> Vec<String> {
                 // Javanese "tak larang" is "I forbid" ("langsung tak larang jajan"): the
                 // forwarder's own advice, "jangan".
                 let w = if w == "larang" && i > 0 && raw[i - 1] == "tak" {
-                    ADVICE_WORD
+                    ADVICE
                 } else {
                     w
                 };
@@ -938,16 +926,30 @@ const FIRST_PERSON: &[&str] = &[
     "kita",
 ];
 
-/// Javanese "tak" before a verb: "I" do it ("gak tak olehi", "tak kon nolak", "tak buwang
-/// kabeh").
+/// Whether the forwarder speaks as "I" with the Javanese "tak" ([`tak_is_i`]): "gak tak
+/// olehi", "tak kon nolak", "tak buwang kabeh".
 fn speaks_as_i(words: &[String]) -> bool {
-    words.windows(2).any(|p| {
-        p[0] == "tak"
-            && (javanese_verb_form(&p[1])
-                || (lexicon().contains_key(p[1].as_str()) && !slang().contains_key(p[1].as_str())))
-    }) || words
-        .windows(2)
-        .any(|p| p[1] == "tak" && map_word(&p[0]) == "tidak")
+    words.iter().enumerate().any(|(i, w)| {
+        w == "tak"
+            && tak_is_i(
+                i.checked_sub(1).map(|k| words[k].as_str()),
+                words.get(i + 1).map(String::as_str),
+            )
+    })
+}
+
+/// Whether "tak", between these words, is the Javanese "I" doing something, not the
+/// Indonesian "tak" (not) of "tak bisa", "tak ada": before a Javanese word of the lexicon ("tak
+/// gowo", "tak kon"), a word with a Javanese verb's suffix ("tak klaimno", "tak daftarne") or
+/// "larang" ("tak larang jajan", I forbid), or after a negation ("ora tak olehi", "kadit tak
+/// ijini": I do not).
+fn tak_is_i(prev: Option<&str>, next: Option<&str>) -> bool {
+    prev.is_some_and(|p| map_word(p) == "tidak")
+        || next.is_some_and(|n| {
+            (lexicon().contains_key(n) && !slang().contains_key(n))
+                || javanese_verb_form(n)
+                || n == "larang"
+        })
 }
 
 /// A word with the first-person "-ku" on a known word: "putuku", "montorku", "simbokku" (not
@@ -1088,9 +1090,12 @@ const INTENSIFIERS: &[&str] = &[
     "pol", "banget", "sekali", "pisan", "temen", "tenan", "nemen", "ongghu",
 ];
 
-/// The forwarder's own advice to the reader, as [`claim_words`] writes it (the matcher's
-/// `ADVICE`).
-const ADVICE_WORD: &str = "jangan";
+/// A prohibition at the head of a clause of a message: [`claim_words`] writes it "jangan", any
+/// other "larang". Against a known text that forbids something the matcher reads it as that
+/// prohibition ("larang"); against one that forbids nothing as the forwarder's advice to the
+/// reader ("Ojok sampek kelewatan", "jgn mau disuntik", "ojo budhal mrono", "tak larang
+/// jajan"), not the claim's negation.
+pub const ADVICE: &str = "jangan";
 
 /// "If" (every regional and chat "if" maps to "kalau"): a negation after it states a duty's
 /// sanction, [`SANCTION`].
@@ -1827,12 +1832,6 @@ const DATE_CUES: &[&str] = &[
     "deadline",
 ];
 
-/// A date written with slashes ("15/12", "15/12/2025") or a shortened month ("15 des") in words
-/// ("15 desember 2025"), as claims write it; other slashed numbers are split ("24/7" → "24 7").
-fn dates(tokens: Vec<String>) -> Vec<String> {
-    dates_in(tokens)
-}
-
 /// Krama courtesies that are no part of what a message says: "nuwun sewu", "nyuwun sewu"
 /// ("excuse me"; "sewu" is also a thousand).
 fn courtesies(tokens: Vec<String>) -> Vec<String> {
@@ -1845,39 +1844,44 @@ fn courtesies(tokens: Vec<String>) -> Vec<String> {
             i += 2;
             continue;
         }
-        // A Roman numeral after what it numbers ("golongan I", "tahap II", "kelas IV") is
-        // that number, as "golongan siji", "tahap 2" say it.
-        const ROMAN: &[&str] = &["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"];
-        const NUMBERED: &[&str] = &[
-            "golongan",
-            "gol",
-            "tahap",
-            "kelas",
-            "gelombang",
-            "jilid",
-            "sesi",
-            "putaran",
-            "level",
-            "zona",
-            "ring",
-            "daop",
-            "kategori",
-        ];
-        if let Some(n) = ROMAN.iter().position(|r| *r == tokens[i]) {
-            if i > 0 && NUMBERED.contains(&tokens[i - 1].as_str()) {
-                out.push((n + 1).to_string());
-                i += 1;
-                continue;
-            }
-        }
         out.push(tokens[i].clone());
         i += 1;
     }
     out
 }
 
-/// See [`dates`].
-fn dates_in(tokens: Vec<String>) -> Vec<String> {
+/// A Roman numeral after what it numbers ("golongan I", "tahap II", "kelas IV") is that number,
+/// as "golongan siji", "tahap 2" say it.
+fn roman_numerals(mut tokens: Vec<String>) -> Vec<String> {
+    const ROMAN: &[&str] = &["i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"];
+    const NUMBERED: &[&str] = &[
+        "golongan",
+        "gol",
+        "tahap",
+        "kelas",
+        "gelombang",
+        "jilid",
+        "sesi",
+        "putaran",
+        "level",
+        "zona",
+        "ring",
+        "daop",
+        "kategori",
+    ];
+    for i in 1..tokens.len() {
+        if NUMBERED.contains(&tokens[i - 1].as_str()) {
+            if let Some(n) = ROMAN.iter().position(|r| *r == tokens[i]) {
+                tokens[i] = (n + 1).to_string();
+            }
+        }
+    }
+    tokens
+}
+
+/// A date written with slashes ("15/12", "15/12/2025") or a shortened month ("15 des") in words
+/// ("15 desember 2025"), as claims write it; other slashed numbers are split ("24/7" → "24 7").
+fn dates(tokens: Vec<String>) -> Vec<String> {
     const MONTHS: [&str; 12] = [
         "januari",
         "februari",
